@@ -1,0 +1,7 @@
+/** Unit tests: pure logic, no I/O. */
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'audit-chain',
+  roots: ['<rootDir>/libs/audit-chain'],
+  testMatch: ['**/*.spec.ts'],
+};
