@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { nonEmpty } from '../common';
+import { agentStepReport } from './agent-step-report';
+
+/** An agent finished one phase of a deploy step (download, unpack, a hook). */
+export const agentDeployProgressedEvent = defineEvent({
+  name: 'agent.deploy.progressed',
+  version: 1,
+  description: 'An agent finished one phase of a deploy step (download, unpack, a hook).',
+  schema: agentStepReport.extend({ phase: nonEmpty, detail: z.string().max(4000).optional() }),
+});
+export type AgentDeployProgressed = z.infer<typeof agentDeployProgressedEvent.schema>;

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { facts, identifier, uuid, version } from '../common';
+
+/** An agent matched a discovery request. */
+export const agentDiscoveryRepliedEvent = defineEvent({
+  name: 'agent.discovery.replied',
+  version: 1,
+  description: 'An agent matched a discovery request.',
+  schema: z.object({ requestId: uuid, nodeId: identifier, facts, currentVersion: version.nullable() }),
+});
+export type AgentDiscoveryReplied = z.infer<typeof agentDiscoveryRepliedEvent.schema>;

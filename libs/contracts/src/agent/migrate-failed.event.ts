@@ -1,0 +1,12 @@
+import type { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { agentStepFailure } from './agent-step-report';
+
+/** The migration hook failed; no server was touched. */
+export const agentMigrateFailedEvent = defineEvent({
+  name: 'agent.migrate.failed',
+  version: 1,
+  description: 'The migration hook failed; no server was touched.',
+  schema: agentStepFailure,
+});
+export type AgentMigrateFailed = z.infer<typeof agentMigrateFailedEvent.schema>;

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { durationMs } from '../common';
+import { agentStepReport } from './agent-step-report';
+
+/** The migration hook succeeded. */
+export const agentMigrateSucceededEvent = defineEvent({
+  name: 'agent.migrate.succeeded',
+  version: 1,
+  description: 'The migration hook succeeded.',
+  schema: agentStepReport.extend({ durationMs, replayed: z.boolean().default(false) }),
+});
+export type AgentMigrateSucceeded = z.infer<typeof agentMigrateSucceededEvent.schema>;

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { facts, identifier, isoTime, nonEmpty, version } from '../common';
+
+/** An agent connected and announced its facts. */
+export const agentRegisteredEvent = defineEvent({
+  name: 'agent.registered',
+  version: 1,
+  description: 'An agent connected and announced its facts.',
+  schema: z.object({
+  nodeId: identifier,
+  facts,
+  agentVersion: nonEmpty,
+  currentVersion: version.nullable(),
+  startedAt: isoTime,
+}),
+});
+export type AgentRegistered = z.infer<typeof agentRegisteredEvent.schema>;

@@ -1,0 +1,12 @@
+import type { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { agentStepFailure } from './agent-step-report';
+
+/** An agent could not roll back. */
+export const agentRollbackFailedEvent = defineEvent({
+  name: 'agent.rollback.failed',
+  version: 1,
+  description: 'An agent could not roll back.',
+  schema: agentStepFailure,
+});
+export type AgentRollbackFailed = z.infer<typeof agentRollbackFailedEvent.schema>;

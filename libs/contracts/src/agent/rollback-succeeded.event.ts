@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { durationMs } from '../common';
+import { agentStepReport } from './agent-step-report';
+
+/** An agent runs the previous release again. */
+export const agentRollbackSucceededEvent = defineEvent({
+  name: 'agent.rollback.succeeded',
+  version: 1,
+  description: 'An agent runs the previous release again.',
+  schema: agentStepReport.extend({ durationMs, replayed: z.boolean().default(false) }),
+});
+export type AgentRollbackSucceeded = z.infer<typeof agentRollbackSucceededEvent.schema>;

@@ -1,0 +1,2 @@
+export * from './checkpoint-created.event';
+export * from './verification-failed.event';

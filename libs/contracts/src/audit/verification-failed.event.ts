@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { nonEmpty } from '../common';
+
+/** Recomputing the chain found a broken entry. */
+export const auditVerificationFailedEvent = defineEvent({
+  name: 'audit.verification.failed',
+  version: 1,
+  description: 'Recomputing the chain found a broken entry.',
+  schema: z.object({ firstBadSeq: z.number().int().min(1), reason: nonEmpty }),
+});
+export type AuditVerificationFailed = z.infer<typeof auditVerificationFailedEvent.schema>;

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** Shared building blocks of event payloads. */
+export const uuid = z.uuid();
+export const isoTime = z.iso.datetime({ offset: true });
+export const nonEmpty = z.string().trim().min(1);
+export const identifier = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/i, 'must be 1-63 letters, digits, dots, dashes or underscores');
+export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex characters (sha256)');
+export const version = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$/, 'must be a version like 1.4.2');
+export const durationMs = z.number().int().nonnegative();
+
+export const artifactUrl = z
+  .string()
+  .url()
+  .refine((u) => /^(https?|file):/.test(u), 'must be an http, https or file URL');
+
+export const artifactRef = z.object({
+  service: identifier,
+  version,
+  url: artifactUrl,
+  sha256: sha256Hex,
+  size: z.number().int().nonnegative().optional(),
+});
+export type ArtifactRef = z.infer<typeof artifactRef>;
+
+/** Agent facts, MCollective-style: what an agent says about itself and what commands select on. */
+export const facts = z.record(identifier, z.string().max(256));
+
+/** A target server: its node id (the agent's id) and where HTTP checks reach it. */
+export const targetServer = z.object({
+  id: identifier,
+  address: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port').optional(),
+});
+export type TargetServer = z.infer<typeof targetServer>;

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { nonEmpty, uuid } from '../common';
+
+/** Someone asked to abort a rollout. */
+export const deploymentAbortRequestedEvent = defineEvent({
+  name: 'deployment.abort.requested',
+  version: 1,
+  description: 'Someone asked to abort a rollout.',
+  schema: z.object({ deploymentId: uuid, reason: nonEmpty }),
+});
+export type DeploymentAbortRequested = z.infer<typeof deploymentAbortRequestedEvent.schema>;

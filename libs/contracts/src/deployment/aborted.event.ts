@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { durationMs, nonEmpty, uuid } from '../common';
+
+/** An operator aborted the rollout; every server is online or held. */
+export const deploymentAbortedEvent = defineEvent({
+  name: 'deployment.aborted',
+  version: 1,
+  description: 'An operator aborted the rollout; every server is online or held.',
+  schema: z.object({ deploymentId: uuid, reason: nonEmpty, durationMs }),
+});
+export type DeploymentAborted = z.infer<typeof deploymentAbortedEvent.schema>;

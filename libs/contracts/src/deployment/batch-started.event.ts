@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { identifier, uuid } from '../common';
+
+/** A batch of servers starts leaving the pool. */
+export const deploymentBatchStartedEvent = defineEvent({
+  name: 'deployment.batch.started',
+  version: 1,
+  description: 'A batch of servers starts leaving the pool.',
+  schema: z.object({
+  deploymentId: uuid,
+  batchIndex: z.number().int().min(0),
+  kind: z.enum(['canary', 'regular']),
+  servers: z.array(identifier).min(1),
+}),
+});
+export type DeploymentBatchStarted = z.infer<typeof deploymentBatchStartedEvent.schema>;

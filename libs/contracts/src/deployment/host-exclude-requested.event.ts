@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { identifier, nonEmpty, uuid } from '../common';
+
+/** Someone asked to leave one server out of the rest of a rollout. */
+export const deploymentHostExcludeRequestedEvent = defineEvent({
+  name: 'deployment.host.exclude.requested',
+  version: 1,
+  description: 'Someone asked to leave one server out of the rest of a rollout.',
+  schema: z.object({ deploymentId: uuid, serverId: identifier, reason: nonEmpty }),
+});
+export type DeploymentHostExcludeRequested = z.infer<typeof deploymentHostExcludeRequestedEvent.schema>;

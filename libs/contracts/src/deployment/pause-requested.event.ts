@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { uuid } from '../common';
+
+/** Someone asked to pause a rollout after its current step. */
+export const deploymentPauseRequestedEvent = defineEvent({
+  name: 'deployment.pause.requested',
+  version: 1,
+  description: 'Someone asked to pause a rollout after its current step.',
+  schema: z.object({ deploymentId: uuid }),
+});
+export type DeploymentPauseRequested = z.infer<typeof deploymentPauseRequestedEvent.schema>;

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { uuid } from '../common';
+
+/** The rollout paused after its current step. */
+export const deploymentPausedEvent = defineEvent({
+  name: 'deployment.paused',
+  version: 1,
+  description: 'The rollout paused after its current step.',
+  schema: z.object({ deploymentId: uuid }),
+});
+export type DeploymentPaused = z.infer<typeof deploymentPausedEvent.schema>;

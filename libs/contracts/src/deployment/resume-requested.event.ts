@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { uuid } from '../common';
+
+/** Someone asked to resume a paused rollout. */
+export const deploymentResumeRequestedEvent = defineEvent({
+  name: 'deployment.resume.requested',
+  version: 1,
+  description: 'Someone asked to resume a paused rollout.',
+  schema: z.object({ deploymentId: uuid }),
+});
+export type DeploymentResumeRequested = z.infer<typeof deploymentResumeRequestedEvent.schema>;

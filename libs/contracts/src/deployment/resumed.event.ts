@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { uuid } from '../common';
+
+/** A paused rollout goes on. */
+export const deploymentResumedEvent = defineEvent({
+  name: 'deployment.resumed',
+  version: 1,
+  description: 'A paused rollout goes on.',
+  schema: z.object({ deploymentId: uuid }),
+});
+export type DeploymentResumed = z.infer<typeof deploymentResumedEvent.schema>;

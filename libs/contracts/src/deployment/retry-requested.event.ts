@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { uuid } from '../common';
+
+/** Someone asked to retry the failed step of a held rollout. */
+export const deploymentRetryRequestedEvent = defineEvent({
+  name: 'deployment.retry.requested',
+  version: 1,
+  description: 'Someone asked to retry the failed step of a held rollout.',
+  schema: z.object({ deploymentId: uuid }),
+});
+export type DeploymentRetryRequested = z.infer<typeof deploymentRetryRequestedEvent.schema>;

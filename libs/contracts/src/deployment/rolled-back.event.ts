@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { durationMs, identifier, nonEmpty, uuid, version } from '../common';
+
+/** The rollout failed and the affected servers run the previous version again. */
+export const deploymentRolledBackEvent = defineEvent({
+  name: 'deployment.rolled_back',
+  version: 1,
+  description: 'The rollout failed and the affected servers run the previous version again.',
+  schema: z.object({
+  deploymentId: uuid,
+  service: identifier,
+  environment: identifier,
+  version,
+  failedStep: nonEmpty,
+  serverId: identifier.optional(),
+  reason: nonEmpty,
+  durationMs,
+}),
+});
+export type DeploymentRolledBack = z.infer<typeof deploymentRolledBackEvent.schema>;

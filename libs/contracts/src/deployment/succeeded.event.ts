@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { durationMs, identifier, uuid, version } from '../common';
+
+/** Every batch completed. */
+export const deploymentSucceededEvent = defineEvent({
+  name: 'deployment.succeeded',
+  version: 1,
+  description: 'Every batch completed.',
+  schema: z.object({
+  deploymentId: uuid,
+  service: identifier,
+  environment: identifier,
+  version,
+  durationMs,
+}),
+});
+export type DeploymentSucceeded = z.infer<typeof deploymentSucceededEvent.schema>;

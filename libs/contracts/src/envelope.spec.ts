@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { decodeEnvelope, parseEventData, ContractViolationError } from './envelope';
+import { eventContracts, isEventType, type EventInput, type EventType } from './registry';
+import { serviceManifestSchema } from './manifest';
+
+function envelope(type: string, data: unknown) {
+  return {
+    specversion: '1.0',
+    id: randomUUID(),
+    type,
+    source: 'test',
+    time: new Date().toISOString(),
+    subject: null,
+    correlationid: randomUUID(),
+    causationid: null,
+    actor: 'alice',
+    datacontenttype: 'application/json',
+    data,
+  };
+}
+
+const drain = {
+  operationId: randomUUID(),
+  pool: 'payments',
+  servers: ['web-1'],
+  drainTimeoutMs: 30_000,
+  minHealthy: 2,
+};
+
+describe('decodeEnvelope', () => {
+  it('accepts a valid event and applies the contract defaults', () => {
+    const result = decodeEnvelope(envelope('pool.drain.requested', drain));
+    expect(result.ok).toBe(true);
+    if (result.ok && result.envelope.type === 'pool.drain.requested') {
+      expect(result.envelope.data.onTimeout).toBe('fail');
+    }
+  });
+
+  it('names the field that is wrong in the data', () => {
+    const result = decodeEnvelope(envelope('pool.drain.requested', { ...drain, servers: [] }));
+    expect(result).toMatchObject({ ok: false, type: 'pool.drain.requested' });
+    if (!result.ok) expect(result.error).toMatch(/^invalid pool.drain.requested: data.servers: /);
+  });
+
+  it('refuses an unknown type and a broken envelope', () => {
+    const unknown = decodeEnvelope(envelope('pool.drain.requestd', drain));
+    expect(unknown).toMatchObject({ ok: false, error: 'unknown event type "pool.drain.requestd"' });
+    const broken = decodeEnvelope({ ...envelope('pool.drain.requested', drain), id: 'nope' });
+    expect(broken.ok).toBe(false);
+    if (!broken.ok) expect(broken.error).toContain('id:');
+    expect(decodeEnvelope('not an object').ok).toBe(false);
+    expect(decodeEnvelope(null).ok).toBe(false);
+  });
+});
+
+describe('the event registry', () => {
+  it('has one contract per type, each versioned, with routing-safe names', () => {
+    const types = eventContracts.map((c) => c.type);
+    expect(new Set(types).size).toBe(types.length);
+    for (const c of eventContracts) {
+      expect(c.type).toMatch(/^[a-z]+(\.[a-z_]+)+(\.v[0-9]+)?$/);
+      expect(c.version).toBeGreaterThanOrEqual(1);
+      expect(isEventType(c.type)).toBe(true);
+    }
+  });
+
+  it('covers the rollout conversation of the design', () => {
+    const conversation: EventType[] = [
+      'deployment.requested',
+      'deployment.started',
+      'deployment.batch.started',
+      'pool.drain.requested',
+      'pool.server.drained',
+      'pool.operation.failed',
+      'agent.deploy.requested',
+      'agent.deploy.succeeded',
+      'agent.deploy.failed',
+      'verification.requested',
+      'verification.passed',
+      'verification.failed',
+      'pool.enable.requested',
+      'pool.server.enabled',
+      'deployment.batch.completed',
+      'deployment.succeeded',
+      'deployment.failed',
+      'deployment.rolled_back',
+    ];
+    for (const type of conversation) expect(isEventType(type)).toBe(true);
+  });
+
+  it('parseEventData throws a ContractViolationError naming the field', () => {
+    expect(() => parseEventData('deployment.paused', { deploymentId: 'x' })).toThrow(ContractViolationError);
+    expect(() => parseEventData('deployment.paused', { deploymentId: 'x' })).toThrow(/data.deploymentId/);
+  });
+
+  it('rejects unknown types and wrong payloads at compile time', () => {
+    const good: EventInput['deployment.paused'] = { deploymentId: randomUUID() };
+    // @ts-expect-error a misspelt type is not an EventType
+    const bad: EventType = 'deployment.startd';
+    // @ts-expect-error a payload of the wrong shape does not type-check
+    const wrong: EventInput['deployment.paused'] = { id: 1 };
+    expect([good, bad, wrong]).toHaveLength(3);
+  });
+});
+
+describe('serviceManifestSchema', () => {
+  const env = { pool: 'payments', servers: [{ id: 'web-1', address: '10.0.0.1:8080' }], strategy: { batchSize: '25%', minHealthy: 1 } };
+
+  it('accepts a minimal manifest and keeps the environment order', () => {
+    const m = serviceManifestSchema.parse({ service: 'payments-api', environments: { dev: env, qa: env, prod: env } });
+    expect(Object.keys(m.environments)).toEqual(['dev', 'qa', 'prod']);
+    expect(m.environments.dev.strategy.onFailure).toBe('rollback');
+    expect(m.environments.dev.verification.allowInconclusive).toBe(false);
+  });
+
+  it('reports every problem with its path', () => {
+    const result = serviceManifestSchema.safeParse({
+      service: 'payments-api',
+      environments: { prod: { ...env, strategy: { batchSize: 'many', minHealthy: 1 } } },
+    });
+    expect(result.success).toBe(false);
+    const paths = result.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(paths).toContain('environments.prod.strategy.batchSize: must be a count or a percentage');
+  });
+
+  it('refuses an environment with neither servers nor a fact selector', () => {
+    const result = serviceManifestSchema.safeParse({
+      service: 'payments-api',
+      environments: { prod: { pool: 'p', strategy: { batchSize: 1, minHealthy: 1 } } },
+    });
+    expect(result.error?.issues[0].message).toBe('must list servers or select them by agent facts');
+  });
+});

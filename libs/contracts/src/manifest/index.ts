@@ -1,0 +1,3 @@
+export * from './strategy.schema';
+export * from './verification.schema';
+export * from './service-manifest.schema';

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+export const healthCheckSchema = z.object({
+  path: z.string().startsWith('/').default('/health'),
+  expectStatus: z.number().int().min(100).max(599).default(200),
+  /** Substring the body must contain. */
+  bodyContains: z.string().optional(),
+  /** A JSON field (dot path) that must equal the version being deployed, e.g. `version`. */
+  versionField: z.string().optional(),
+  intervalMs: z.number().int().min(50).max(60_000).default(500),
+  /** The warm-up window: how long a server may take to answer correctly. */
+  timeoutSeconds: z.number().int().min(1).max(3600).default(60),
+});
+
+export const smokeSuiteSchema = z.object({
+  name: z.string().min(1),
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  timeoutSeconds: z.number().int().min(1).max(7200).default(300),
+  /** A JUnit or NUnit result file the suite writes, relative to its working directory. */
+  resultFile: z.string().optional(),
+});
+
+export const verificationSpecSchema = z.object({
+  health: healthCheckSchema.default({
+    path: '/health',
+    expectStatus: 200,
+    intervalMs: 500,
+    timeoutSeconds: 60,
+  }),
+  smoke: z.array(smokeSuiteSchema).default([]),
+  /** Inconclusive results fail the gate unless the manifest lowers this explicitly. */
+  allowInconclusive: z.boolean().default(false),
+  concurrency: z.number().int().min(1).max(64).default(4),
+  timeoutSeconds: z.number().int().min(1).max(7200).default(600),
+  /** After the last batch, watch the online servers this long (0 = no bake window). */
+  bakeSeconds: z.number().int().min(0).max(86_400).default(0),
+});
+export type VerificationSpec = z.infer<typeof verificationSpecSchema>;

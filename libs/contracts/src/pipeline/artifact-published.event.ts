@@ -1,0 +1,12 @@
+import type { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { artifactRef, uuid } from '../common';
+
+/** A build produced an artifact. */
+export const artifactPublishedEvent = defineEvent({
+  name: 'artifact.published',
+  version: 1,
+  description: 'A build produced an artifact.',
+  schema: artifactRef.extend({ artifactId: uuid, runId: uuid.optional() }),
+});
+export type ArtifactPublished = z.infer<typeof artifactPublishedEvent.schema>;

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { nonEmpty, uuid } from '../common';
+
+/** Approvals no longer count: the plan or the artifact changed, or they expired. */
+export const promotionApprovalsVoidedEvent = defineEvent({
+  name: 'promotion.approvals.voided',
+  version: 1,
+  description: 'Approvals no longer count: the plan or the artifact changed, or they expired.',
+  schema: z.object({ promotionId: uuid, reason: nonEmpty, voided: z.number().int().min(0) }),
+});
+export type PromotionApprovalsVoided = z.infer<typeof promotionApprovalsVoidedEvent.schema>;

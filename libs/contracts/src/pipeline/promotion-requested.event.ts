@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { identifier, nonEmpty, uuid, version } from '../common';
+
+/** Someone asked to promote a version to an environment. */
+export const promotionRequestedEvent = defineEvent({
+  name: 'promotion.requested',
+  version: 1,
+  description: 'Someone asked to promote a version to an environment.',
+  schema: z.object({
+  promotionId: uuid,
+  service: identifier,
+  version,
+  fromEnvironment: identifier.nullable(),
+  toEnvironment: identifier,
+  requestedBy: nonEmpty,
+  approvalsRequired: z.number().int().min(0),
+}),
+});
+export type PromotionRequested = z.infer<typeof promotionRequestedEvent.schema>;

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { identifier, nonEmpty, uuid, version } from '../common';
+
+/** Jenkins started a pipeline run for a build. */
+export const pipelineRunCreatedEvent = defineEvent({
+  name: 'pipeline.run.created',
+  version: 1,
+  description: 'Jenkins started a pipeline run for a build.',
+  schema: z.object({
+  runId: uuid,
+  service: identifier,
+  version,
+  commit: z.string().regex(/^[0-9a-f]{7,64}$/, 'must be a git commit hash'),
+  branch: nonEmpty,
+  jobUrl: z.string().url().optional(),
+  buildNumber: z.number().int().min(0).optional(),
+}),
+});
+export type PipelineRunCreated = z.infer<typeof pipelineRunCreatedEvent.schema>;

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { identifier } from '../common';
+
+/** A service manifest was created or changed. */
+export const serviceManifestAppliedEvent = defineEvent({
+  name: 'service.manifest.applied',
+  version: 1,
+  description: 'A service manifest was created or changed.',
+  schema: z.object({
+  service: identifier,
+  manifestVersion: z.number().int().min(1),
+  environments: z.array(identifier),
+}),
+});
+export type ServiceManifestApplied = z.infer<typeof serviceManifestAppliedEvent.schema>;

@@ -1,0 +1,13 @@
+import type { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { nonEmpty } from '../common';
+import { verificationOutcome } from './verification-outcome';
+
+/** A check failed or was inconclusive; the batch must not return online. */
+export const verificationFailedEvent = defineEvent({
+  name: 'verification.failed',
+  version: 1,
+  description: 'A check failed or was inconclusive; the batch must not return online.',
+  schema: verificationOutcome.extend({ reason: nonEmpty }),
+});
+export type VerificationFailed = z.infer<typeof verificationFailedEvent.schema>;

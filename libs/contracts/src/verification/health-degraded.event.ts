@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { identifier, nonEmpty, uuid } from '../common';
+
+/** During the bake window the online servers failed their health check. */
+export const healthDegradedEvent = defineEvent({
+  name: 'health.degraded',
+  version: 1,
+  description: 'During the bake window the online servers failed their health check.',
+  schema: z.object({
+  deploymentId: uuid,
+  service: identifier,
+  environment: identifier,
+  servers: z.array(identifier).min(1),
+  detail: nonEmpty,
+}),
+});
+export type HealthDegraded = z.infer<typeof healthDegradedEvent.schema>;

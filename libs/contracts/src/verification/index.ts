@@ -1,0 +1,6 @@
+export * from './verification-outcome';
+export * from './requested.event';
+export * from './started.event';
+export * from './passed.event';
+export * from './failed.event';
+export * from './health-degraded.event';

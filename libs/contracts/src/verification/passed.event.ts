@@ -1,0 +1,12 @@
+import type { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { verificationOutcome } from './verification-outcome';
+
+/** Every check of every server passed. */
+export const verificationPassedEvent = defineEvent({
+  name: 'verification.passed',
+  version: 1,
+  description: 'Every check of every server passed.',
+  schema: verificationOutcome,
+});
+export type VerificationPassed = z.infer<typeof verificationPassedEvent.schema>;

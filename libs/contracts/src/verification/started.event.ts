@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { uuid } from '../common';
+
+/** The verifier began checking a batch. */
+export const verificationStartedEvent = defineEvent({
+  name: 'verification.started',
+  version: 1,
+  description: 'The verifier began checking a batch.',
+  schema: z.object({ verificationId: uuid, deploymentId: uuid, batchIndex: z.number().int().min(0) }),
+});
+export type VerificationStarted = z.infer<typeof verificationStartedEvent.schema>;
