@@ -1,0 +1,184 @@
+import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { decodeEnvelope, type EventEnvelope } from '@conveyor/contracts';
+import type { Logger } from '@conveyor/observability';
+import type { ConfirmedPublisher } from './confirmed-publisher';
+import { eventHandlingSeconds, eventsConsumed } from './messaging-metrics';
+import {
+  assertBindingPattern,
+  deadLetterQueueArguments,
+  deadLetterQueueName,
+  DEAD_LETTER_EXCHANGE,
+  EVENTS_EXCHANGE,
+  serviceQueueArguments,
+  serviceQueueName,
+} from './topology';
+import { assertExchanges } from './confirmed-publisher';
+
+export interface Delivery {
+  /** 1 for the first delivery, 2 for the first redelivery, … */
+  attempt: number;
+  redelivered: boolean;
+}
+
+/** What a handler returns: `duplicate` when the inbox had already seen the event. */
+export type HandlingOutcome = 'handled' | 'duplicate';
+
+export type EventHandlerFn = (envelope: EventEnvelope, delivery: Delivery) => Promise<HandlingOutcome>;
+
+export interface EventConsumerOptions {
+  service: string;
+  /** Event types (or topic patterns, `#` for everything) the service's queue is bound to. */
+  bindings: string[];
+  handle: EventHandlerFn;
+  publisher: ConfirmedPublisher;
+  logger: Logger;
+  prefetch?: number;
+  maxAttempts?: number;
+  /** Delay before a failed message is returned to the queue, per attempt (capped). */
+  retryDelayMs?: number;
+}
+
+/**
+ * One durable quorum queue per service, bound to the event types it handles. Manual acks after
+ * the handler succeeds; a failing handler is retried, then dead-lettered with the reason; a
+ * message that fails its schema is dead-lettered at once and the consumer goes on. Consumers are
+ * restored after a reconnect.
+ */
+export class EventConsumer {
+  private channel?: ChannelWrapper;
+  private readonly queue: string;
+  private readonly deadLetterQueue: string;
+  private readonly maxAttempts: number;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly connection: AmqpConnectionManager,
+    private readonly options: EventConsumerOptions,
+  ) {
+    options.bindings.forEach(assertBindingPattern);
+    this.queue = serviceQueueName(options.service);
+    this.deadLetterQueue = deadLetterQueueName(options.service);
+    this.maxAttempts = options.maxAttempts ?? 5;
+  }
+
+  /** Declares the topology and starts consuming; resolves once the first consumer is set up. */
+  async start(): Promise<void> {
+    this.channel = this.connection.createChannel({
+      name: `consumer:${this.options.service}`,
+      confirm: false,
+      setup: (channel: ConfirmChannel) => this.setup(channel),
+    });
+    this.channel.on('error', (error: Error) =>
+      this.options.logger.warn({ queue: this.queue, err: error.message }, 'consumer channel error; it is set up again on reconnect'),
+    );
+    await this.channel.waitForConnect();
+  }
+
+  /** Stops taking messages and waits for the ones being handled. */
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await this.channel?.close();
+  }
+
+  private async setup(channel: ConfirmChannel): Promise<void> {
+    await assertExchanges(channel);
+    await channel.assertQueue(this.deadLetterQueue, { durable: true, arguments: deadLetterQueueArguments() });
+    await channel.bindQueue(this.deadLetterQueue, DEAD_LETTER_EXCHANGE, this.deadLetterQueue);
+    await channel.assertQueue(this.queue, {
+      durable: true,
+      arguments: serviceQueueArguments({ service: this.options.service, maxAttempts: this.maxAttempts }),
+    });
+    for (const pattern of this.options.bindings) await channel.bindQueue(this.queue, EVENTS_EXCHANGE, pattern);
+    await channel.prefetch(this.options.prefetch ?? 32);
+    await channel.consume(this.queue, (message) => {
+      // amqplib hands over null when the broker cancels the consumer (queue deleted).
+      if (message === null) {
+        this.options.logger.warn({ queue: this.queue }, 'consumer cancelled by the broker');
+        return;
+      }
+      const work = this.onMessage(channel, message).finally(() => this.inFlight.delete(work));
+      this.inFlight.add(work);
+    });
+  }
+
+  private async onMessage(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+    const attempt = Number(message.properties.headers?.['x-delivery-count'] ?? 0) + 1;
+    const routingKey = message.fields.routingKey;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(message.content.toString('utf8'));
+    } catch (error) {
+      return this.deadLetter(channel, message, routingKey, 'invalid', `not JSON: ${describe(error)}`, attempt);
+    }
+    const decoded = decodeEnvelope(raw);
+    if (!decoded.ok) {
+      return this.deadLetter(channel, message, decoded.type ?? routingKey, 'invalid', decoded.error, attempt);
+    }
+    const envelope = decoded.envelope;
+    const timer = eventHandlingSeconds.startTimer({ type: envelope.type });
+    try {
+      const outcome = await this.options.handle(envelope, { attempt, redelivered: message.fields.redelivered });
+      timer();
+      settle(() => channel.ack(message));
+      eventsConsumed.inc({ type: envelope.type, outcome });
+    } catch (error) {
+      timer();
+      const reason = describe(error);
+      if (attempt >= this.maxAttempts || isPermanent(error)) {
+        const why = `handler failed after ${attempt} attempt(s): ${reason}`;
+        return this.deadLetter(channel, message, envelope.type, 'dead_lettered', why, attempt);
+      }
+      this.options.logger.warn({ type: envelope.type, eventId: envelope.id, attempt, err: reason }, 'handler failed; will retry');
+      await delay(Math.min((this.options.retryDelayMs ?? 100) * attempt, 2_000));
+      settle(() => channel.nack(message, false, true));
+      eventsConsumed.inc({ type: envelope.type, outcome: 'retried' });
+    }
+  }
+
+  private async deadLetter(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    type: string,
+    outcome: 'invalid' | 'dead_lettered',
+    reason: string,
+    attempts: number,
+  ): Promise<void> {
+    try {
+      await this.options.publisher.deadLetter({ queue: this.deadLetterQueue, original: message, reason, attempts });
+      settle(() => channel.ack(message));
+      eventsConsumed.inc({ type, outcome });
+      this.options.logger.error({ type, messageId: message.properties.messageId, reason }, 'message dead-lettered');
+    } catch (error) {
+      // Not confirmed in the dead-letter queue: give it back rather than lose it.
+      this.options.logger.error({ type, err: describe(error) }, 'dead-lettering failed; message returned to its queue');
+      settle(() => channel.nack(message, false, true));
+    }
+  }
+}
+
+/** A handler throws this when retrying cannot help (the message is dead-lettered at once). */
+export class PermanentHandlerError extends Error {
+  override readonly name = 'PermanentHandlerError';
+}
+
+function isPermanent(error: unknown): boolean {
+  return error instanceof PermanentHandlerError;
+}
+
+/** Acks and nacks on a channel that closed meanwhile fail; the broker redelivers, the inbox dedups. */
+function settle(action: () => void): void {
+  try {
+    action();
+  } catch {
+    /* channel gone: the message will be redelivered */
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

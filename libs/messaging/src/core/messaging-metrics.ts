@@ -1,0 +1,20 @@
+import { counter, histogram } from '@conveyor/observability';
+
+export const eventsPublished = counter({
+  name: 'conveyor_events_published_total',
+  help: 'Events published to RabbitMQ and confirmed by the broker.',
+  labelNames: ['type'] as const,
+});
+
+export const eventsConsumed = counter({
+  name: 'conveyor_events_consumed_total',
+  help: 'Events taken from a queue, by outcome: handled, duplicate, retried, dead_lettered, invalid.',
+  labelNames: ['type', 'outcome'] as const,
+});
+
+export const eventHandlingSeconds = histogram({
+  name: 'conveyor_event_handling_seconds',
+  help: 'Time spent handling one event, including its transaction.',
+  labelNames: ['type'] as const,
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+});

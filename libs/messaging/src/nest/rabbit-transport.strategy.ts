@@ -1,0 +1,88 @@
+import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
+import { lastValueFrom } from 'rxjs';
+import type { EventEnvelope } from '@conveyor/contracts';
+import { runWithCorrelation, type Logger } from '@conveyor/observability';
+import type { ConfirmedPublisher } from '../core/confirmed-publisher';
+import { EventConsumer, type Delivery, type HandlingOutcome } from '../core/event-consumer';
+import type { TransactionalBus, UnitOfWork } from '../outbox/transactional-bus';
+import { EventContext } from './event-context';
+
+export interface RabbitTransportOptions {
+  service: string;
+  connection: AmqpConnectionManager;
+  publisher: ConfirmedPublisher;
+  logger: Logger;
+  /** With a bus, each event is handled once per service (inbox) in one transaction with its effects. */
+  bus?: TransactionalBus;
+  prefetch?: number;
+  maxAttempts?: number;
+  retryDelayMs?: number;
+}
+
+/**
+ * The @nestjs/microservices transport for Conveyor: `@OnEvent` handlers receive validated events
+ * from the service's quorum queue; failures are retried then dead-lettered with their reason.
+ */
+export class RabbitTransport extends Server implements CustomTransportStrategy {
+  private consumer?: EventConsumer;
+
+  constructor(private readonly options: RabbitTransportOptions) {
+    super();
+  }
+
+  listen(callback: (error?: unknown) => void): void {
+    const bindings = [...this.messageHandlers.keys()];
+    if (bindings.length === 0) {
+      callback();
+      return;
+    }
+    this.consumer = new EventConsumer(this.options.connection, {
+      service: this.options.service,
+      bindings,
+      publisher: this.options.publisher,
+      logger: this.options.logger,
+      prefetch: this.options.prefetch,
+      maxAttempts: this.options.maxAttempts,
+      retryDelayMs: this.options.retryDelayMs,
+      handle: (envelope, delivery) => this.dispatch(envelope, delivery),
+    });
+    this.consumer.start().then(
+      () => callback(),
+      (error: unknown) => callback(error),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  on(): never {
+    throw new Error('RabbitTransport does not emit server events; use the connection manager');
+  }
+
+  unwrap<T>(): T {
+    return this.options.connection as T;
+  }
+
+  private dispatch(envelope: EventEnvelope, delivery: Delivery): Promise<HandlingOutcome> {
+    const context = { correlationId: envelope.correlationid, causationId: envelope.id, actor: envelope.actor };
+    return runWithCorrelation(context, async () => {
+      this.options.logger.debug({ type: envelope.type, eventId: envelope.id, attempt: delivery.attempt }, 'event received');
+      const invoke = (unit?: UnitOfWork) => this.invokeHandler(envelope, delivery, unit);
+      if (!this.options.bus) {
+        await invoke();
+        return 'handled';
+      }
+      return this.options.bus.handleOnce(this.options.service, envelope.id, invoke);
+    });
+  }
+
+  private async invokeHandler(envelope: EventEnvelope, delivery: Delivery, unit?: UnitOfWork): Promise<void> {
+    const handler = this.getHandlerByPattern(envelope.type) ?? this.getHandlerByPattern('#');
+    if (!handler) throw new Error(`no handler for ${envelope.type} in ${this.options.service}`);
+    const context = new EventContext([envelope, delivery, unit]);
+    const result: unknown = await handler(envelope.data, context);
+    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+  }
+}
