@@ -1,0 +1,6 @@
+export * from './service-env';
+export * from './messaging.providers';
+export * from './health.controller';
+export * from './service-kit.module';
+export * from './run-service';
+export * from './testing-support';

@@ -1,0 +1,119 @@
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import type { z } from 'zod';
+import {
+  ConfirmedPublisher,
+  RabbitTransport,
+  RethrowRpcErrorsFilter,
+  TransactionalBus,
+  connectAmqp,
+  waitForConnection,
+} from '@conveyor/messaging';
+import { collectDefaultProcessMetrics, createLogger } from '@conveyor/observability';
+import type { MigrationInterface } from 'typeorm';
+import { ConfigError, loadEnv, serviceEnv, type ServiceEnv } from './service-env';
+import { ServiceKitModule } from './service-kit.module';
+
+export interface ServiceSpec<E extends ServiceEnv = ServiceEnv> {
+  name: string;
+  schema: string;
+  defaultPort: number;
+  /** The service's own variables on top of the common ones. */
+  envSchema?: z.ZodType<E>;
+  entities?: (new () => unknown)[];
+  migrations?: (new () => MigrationInterface)[];
+  /** The app module, given the kit module to import and the validated environment. */
+  module: (kit: DynamicModule, env: E) => DynamicModule;
+}
+
+export interface RunningService {
+  app: INestApplication;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Boots a hybrid NestJS app (HTTP + RabbitMQ transport) from an already validated environment. */
+export async function startService<E extends ServiceEnv>(
+  spec: ServiceSpec<E>,
+  env: E,
+): Promise<RunningService> {
+  collectDefaultProcessMetrics();
+  const logger = createLogger(spec.name, { level: env.LOG_LEVEL });
+  const connection = connectAmqp(env.AMQP_URL, { connectionName: `conveyor-${spec.name}` });
+  try {
+    await waitForConnection(connection, env.AMQP_CONNECT_TIMEOUT_MS);
+  } catch (error) {
+    await connection.close();
+    throw new Error(
+      `AMQP_URL (${redactUrl(env.AMQP_URL)}): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const kit = ServiceKitModule.forRoot({
+    identity: { name: spec.name, schema: spec.schema },
+    databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
+    connection,
+    logger,
+    entities: spec.entities,
+    migrations: spec.migrations,
+  });
+  let app: INestApplication;
+  try {
+    app = await NestFactory.create(spec.module(kit, env), { bufferLogs: true, abortOnError: false });
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  app.useLogger(app.get(PinoNestLogger));
+  app.enableShutdownHooks();
+  app.useGlobalFilters(new RethrowRpcErrorsFilter(app.get(HttpAdapterHost).httpAdapter));
+  app.connectMicroservice(
+    {
+      strategy: new RabbitTransport({
+        service: spec.name,
+        connection,
+        publisher: app.get(ConfirmedPublisher),
+        logger,
+        bus: app.get(TransactionalBus),
+        prefetch: env.AMQP_PREFETCH,
+        maxAttempts: env.AMQP_MAX_ATTEMPTS,
+      }),
+    },
+    { inheritAppConfig: true },
+  );
+  await app.startAllMicroservices();
+  await app.listen(env.PORT, '0.0.0.0');
+  const address = app.getHttpServer().address() as { port: number };
+  logger.info({ port: address.port }, `${spec.name} started`);
+  return { app, port: address.port, close: () => app.close() };
+}
+
+/** The entry point of a service process: validates its environment, boots, exits non-zero on failure. */
+export async function runService<E extends ServiceEnv>(spec: ServiceSpec<E>): Promise<void> {
+  let env: E;
+  try {
+    env = loadEnv(spec.name, spec.envSchema ?? (serviceEnv(spec.defaultPort) as unknown as z.ZodType<E>));
+  } catch (error) {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  try {
+    await startService(spec, env);
+  } catch (error) {
+    process.stderr.write(
+      `${spec.name} failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(1);
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<unparseable>';
+  }
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+const amqpUrl = z
+  .string({ error: 'is required (e.g. amqp://guest:guest@127.0.0.1:5672/)' })
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'amqp:' || url.protocol === 'amqps:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an amqp:// or amqps:// URL with a host (e.g. amqp://guest:guest@127.0.0.1:5672/)');
+
+const postgresUrl = z
+  .string({ error: 'is required (e.g. postgres://postgres@127.0.0.1:5432/conveyor)' })
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.pathname.length > 1;
+    } catch {
+      return false;
+    }
+  }, 'must be a postgres:// URL with a database name (e.g. postgres://postgres@127.0.0.1:5432/conveyor)');
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a port number')
+  .min(1, 'must be a port number from 1 to 65535')
+  .max(65535, 'must be a port number from 1 to 65535');
+
+/** The variables every Conveyor service reads; each service extends it with its own. */
+export const baseServiceEnv = z.object({
+  AMQP_URL: amqpUrl,
+  DATABASE_URL: postgresUrl,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AMQP_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  AMQP_PREFETCH: z.coerce.number().int().min(1).max(10_000).default(32),
+  AMQP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+});
+
+export function serviceEnv(defaultPort: number) {
+  return baseServiceEnv.extend({ PORT: port.default(defaultPort) });
+}
+export type ServiceEnv = z.infer<ReturnType<typeof serviceEnv>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly service: string,
+    readonly problems: string[],
+  ) {
+    super(`${service} cannot start, its environment is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Validates the environment once, at start; the error names every wrong or missing variable. */
+export function loadEnv<S extends z.ZodType>(service: string, schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    const missing = issue.code === 'invalid_type' && env[name] === undefined;
+    return `${name}: ${missing ? 'is required' : issue.message}`;
+  });
+  throw new ConfigError(service, problems);
+}

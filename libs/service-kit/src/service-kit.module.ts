@@ -1,0 +1,84 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
+import { DataSource, type MigrationInterface } from 'typeorm';
+import { ConfirmedPublisher, OutboxRelay, TransactionalBus, messagingTablesMigration } from '@conveyor/messaging';
+import { MetricsController, type Logger } from '@conveyor/observability';
+import { openServiceDatabase, serviceDataSourceOptions } from '@conveyor/persistence';
+import { HealthController } from './health.controller';
+import { AMQP_CONNECTION, MessagingLifecycle, SERVICE_IDENTITY, SERVICE_LOGGER, type ServiceIdentity } from './messaging.providers';
+
+export interface ServiceKitOptions {
+  identity: ServiceIdentity;
+  databaseUrl: string;
+  databasePoolSize?: number;
+  connection: AmqpConnectionManager;
+  logger: Logger;
+  entities?: (new () => unknown)[];
+  /** The service's own migrations; the outbox and inbox tables are added first. */
+  migrations?: (new () => MigrationInterface)[];
+}
+
+/**
+ * What every Conveyor service has: its database (schema, migrations), the RabbitMQ publisher,
+ * outbox relay and transactional bus, JSON logs, `/health` and `/metrics`.
+ */
+@Module({})
+export class ServiceKitModule {
+  static forRoot(options: ServiceKitOptions): DynamicModule {
+    const { identity, logger } = options;
+    const database = {
+      url: options.databaseUrl,
+      schema: identity.schema,
+      poolSize: options.databasePoolSize,
+      entities: options.entities ?? [],
+      migrations: [messagingTablesMigration(identity.schema), ...(options.migrations ?? [])],
+    };
+    return {
+      module: ServiceKitModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger,
+            autoLogging: { ignore: (req) => req.url === '/metrics' || req.url === '/health' },
+          },
+        }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => serviceDataSourceOptions(database),
+          dataSourceFactory: () => openServiceDatabase(database),
+        }),
+        TerminusModule,
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: SERVICE_IDENTITY, useValue: identity },
+        { provide: SERVICE_LOGGER, useValue: logger },
+        { provide: AMQP_CONNECTION, useValue: options.connection },
+        {
+          provide: ConfirmedPublisher,
+          useFactory: () =>
+            new ConfirmedPublisher(options.connection, {
+              onError: (error) => logger.warn({ err: error.message }, 'publisher channel error'),
+            }),
+        },
+        {
+          provide: OutboxRelay,
+          inject: [DataSource, ConfirmedPublisher],
+          useFactory: (dataSource: DataSource, publisher: ConfirmedPublisher) =>
+            new OutboxRelay(dataSource, identity.name, identity.schema, publisher, logger),
+        },
+        {
+          provide: TransactionalBus,
+          inject: [DataSource, OutboxRelay],
+          useFactory: (dataSource: DataSource, relay: OutboxRelay) =>
+            new TransactionalBus(dataSource, identity.name, identity.schema, relay),
+        },
+        MessagingLifecycle,
+      ],
+      exports: [SERVICE_IDENTITY, SERVICE_LOGGER, AMQP_CONNECTION, ConfirmedPublisher, OutboxRelay, TransactionalBus],
+    };
+  }
+}
