@@ -1,0 +1,11 @@
+export * from './errors/haproxy-errors';
+export * from './address/runtime-address';
+export * from './commands/runtime-commands';
+export * from './commands/response-classifier';
+export * from './parsing/server-status';
+export * from './parsing/show-stat-parser';
+export * from './parsing/servers-state-parser';
+export * from './parsing/stat-snapshot';
+export * from './client/wait-for-sessions';
+export * from './client/haproxy-runtime-client';
+export { sendRuntimeCommand } from './transport/runtime-transport';

@@ -1,0 +1,59 @@
+import { createConnection, type Socket } from 'node:net';
+import { describeRuntimeAddress, type RuntimeAddress } from '../address/runtime-address';
+import { HaproxyTimeoutError, HaproxyUnreachableError } from '../errors/haproxy-errors';
+
+/**
+ * Sends one command over a fresh connection and resolves with everything HAProxy wrote
+ * before closing (non-interactive mode: HAProxy answers, then closes).
+ * The timeout covers connecting, sending and reading the whole answer.
+ */
+export function sendRuntimeCommand(
+  address: RuntimeAddress,
+  command: string,
+  timeoutMs: number,
+): Promise<string> {
+  const described = describeRuntimeAddress(address);
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let settled = false;
+    let connected = false;
+    const socket: Socket =
+      address.kind === 'unix'
+        ? createConnection({ path: address.path })
+        : createConnection({ host: address.host, port: address.port });
+
+    const finish = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      outcome();
+    };
+    const timer = setTimeout(
+      () => finish(() => reject(new HaproxyTimeoutError(described, command, timeoutMs))),
+      timeoutMs,
+    );
+
+    socket.setNoDelay?.(true);
+    socket.on('connect', () => {
+      connected = true;
+      // No half-close: HAProxy answers the line and closes the connection itself.
+      socket.write(`${command}\n`);
+    });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => finish(() => resolve(Buffer.concat(chunks).toString('utf8'))));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (connected && error.code === 'EPIPE') {
+        return; // HAProxy closed early; the 'end'/'close' event carries what it said.
+      }
+      finish(() =>
+        reject(
+          connected
+            ? new HaproxyUnreachableError(described, error.code, `connection failed while talking: ${error.message}`)
+            : new HaproxyUnreachableError(described, error.code, error.message),
+        ),
+      );
+    });
+    socket.on('close', () => finish(() => resolve(Buffer.concat(chunks).toString('utf8'))));
+  });
+}

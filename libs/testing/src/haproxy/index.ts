@@ -1,0 +1,4 @@
+export * from './haproxy-config';
+export * from './start-haproxy';
+export { liveHaproxyCount, HAPROXY_BINARY } from './haproxy-process';
+export * from './wait-for-status';

@@ -1,0 +1,5 @@
+export * from './haproxy';
+export * from './http';
+export * from './postgres/test-database';
+export * from './rabbitmq/test-vhost';
+export * from './wait-for';
