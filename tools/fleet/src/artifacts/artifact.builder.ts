@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify as stringifyYaml } from 'yaml';
+import { SAMPLE_APP_DIR, SAMPLE_APP_FILES } from '../sample-app/sample-app.files';
+import { APP_SPEC_FILE_NAME, releaseVersionSchema } from './app-spec.schema';
+import { ArtifactBuildError } from './artifact.errors';
+import { ARCHIVE_FORMATS, type ArchiveEntry, type ArchiveFormat } from './archive.format';
+import { writeArchive } from './archive.writer';
+import { SAMPLE_APP_NAME, sampleAppSpec } from './sample-app-spec';
+
+export interface BuildArtifactOptions {
+  readonly version: string;
+  readonly format: ArchiveFormat;
+  /** Bakes a BROKEN marker into the artifact: the app starts but /health answers 500. */
+  readonly broken?: boolean;
+  /** Created if missing. */
+  readonly outDir: string;
+}
+
+export interface BuiltArtifact {
+  /** Absolute path of the archive: <outDir>/sample-app-<version>[-broken].<format>. */
+  readonly path: string;
+  /** Lowercase hex sha256 of the archive's bytes. */
+  readonly sha256: string;
+  /** Size in bytes. */
+  readonly size: number;
+  readonly version: string;
+}
+
+/** Name of the marker file that switches the sample app into broken mode. */
+export const BROKEN_MARKER_FILE = 'BROKEN';
+
+/**
+ * Packages the sample app as a deployable artifact: server.js, healthcheck.js, hooks/, VERSION and
+ * conveyor-app.yaml (plus BROKEN when `broken`). The same inputs always give the same bytes.
+ */
+export async function buildArtifact(options: BuildArtifactOptions): Promise<BuiltArtifact> {
+  const version = releaseVersionSchema.safeParse(options.version);
+  if (!version.success) {
+    throw new ArtifactBuildError(`cannot build version ${JSON.stringify(options.version)}: ${version.error.issues[0]?.message}`);
+  }
+  if (!ARCHIVE_FORMATS.includes(options.format)) {
+    throw new ArtifactBuildError(`unknown format ${JSON.stringify(options.format)}: use ${ARCHIVE_FORMATS.join(' or ')}`);
+  }
+  const entries = await artifactEntries(version.data, options.broken ?? false);
+  await mkdir(options.outDir, { recursive: true });
+  const suffix = options.broken ? '-broken' : '';
+  const path = join(options.outDir, `${SAMPLE_APP_NAME}-${version.data}${suffix}.${options.format}`);
+  await writeArchive(options.format, entries, path);
+  const bytes = await readFile(path);
+  return {
+    path,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    size: (await stat(path)).size,
+    version: version.data,
+  };
+}
+
+async function artifactEntries(version: string, broken: boolean): Promise<ArchiveEntry[]> {
+  const entries: ArchiveEntry[] = [];
+  for (const file of SAMPLE_APP_FILES) {
+    const content = await readFile(join(SAMPLE_APP_DIR, file));
+    entries.push({ path: file, content, mode: file.endsWith('.sh') ? 0o755 : 0o644 });
+  }
+  entries.push({ path: 'VERSION', content: Buffer.from(`${version}\n`), mode: 0o644 });
+  entries.push({ path: APP_SPEC_FILE_NAME, content: Buffer.from(stringifyYaml(sampleAppSpec(version))), mode: 0o644 });
+  if (broken) {
+    entries.push({ path: BROKEN_MARKER_FILE, content: Buffer.from('BROKEN=1: /health answers 500 on purpose\n'), mode: 0o644 });
+  }
+  return entries;
+}
