@@ -1,0 +1,18 @@
+import { parseAuditEntry, type AuditEntry, type EntryParseResult } from '../entry/audit-entry';
+import { canonicalJson } from '../entry/canonical-json';
+
+/** One NDJSON line: the RFC 8785 canonical JSON of the whole entry (hash and prevHash included) and "\n". */
+export function entryToNdjsonLine(entry: AuditEntry): string {
+  return `${canonicalJson(entry)}\n`;
+}
+
+/** Parses one NDJSON line (without its line break) into an entry; says what is wrong otherwise. */
+export function parseNdjsonLine(line: string): EntryParseResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    return { ok: false, message: `not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+  }
+  return parseAuditEntry(value);
+}
