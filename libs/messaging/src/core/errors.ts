@@ -11,6 +11,8 @@ export class PublishFailedError extends Error {
     readonly type: string,
     cause: unknown,
   ) {
-    super(`event ${type} was not confirmed by RabbitMQ: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(
+      `event ${type} was not confirmed by RabbitMQ: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
   }
 }

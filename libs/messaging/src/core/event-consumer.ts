@@ -26,11 +26,26 @@ export type HandlingOutcome = 'handled' | 'duplicate';
 
 export type EventHandlerFn = (envelope: EventEnvelope, delivery: Delivery) => Promise<HandlingOutcome>;
 
+export interface BatchItem {
+  envelope: EventEnvelope;
+  delivery: Delivery;
+}
+
+/** Handles several events in one go (one transaction); throws if any fails. */
+export type BatchHandlerFn = (items: BatchItem[]) => Promise<HandlingOutcome[]>;
+
 export interface EventConsumerOptions {
   service: string;
   /** Event types (or topic patterns, `#` for everything) the service's queue is bound to. */
   bindings: string[];
   handle: EventHandlerFn;
+  /**
+   * Optional: events that arrive together are handled as one batch (one transaction). When a
+   * batch fails, its events are handled one by one with `handle`, so one bad event does not take
+   * the others down with it.
+   */
+  handleBatch?: BatchHandlerFn;
+  maxBatch?: number;
   publisher: ConfirmedPublisher;
   logger: Logger;
   prefetch?: number;
@@ -51,6 +66,7 @@ export class EventConsumer {
   private readonly deadLetterQueue: string;
   private readonly maxAttempts: number;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly batcher?: MicroBatcher;
 
   constructor(
     private readonly connection: AmqpConnectionManager,
@@ -60,6 +76,9 @@ export class EventConsumer {
     this.queue = serviceQueueName(options.service);
     this.deadLetterQueue = deadLetterQueueName(options.service);
     this.maxAttempts = options.maxAttempts ?? 5;
+    if (options.handleBatch) {
+      this.batcher = new MicroBatcher(options.handleBatch, options.handle, options.maxBatch ?? 100);
+    }
   }
 
   /** Declares the topology and starts consuming; resolves once the first consumer is set up. */
@@ -70,7 +89,10 @@ export class EventConsumer {
       setup: (channel: ConfirmChannel) => this.setup(channel),
     });
     this.channel.on('error', (error: Error) =>
-      this.options.logger.warn({ queue: this.queue, err: error.message }, 'consumer channel error; it is set up again on reconnect'),
+      this.options.logger.warn(
+        { queue: this.queue, err: error.message },
+        'consumer channel error; it is set up again on reconnect',
+      ),
     );
     await this.channel.waitForConnect();
   }
@@ -89,7 +111,8 @@ export class EventConsumer {
       durable: true,
       arguments: serviceQueueArguments({ service: this.options.service, maxAttempts: this.maxAttempts }),
     });
-    for (const pattern of this.options.bindings) await channel.bindQueue(this.queue, EVENTS_EXCHANGE, pattern);
+    for (const pattern of this.options.bindings)
+      await channel.bindQueue(this.queue, EVENTS_EXCHANGE, pattern);
     await channel.prefetch(this.options.prefetch ?? 32);
     await channel.consume(this.queue, (message) => {
       // amqplib hands over null when the broker cancels the consumer (queue deleted).
@@ -109,7 +132,14 @@ export class EventConsumer {
     try {
       raw = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
-      return this.deadLetter(channel, message, routingKey, 'invalid', `not JSON: ${describe(error)}`, attempt);
+      return this.deadLetter(
+        channel,
+        message,
+        routingKey,
+        'invalid',
+        `not JSON: ${describe(error)}`,
+        attempt,
+      );
     }
     const decoded = decodeEnvelope(raw);
     if (!decoded.ok) {
@@ -118,7 +148,10 @@ export class EventConsumer {
     const envelope = decoded.envelope;
     const timer = eventHandlingSeconds.startTimer({ type: envelope.type });
     try {
-      const outcome = await this.options.handle(envelope, { attempt, redelivered: message.fields.redelivered });
+      const delivery = { attempt, redelivered: message.fields.redelivered };
+      const outcome = this.batcher
+        ? await this.batcher.submit({ envelope, delivery })
+        : await this.options.handle(envelope, delivery);
       timer();
       settle(() => channel.ack(message));
       eventsConsumed.inc({ type: envelope.type, outcome });
@@ -129,7 +162,10 @@ export class EventConsumer {
         const why = `handler failed after ${attempt} attempt(s): ${reason}`;
         return this.deadLetter(channel, message, envelope.type, 'dead_lettered', why, attempt);
       }
-      this.options.logger.warn({ type: envelope.type, eventId: envelope.id, attempt, err: reason }, 'handler failed; will retry');
+      this.options.logger.warn(
+        { type: envelope.type, eventId: envelope.id, attempt, err: reason },
+        'handler failed; will retry',
+      );
       await delay(Math.min((this.options.retryDelayMs ?? 100) * attempt, 2_000));
       settle(() => channel.nack(message, false, true));
       eventsConsumed.inc({ type: envelope.type, outcome: 'retried' });
@@ -145,13 +181,24 @@ export class EventConsumer {
     attempts: number,
   ): Promise<void> {
     try {
-      await this.options.publisher.deadLetter({ queue: this.deadLetterQueue, original: message, reason, attempts });
+      await this.options.publisher.deadLetter({
+        queue: this.deadLetterQueue,
+        original: message,
+        reason,
+        attempts,
+      });
       settle(() => channel.ack(message));
       eventsConsumed.inc({ type, outcome });
-      this.options.logger.error({ type, messageId: message.properties.messageId, reason }, 'message dead-lettered');
+      this.options.logger.error(
+        { type, messageId: message.properties.messageId, reason },
+        'message dead-lettered',
+      );
     } catch (error) {
       // Not confirmed in the dead-letter queue: give it back rather than lose it.
-      this.options.logger.error({ type, err: describe(error) }, 'dead-lettering failed; message returned to its queue');
+      this.options.logger.error(
+        { type, err: describe(error) },
+        'dead-lettering failed; message returned to its queue',
+      );
       settle(() => channel.nack(message, false, true));
     }
   }
@@ -181,4 +228,65 @@ function describe(error: unknown): string {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+interface PendingItem extends BatchItem {
+  resolve(outcome: HandlingOutcome): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Collects the events that arrive in the same turn of the event loop (up to `maxBatch`) and
+ * hands them to the batch handler together.
+ */
+class MicroBatcher {
+  private pending: PendingItem[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly handleBatch: BatchHandlerFn,
+    private readonly handleOne: EventHandlerFn,
+    private readonly maxBatch: number,
+  ) {}
+
+  submit(item: BatchItem): Promise<HandlingOutcome> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ ...item, resolve, reject });
+      if (this.pending.length >= this.maxBatch) this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.pending.splice(0, this.maxBatch);
+    if (batch.length === 0) return;
+    if (this.pending.length > 0 && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    void this.run(batch);
+  }
+
+  private async run(batch: PendingItem[]): Promise<void> {
+    if (batch.length > 1) {
+      try {
+        const outcomes = await this.handleBatch(batch);
+        batch.forEach((item, i) => item.resolve(outcomes[i]));
+        return;
+      } catch {
+        // One of them failed: handle each alone so the failure is attributed to its own event.
+      }
+    }
+    for (const item of batch) {
+      try {
+        item.resolve(await this.handleOne(item.envelope, item.delivery));
+      } catch (error) {
+        item.reject(error);
+      }
+    }
+  }
 }

@@ -1,4 +1,9 @@
-import { assertBindingPattern, deadLetterQueueName, serviceQueueArguments, serviceQueueName } from './topology';
+import {
+  assertBindingPattern,
+  deadLetterQueueName,
+  serviceQueueArguments,
+  serviceQueueName,
+} from './topology';
 
 describe('topology', () => {
   it('gives each service a quorum queue that dead-letters to its own dead-letter queue', () => {

@@ -4,7 +4,7 @@ import { lastValueFrom } from 'rxjs';
 import type { EventEnvelope } from '@conveyor/contracts';
 import { runWithCorrelation, type Logger } from '@conveyor/observability';
 import type { ConfirmedPublisher } from '../core/confirmed-publisher';
-import { EventConsumer, type Delivery, type HandlingOutcome } from '../core/event-consumer';
+import { EventConsumer, type BatchItem, type Delivery, type HandlingOutcome } from '../core/event-consumer';
 import type { TransactionalBus, UnitOfWork } from '../outbox/transactional-bus';
 import { EventContext } from './event-context';
 
@@ -46,6 +46,7 @@ export class RabbitTransport extends Server implements CustomTransportStrategy {
       maxAttempts: this.options.maxAttempts,
       retryDelayMs: this.options.retryDelayMs,
       handle: (envelope, delivery) => this.dispatch(envelope, delivery),
+      handleBatch: this.options.bus ? (items) => this.dispatchBatch(items) : undefined,
     });
     this.consumer.start().then(
       () => callback(),
@@ -66,9 +67,11 @@ export class RabbitTransport extends Server implements CustomTransportStrategy {
   }
 
   private dispatch(envelope: EventEnvelope, delivery: Delivery): Promise<HandlingOutcome> {
-    const context = { correlationId: envelope.correlationid, causationId: envelope.id, actor: envelope.actor };
-    return runWithCorrelation(context, async () => {
-      this.options.logger.debug({ type: envelope.type, eventId: envelope.id, attempt: delivery.attempt }, 'event received');
+    return runWithCorrelation(correlationOf(envelope), async () => {
+      this.options.logger.debug(
+        { type: envelope.type, eventId: envelope.id, attempt: delivery.attempt },
+        'event received',
+      );
       const invoke = (unit?: UnitOfWork) => this.invokeHandler(envelope, delivery, unit);
       if (!this.options.bus) {
         await invoke();
@@ -78,6 +81,18 @@ export class RabbitTransport extends Server implements CustomTransportStrategy {
     });
   }
 
+  private dispatchBatch(items: BatchItem[]): Promise<HandlingOutcome[]> {
+    const bus = this.options.bus!;
+    return bus.handleBatchOnce(
+      this.options.service,
+      items.map(({ envelope, delivery }) => ({
+        eventId: envelope.id,
+        work: (unit: UnitOfWork) =>
+          runWithCorrelation(correlationOf(envelope), () => this.invokeHandler(envelope, delivery, unit)),
+      })),
+    );
+  }
+
   private async invokeHandler(envelope: EventEnvelope, delivery: Delivery, unit?: UnitOfWork): Promise<void> {
     const handler = this.getHandlerByPattern(envelope.type) ?? this.getHandlerByPattern('#');
     if (!handler) throw new Error(`no handler for ${envelope.type} in ${this.options.service}`);
@@ -85,4 +100,8 @@ export class RabbitTransport extends Server implements CustomTransportStrategy {
     const result: unknown = await handler(envelope.data, context);
     await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
   }
+}
+
+function correlationOf(envelope: EventEnvelope) {
+  return { correlationId: envelope.correlationid, causationId: envelope.id, actor: envelope.actor };
 }

@@ -10,6 +10,8 @@ export interface OutboxRelayOptions {
   pollMs?: number;
   /** Back-off for a row whose publish failed, per attempt (capped at 30 s). */
   retryDelayMs?: number;
+  /** Batches in flight at once (each its own transaction; SKIP LOCKED keeps them apart). */
+  concurrency?: number;
 }
 
 const outboxBacklog = gauge({
@@ -69,11 +71,15 @@ export class OutboxRelay {
   async relayDue(): Promise<number> {
     const batchSize = this.options.batchSize ?? 500;
     let published = 0;
-    for (;;) {
-      const count = await this.relayBatch(batchSize);
-      published += count.published;
-      if (count.claimed < batchSize) return published;
-    }
+    const worker = async () => {
+      for (;;) {
+        const count = await this.relayBatch(batchSize);
+        published += count.published;
+        if (count.claimed < batchSize) return;
+      }
+    };
+    await Promise.all(Array.from({ length: this.options.concurrency ?? 3 }, worker));
+    return published;
   }
 
   private async run(): Promise<void> {
@@ -83,7 +89,10 @@ export class OutboxRelay {
         await this.relayDue();
         await this.backlog();
       } catch (error) {
-        this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'outbox relay failed');
+        this.logger.error(
+          { err: error instanceof Error ? error.message : String(error) },
+          'outbox relay failed',
+        );
       }
       if (!this.running) break;
       if (this.pendingWake) continue;
@@ -116,7 +125,10 @@ export class OutboxRelay {
         const attempts = row.attempts;
         const delayMs = Math.min((this.options.retryDelayMs ?? 200) * 2 ** Math.min(attempts, 8), 30_000);
         await this.repository.postpone(manager, row.id, reason, delayMs);
-        this.logger.warn({ type: row.type, eventId: row.event_id, reason, attempts: attempts + 1 }, 'outbox publish failed');
+        this.logger.warn(
+          { type: row.type, eventId: row.event_id, reason, attempts: attempts + 1 },
+          'outbox publish failed',
+        );
       }
       await this.repository.remove(manager, done);
       return { claimed: rows.length, published: done.length };

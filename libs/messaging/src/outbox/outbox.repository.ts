@@ -29,7 +29,10 @@ export class OutboxRepository {
       values.push(`($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`);
       params.push(envelope.id, envelope.type, JSON.stringify(envelope));
     });
-    await manager.query(`INSERT INTO ${this.outbox} (event_id, type, envelope) VALUES ${values.join(', ')}`, params);
+    await manager.query(
+      `INSERT INTO ${this.outbox} (event_id, type, envelope) VALUES ${values.join(', ')}`,
+      params,
+    );
   }
 
   /** Locks due rows so that several relays never publish the same row at once. */
@@ -54,7 +57,9 @@ export class OutboxRepository {
   }
 
   async backlog(dataSource: DataSource): Promise<number> {
-    const [row] = (await dataSource.query(`SELECT count(*)::int AS n FROM ${this.outbox}`)) as { n: number }[];
+    const [row] = (await dataSource.query(`SELECT count(*)::int AS n FROM ${this.outbox}`)) as {
+      n: number;
+    }[];
     return row?.n ?? 0;
   }
 
@@ -65,5 +70,15 @@ export class OutboxRepository {
       [consumer, eventId],
     )) as unknown[];
     return rows.length === 1;
+  }
+
+  /** Records several event ids at once; returns those not handled before (redeliveries are left out). */
+  async claimInboxMany(manager: EntityManager, consumer: string, eventIds: string[]): Promise<Set<string>> {
+    const rows = (await manager.query(
+      `INSERT INTO ${this.inbox} (consumer, event_id) SELECT $1, unnest($2::uuid[])
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [consumer, eventIds],
+    )) as { event_id: string }[];
+    return new Set(rows.map((row) => row.event_id));
   }
 }

@@ -63,4 +63,34 @@ export class TransactionalBus {
     if (outcome === 'handled') this.relay?.wake();
     return outcome;
   }
+
+  /**
+   * Handles a batch of events in one transaction: one inbox insert for all, each new event's work
+   * in order. If any work throws, nothing of the batch commits and the error propagates (the
+   * caller then handles the events one by one to isolate the failing one).
+   */
+  async handleBatchOnce(
+    consumer: string,
+    items: readonly { eventId: string; work: (unit: UnitOfWork) => Promise<void> }[],
+  ): Promise<('handled' | 'duplicate')[]> {
+    const outcomes = await this.dataSource.transaction(async (manager) => {
+      const fresh = await this.repository.claimInboxMany(
+        manager,
+        consumer,
+        items.map((item) => item.eventId),
+      );
+      const results: ('handled' | 'duplicate')[] = [];
+      for (const item of items) {
+        if (!fresh.delete(item.eventId)) {
+          results.push('duplicate');
+          continue;
+        }
+        await this.within(manager, item.work);
+        results.push('handled');
+      }
+      return results;
+    });
+    if (outcomes.includes('handled')) this.relay?.wake();
+    return outcomes;
+  }
 }
