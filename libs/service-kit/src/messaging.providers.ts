@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import { ConfirmedPublisher, OutboxRelay, TransactionalBus } from '@conveyor/messaging';
+import type { Logger } from '@conveyor/observability';
 
 export const AMQP_CONNECTION = Symbol('AMQP_CONNECTION');
 export const SERVICE_LOGGER = Symbol('SERVICE_LOGGER');
@@ -20,6 +21,8 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
     private readonly relay: OutboxRelay,
     private readonly publisher: ConfirmedPublisher,
     @Inject(AMQP_CONNECTION) private readonly connection: AmqpConnectionManager,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(SERVICE_IDENTITY) private readonly identity: ServiceIdentity,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -30,6 +33,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
     await this.relay.stop();
     await this.publisher.close();
     await this.connection.close();
+    this.logger.info(`${this.identity.name} stopped`);
   }
 }
 
