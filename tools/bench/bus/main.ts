@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   try {
     await waitForConnection(connection, 10_000);
     const publisher = new ConfirmedPublisher(connection);
-    relay = new OutboxRelay(producerDb, 'producer', 'producer', publisher, logger, { batchSize: 1000 });
+    const outboxRelay = new OutboxRelay(producerDb, 'producer', 'producer', publisher, logger, { batchSize: 1000 });
+    relay = outboxRelay;
     const producerBus = new TransactionalBus(producerDb, 'producer', 'producer');
     const consumerBus = new TransactionalBus(consumerDb, 'consumer', 'consumer');
     let handled = 0;
@@ -72,12 +73,12 @@ async function main(): Promise<void> {
     const writeSeconds = (performance.now() - writeStart) / 1000;
 
     const start = performance.now();
-    relay.start();
+    outboxRelay.start();
     let publishedAt = 0;
     await waitFor(
       'the relay to publish every event',
       async () => {
-        if ((await relay!.backlog()) > 0) return false;
+        if ((await outboxRelay.backlog()) > 0) return false;
         publishedAt = performance.now();
         return true;
       },

@@ -37,6 +37,7 @@ export class RabbitTransport extends Server implements CustomTransportStrategy {
       callback();
       return;
     }
+    const bus = this.options.bus;
     this.consumer = new EventConsumer(this.options.connection, {
       service: this.options.service,
       bindings,
@@ -46,7 +47,7 @@ export class RabbitTransport extends Server implements CustomTransportStrategy {
       maxAttempts: this.options.maxAttempts,
       retryDelayMs: this.options.retryDelayMs,
       handle: (envelope, delivery) => this.dispatch(envelope, delivery),
-      handleBatch: this.options.bus ? (items) => this.dispatchBatch(items) : undefined,
+      handleBatch: bus ? (items) => this.dispatchBatch(items, bus) : undefined,
     });
     this.consumer.start().then(
       () => callback(),
@@ -81,8 +82,7 @@ export class RabbitTransport extends Server implements CustomTransportStrategy {
     });
   }
 
-  private dispatchBatch(items: BatchItem[]): Promise<HandlingOutcome[]> {
-    const bus = this.options.bus!;
+  private dispatchBatch(items: BatchItem[], bus: TransactionalBus): Promise<HandlingOutcome[]> {
     return bus.handleBatchOnce(
       this.options.service,
       items.map(({ envelope, delivery }) => ({
