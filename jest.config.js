@@ -14,4 +14,6 @@ for (const group of ['apps', 'libs', 'tools']) {
   }
 }
 
-module.exports = { projects: configs.sort() };
+// testTimeout is a global option: inside `projects` it would be ignored. Integration tests start real
+// services and processes, and the machine may be busy.
+module.exports = { projects: configs.sort(), testTimeout: 60_000 };
