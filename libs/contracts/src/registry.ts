@@ -3,9 +3,10 @@ import type { EventContract } from './define-event';
 import { deploymentRequestedEvent, deploymentRejectedEvent, deploymentStartedEvent, deploymentBatchStartedEvent, deploymentServerProgressedEvent, deploymentBatchCompletedEvent, deploymentSucceededEvent, deploymentFailedEvent, deploymentRolledBackEvent, deploymentAbortedEvent, deploymentPausedEvent, deploymentResumedEvent, deploymentPauseRequestedEvent, deploymentResumeRequestedEvent, deploymentAbortRequestedEvent, deploymentRetryRequestedEvent, deploymentHostExcludeRequestedEvent } from './deployment';
 import { poolDrainRequestedEvent, poolServerDrainedEvent, poolEnableRequestedEvent, poolServerEnabledEvent, poolOperationFailedEvent, poolDriftDetectedEvent, poolDriftCorrectedEvent } from './pool';
 import { agentRegisteredEvent, agentHeartbeatEvent, agentDeployRequestedEvent, agentDeployStartedEvent, agentDeployProgressedEvent, agentDeploySucceededEvent, agentDeployFailedEvent, agentRollbackRequestedEvent, agentRollbackSucceededEvent, agentRollbackFailedEvent, agentMigrateRequestedEvent, agentMigrateSucceededEvent, agentMigrateFailedEvent, agentCommandRejectedEvent, agentDiscoveryRequestedEvent, agentDiscoveryRepliedEvent } from './agent';
-import { verificationRequestedEvent, verificationStartedEvent, verificationPassedEvent, verificationFailedEvent, healthDegradedEvent } from './verification';
+import { verificationRequestedEvent, verificationStartedEvent, verificationPassedEvent, verificationFailedEvent, healthDegradedEvent, verificationBakeRequestedEvent, verificationBakeCompletedEvent } from './verification';
 import { serviceManifestAppliedEvent, pipelineRunCreatedEvent, pipelineStageReportedEvent, artifactPublishedEvent, promotionRequestedEvent, promotionApprovedEvent, promotionApprovalsVoidedEvent, apiActionPerformedEvent } from './pipeline';
 import { auditCheckpointCreatedEvent, auditVerificationFailedEvent } from './audit';
+import { deploymentControlRefusedEvent } from './deployment';
 
 /** Every event on the bus. Adding an event: write its file, then list it here. */
 export const eventContracts = [
@@ -54,6 +55,8 @@ export const eventContracts = [
   verificationPassedEvent,
   verificationFailedEvent,
   healthDegradedEvent,
+  verificationBakeRequestedEvent,
+  verificationBakeCompletedEvent,
   serviceManifestAppliedEvent,
   pipelineRunCreatedEvent,
   pipelineStageReportedEvent,
@@ -64,6 +67,7 @@ export const eventContracts = [
   apiActionPerformedEvent,
   auditCheckpointCreatedEvent,
   auditVerificationFailedEvent,
+  deploymentControlRefusedEvent,
 ] as const;
 
 type AnyContract = (typeof eventContracts)[number];

@@ -1,12 +1,12 @@
 import type { z } from 'zod';
 import { defineEvent } from '../define-event';
-import { deployCommandPayload, signedCommandSchema } from './signed-command';
+import { deployCommandPayload, signedCommandOfKind } from './signed-command';
 
 /** Signed command: deploy an artifact on the targeted agents. */
 export const agentDeployRequestedEvent = defineEvent({
   name: 'agent.deploy.requested',
   version: 1,
   description: 'Signed command: deploy an artifact on the targeted agents.',
-  schema: signedCommandSchema(deployCommandPayload),
+  schema: signedCommandOfKind('deploy', deployCommandPayload),
 });
 export type AgentDeployRequested = z.infer<typeof agentDeployRequestedEvent.schema>;

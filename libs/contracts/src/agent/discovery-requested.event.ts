@@ -1,12 +1,12 @@
 import type { z } from 'zod';
 import { defineEvent } from '../define-event';
-import { discoveryCommandPayload, signedCommandSchema } from './signed-command';
+import { discoveryCommandPayload, signedCommandOfKind } from './signed-command';
 
 /** Signed command: every matching agent answers with its facts. */
 export const agentDiscoveryRequestedEvent = defineEvent({
   name: 'agent.discovery.requested',
   version: 1,
   description: 'Signed command: every matching agent answers with its facts.',
-  schema: signedCommandSchema(discoveryCommandPayload),
+  schema: signedCommandOfKind('discovery', discoveryCommandPayload),
 });
 export type AgentDiscoveryRequested = z.infer<typeof agentDiscoveryRequestedEvent.schema>;

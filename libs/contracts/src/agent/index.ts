@@ -1,4 +1,6 @@
 export * from './signed-command';
+export * from './app-spec.schema';
+export * from './hook-env.schema';
 export * from './agent-step-report';
 export * from './registered.event';
 export * from './heartbeat.event';

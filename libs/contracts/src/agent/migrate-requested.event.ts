@@ -1,12 +1,12 @@
 import type { z } from 'zod';
 import { defineEvent } from '../define-event';
-import { migrateCommandPayload, signedCommandSchema } from './signed-command';
+import { migrateCommandPayload, signedCommandOfKind } from './signed-command';
 
 /** Signed command: run the database-migration hook once on the designated node. */
 export const agentMigrateRequestedEvent = defineEvent({
   name: 'agent.migrate.requested',
   version: 1,
   description: 'Signed command: run the database-migration hook once on the designated node.',
-  schema: signedCommandSchema(migrateCommandPayload),
+  schema: signedCommandOfKind('migrate', migrateCommandPayload),
 });
 export type AgentMigrateRequested = z.infer<typeof agentMigrateRequestedEvent.schema>;

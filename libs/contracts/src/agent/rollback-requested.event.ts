@@ -1,12 +1,12 @@
 import type { z } from 'zod';
 import { defineEvent } from '../define-event';
-import { rollbackCommandPayload, signedCommandSchema } from './signed-command';
+import { rollbackCommandPayload, signedCommandOfKind } from './signed-command';
 
 /** Signed command: switch back to the previous kept release (no download). */
 export const agentRollbackRequestedEvent = defineEvent({
   name: 'agent.rollback.requested',
   version: 1,
   description: 'Signed command: switch back to the previous kept release (no download).',
-  schema: signedCommandSchema(rollbackCommandPayload),
+  schema: signedCommandOfKind('rollback', rollbackCommandPayload),
 });
 export type AgentRollbackRequested = z.infer<typeof agentRollbackRequestedEvent.schema>;

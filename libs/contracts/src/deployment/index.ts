@@ -15,3 +15,4 @@ export * from './resume-requested.event';
 export * from './abort-requested.event';
 export * from './retry-requested.event';
 export * from './host-exclude-requested.event';
+export * from './control-refused.event';

@@ -10,6 +10,8 @@ export const healthCheckSchema = z.object({
   intervalMs: z.number().int().min(50).max(60_000).default(500),
   /** The warm-up window: how long a server may take to answer correctly. */
   timeoutSeconds: z.number().int().min(1).max(3600).default(60),
+  /** How long one request may take before it counts as no answer. */
+  requestTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
 });
 
 export const smokeSuiteSchema = z.object({
@@ -27,6 +29,7 @@ export const verificationSpecSchema = z.object({
     expectStatus: 200,
     intervalMs: 500,
     timeoutSeconds: 60,
+    requestTimeoutMs: 5_000,
   }),
   smoke: z.array(smokeSuiteSchema).default([]),
   /** Inconclusive results fail the gate unless the manifest lowers this explicitly. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event';
-import { identifier, nonEmpty, uuid, version } from '../common';
+import { identifier, isoTime, nonEmpty, uuid, version } from '../common';
 
 /** Jenkins started a pipeline run for a build. */
 export const pipelineRunCreatedEvent = defineEvent({
@@ -15,6 +15,8 @@ export const pipelineRunCreatedEvent = defineEvent({
   branch: nonEmpty,
   jobUrl: z.string().url().optional(),
   buildNumber: z.number().int().min(0).optional(),
+  /** When the commit was made: the start of the DORA lead time (the run's creation when absent). */
+  committedAt: isoTime.optional(),
 }),
 });
 export type PipelineRunCreated = z.infer<typeof pipelineRunCreatedEvent.schema>;

@@ -4,3 +4,5 @@ export * from './started.event';
 export * from './passed.event';
 export * from './failed.event';
 export * from './health-degraded.event';
+export * from './bake-requested.event';
+export * from './bake-completed.event';

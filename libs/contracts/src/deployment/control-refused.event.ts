@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { nonEmpty, uuid } from '../common';
+
+/** A control (pause, resume, abort, retry, exclude-host) could not apply to the deployment as it is. */
+export const deploymentControlRefusedEvent = defineEvent({
+  name: 'deployment.control.refused',
+  version: 1,
+  description: 'A control (pause, resume, abort, retry, exclude-host) could not apply to the deployment as it is.',
+  schema: z.object({
+    deploymentId: uuid,
+    control: z.enum(['pause', 'resume', 'abort', 'retry', 'exclude']),
+    reason: nonEmpty,
+  }),
+});
+export type DeploymentControlRefused = z.infer<typeof deploymentControlRefusedEvent.schema>;
