@@ -1,10 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@conveyor/service-kit';
-import { VerifierModule } from './verifier.module';
+import { verifierServiceSpec } from './verifier.service-spec';
 
-void runService({
-  name: 'verifier',
-  schema: 'verifier',
-  defaultPort: 3003,
-  module: (kit) => VerifierModule.register(kit),
-});
+void runService(verifierServiceSpec);

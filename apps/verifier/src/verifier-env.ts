@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { serviceEnv } from '@conveyor/service-kit';
+
+export const VERIFIER_ENV = Symbol('VERIFIER_ENV');
+
+/** The verifier's variables on top of every service's. */
+export const verifierEnvSchema = serviceEnv(3003).extend({
+  /** Verifications (and, separately, bake windows) one instance runs at once. */
+  VERIFIER_MAX_ACTIVE: z.coerce.number().int().min(1).max(256).default(8),
+  /** How often the runners look for unclaimed work (new requests, work of a dead instance). */
+  VERIFIER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+  /** A runner's claim on a verification; renewed while it runs, taken over by another instance when it expires. */
+  VERIFIER_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(30),
+  /** How many times a verification is taken up (first run + resumes after restarts) before it fails. */
+  VERIFIER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /** Where smoke suites get their fresh working directories. Default: the OS temp directory. */
+  VERIFIER_WORK_DIR: z.string().min(1).optional(),
+});
+export type VerifierEnv = z.infer<typeof verifierEnvSchema>;
