@@ -1,10 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@conveyor/service-kit';
-import { PipelineModule } from './pipeline.module';
+import { pipelineService } from './pipeline-service.definition';
 
-void runService({
-  name: 'pipeline',
-  schema: 'pipeline',
-  defaultPort: 3000,
-  module: (kit) => PipelineModule.register(kit),
-});
+void runService(pipelineService);

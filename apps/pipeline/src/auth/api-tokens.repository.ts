@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ApiTokenEntity } from '../database/api-token.entity';
+
+/** The only place that touches the api_tokens table. */
+@Injectable()
+export class ApiTokensRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findActiveByHash(tokenHash: string): Promise<ApiTokenEntity | null> {
+    return this.dataSource
+      .getRepository(ApiTokenEntity)
+      .createQueryBuilder('t')
+      .where('t.token_hash = :tokenHash AND t.revoked_at IS NULL', { tokenHash })
+      .getOne();
+  }
+
+  list(): Promise<ApiTokenEntity[]> {
+    return this.dataSource.getRepository(ApiTokenEntity).find({ order: { createdAt: 'ASC' } });
+  }
+
+  findById(manager: EntityManager, id: string): Promise<ApiTokenEntity | null> {
+    return manager.getRepository(ApiTokenEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async save(manager: EntityManager, token: ApiTokenEntity): Promise<void> {
+    await manager.getRepository(ApiTokenEntity).save(token);
+  }
+}

@@ -1,0 +1,58 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { PIPELINE_SETTINGS, type PipelineSettings } from '../config/pipeline-env';
+import { forbidden } from '../http/api-errors';
+import { hashApiToken, parseBearer } from './api-token.codec';
+import { ApiTokensRepository } from './api-tokens.repository';
+import { PERMISSION_KEY, type AuthenticatedRequest } from './caller.decorator';
+import { PERMISSIONS, ROLES, type Caller, type Permission, type Role } from './role-policy';
+
+export const BOOTSTRAP_ADMIN = 'admin:bootstrap';
+
+/** Bearer API tokens: 401 when the caller is unknown, 403 when their role may not do this; each says why. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly adminHash: Buffer | null;
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: ApiTokensRepository,
+    @Inject(PIPELINE_SETTINGS) settings: PipelineSettings,
+  ) {
+    this.adminHash = settings.adminToken ? Buffer.from(hashApiToken(settings.adminToken), 'hex') : null;
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const permission = this.reflector.get<Permission | undefined>(PERMISSION_KEY, context.getHandler());
+    if (!permission) throw forbidden('this endpoint declares no permission, so nobody may call it');
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const caller = await this.authenticate(request.headers.authorization);
+    const allowed: readonly Role[] = PERMISSIONS[permission];
+    if (!allowed.includes(caller.role)) {
+      throw forbidden(`role ${caller.role} may not ${request.method} ${request.path}; allowed roles: ${allowed.join(', ')}`);
+    }
+    request.caller = caller;
+    return true;
+  }
+
+  private async authenticate(header: string | undefined): Promise<Caller> {
+    const bearer = parseBearer(header);
+    if (!bearer.ok) throw unauthorized(bearer.reason);
+    const hash = hashApiToken(bearer.token);
+    if (this.adminHash && timingSafeEqual(Buffer.from(hash, 'hex'), this.adminHash)) {
+      return { tokenId: null, name: BOOTSTRAP_ADMIN, role: 'admin' };
+    }
+    const token = await this.tokens.findActiveByHash(hash);
+    if (!token || !isRole(token.role)) throw unauthorized('unknown or revoked API token');
+    return { tokenId: token.id, name: token.name, role: token.role };
+  }
+}
+
+function unauthorized(message: string): UnauthorizedException {
+  return new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message });
+}
+
+function isRole(role: string): role is Role {
+  return (ROLES as readonly string[]).includes(role);
+}

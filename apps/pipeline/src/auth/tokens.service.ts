@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { TransactionalBus } from '@conveyor/messaging';
+import { notFound } from '../http/api-errors';
+import { emitApiAction } from './api-action';
+import { generateApiToken, hashApiToken } from './api-token.codec';
+import { ApiTokensRepository } from './api-tokens.repository';
+import type { ApiAction } from './caller.decorator';
+import type { CreateTokenBody } from './token.schemas';
+
+export interface TokenView {
+  id: string;
+  name: string;
+  role: string;
+  createdBy: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+@Injectable()
+export class TokensService {
+  constructor(
+    private readonly bus: TransactionalBus,
+    private readonly tokens: ApiTokensRepository,
+  ) {}
+
+  /** Issues a token; the token itself is in the answer only, never stored nor logged. */
+  async create(body: CreateTokenBody, action: ApiAction): Promise<TokenView & { token: string }> {
+    const token = generateApiToken();
+    const entity = {
+      id: randomUUID(),
+      name: body.name,
+      role: body.role,
+      tokenHash: hashApiToken(token),
+      createdBy: action.caller.name,
+      createdAt: new Date(),
+      revokedAt: null,
+    };
+    await this.bus.transaction(async (unit) => {
+      await this.tokens.save(unit.manager, entity);
+      emitApiAction(unit, action, 201, `issued a ${body.role} token for ${body.name}`, entity.id);
+    });
+    return { ...toView(entity), token };
+  }
+
+  async list(): Promise<TokenView[]> {
+    return (await this.tokens.list()).map(toView);
+  }
+
+  async revoke(id: string, action: ApiAction): Promise<TokenView> {
+    return this.bus.transaction(async (unit) => {
+      const token = await this.tokens.findById(unit.manager, id);
+      if (!token) throw notFound(`no API token ${id}`);
+      token.revokedAt ??= new Date();
+      await this.tokens.save(unit.manager, token);
+      emitApiAction(unit, action, 200, `revoked the ${token.role} token of ${token.name}`, id);
+      return toView(token);
+    });
+  }
+}
+
+function toView(token: { id: string; name: string; role: string; createdBy: string; createdAt: Date; revokedAt: Date | null }): TokenView {
+  return {
+    id: token.id,
+    name: token.name,
+    role: token.role,
+    createdBy: token.createdBy,
+    createdAt: token.createdAt.toISOString(),
+    revokedAt: token.revokedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ServiceManifestEntity } from '../database/service-manifest.entity';
+
+/** The only place that touches the service_manifests table. */
+@Injectable()
+export class ManifestsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Serializes changes to one service's catalogue entry until the transaction ends. */
+  async lockService(manager: EntityManager, service: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('pipeline.service:' || $1))`, [service]);
+  }
+
+  latest(service: string, manager: EntityManager = this.dataSource.manager): Promise<ServiceManifestEntity | null> {
+    return manager.getRepository(ServiceManifestEntity).findOne({ where: { service }, order: { version: 'DESC' } });
+  }
+
+  byVersion(service: string, version: number): Promise<ServiceManifestEntity | null> {
+    return this.dataSource.getRepository(ServiceManifestEntity).findOne({ where: { service, version } });
+  }
+
+  /** The latest version of every service. */
+  async latestOfEach(): Promise<ServiceManifestEntity[]> {
+    return this.dataSource
+      .getRepository(ServiceManifestEntity)
+      .createQueryBuilder('m')
+      .distinctOn(['m.service'])
+      .orderBy('m.service', 'ASC')
+      .addOrderBy('m.version', 'DESC')
+      .getMany();
+  }
+
+  async insert(manager: EntityManager, manifest: ServiceManifestEntity): Promise<void> {
+    await manager.getRepository(ServiceManifestEntity).insert(manifest);
+  }
+}

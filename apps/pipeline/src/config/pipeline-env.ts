@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { serviceEnv } from '@conveyor/service-kit';
+
+/** The pipeline's variables on top of every service's. */
+export const pipelineEnvSchema = serviceEnv(3000).extend({
+  /** A bootstrap admin token (at least 24 characters); without it only tokens stored in the database work. */
+  PIPELINE_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** Body size limit for manifests and reports, in bytes. */
+  PIPELINE_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(10_485_760).default(1_048_576),
+});
+export type PipelineEnv = z.infer<typeof pipelineEnvSchema>;
+
+export const PIPELINE_SETTINGS = Symbol('PIPELINE_SETTINGS');
+export interface PipelineSettings {
+  adminToken: string | undefined;
+  maxBodyBytes: number;
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { DeploymentEntity } from '../database/deployment.entity';
+
+/** The only place that touches the deployments read model. */
+@Injectable()
+export class DeploymentsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  find(id: string, manager: EntityManager = this.dataSource.manager): Promise<DeploymentEntity | null> {
+    return manager.getRepository(DeploymentEntity).findOne({ where: { id } });
+  }
+
+  findForUpdate(manager: EntityManager, id: string): Promise<DeploymentEntity | null> {
+    return manager.getRepository(DeploymentEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  list(filter: { service?: string; environment?: string }, limit: number): Promise<DeploymentEntity[]> {
+    return this.dataSource.getRepository(DeploymentEntity).find({ where: filter, order: { updatedAt: 'DESC' }, take: limit });
+  }
+
+  /** Environments where a deployment of this version succeeded. */
+  async succeededEnvironments(manager: EntityManager, service: string, version: string): Promise<Set<string>> {
+    const rows = await manager.getRepository(DeploymentEntity).find({
+      select: { environment: true },
+      where: { service, version, status: 'succeeded' },
+    });
+    return new Set(rows.map((row) => row.environment).filter((env): env is string => env !== null));
+  }
+
+  finishedIn(service: string, environment: string, since: Date, manager: EntityManager = this.dataSource.manager): Promise<DeploymentEntity[]> {
+    return manager
+      .getRepository(DeploymentEntity)
+      .createQueryBuilder('d')
+      .where('d.service = :service AND d.environment = :environment AND d.finished_at > :since', { service, environment, since })
+      .andWhere({ status: In(['succeeded', 'failed', 'rolled_back']) })
+      .orderBy('d.finished_at', 'ASC')
+      .getMany();
+  }
+
+  async save(manager: EntityManager, deployment: DeploymentEntity): Promise<void> {
+    await manager.getRepository(DeploymentEntity).save(deployment);
+  }
+}

@@ -1,0 +1,16 @@
+import type { ServiceSpec } from '@conveyor/service-kit';
+import { pipelineEnvSchema, type PipelineEnv } from './config/pipeline-env';
+import { pipelineEntities } from './database/pipeline.entities';
+import { PipelineSchema1733100000000 } from './database/pipeline-schema.migration';
+import { PipelineModule } from './pipeline.module';
+
+/** The pipeline service as service-kit boots it: schema `pipeline`, port 3000. */
+export const pipelineService: ServiceSpec<PipelineEnv> = {
+  name: 'pipeline',
+  schema: 'pipeline',
+  defaultPort: 3000,
+  envSchema: pipelineEnvSchema,
+  entities: pipelineEntities,
+  migrations: [PipelineSchema1733100000000],
+  module: (kit, env) => PipelineModule.register(kit, env),
+};

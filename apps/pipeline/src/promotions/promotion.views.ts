@@ -1,0 +1,32 @@
+import type { ApprovalEntity } from '../database/approval.entity';
+import type { PromotionEntity } from '../database/promotion.entity';
+import type { ApprovalEvaluation } from './approval-rule';
+import type { PromotionBinding } from './promotion-binding.service';
+
+export function promotionView(promotion: PromotionEntity, approvals: ApprovalEntity[], evaluation: ApprovalEvaluation | null, binding: PromotionBinding | null) {
+  return {
+    id: promotion.id,
+    service: promotion.service,
+    version: promotion.version,
+    fromEnvironment: promotion.fromEnvironment,
+    toEnvironment: promotion.toEnvironment,
+    status: promotion.status,
+    requestedBy: promotion.requestedBy,
+    deploymentId: promotion.deploymentId,
+    createdAt: promotion.createdAt.toISOString(),
+    updatedAt: promotion.updatedAt.toISOString(),
+    planHash: binding?.planHash ?? null,
+    artifactSha256: binding?.artifact.sha256 ?? null,
+    manifestVersion: binding?.manifestVersion ?? null,
+    approvals: {
+      required: evaluation?.required ?? promotion.approvalsRequired,
+      separationOfDuties: binding?.rule.separationOfDuties ?? null,
+      expiresAfterHours: binding?.rule.expiresAfterHours ?? null,
+      valid: evaluation?.validApprovers ?? [],
+      missing: evaluation?.missing ?? 0,
+      voided: (evaluation?.voided ?? []).map((v) => ({ approver: v.approver, approvedAt: v.approvedAt.toISOString(), reason: v.reason })),
+      given: approvals.map((a) => ({ approver: a.approver, approvedAt: a.approvedAt.toISOString(), expiresAt: a.expiresAt.toISOString(), planHash: a.planHash, artifactSha256: a.artifactSha256 })),
+    },
+  };
+}
+export type PromotionView = ReturnType<typeof promotionView>;

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { HttpException, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { environmentOrder } from '@conveyor/contracts';
+import { TransactionalBus } from '@conveyor/messaging';
+import { ActionAuditService } from '../auth/action-audit.service';
+import { emitApiAction } from '../auth/api-action';
+import type { ApiAction } from '../auth/caller.decorator';
+import { mayPromoteTo } from '../auth/role-policy';
+import { ManifestsRepository } from '../catalogue/manifests.repository';
+import type { PromotionEntity } from '../database/promotion.entity';
+import { DeploymentsRepository } from '../deployments/deployments.repository';
+import { conflict, forbidden, notFound } from '../http/api-errors';
+import { RunsRepository } from '../runs/runs.repository';
+import { evaluateApprovals } from './approval-rule';
+import { DeploymentRequesterService } from './deployment-requester.service';
+import { PromotionBindingService, type PromotionBinding } from './promotion-binding.service';
+import { checkPromotionEligibility } from './promotion-eligibility';
+import type { ListPromotionsQuery, RequestPromotionBody } from './promotion.schemas';
+import { promotionView, type PromotionView } from './promotion.views';
+import { PromotionsRepository } from './promotions.repository';
+
+type Requested = { ok: true; created: boolean; view: PromotionView } | { ok: false; error: HttpException };
+
+@Injectable()
+export class PromotionsService {
+  constructor(
+    private readonly bus: TransactionalBus,
+    private readonly promotions: PromotionsRepository,
+    private readonly manifests: ManifestsRepository,
+    private readonly runs: RunsRepository,
+    private readonly deployments: DeploymentsRepository,
+    private readonly bindings: PromotionBindingService,
+    private readonly requester: DeploymentRequesterService,
+    private readonly audit: ActionAuditService,
+  ) {}
+
+  /**
+   * Requests a promotion. Refused (409, with the reason) unless the version succeeded in the
+   * previous environment; the same request while one is open returns the open one. Without
+   * required approvals, `deployment.requested` is emitted at once.
+   */
+  async request(body: RequestPromotionBody, action: ApiAction): Promise<{ created: boolean; view: PromotionView }> {
+    const manifest = await this.manifests.latest(body.service);
+    if (!manifest) throw notFound(`no service ${body.service} in the catalogue`);
+    const required = manifest.manifest.environments[body.environment]?.approvals.required ?? 0;
+    const allowed = mayPromoteTo(action.caller.role, required);
+    if (!allowed.ok) throw forbidden(allowed.reason);
+
+    const result = await this.bus.transaction<Requested>(async (unit) => {
+      await this.manifests.lockService(unit.manager, body.service);
+      const open = await this.promotions.findOpen(unit.manager, body.service, body.environment, body.version);
+      if (open) {
+        emitApiAction(unit, action, 200, `promotion of ${body.service} ${body.version} to ${body.environment} already open`, open.id);
+        return { ok: true, created: false, view: await this.view(unit.manager, open) };
+      }
+      const artifact = await this.runs.artifact(body.service, body.version, unit.manager);
+      const stages = artifact ? await this.runs.stages(artifact.runId, unit.manager) : [];
+      const eligibility = checkPromotionEligibility({
+        service: body.service,
+        version: body.version,
+        target: body.environment,
+        order: environmentOrder(manifest.manifest),
+        hasArtifact: artifact !== null,
+        failedStages: stages.filter((s) => s.status === 'failed').map((s) => s.name),
+        succeededIn: await this.deployments.succeededEnvironments(unit.manager, body.service, body.version),
+      });
+      if (!eligibility.ok) return { ok: false, error: conflict(eligibility.reason) };
+      const now = new Date();
+      const promotion: PromotionEntity = {
+        id: randomUUID(),
+        service: body.service,
+        version: body.version,
+        fromEnvironment: eligibility.fromEnvironment,
+        toEnvironment: body.environment,
+        status: 'awaiting_approval',
+        requestedBy: action.caller.name,
+        approvalsRequired: required,
+        deploymentId: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await this.promotions.save(unit.manager, promotion);
+      const actor = action.caller.name;
+      unit.emit(
+        'promotion.requested',
+        { promotionId: promotion.id, service: body.service, version: body.version, fromEnvironment: eligibility.fromEnvironment, toEnvironment: body.environment, requestedBy: actor, approvalsRequired: required },
+        { actor, subject: promotion.id },
+      );
+      if (required === 0) {
+        const binding = await this.bindings.current(unit.manager, promotion);
+        await this.requester.request(unit, promotion, binding, [], actor);
+      }
+      emitApiAction(unit, action, 201, `requested promotion of ${body.service} ${body.version} to ${body.environment}`, promotion.id);
+      return { ok: true, created: true, view: await this.view(unit.manager, promotion) };
+    });
+    if (!result.ok) throw await this.audit.refused(action, result.error);
+    return result;
+  }
+
+  async get(id: string): Promise<PromotionView> {
+    const promotion = await this.promotions.find(id);
+    if (!promotion) throw notFound(`no promotion ${id}`);
+    return this.view(undefined, promotion);
+  }
+
+  async list(query: ListPromotionsQuery): Promise<PromotionView[]> {
+    const found = await this.promotions.list({ ...(query.service ? { service: query.service } : {}), ...(query.status ? { status: query.status } : {}) }, query.limit);
+    return Promise.all(found.map((promotion) => this.view(undefined, promotion)));
+  }
+
+  /** The dry-run plan approvers review, its hash, and the artifact it is bound to. */
+  async plan(id: string) {
+    const promotion = await this.promotions.find(id);
+    if (!promotion) throw notFound(`no promotion ${id}`);
+    const binding = await this.bindings.current(this.manager(), promotion);
+    return {
+      promotionId: promotion.id,
+      planHash: binding.planHash,
+      artifact: { url: binding.artifact.url, sha256: binding.artifact.sha256, size: binding.artifact.size },
+      manifestVersion: binding.manifestVersion,
+      plan: binding.plan,
+    };
+  }
+
+  private async view(manager: EntityManager | undefined, promotion: PromotionEntity): Promise<PromotionView> {
+    const m = manager ?? this.manager();
+    const approvals = await this.promotions.approvals(promotion.id, m);
+    let binding: PromotionBinding | null = null;
+    try {
+      binding = await this.bindings.current(m, promotion);
+    } catch {
+      binding = null;
+    }
+    const evaluation = binding ? evaluateApprovals(binding.rule, promotion.requestedBy, approvals, { planHash: binding.planHash, artifactSha256: binding.artifact.sha256 }, new Date()) : null;
+    return promotionView(promotion, approvals, evaluation, binding);
+  }
+
+  private manager(): EntityManager {
+    return this.promotions.manager();
+  }
+}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ArtifactEntity } from '../database/artifact.entity';
+import { PipelineRunEntity } from '../database/pipeline-run.entity';
+import { PipelineStageEntity } from '../database/pipeline-stage.entity';
+
+/** The only place that touches runs, stages and artifacts. */
+@Injectable()
+export class RunsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Serializes reports about one build until the transaction ends (Jenkins retries may race). */
+  async lockKey(manager: EntityManager, key: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('pipeline.run:' || $1))`, [key]);
+  }
+
+  findRun(id: string, manager: EntityManager = this.dataSource.manager): Promise<PipelineRunEntity | null> {
+    return manager.getRepository(PipelineRunEntity).findOne({ where: { id } });
+  }
+
+  findSameRun(manager: EntityManager, run: Pick<PipelineRunEntity, 'service' | 'version' | 'commit' | 'jobUrl' | 'buildNumber'>) {
+    return manager
+      .getRepository(PipelineRunEntity)
+      .createQueryBuilder('r')
+      .where('r.service = :service AND r.version = :version AND r.commit = :commit', run)
+      .andWhere(`coalesce(r.job_url, '') = :jobUrl AND coalesce(r.build_number, -1) = :buildNumber`, {
+        jobUrl: run.jobUrl ?? '',
+        buildNumber: run.buildNumber ?? -1,
+      })
+      .getOne();
+  }
+
+  listRuns(service: string | undefined, limit: number): Promise<PipelineRunEntity[]> {
+    return this.dataSource.getRepository(PipelineRunEntity).find({
+      where: service === undefined ? {} : { service },
+      order: { createdAt: 'DESC' },
+      take: limit,
+    });
+  }
+
+  async insertRun(manager: EntityManager, run: PipelineRunEntity): Promise<void> {
+    await manager.getRepository(PipelineRunEntity).insert(run);
+  }
+
+  stages(runId: string, manager: EntityManager = this.dataSource.manager): Promise<PipelineStageEntity[]> {
+    return manager.getRepository(PipelineStageEntity).find({ where: { runId }, order: { reportedAt: 'ASC' } });
+  }
+
+  async saveStage(manager: EntityManager, stage: PipelineStageEntity): Promise<void> {
+    await manager.getRepository(PipelineStageEntity).save(stage);
+  }
+
+  artifactsOfRun(runId: string): Promise<ArtifactEntity[]> {
+    return this.dataSource.getRepository(ArtifactEntity).find({ where: { runId }, order: { publishedAt: 'ASC' } });
+  }
+
+  artifact(service: string, version: string, manager: EntityManager = this.dataSource.manager): Promise<ArtifactEntity | null> {
+    return manager.getRepository(ArtifactEntity).findOne({ where: { service, version } });
+  }
+
+  async saveArtifact(manager: EntityManager, artifact: ArtifactEntity): Promise<void> {
+    await manager.getRepository(ArtifactEntity).save(artifact);
+  }
+}
