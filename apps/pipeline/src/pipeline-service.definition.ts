@@ -2,6 +2,7 @@ import type { ServiceSpec } from '@conveyor/service-kit';
 import { pipelineEnvSchema, type PipelineEnv } from './config/pipeline-env';
 import { pipelineEntities } from './database/pipeline.entities';
 import { PipelineSchema1733100000000 } from './database/pipeline-schema.migration';
+import { setupOpenApi } from './http/openapi.setup';
 import { PipelineModule } from './pipeline.module';
 
 /** The pipeline service as service-kit boots it: schema `pipeline`, port 3000. */
@@ -13,4 +14,5 @@ export const pipelineService: ServiceSpec<PipelineEnv> = {
   entities: pipelineEntities,
   migrations: [PipelineSchema1733100000000],
   module: (kit, env) => PipelineModule.register(kit, env),
+  configure: (app) => setupOpenApi(app),
 };

@@ -13,7 +13,6 @@ import { DeploymentEventsConsumer } from './deployments/deployment-events.consum
 import { DeploymentsController } from './deployments/deployments.controller';
 import { DeploymentsRepository } from './deployments/deployments.repository';
 import { ReadModelService } from './deployments/read-model.service';
-import { OpenApiSetup } from './http/openapi.setup';
 import { TextBodyMiddleware } from './http/text-body.middleware';
 import { DoraMetricsService } from './insights/dora-metrics.service';
 import { InsightsController } from './insights/insights.controller';
@@ -55,7 +54,6 @@ export class PipelineModule implements NestModule {
       providers: [
         { provide: PIPELINE_SETTINGS, useValue: { adminToken: env.PIPELINE_ADMIN_TOKEN, maxBodyBytes: env.PIPELINE_MAX_BODY_BYTES } },
         AuthGuard,
-        OpenApiSetup,
         ...repositories,
         ...services,
       ],

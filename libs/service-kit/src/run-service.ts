@@ -23,8 +23,16 @@ export interface ServiceSpec<E extends ServiceEnv = ServiceEnv> {
   envSchema?: z.ZodType<E>;
   entities?: (new () => unknown)[];
   migrations?: (new () => MigrationInterface)[];
+  /**
+   * false: handlers are not wrapped in the per-event inbox transaction (`ctx.unit` is unavailable);
+   * the service makes redeliveries harmless itself (the audit log batches many events per
+   * transaction and relies on its event id constraint). Default true.
+   */
+  inbox?: boolean;
   /** The app module, given the kit module to import and the validated environment. */
   module: (kit: DynamicModule, env: E) => DynamicModule;
+  /** Optional: adjusts the created application before it listens (e.g. serves an OpenAPI document). */
+  configure?: (app: INestApplication, env: E) => void | Promise<void>;
 }
 
 export interface RunningService {
@@ -66,6 +74,7 @@ export async function startService<E extends ServiceEnv>(
     throw error;
   }
   app.useLogger(app.get(PinoNestLogger));
+  await spec.configure?.(app, env);
   app.enableShutdownHooks();
   app.useGlobalFilters(new RethrowRpcErrorsFilter(app.get(HttpAdapterHost).httpAdapter));
   app.connectMicroservice(
@@ -75,7 +84,7 @@ export async function startService<E extends ServiceEnv>(
         connection,
         publisher: app.get(ConfirmedPublisher),
         logger,
-        bus: app.get(TransactionalBus),
+        bus: spec.inbox === false ? undefined : app.get(TransactionalBus),
         prefetch: env.AMQP_PREFETCH,
         maxAttempts: env.AMQP_MAX_ATTEMPTS,
       }),
