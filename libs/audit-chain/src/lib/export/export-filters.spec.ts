@@ -31,3 +31,12 @@ describe('export filters', () => {
     expect(exportFiltersSchema.safeParse({ environment: 'prod' }).success).toBe(false);
   });
 });
+
+describe('the relatedTo filter (evidence of one deployment)', () => {
+  it('matches an entry whose subject or correlation id is the given id', () => {
+    expect(entryMatchesFilters(entry!, { relatedTo: 'deploy-1' })).toBe(true);
+    expect(entryMatchesFilters(entry!, { relatedTo: 'c-1' })).toBe(true);
+    expect(entryMatchesFilters(entry!, { relatedTo: 'deploy-2' })).toBe(false);
+    expect(isContiguousExport({ relatedTo: 'deploy-1' })).toBe(false);
+  });
+});

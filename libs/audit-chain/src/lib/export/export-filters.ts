@@ -14,6 +14,8 @@ export const exportFiltersSchema = z.strictObject({
   subject: z.string().min(1).optional(),
   correlationId: z.string().min(1).optional(),
   actor: z.string().min(1).optional(),
+  /** Entries about one thing: its subject or its correlation id equals this (e.g. a deployment's evidence). */
+  relatedTo: z.string().min(1).optional(),
 });
 export type ExportFilters = z.infer<typeof exportFiltersSchema>;
 
@@ -31,12 +33,12 @@ export function isContiguousExport(filters: ExportFilters): boolean {
 export function entryMatchesFilters(entry: AuditEntry, filters: ExportFilters): boolean {
   if (filters.fromSeq !== undefined && entry.seq < filters.fromSeq) return false;
   if (filters.toSeq !== undefined && entry.seq > filters.toSeq) return false;
-  const instant = Date.parse(entry.time);
-  if (filters.fromTime !== undefined && instant < Date.parse(filters.fromTime)) return false;
-  if (filters.toTime !== undefined && instant >= Date.parse(filters.toTime)) return false;
+  if (filters.fromTime !== undefined && Date.parse(entry.time) < Date.parse(filters.fromTime)) return false;
+  if (filters.toTime !== undefined && Date.parse(entry.time) >= Date.parse(filters.toTime)) return false;
   if (filters.types !== undefined && !filters.types.includes(entry.type)) return false;
   if (filters.subject !== undefined && entry.subject !== filters.subject) return false;
   if (filters.correlationId !== undefined && entry.correlationId !== filters.correlationId) return false;
   if (filters.actor !== undefined && entry.actor !== filters.actor) return false;
+  if (filters.relatedTo !== undefined && entry.subject !== filters.relatedTo && entry.correlationId !== filters.relatedTo) return false;
   return true;
 }

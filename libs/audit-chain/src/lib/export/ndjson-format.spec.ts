@@ -1,4 +1,6 @@
+import canonicalize from 'canonicalize';
 import { appendBatch } from '../chain/append-batch';
+import { generateChain } from '../testing/chain-fixtures';
 import { newEntry } from '../testing/entry-fixtures';
 import { entryToNdjsonLine, parseNdjsonLine } from './ndjson-format';
 
@@ -11,6 +13,10 @@ describe('NDJSON format', () => {
     expect(line.startsWith('{"actor":')).toBe(true);
     expect(line).toContain('"payload":{"a":1,"z":"line\\nbreak"}');
     expect(parseNdjsonLine(line.slice(0, -1))).toEqual({ ok: true, entry });
+  });
+
+  it('builds each line byte for byte as RFC 8785 canonical JSON of the whole entry', () => {
+    for (const entry of generateChain(50)) expect(entryToNdjsonLine(entry)).toBe(`${canonicalize(entry)}\n`);
   });
 
   it('explains a line that is not JSON or not an entry', () => {
