@@ -1,10 +1,74 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { ReceivedEventsLogger } from './received-events.consumer';
+import { Module, type DynamicModule, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OutboxRelay, TransactionalBus } from '@conveyor/messaging';
+import type { Logger } from '@conveyor/observability';
+import { SERVICE_LOGGER } from '@conveyor/service-kit';
+import { AuditExportController } from './api/audit-export.controller';
+import { AuditQueryController } from './api/audit-query.controller';
+import { AuditEntriesRepository } from './chain/audit-entries.repository';
+import { AUDIT_SETTINGS, AUDIT_SIGNING_KEY, AUDIT_WRITER, AUDIT_WRITER_BUS, type AuditSettings } from './chain/audit.tokens';
+import { ChainAppender } from './chain/chain-appender.service';
+import { CheckpointService } from './chain/checkpoint.service';
+import { CheckpointsRepository } from './chain/checkpoints.repository';
+import type { AuditEnv } from './config/audit-env';
+import { loadSigningKey } from './config/signing-key.loader';
+import { openAuditWriterDataSource } from './database/audit-writer.datasource';
+import { AuditExportService } from './export/audit-export.service';
+import { AuditIngestConsumer } from './ingest/audit-ingest.consumer';
+import { ChainVerificationService } from './verify/chain-verification.service';
 
-/** The append-only, hash-chained audit log. */
+/** Closes the writer connections last, after the appender has flushed. */
+@Injectable()
+class AuditWriterLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(AUDIT_WRITER) private readonly writer: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.writer.isInitialized) await this.writer.destroy();
+  }
+}
+
+/** The append-only, hash-chained audit log: ingest from the bus, checkpoints, auditor API. */
 @Module({})
 export class AuditModule {
-  static register(kit: DynamicModule): DynamicModule {
-    return { module: AuditModule, imports: [kit], controllers: [ReceivedEventsLogger] };
+  static register(kit: DynamicModule, env: AuditEnv): DynamicModule {
+    const settings: AuditSettings = {
+      apiToken: env.AUDIT_API_TOKEN,
+      batchMax: env.AUDIT_BATCH_MAX,
+      batchWaitMs: env.AUDIT_BATCH_WAIT_MS,
+      checkpointEvery: env.AUDIT_CHECKPOINT_EVERY,
+      checkpointIntervalMs: env.AUDIT_CHECKPOINT_INTERVAL_MS,
+      pageSize: env.AUDIT_PAGE_SIZE,
+    };
+    return {
+      module: AuditModule,
+      imports: [kit],
+      controllers: [AuditIngestConsumer, AuditQueryController, AuditExportController],
+      providers: [
+        { provide: AUDIT_SETTINGS, useValue: settings },
+        {
+          provide: AUDIT_SIGNING_KEY,
+          inject: [SERVICE_LOGGER],
+          useFactory: (logger: Logger) => loadSigningKey(env.AUDIT_SIGNING_KEY, env.AUDIT_DATA_DIR, logger),
+        },
+        {
+          // Injecting the kit's DataSource orders this after the migrations (which create the role).
+          provide: AUDIT_WRITER,
+          inject: [DataSource],
+          useFactory: () => openAuditWriterDataSource(env.DATABASE_URL, env.DATABASE_POOL_SIZE),
+        },
+        {
+          provide: AUDIT_WRITER_BUS,
+          inject: [AUDIT_WRITER, OutboxRelay],
+          useFactory: (writer: DataSource, relay: OutboxRelay) => new TransactionalBus(writer, 'audit', 'audit', relay),
+        },
+        { provide: AuditEntriesRepository, inject: [AUDIT_WRITER], useFactory: (writer: DataSource) => new AuditEntriesRepository(writer) },
+        { provide: CheckpointsRepository, inject: [AUDIT_WRITER], useFactory: (writer: DataSource) => new CheckpointsRepository(writer) },
+        AuditWriterLifecycle,
+        ChainAppender,
+        CheckpointService,
+        AuditExportService,
+        ChainVerificationService,
+      ],
+    };
   }
 }

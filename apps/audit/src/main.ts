@@ -1,10 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@conveyor/service-kit';
-import { AuditModule } from './audit.module';
+import { auditService } from './audit-service.definition';
 
-void runService({
-  name: 'audit',
-  schema: 'audit',
-  defaultPort: 3004,
-  module: (kit) => AuditModule.register(kit),
-});
+void runService(auditService);

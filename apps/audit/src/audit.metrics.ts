@@ -1,0 +1,22 @@
+import { counter, gauge, histogram } from '@conveyor/observability';
+
+export const auditEntriesTotal = counter({
+  name: 'conveyor_audit_entries_total',
+  help: 'Entries appended to the audit chain (redeliveries of an event already in the chain are not counted).',
+});
+
+export const auditAppendSeconds = histogram({
+  name: 'conveyor_audit_append_seconds',
+  help: 'Time to append one batch to the chain: head lock, hashing, insert and commit.',
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+});
+
+export const auditChainHeadSeq = gauge({
+  name: 'conveyor_audit_chain_head_seq',
+  help: 'Seq of the last entry of the audit chain, as this instance last committed or read it.',
+});
+
+export const auditVerifyFailuresTotal = counter({
+  name: 'conveyor_audit_verify_failures_total',
+  help: 'Verifications of the chain in the database that found a broken entry or checkpoint.',
+});

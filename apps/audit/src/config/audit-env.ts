@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { baseServiceEnv } from '@conveyor/service-kit';
+
+const positiveInt = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** The audit service's environment: the common variables plus its own, validated at start. */
+export const auditEnvSchema = baseServiceEnv.extend({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3004),
+  /** Large enough for batching: events wait in the appender, not in the queue. */
+  AMQP_PREFETCH: positiveInt(1, 10_000, 2_000),
+  /** Bearer token of the auditor API (until the pipeline service issues role-based tokens). */
+  AUDIT_API_TOKEN: z
+    .string({ error: 'is required: the Bearer token auditors present to /audit/*' })
+    .min(16, 'must be at least 16 characters'),
+  /** Ed25519 private key: a PKCS#8 PEM, or the path of a file holding one. Absent: generated into AUDIT_DATA_DIR (development). */
+  AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+  AUDIT_DATA_DIR: z.string().min(1).default('./data/audit'),
+  /** Sign a checkpoint every N entries … */
+  AUDIT_CHECKPOINT_EVERY: positiveInt(1, 10_000_000, 10_000),
+  /** … or every T milliseconds when entries arrived since the last one. */
+  AUDIT_CHECKPOINT_INTERVAL_MS: positiveInt(100, 86_400_000, 60_000),
+  /** Most entries appended in one transaction. */
+  AUDIT_BATCH_MAX: positiveInt(1, 10_000, 1_000),
+  /** How long the first event of a batch waits for others before the batch is appended. */
+  AUDIT_BATCH_WAIT_MS: positiveInt(0, 1_000, 5),
+  /** Entries read per query while exporting or verifying. */
+  AUDIT_PAGE_SIZE: positiveInt(100, 100_000, 5_000),
+});
+export type AuditEnv = z.infer<typeof auditEnvSchema>;
