@@ -5,18 +5,20 @@
  */
 export { SAMPLE_APP_DIR, SAMPLE_APP_FILES, SAMPLE_APP_SERVER_JS } from './sample-app/sample-app.files';
 
+/** The app-spec and hook-env schemas live in @conveyor/contracts; re-exported for existing callers. */
 export {
   APP_SPEC_FILE_NAME,
   HOOK_NAMES,
   MAX_HOOK_TIMEOUT_SECONDS,
   appSpecSchema,
   hookSchema,
+  hookEnvSchema,
   releaseVersionSchema,
   type AppHook,
   type AppSpec,
   type HookName,
-} from './artifacts/app-spec.schema';
-export { hookEnvSchema, type HookEnv } from './artifacts/hook-env.schema';
+  type HookEnv,
+} from '@conveyor/contracts';
 export { parseAppSpec } from './artifacts/app-spec.parser';
 export { AppSpecError, ArchiveError, ArtifactBuildError } from './artifacts/artifact.errors';
 export { ARCHIVE_FORMATS, archiveFormatOf, type ArchiveFormat } from './artifacts/archive.format';
@@ -38,3 +40,6 @@ export { HookFailedError, ReleaseError } from './fleet/fleet.errors';
 export { runLinuxHook, type HookRun } from './fleet/hook.runner';
 export { startRelease, stopAll, stopRelease, type StartReleaseOptions, type StartedRelease } from './fleet/release.launcher';
 export { switchCurrent, unpackRelease, type InstalledRelease } from './fleet/release.installer';
+
+export { startFleet, agentEnvironment, type StartFleetOptions, type RunningFleet } from './agents/agent-fleet.launcher';
+export { AgentProcess, AGENT_MAIN, REPO_ROOT } from './agents/agent.process';

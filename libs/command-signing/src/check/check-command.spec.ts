@@ -134,6 +134,20 @@ describe('checkCommand rejects', () => {
     const again = await checkCommand(wire(signed), { ...options, now: at(2000) });
     expect(again).toMatchObject({ ok: false, reason: 'replayed' });
   });
+
+  it('replayed: hands back the authentic command, so an agent can answer with its recorded result', async () => {
+    const options = agentOptions();
+    const signed = signedDeploy();
+    await checkCommand(wire(signed), options);
+    const again = await checkCommand(wire(signed), { ...options, now: at(2000) });
+    expect(again).toMatchObject({ ok: false, reason: 'replayed', command: { commandId: signed.commandId, payload: signed.payload } });
+  });
+
+  it('a refusal for any other reason carries no command', async () => {
+    const result = await checkCommand(wire(signedDeploy({ target: { nodeIds: ['web-09'] } })), agentOptions());
+    expect(result).toMatchObject({ ok: false, reason: 'not_for_me' });
+    expect(!result.ok && result.command).toBeUndefined();
+  });
 });
 
 describe('checkCommand order of checks', () => {

@@ -123,7 +123,7 @@ export async function checkCommand<S extends z.ZodType = typeof jsonPayloadSchem
 
   const keepUntil = nonceRetentionEnd(command, { maxClockSkewMs });
   if (!(await options.nonceStore.recordIfNew(command.nonce, keepUntil, options.now))) {
-    return rejected('replayed', `nonce ${command.nonce} of command ${command.commandId} was already accepted`);
+    return { ...rejected('replayed', `nonce ${command.nonce} of command ${command.commandId} was already accepted`), command };
   }
   return { ok: true, command };
 }

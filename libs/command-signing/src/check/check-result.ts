@@ -13,11 +13,17 @@ export const REJECTION_REASONS = [
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
-export interface CommandRejected {
+export interface CommandRejected<P = unknown> {
   ok: false;
   reason: RejectionReason;
   /** What is wrong, for the agent's refusal event and logs. Never contains key material. */
   detail: string;
+  /**
+   * Set only when `reason` is `replayed`: every other check passed, so the command is authentic,
+   * fresh and meant for this agent, it was merely accepted before. An agent uses it to answer a
+   * redelivered command with the result it recorded (instead of running it again).
+   */
+  command?: SignedCommand<P>;
 }
 
 export interface CommandAccepted<P> {
@@ -26,8 +32,8 @@ export interface CommandAccepted<P> {
   command: SignedCommand<P>;
 }
 
-export type CheckResult<P> = CommandAccepted<P> | CommandRejected;
+export type CheckResult<P> = CommandAccepted<P> | CommandRejected<P>;
 
-export function rejected(reason: RejectionReason, detail: string): CommandRejected {
+export function rejected(reason: RejectionReason, detail: string): CommandRejected<never> {
   return { ok: false, reason, detail };
 }

@@ -12,6 +12,7 @@ import {
   EVENTS_EXCHANGE,
   serviceQueueArguments,
   serviceQueueName,
+  type QueueOverride,
 } from './topology';
 import { assertExchanges } from './confirmed-publisher';
 
@@ -19,6 +20,19 @@ export interface Delivery {
   /** 1 for the first delivery, 2 for the first redelivery, … */
   attempt: number;
   redelivered: boolean;
+  /**
+   * The envelope's `data` exactly as received, before its schema parsed it (defaults filled in,
+   * transforms applied). For checks over the bytes as sent, e.g. a command's signature.
+   */
+  receivedData?: unknown;
+}
+
+/** A message that failed its schema (or is not JSON), as an `onInvalid` listener sees it. */
+export interface InvalidMessage {
+  routingKey: string;
+  /** The parsed JSON body, or undefined when the body is not JSON. */
+  body: unknown;
+  error: string;
 }
 
 /** What a handler returns: `duplicate` when the inbox had already seen the event. */
@@ -50,6 +64,18 @@ export interface EventConsumerOptions {
   logger: Logger;
   prefetch?: number;
   maxAttempts?: number;
+  /**
+   * Replaces the service's quorum queue `conveyor.<service>` (name, arguments, exclusive or
+   * auto-delete), e.g. an agent's own classic queue. Absent: the service queue, as before.
+   */
+  queue?: QueueOverride;
+  /** Dead-letter queue to use, e.g. one shared by many agents. Default `conveyor.<service>.dead-letter`. */
+  deadLetterQueue?: string;
+  /**
+   * Told about each message that fails its schema, before it is dead-lettered: e.g. an agent
+   * reports an unsigned command. A listener that throws does not stop the dead-lettering.
+   */
+  onInvalid?: (invalid: InvalidMessage) => Promise<void>;
   /** Delay before a failed message is returned to the queue, per attempt (capped). */
   retryDelayMs?: number;
 }
@@ -73,8 +99,8 @@ export class EventConsumer {
     private readonly options: EventConsumerOptions,
   ) {
     options.bindings.forEach(assertBindingPattern);
-    this.queue = serviceQueueName(options.service);
-    this.deadLetterQueue = deadLetterQueueName(options.service);
+    this.queue = options.queue?.name ?? serviceQueueName(options.service);
+    this.deadLetterQueue = options.deadLetterQueue ?? deadLetterQueueName(options.service);
     this.maxAttempts = options.maxAttempts ?? 5;
     if (options.handleBatch) {
       this.batcher = new MicroBatcher(options.handleBatch, options.handle, options.maxBatch ?? 100);
@@ -107,9 +133,13 @@ export class EventConsumer {
     await assertExchanges(channel);
     await channel.assertQueue(this.deadLetterQueue, { durable: true, arguments: deadLetterQueueArguments() });
     await channel.bindQueue(this.deadLetterQueue, DEAD_LETTER_EXCHANGE, this.deadLetterQueue);
+    const override = this.options.queue;
     await channel.assertQueue(this.queue, {
-      durable: true,
-      arguments: serviceQueueArguments({ service: this.options.service, maxAttempts: this.maxAttempts }),
+      durable: override?.durable ?? true,
+      exclusive: override?.exclusive ?? false,
+      autoDelete: override?.autoDelete ?? false,
+      arguments:
+        override?.arguments ?? serviceQueueArguments({ service: this.options.service, maxAttempts: this.maxAttempts }),
     });
     for (const pattern of this.options.bindings)
       await channel.bindQueue(this.queue, EVENTS_EXCHANGE, pattern);
@@ -132,23 +162,20 @@ export class EventConsumer {
     try {
       raw = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
-      return this.deadLetter(
-        channel,
-        message,
-        routingKey,
-        'invalid',
-        `not JSON: ${describe(error)}`,
-        attempt,
-      );
+      const why = `not JSON: ${describe(error)}`;
+      await this.notifyInvalid({ routingKey, body: undefined, error: why });
+      return this.deadLetter(channel, message, routingKey, 'invalid', why, attempt);
     }
     const decoded = decodeEnvelope(raw);
     if (!decoded.ok) {
+      await this.notifyInvalid({ routingKey, body: raw, error: decoded.error });
       return this.deadLetter(channel, message, decoded.type ?? routingKey, 'invalid', decoded.error, attempt);
     }
     const envelope = decoded.envelope;
     const timer = eventHandlingSeconds.startTimer({ type: envelope.type });
     try {
-      const delivery = { attempt, redelivered: message.fields.redelivered };
+      const receivedData = (raw as { data?: unknown }).data;
+      const delivery: Delivery = { attempt, redelivered: message.fields.redelivered, receivedData };
       const outcome = this.batcher
         ? await this.batcher.submit({ envelope, delivery })
         : await this.options.handle(envelope, delivery);
@@ -169,6 +196,15 @@ export class EventConsumer {
       await delay(Math.min((this.options.retryDelayMs ?? 100) * attempt, 2_000));
       settle(() => channel.nack(message, false, true));
       eventsConsumed.inc({ type: envelope.type, outcome: 'retried' });
+    }
+  }
+
+  private async notifyInvalid(invalid: InvalidMessage): Promise<void> {
+    if (this.options.onInvalid === undefined) return;
+    try {
+      await this.options.onInvalid(invalid);
+    } catch (error) {
+      this.options.logger.warn({ routingKey: invalid.routingKey, err: describe(error) }, 'onInvalid listener failed');
     }
   }
 

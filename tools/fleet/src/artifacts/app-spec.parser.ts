@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { appSpecSchema, type AppSpec } from './app-spec.schema';
+import { appSpecSchema, type AppSpec } from '@conveyor/contracts';
 import { AppSpecError } from './artifact.errors';
 
 /**

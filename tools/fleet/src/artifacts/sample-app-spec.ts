@@ -1,4 +1,4 @@
-import { type AppHook, type AppSpec, type HookName } from './app-spec.schema';
+import { type AppHook, type AppSpec, type HookName } from '@conveyor/contracts';
 
 export const SAMPLE_APP_NAME = 'sample-app';
 

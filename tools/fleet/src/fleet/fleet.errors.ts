@@ -1,11 +1,11 @@
-import type { HookName } from '../artifacts/app-spec.schema';
+import type { AppHookName } from '@conveyor/contracts';
 
 /** A hook exited non-zero, timed out or could not be started; `output` holds the end of its stdout+stderr. */
 export class HookFailedError extends Error {
   override readonly name = 'HookFailedError';
   constructor(
     readonly serverId: string,
-    readonly hook: HookName,
+    readonly hook: AppHookName,
     readonly reason: string,
     readonly output: string,
   ) {

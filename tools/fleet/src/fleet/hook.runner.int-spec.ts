@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HookEnv } from '../artifacts/hook-env.schema';
+import type { HookEnv } from '@conveyor/contracts';
 import { HookFailedError } from './fleet.errors';
 import { runLinuxHook } from './hook.runner';
 

@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
-import type { AppHook, HookName } from '../artifacts/app-spec.schema';
-import type { HookEnv } from '../artifacts/hook-env.schema';
+import type { AppHook, AppHookName, HookEnv } from '@conveyor/contracts';
 import { HookFailedError } from './fleet.errors';
 
 const MAX_OUTPUT_CHARS = 16 * 1024;
 
 export interface HookRun {
-  readonly hook: HookName;
+  readonly hook: AppHookName;
   readonly output: string;
   readonly durationMs: number;
 }

@@ -1,6 +1,6 @@
 import { chmod, mkdtemp, readFile, rename, rm, stat, symlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { APP_SPEC_FILE_NAME, type AppSpec } from '../artifacts/app-spec.schema';
+import { APP_SPEC_FILE_NAME, type AppSpec } from '@conveyor/contracts';
 import { parseAppSpec } from '../artifacts/app-spec.parser';
 import { extractArchive } from '../artifacts/archive.reader';
 import { releaseDirOf, type FleetServer } from './fleet.layout';

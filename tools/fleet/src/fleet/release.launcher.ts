@@ -1,9 +1,8 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { APP_SPEC_FILE_NAME, type AppSpec, type HookName } from '../artifacts/app-spec.schema';
+import { APP_SPEC_FILE_NAME, hookEnvSchema, type AppSpec, type HookEnv, type HookName } from '@conveyor/contracts';
 import { parseAppSpec } from '../artifacts/app-spec.parser';
-import { hookEnvSchema, type HookEnv } from '../artifacts/hook-env.schema';
 import type { FleetServer } from './fleet.layout';
 import { runLinuxHook, type HookRun } from './hook.runner';
 import { isProcessAlive, readPidFile } from './process-liveness';

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateSigningKeyPair } from '@conveyor/command-signing';
+import { AgentConfigError, loadAgentConfig } from './agent-config';
+
+const key = generateSigningKeyPair();
+const otherKey = generateSigningKeyPair();
+const validEnv = {
+  NODE_ID: 'web-1',
+  AMQP_URL: 'amqp://agent:secret@mq.internal:5672/conveyor',
+  AGENT_BASE_DIR: '/srv/conveyor/web-1',
+  AGENT_TRUSTED_KEYS: key.publicKeyPem,
+  SERVER_PORT: '8080',
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadAgentConfig(env);
+  } catch (error) {
+    if (error instanceof AgentConfigError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('loadAgentConfig', () => {
+  it('reads a valid environment, with defaults for heartbeat and releases kept', () => {
+    const config = loadAgentConfig(validEnv);
+    expect(config).toMatchObject({ nodeId: 'web-1', baseDir: '/srv/conveyor/web-1', serverPort: 8080, heartbeatMs: 5000, keepReleases: 3 });
+    expect([...config.trustedKeys.keys()]).toEqual([key.keyId]);
+    expect(config.facts).toMatchObject({ os: 'linux', address: expect.stringMatching(/:8080$/) });
+  });
+
+  it('refuses to start naming every wrong or missing variable at once', () => {
+    const problems = problemsOf({ NODE_ID: 'web 1', SERVER_PORT: '70000', HEARTBEAT_MS: 'soon', KEEP_RELEASES: '1', AGENT_BASE_DIR: 'relative/dir' });
+    const text = problems.join('\n');
+    for (const name of ['NODE_ID', 'AMQP_URL', 'AGENT_BASE_DIR', 'AGENT_TRUSTED_KEYS', 'SERVER_PORT', 'HEARTBEAT_MS', 'KEEP_RELEASES']) {
+      expect(text).toContain(name);
+    }
+  });
+
+  it('never echoes the AMQP password or key material in its message', () => {
+    const problems = problemsOf({ ...validEnv, AGENT_TRUSTED_KEYS: key.privateKeyPem, SERVER_PORT: 'x' });
+    expect(problems.join('\n')).toContain('is a private key');
+    expect(problems.join('\n')).not.toContain('secret');
+    expect(problems.join('\n')).not.toContain(key.privateKeyPem.split('\n')[1]);
+  });
+
+  it('merges AGENT_FACTS with AGENT_FACT_<NAME> (which win), lower-casing names', () => {
+    const config = loadAgentConfig({
+      ...validEnv,
+      AGENT_FACTS: JSON.stringify({ service: 'billing', environment: 'staging', address: '10.0.0.5:8080' }),
+      AGENT_FACT_ENVIRONMENT: 'production',
+      AGENT_FACT_ROLE: 'web',
+    });
+    expect(config.facts).toEqual({ os: 'linux', address: '10.0.0.5:8080', service: 'billing', environment: 'production', role: 'web' });
+  });
+
+  it('refuses facts that are not a JSON object of strings', () => {
+    expect(problemsOf({ ...validEnv, AGENT_FACTS: '["billing"]' }).join()).toContain('AGENT_FACTS: must be a JSON object');
+    expect(problemsOf({ ...validEnv, AGENT_FACTS: '{"service": 3}' }).join()).toContain('service');
+  });
+
+  it('trusts keys given as paths and as PEM text, several at once (rotation)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-config-'));
+    try {
+      const path = join(dir, 'next.pub.pem');
+      writeFileSync(path, otherKey.publicKeyPem);
+      const config = loadAgentConfig({ ...validEnv, AGENT_TRUSTED_KEYS: `${key.publicKeyPem}\n${path}` });
+      expect([...config.trustedKeys.keys()].sort()).toEqual([key.keyId, otherKey.keyId].sort());
+      expect(problemsOf({ ...validEnv, AGENT_TRUSTED_KEYS: join(dir, 'missing.pem') }).join()).toContain('cannot read');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

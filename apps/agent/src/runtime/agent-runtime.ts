@@ -1,0 +1,114 @@
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
+import { FileNonceStore, MAX_COMMAND_LIFETIME_MS, DEFAULT_MAX_CLOCK_SKEW_MS } from '@conveyor/command-signing';
+import {
+  AGENT_DEAD_LETTER_QUEUE,
+  AGENT_QUEUE_DURABLE,
+  agentQueueArguments,
+  agentQueueName,
+  ConfirmedPublisher,
+  connectAmqp,
+  EventConsumer,
+  waitForConnection,
+} from '@conveyor/messaging';
+import { runWithCorrelation, type Logger } from '@conveyor/observability';
+import { mkdir } from 'node:fs/promises';
+import { AGENT_COMMAND_TYPES, CommandIntake } from '../commands/command-intake';
+import type { AgentConfig } from '../config/agent-config';
+import { StepJournal } from '../journal/step-journal.store';
+import { agentLayout } from '../releases/agent-layout';
+import { currentVersion } from '../releases/current-link';
+import { ReleaseHistoryStore } from '../releases/release-history.store';
+import type { StepContext } from '../steps/step-context';
+import { recoverInterruptedSteps } from '../steps/step-recovery';
+import { eventEmitter } from './event-emitter';
+
+export const AGENT_VERSION = '0.1.0';
+
+/** A queue whose agent has been gone this long is deleted by the broker (a decommissioned node). */
+const QUEUE_IDLE_EXPIRY_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface RunningAgent {
+  /** Stops taking commands, lets a running step finish, closes the connection. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts an agent: opens its state (journal, nonces, release history), repairs steps a crash cut
+ * short, connects to RabbitMQ (outbound only), consumes its own queue, announces itself and sends
+ * heartbeats. Plain Node: no HTTP port, no framework.
+ */
+export async function startAgent(config: AgentConfig, logger: Logger): Promise<RunningAgent> {
+  const layout = agentLayout(config.baseDir);
+  await mkdir(layout.releasesDir, { recursive: true });
+  await mkdir(layout.stateDir, { recursive: true });
+  const nonceStore = await FileNonceStore.open(layout.noncesDir);
+  const journal = await StepJournal.open(layout.stepsDir);
+
+  const connection: AmqpConnectionManager = connectAmqp(config.amqpUrl, { connectionName: `conveyor-agent-${config.nodeId}` });
+  connection.on('disconnect', ({ err }: { err?: Error }) => logger.warn({ err: err?.message }, 'disconnected from RabbitMQ; reconnecting'));
+  await waitForConnection(connection, 30_000);
+  const publisher = new ConfirmedPublisher(connection, { onError: (error) => logger.warn({ err: error.message }, 'publisher channel error') });
+  const emit = eventEmitter(publisher, config.nodeId, logger);
+  const steps: StepContext = {
+    layout,
+    nodeId: config.nodeId,
+    serverPort: config.serverPort,
+    keepReleases: config.keepReleases,
+    journal,
+    history: new ReleaseHistoryStore(layout.historyFile),
+    emit,
+  };
+
+  const recovered = await recoverInterruptedSteps(steps);
+  for (const record of recovered) logger.warn({ stepId: record.stepId, kind: record.kind }, 'step was interrupted; reported as failed');
+
+  const intake = new CommandIntake({
+    nodeId: config.nodeId,
+    facts: config.facts,
+    trustedKeys: config.trustedKeys,
+    nonceStore,
+    steps,
+    logger,
+    currentVersion: () => currentVersion(layout),
+  });
+  const actor = `agent:${config.nodeId}`;
+  const consumer = new EventConsumer(connection, {
+    service: `agent.${config.nodeId}`,
+    bindings: [...AGENT_COMMAND_TYPES],
+    queue: {
+      name: agentQueueName(config.nodeId),
+      durable: AGENT_QUEUE_DURABLE,
+      arguments: agentQueueArguments({ messageTtlMs: MAX_COMMAND_LIFETIME_MS + DEFAULT_MAX_CLOCK_SKEW_MS, idleExpiryMs: QUEUE_IDLE_EXPIRY_MS }),
+    },
+    deadLetterQueue: AGENT_DEAD_LETTER_QUEUE,
+    publisher,
+    logger,
+    prefetch: 16,
+    handle: (envelope, delivery) =>
+      runWithCorrelation({ correlationId: envelope.correlationid, causationId: envelope.id, actor }, () => intake.handle(envelope, delivery)),
+    onInvalid: (invalid) => intake.handleInvalid(invalid),
+  });
+  await consumer.start();
+
+  const startedAt = new Date().toISOString();
+  const facts = { ...config.facts };
+  await emit('agent.registered', { nodeId: config.nodeId, facts, agentVersion: AGENT_VERSION, currentVersion: await currentVersion(layout), startedAt });
+  let sequence = 0;
+  const heartbeat = setInterval(() => {
+    void currentVersion(layout).then((version) =>
+      emit('agent.heartbeat', { nodeId: config.nodeId, facts, currentVersion: version, sequence: sequence++, intervalMs: config.heartbeatMs }),
+    );
+  }, config.heartbeatMs);
+  logger.info({ nodeId: config.nodeId, queue: agentQueueName(config.nodeId), facts }, 'agent ready');
+
+  return {
+    async stop() {
+      clearInterval(heartbeat);
+      await consumer.stop();
+      await intake.idle();
+      await publisher.close();
+      await connection.close();
+      await nonceStore.close();
+    },
+  };
+}
