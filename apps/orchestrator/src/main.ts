@@ -1,10 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@conveyor/service-kit';
-import { OrchestratorModule } from './orchestrator.module';
+import { orchestratorService } from './orchestrator.service-spec';
 
-void runService({
-  name: 'orchestrator',
-  schema: 'orchestrator',
-  defaultPort: 3001,
-  module: (kit) => OrchestratorModule.register(kit),
-});
+void runService(orchestratorService);

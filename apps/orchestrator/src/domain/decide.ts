@@ -1,0 +1,156 @@
+import type { Decision, DeploymentState, StepKind, StepRecord } from './deployment-state.types';
+import { TERMINAL_STATUSES, WAITING_STATUSES } from './deployment-state.types';
+import { applyControl, type ControlInput } from './controls';
+import { drive } from './drive';
+import { failRollout, failTerminally } from './failure-policy';
+import { applyStepOutcome, type StepOutcome } from './step-outcomes';
+import { AGENT_STEP_KINDS, Transition } from './transition';
+
+/** What the state machine reacts to: a participant's answer, a control, or the clock. */
+export type DecisionInput =
+  | { type: 'pool.drained'; operationId: string }
+  | { type: 'pool.enabled'; operationId: string }
+  | { type: 'pool.failed'; operationId: string; operation: 'drain' | 'enable'; reason: string }
+  | { type: 'agent.succeeded'; kind: 'deploy' | 'rollback' | 'migrate'; stepId: string; nodeId: string }
+  | { type: 'agent.failed'; kind: 'deploy' | 'rollback' | 'migrate'; stepId: string; nodeId: string; reason: string }
+  | { type: 'verification.passed'; verificationId: string }
+  | { type: 'verification.failed'; verificationId: string; reason: string; serverId?: string }
+  | { type: 'bake.completed'; bakeId: string; outcome: 'healthy' | 'degraded' | 'cancelled'; detail: string }
+  | { type: 'health.degraded'; servers: readonly string[]; detail: string }
+  | ControlInput
+  /**
+   * The clock: steps past their deadline, and agents by the time of their last heartbeat (ms).
+   * `listeningSince`: since when this instance has been receiving heartbeats (its start); silence is
+   * only judged over time it listened, so heartbeats queued while no orchestrator ran are not
+   * mistaken for silence.
+   */
+  | { type: 'tick'; lastHeartbeats: Readonly<Record<string, number>>; listeningSince?: number };
+
+/**
+ * The orchestrator's state machine: given a deployment's state, one input and the time, the next
+ * state, the events and agent commands to emit (in the same transaction), and the next deadline.
+ * Pure: the input state is not modified.
+ */
+export function decide(state: DeploymentState, input: DecisionInput, now: number): Decision {
+  // A deep copy through JSON: the state is plain JSON (it is stored as jsonb), and the copy's
+  // objects are plain objects of this realm (signing refuses anything else).
+  const t = new Transition(JSON.parse(JSON.stringify(state)) as DeploymentState, now);
+  const ignored = TERMINAL_STATUSES.includes(state.status) && input.type !== 'tick' && !isControl(input)
+    ? `deployment is ${state.status}`
+    : apply(t, input);
+  drive(t);
+  t.s.wakeAt = nextWake(t.s, now);
+  return { state: t.s, events: t.events, commands: t.commands, finishedSteps: t.finishedSteps, ...(ignored ? { ignored } : {}) };
+}
+
+function isControl(input: DecisionInput): input is ControlInput {
+  return ['pause', 'resume', 'abort', 'retry', 'exclude'].includes(input.type);
+}
+
+/** Returns why the input changed nothing, or undefined. */
+function apply(t: Transition, input: DecisionInput): string | undefined {
+  switch (input.type) {
+    case 'pool.drained':
+      return answer(t, findByRequest(t, input.operationId, 'drain'), { ok: true });
+    case 'pool.enabled':
+      return answer(t, findByRequest(t, input.operationId, 'enable'), { ok: true });
+    case 'pool.failed':
+      return answer(t, findByRequest(t, input.operationId, input.operation), { ok: false, status: 'failed', reason: `pool ${input.operation} failed: ${input.reason}` });
+    case 'agent.succeeded':
+      return answer(t, findAgentStep(t, input.stepId, input.kind, input.nodeId), { ok: true });
+    case 'agent.failed':
+      return answer(t, findAgentStep(t, input.stepId, input.kind, input.nodeId), { ok: false, status: 'failed', reason: input.reason });
+    case 'verification.passed':
+      return answer(t, findByRequest(t, input.verificationId, 'verify'), { ok: true });
+    case 'verification.failed':
+      return answer(t, findByRequest(t, input.verificationId, 'verify'), {
+        ok: false,
+        status: 'failed',
+        reason: `verification failed: ${input.reason}`,
+        ...(input.serverId ? { serverId: input.serverId } : {}),
+      });
+    case 'bake.completed':
+      return bakeCompleted(t, input.bakeId, input.outcome, input.detail);
+    case 'health.degraded':
+      return degraded(t, input.servers, input.detail);
+    case 'tick':
+      tick(t, input.lastHeartbeats, input.listeningSince ?? Number.NEGATIVE_INFINITY);
+      return undefined;
+    default:
+      applyControl(t, input);
+      return undefined;
+  }
+}
+
+function answer(t: Transition, step: StepRecord | undefined, outcome: StepOutcome): string | undefined {
+  if (!step) return 'no step of this deployment matches the answer';
+  return applyStepOutcome(t, step, outcome) ? undefined : `step ${step.stepId} is already ${step.status}`;
+}
+
+function findByRequest(t: Transition, requestId: string, kind: StepKind): StepRecord | undefined {
+  return t.s.steps.find((s) => s.requestId === requestId && s.kind === kind);
+}
+
+function findAgentStep(t: Transition, stepId: string, kind: StepKind, nodeId: string): StepRecord | undefined {
+  return t.s.steps.find((s) => s.stepId === stepId && s.kind === kind && s.servers[0] === nodeId);
+}
+
+function bakeCompleted(t: Transition, bakeId: string, outcome: 'healthy' | 'degraded' | 'cancelled', detail: string): string | undefined {
+  const step = findByRequest(t, bakeId, 'bake');
+  if (!step || step.status !== 'issued') return 'no bake window of this deployment is awaited';
+  if (outcome === 'healthy') return answer(t, step, { ok: true });
+  if (outcome === 'cancelled') return answer(t, step, { ok: false, status: 'failed', reason: `bake window cancelled: ${detail}` });
+  return degraded(t, t.s.batches.flatMap((b) => b.servers), detail);
+}
+
+/** The bake window saw online servers degrade: the failure policy applies to their batches. */
+function degraded(t: Transition, servers: readonly string[], detail: string): string | undefined {
+  const { s } = t;
+  if (s.status !== 'baking') return `health.degraded ignored: the deployment is ${s.status}`;
+  const bake = s.steps.find((step) => step.kind === 'bake' && step.status === 'issued');
+  if (bake) t.finish(bake, 'failed', detail);
+  const failure = { step: 'bake' as const, batchIndex: null, ...(servers[0] ? { serverId: servers[0] } : {}), reason: `health degraded after the rollout: ${detail}` };
+  if (s.settings.onFailure === 'hold') {
+    failTerminally(t, { ...failure, reason: `${failure.reason} (onFailure hold: servers left as they are)` });
+    return undefined;
+  }
+  const affected = s.batches.filter((b) => b.servers.some((id) => servers.includes(id))).map((b) => b.index);
+  failRollout(t, null, failure, affected);
+  return undefined;
+}
+
+/** Deadlines: a step past its deadline, or whose agent went silent, ends without an answer. */
+function tick(t: Transition, lastHeartbeats: Readonly<Record<string, number>>, listeningSince: number): void {
+  const { settings } = t.s;
+  for (const step of t.inFlight()) {
+    if (step.status !== 'issued') continue;
+    if (t.now >= step.deadlineAt) {
+      const server = AGENT_STEP_KINDS.includes(step.kind) ? step.servers[0] : undefined;
+      applyStepOutcome(t, step, {
+        ok: false,
+        status: 'timed_out',
+        reason: `${step.kind} got no answer within ${Math.round((step.deadlineAt - step.issuedAt) / 1000)} s`,
+        ...(server ? { serverId: server } : {}),
+      });
+      continue;
+    }
+    if (!AGENT_STEP_KINDS.includes(step.kind)) continue;
+    const node = step.servers[0] ?? '';
+    const heard = Math.max(lastHeartbeats[node] ?? Number.NEGATIVE_INFINITY, step.issuedAt, listeningSince);
+    if (t.now - heard > settings.agentSilenceMs) {
+      const last = lastHeartbeats[node];
+      const since = last === undefined ? 'never heard from' : `last heartbeat ${Math.round((t.now - last) / 1000)} s ago`;
+      applyStepOutcome(t, step, { ok: false, status: 'timed_out', reason: `agent ${node} went silent (${since})`, serverId: node });
+    }
+  }
+}
+
+/** The next time the scheduler must look: the earliest deadline, sooner while agents must be watched. */
+export function nextWake(s: DeploymentState, now: number): number | null {
+  if (TERMINAL_STATUSES.includes(s.status) || WAITING_STATUSES.includes(s.status)) return null;
+  const inFlight = s.steps.filter((step) => step.status === 'issued');
+  if (inFlight.length === 0) return now;
+  return Math.min(
+    ...inFlight.map((step) => (AGENT_STEP_KINDS.includes(step.kind) ? Math.min(step.deadlineAt, now + s.settings.livenessCheckMs) : step.deadlineAt)),
+  );
+}

@@ -1,0 +1,113 @@
+import type { StepRecord } from './deployment-state.types';
+import { failRecovery, failRollout, failTerminally } from './failure-policy';
+import type { Transition } from './transition';
+
+export type StepOutcome =
+  | { ok: true }
+  | { ok: false; status: 'failed' | 'timed_out'; reason: string; serverId?: string };
+
+function putBack(t: Transition, servers: readonly string[]): void {
+  t.s.outOfService = t.s.outOfService.filter((id) => !servers.includes(id));
+}
+
+function allSucceeded(t: Transition, kind: 'deploy' | 'rollback', batchIndex: number, attempt: number, purpose: 'forward' | 'recovery'): boolean {
+  const steps = t.s.steps.filter(
+    (s) => s.kind === kind && s.batchIndex === batchIndex && s.attempt === attempt && s.purpose === purpose && s.status !== 'superseded',
+  );
+  return steps.length > 0 && steps.every((s) => s.status === 'succeeded');
+}
+
+/** Records a step's answer (or its timeout) and moves the batch on; false when it was not awaited. */
+export function applyStepOutcome(t: Transition, step: StepRecord, outcome: StepOutcome): boolean {
+  if (step.status !== 'issued') return false;
+  t.finish(step, outcome.ok ? 'succeeded' : outcome.status, outcome.ok ? undefined : outcome.reason);
+  if (step.purpose === 'recovery') recoveryOutcome(t, step, outcome);
+  else forwardOutcome(t, step, outcome);
+  return true;
+}
+
+function forwardOutcome(t: Transition, step: StepRecord, outcome: StepOutcome): void {
+  const server = step.servers[0];
+  if (step.batchIndex === null) {
+    if (!outcome.ok) {
+      const serverId = step.kind === 'migrate' ? server : outcome.serverId;
+      const what = step.kind === 'migrate' ? 'migration failed (no server was touched)' : 'bake window ended without a verdict';
+      failTerminally(t, { step: step.kind, batchIndex: null, ...(serverId ? { serverId } : {}), reason: `${what}: ${outcome.reason}` });
+    }
+    return;
+  }
+  const batch = t.batch(step.batchIndex);
+  if (!outcome.ok) {
+    if (step.kind === 'drain' && outcome.status === 'failed') {
+      // The pool manager leaves nothing half-done: the batch never left the pool.
+      putBack(t, step.servers);
+      batch.phase = 'pending';
+    }
+    if (step.kind === 'deploy' && server) t.progress(batch.index, [server], 'failed', outcome.reason);
+    const serverId = step.kind === 'deploy' ? server : outcome.serverId;
+    failRollout(t, batch, { step: step.kind, batchIndex: batch.index, ...(serverId ? { serverId } : {}), reason: outcome.reason });
+    return;
+  }
+  switch (step.kind) {
+    case 'drain':
+      batch.phase = 'deploying';
+      t.progress(batch.index, step.servers, 'drained');
+      return;
+    case 'deploy':
+      t.progress(batch.index, step.servers, 'deployed');
+      if (allSucceeded(t, 'deploy', batch.index, batch.attempt, 'forward')) batch.phase = 'verifying';
+      return;
+    case 'verify':
+      batch.phase = 'enabling';
+      t.progress(batch.index, step.servers, 'verified');
+      return;
+    case 'enable':
+      batch.phase = 'done';
+      putBack(t, step.servers);
+      t.progress(batch.index, step.servers, 'online');
+      t.emit({
+        type: 'deployment.batch.completed',
+        data: {
+          deploymentId: t.s.deploymentId,
+          batchIndex: batch.index,
+          servers: [...batch.servers],
+          durationMs: Math.max(0, t.now - (batch.startedAt ?? t.now)),
+        },
+      });
+      return;
+    default:
+      return;
+  }
+}
+
+function recoveryOutcome(t: Transition, step: StepRecord, outcome: StepOutcome): void {
+  if (step.batchIndex === null) return;
+  const batch = t.batch(step.batchIndex);
+  if (!outcome.ok) {
+    if (step.kind === 'drain' && outcome.status === 'failed') {
+      putBack(t, step.servers);
+      batch.phase = 'done';
+    }
+    const serverId = step.kind === 'rollback' ? step.servers[0] : outcome.serverId;
+    failRecovery(t, step.kind, serverId, outcome.reason);
+    return;
+  }
+  switch (step.kind) {
+    case 'drain':
+      batch.phase = 'rolling_back';
+      return;
+    case 'rollback':
+      if (allSucceeded(t, 'rollback', batch.index, batch.attempt, 'recovery')) batch.phase = 'reverifying';
+      return;
+    case 'verify':
+      batch.phase = 'restoring';
+      return;
+    case 'enable':
+      batch.phase = 'restored';
+      putBack(t, step.servers);
+      t.progress(batch.index, step.servers, 'online', 'previous version');
+      return;
+    default:
+      return;
+  }
+}

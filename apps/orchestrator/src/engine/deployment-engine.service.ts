@@ -1,0 +1,126 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DeploymentRejected, DeploymentRequested, EventType } from '@conveyor/contracts';
+import type { EmitOptions, UnitOfWork } from '@conveyor/messaging';
+import type { Logger } from '@conveyor/observability';
+import { SERVICE_LOGGER } from '@conveyor/service-kit';
+import { ORCHESTRATOR_SETTINGS, type OrchestratorSettings } from '../config/orchestrator-env';
+import { decide, type DecisionInput } from '../domain/decide';
+import type { Decision, DeploymentState, Emission } from '../domain/deployment-state.types';
+import { startDeployment } from '../domain/start-deployment';
+import { AGENT_STEP_KINDS } from '../domain/transition';
+import { OrchestratorMetrics } from '../metrics/orchestrator-metrics.service';
+import { AgentRepository } from '../persistence/agent.repository';
+import { DeploymentRepository } from '../persistence/deployment.repository';
+import { CommandSigner } from './command-signer.service';
+
+type Emit = (type: EventType, data: unknown, options: EmitOptions) => unknown;
+
+/**
+ * Runs the state machine durably: in the caller's transaction (the inbox's, or the scheduler's)
+ * it locks the deployment, decides, writes the new state and steps, and emits the events and
+ * signed agent commands — one commit for all of it.
+ */
+@Injectable()
+export class DeploymentEngine {
+  /** Since when this instance receives heartbeats: an agent's silence is judged from then on. */
+  private readonly listeningSince = Date.now();
+
+  constructor(
+    private readonly deployments: DeploymentRepository,
+    private readonly agents: AgentRepository,
+    private readonly signer: CommandSigner,
+    private readonly metrics: OrchestratorMetrics,
+    @Inject(ORCHESTRATOR_SETTINGS) private readonly settings: OrchestratorSettings,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Starts a requested deployment, or refuses it with the reason. A repeated request changes nothing. */
+  async request(data: DeploymentRequested, unit: UnitOfWork, correlationId: string): Promise<void> {
+    const { manager } = unit;
+    if (await this.deployments.find(manager, data.deploymentId)) {
+      this.logger.info({ deploymentId: data.deploymentId }, 'deployment already known; request ignored');
+      return;
+    }
+    await this.deployments.lockSlot(manager, data.service, data.environment);
+    const active = await this.deployments.activeFor(manager, data.service, data.environment);
+    if (active) {
+      this.reject(unit, data, 'deployment_in_progress', `deployment ${active.deploymentId} of ${data.service} to ${data.environment} is ${active.status}; wait for it to end, or abort it`, correlationId);
+      return;
+    }
+    const context = { agents: await this.agents.knownAgents(manager), agentSilenceMs: this.settings.agentSilenceMs, livenessCheckMs: this.settings.livenessCheckMs };
+    const result = startDeployment(data, context, Date.now(), correlationId);
+    if (!result.ok) {
+      this.reject(unit, data, result.reason, result.detail, correlationId);
+      return;
+    }
+    await this.deployments.insert(manager, result.decision.state, this.settings.instanceId, this.settings.leaseMs);
+    await this.publish(unit, result.decision);
+    this.metrics.recordTransition(undefined, result.decision);
+    this.logger.info({ deploymentId: data.deploymentId, batches: result.plan.batches.length, floor: result.plan.strategy.floor }, 'deployment started');
+  }
+
+  /** Feeds one input to a deployment's state machine. */
+  async apply(unit: UnitOfWork, deploymentId: string, input: DecisionInput): Promise<Decision | undefined> {
+    const before = await this.deployments.lock(unit.manager, deploymentId);
+    if (!before) {
+      this.logger.warn({ deploymentId, input: input.type }, 'no such deployment; input ignored');
+      return undefined;
+    }
+    return this.transition(unit, before, input);
+  }
+
+  /** Fires the deadline of one due deployment this instance holds; false when none is due. */
+  async fireDue(unit: UnitOfWork): Promise<boolean> {
+    const now = Date.now();
+    const before = await this.deployments.lockDue(unit.manager, this.settings.instanceId, now);
+    if (!before) return false;
+    const watched = before.steps.filter((s) => s.status === 'issued' && AGENT_STEP_KINDS.includes(s.kind)).map((s) => s.servers[0] ?? '');
+    const lastHeartbeats = await this.agents.lastHeartbeats(unit.manager, watched);
+    await this.transition(unit, before, { type: 'tick', lastHeartbeats, listeningSince: this.listeningSince }, now);
+    return true;
+  }
+
+  private async transition(unit: UnitOfWork, before: DeploymentState, input: DecisionInput, now = Date.now()): Promise<Decision> {
+    const decision = decide(before, input, now);
+    if (decision.ignored) this.logger.debug({ deploymentId: before.deploymentId, input: input.type, why: decision.ignored }, 'input changed nothing');
+    await this.deployments.save(unit.manager, before, decision.state, this.settings.instanceId, this.settings.leaseMs);
+    await this.publish(unit, decision);
+    this.metrics.recordTransition(before, decision);
+    if (decision.state.status !== before.status) {
+      this.logger.info({ deploymentId: before.deploymentId, from: before.status, to: decision.state.status, input: input.type }, 'deployment moved on');
+    }
+    return decision;
+  }
+
+  private async publish(unit: UnitOfWork, decision: Decision): Promise<void> {
+    const { state } = decision;
+    const options: EmitOptions = { subject: state.deploymentId, ...(state.correlationId ? { correlationId: state.correlationId } : {}) };
+    const emit = unit.emit.bind(unit) as Emit;
+    for (const event of decision.events) emitEvent(emit, event, options);
+    for (const intent of decision.commands) {
+      const signed = this.signer.sign(intent);
+      emit(signed.type, signed.data, options);
+      await this.agents.recordCommand(unit.manager, {
+        commandId: signed.data.commandId,
+        stepId: intent.payload.stepId,
+        deploymentId: state.deploymentId,
+        nodeId: intent.nodeId,
+        kind: intent.kind,
+      });
+    }
+  }
+
+  private reject(unit: UnitOfWork, data: DeploymentRequested, reason: DeploymentRejected['reason'], detail: string, correlationId: string): void {
+    unit.emit(
+      'deployment.rejected',
+      { deploymentId: data.deploymentId, service: data.service, environment: data.environment, reason, detail },
+      { subject: data.deploymentId, correlationId },
+    );
+    this.metrics.recordRejected(data.service, data.environment);
+    this.logger.warn({ deploymentId: data.deploymentId, reason, detail }, 'deployment rejected');
+  }
+}
+
+function emitEvent(emit: Emit, event: Emission, options: EmitOptions): void {
+  emit(event.type, event.data, options);
+}

@@ -1,0 +1,24 @@
+import { BadRequestException, Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { DeploymentRepository } from '../persistence/deployment.repository';
+import { deploymentView, type DeploymentView } from './deployment-view';
+
+const deploymentId = z.uuid();
+
+/** Read-only: a deployment's state with its batches and each server's steps. */
+@Controller('deployments')
+export class DeploymentsController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly deployments: DeploymentRepository,
+  ) {}
+
+  @Get(':id')
+  async get(@Param('id') id: string): Promise<DeploymentView> {
+    if (!deploymentId.safeParse(id).success) throw new BadRequestException(`id: "${id}" is not a deployment id (a uuid)`);
+    const row = await this.deployments.find(this.dataSource.manager, id);
+    if (!row) throw new NotFoundException(`no deployment ${id}`);
+    return deploymentView(row.state);
+  }
+}

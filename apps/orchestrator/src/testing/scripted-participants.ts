@@ -1,0 +1,193 @@
+import { Controller, type DynamicModule } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { checkCommand, loadTrustedKeys, MemoryNonceStore, type TrustedKeys } from '@conveyor/command-signing';
+import { deployCommandPayload, migrateCommandPayload, rollbackCommandPayload, type EventInput, type EventMap, type EventType } from '@conveyor/contracts';
+import { EventContext, OnEvent, TransactionalBus } from '@conveyor/messaging';
+import { startService, testServiceEnv, type RunningService } from '@conveyor/service-kit';
+
+export interface ParticipantScript {
+  /** Nodes whose agent neither answers nor sends heartbeats (it died). */
+  silent: Set<string>;
+  /** Verification fails when this returns a reason. */
+  failVerification?: (request: EventMap['verification.requested']) => string | undefined;
+  replyDelayMs: number;
+}
+
+export interface Recorded {
+  /** Every deployment.* event the orchestrator emitted, in arrival order. */
+  deploymentEvents: { type: string; data: Record<string, unknown> }[];
+  /** How many times each agent step id / pool operation / verification was executed. */
+  executions: Map<string, number>;
+  agentSteps: { kind: string; nodeId: string; stepId: string }[];
+  drains: EventMap['pool.drain.requested'][];
+  enables: EventMap['pool.enable.requested'][];
+  verifications: EventMap['verification.requested'][];
+  /** Drains that would have broken the floor had the pool obeyed them. */
+  floorViolations: string[];
+  minOnlineSeen: number;
+  commandRejections: string[];
+}
+
+const DEPLOYMENT_EVENTS = [
+  'deployment.started', 'deployment.batch.started', 'deployment.batch.completed', 'deployment.server.progressed', 'deployment.succeeded',
+  'deployment.failed', 'deployment.rolled_back', 'deployment.aborted', 'deployment.paused', 'deployment.resumed', 'deployment.rejected', 'deployment.control.refused',
+] as const;
+
+/**
+ * A test service that plays pool manager (a pool of `servers` that refuses drains below the floor),
+ * agents (checking every command's signature) and verifier, answering over RabbitMQ, and records
+ * what it was asked.
+ */
+export class ScriptedParticipants {
+  readonly recorded: Recorded = {
+    deploymentEvents: [], executions: new Map(), agentSteps: [], drains: [], enables: [], verifications: [], floorViolations: [], minOnlineSeen: Number.POSITIVE_INFINITY, commandRejections: [],
+  };
+  readonly online: Set<string>;
+  readonly versions = new Map<string, string>();
+  private service: RunningService | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private sequence = 0;
+  private readonly trustedKeys: TrustedKeys;
+  private readonly nonces = new MemoryNonceStore();
+
+  constructor(readonly servers: string[], publicKeyPem: string, readonly script: ParticipantScript) {
+    this.online = new Set(servers);
+    this.recorded.minOnlineSeen = servers.length;
+    this.trustedKeys = loadTrustedKeys([publicKeyPem]);
+    for (const id of servers) this.versions.set(id, '1.0.0');
+  }
+
+  async start(amqpUrl: string, databaseUrl: string): Promise<void> {
+    const controllers = participantControllers(this);
+    class ParticipantsModule {}
+    this.service = await startService(
+      { name: 'participants', schema: 'participants', defaultPort: 0, module: (kit: DynamicModule) => ({ module: ParticipantsModule, imports: [kit], controllers }) },
+      testServiceEnv(amqpUrl, databaseUrl),
+    );
+    this.sendHeartbeats();
+    this.heartbeat = setInterval(() => this.sendHeartbeats(), 500);
+  }
+
+  async stop(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.service?.close();
+  }
+
+  /** Publishes an event as an operator or the pipeline would. */
+  async send<T extends EventType>(type: T, data: EventInput[T]): Promise<void> {
+    await this.bus().transaction(async (unit) => {
+      unit.emit(type, data, { actor: 'user:operator' });
+    });
+  }
+
+  events(type?: string): { type: string; data: Record<string, unknown> }[] {
+    return this.recorded.deploymentEvents.filter((e) => type === undefined || e.type === type);
+  }
+
+  private bus(): TransactionalBus {
+    if (!this.service) throw new Error('participants not started');
+    return this.service.app.get(TransactionalBus);
+  }
+
+  private reply<T extends EventType>(type: T, data: EventInput[T]): void {
+    setTimeout(() => {
+      this.send(type, data).catch(() => undefined);
+    }, this.script.replyDelayMs);
+  }
+
+  private executed(key: string): void {
+    this.recorded.executions.set(key, (this.recorded.executions.get(key) ?? 0) + 1);
+  }
+
+  private sendHeartbeats(): void {
+    const live = this.servers.filter((id) => !this.script.silent.has(id));
+    this.sequence += 1;
+    const sequence = this.sequence;
+    void this.bus()
+      .transaction(async (unit) => {
+        for (const nodeId of live) {
+          unit.emit('agent.heartbeat', { nodeId, facts: { service: 'billing' }, currentVersion: this.versions.get(nodeId) ?? null, sequence, intervalMs: 500 });
+        }
+      })
+      .catch(() => undefined);
+  }
+
+  onDrain(data: EventMap['pool.drain.requested']): void {
+    this.executed(`drain:${data.operationId}`);
+    this.recorded.drains.push(data);
+    const remaining = [...this.online].filter((id) => !data.servers.includes(id)).length;
+    if (remaining < data.minHealthy) {
+      this.recorded.floorViolations.push(`${data.servers.join(',')} leaves ${remaining} < ${data.minHealthy}`);
+      this.reply('pool.operation.failed', { operationId: data.operationId, deploymentId: data.deploymentId, pool: data.pool, operation: 'drain', reason: 'capacity_floor', detail: `would leave ${remaining}` });
+      return;
+    }
+    for (const id of data.servers) this.online.delete(id);
+    this.recorded.minOnlineSeen = Math.min(this.recorded.minOnlineSeen, this.online.size);
+    const servers = data.servers.map((server) => ({ server, sessionsAtStart: 0, waitedMs: 0, sessionsShutDown: 0 }));
+    this.reply('pool.server.drained', { operationId: data.operationId, deploymentId: data.deploymentId, pool: data.pool, servers, durationMs: 1 });
+  }
+
+  onEnable(data: EventMap['pool.enable.requested']): void {
+    this.executed(`enable:${data.operationId}`);
+    this.recorded.enables.push(data);
+    for (const id of data.servers) this.online.add(id);
+    this.reply('pool.server.enabled', { operationId: data.operationId, deploymentId: data.deploymentId, pool: data.pool, servers: data.servers, durationMs: 1 });
+  }
+
+  async onAgentCommand(kind: 'deploy' | 'rollback' | 'migrate', received: unknown): Promise<void> {
+    const payloadSchema = kind === 'deploy' ? deployCommandPayload : kind === 'rollback' ? rollbackCommandPayload : migrateCommandPayload;
+    const target = (received as { target?: { nodeIds?: string[] } }).target?.nodeIds?.[0] ?? '';
+    const checked = await checkCommand(received, { trustedKeys: this.trustedKeys, nodeId: target, facts: {}, nonceStore: this.nonces, payloadSchema, now: new Date() });
+    if (!checked.ok) {
+      this.recorded.commandRejections.push(`${kind} for ${target}: ${checked.reason} ${checked.detail}`);
+      return;
+    }
+    const { commandId, payload } = checked.command;
+    this.executed(`${kind}:${payload.stepId}`);
+    this.recorded.agentSteps.push({ kind, nodeId: target, stepId: payload.stepId });
+    if (this.script.silent.has(target)) return;
+    const report = { commandId, deploymentId: payload.deploymentId, stepId: payload.stepId, nodeId: target, durationMs: 1 };
+    if (kind === 'deploy' && 'artifact' in payload) this.versions.set(target, payload.artifact.version);
+    if (kind === 'rollback') this.versions.set(target, ('toVersion' in payload && payload.toVersion) || '1.0.0');
+    this.reply(kind === 'deploy' ? 'agent.deploy.succeeded' : kind === 'rollback' ? 'agent.rollback.succeeded' : 'agent.migrate.succeeded', report);
+  }
+
+  onVerify(data: EventMap['verification.requested']): void {
+    this.executed(`verify:${data.verificationId}`);
+    this.recorded.verifications.push(data);
+    const reason = this.script.failVerification?.(data);
+    const outcome = { verificationId: data.verificationId, deploymentId: data.deploymentId, batchIndex: data.batchIndex, durationMs: 1 };
+    const results = data.servers.map((s) => ({ serverId: s.id, check: 'health', type: 'http' as const, verdict: reason ? ('failed' as const) : ('passed' as const), expected: `version ${data.expectedVersion}`, actual: reason ?? 'ok', durationMs: 1 }));
+    if (reason) this.reply('verification.failed', { ...outcome, results, summary: reason, reason });
+    else this.reply('verification.passed', { ...outcome, results, summary: 'all checks passed' });
+  }
+}
+
+/** The participants' handlers, bound to one ScriptedParticipants. */
+function participantControllers(self: ScriptedParticipants): (new (...args: never[]) => unknown)[] {
+  @Controller()
+  class ParticipantHandlers {
+    @OnEvent('pool.drain.requested')
+    drain(@Payload() data: EventMap['pool.drain.requested']) { self.onDrain(data); }
+    @OnEvent('pool.enable.requested')
+    enable(@Payload() data: EventMap['pool.enable.requested']) { self.onEnable(data); }
+    @OnEvent('agent.deploy.requested')
+    deploy(@Payload() data: unknown, @Ctx() ctx: EventContext) { return self.onAgentCommand('deploy', ctx.delivery.receivedData ?? data); }
+    @OnEvent('agent.rollback.requested')
+    rollback(@Payload() data: unknown, @Ctx() ctx: EventContext) { return self.onAgentCommand('rollback', ctx.delivery.receivedData ?? data); }
+    @OnEvent('agent.migrate.requested')
+    migrate(@Payload() data: unknown, @Ctx() ctx: EventContext) { return self.onAgentCommand('migrate', ctx.delivery.receivedData ?? data); }
+    @OnEvent('verification.requested')
+    verify(@Payload() data: EventMap['verification.requested']) { self.onVerify(data); }
+  }
+  @Controller()
+  class DeploymentEventRecorder {}
+  for (const type of DEPLOYMENT_EVENTS) {
+    const handler = function (this: unknown, data: Record<string, unknown>) { self.recorded.deploymentEvents.push({ type, data }); };
+    Object.defineProperty(DeploymentEventRecorder.prototype, `on_${type.replace(/\./g, '_')}`, { value: handler });
+    Payload()(DeploymentEventRecorder.prototype, `on_${type.replace(/\./g, '_')}`, 0);
+    const descriptor = Object.getOwnPropertyDescriptor(DeploymentEventRecorder.prototype, `on_${type.replace(/\./g, '_')}`) as PropertyDescriptor;
+    OnEvent(type)(DeploymentEventRecorder.prototype, `on_${type.replace(/\./g, '_')}`, descriptor);
+  }
+  return [ParticipantHandlers, DeploymentEventRecorder];
+}
