@@ -12,8 +12,12 @@ import { SAMPLE_APP_NAME, sampleAppSpec } from './sample-app-spec';
 export interface BuildArtifactOptions {
   readonly version: string;
   readonly format: ArchiveFormat;
-  /** Bakes a BROKEN marker into the artifact: the app starts but /health answers 500. */
-  readonly broken?: boolean;
+  /**
+   * Bakes a BROKEN marker into the artifact: the app starts but /health answers 500 — everywhere
+   * (`true`), or only on servers whose id starts with `onServersPrefixed` (a defect that shows only
+   * with production's configuration).
+   */
+  readonly broken?: boolean | { readonly onServersPrefixed: string };
   /** Created if missing. */
   readonly outDir: string;
   /**
@@ -70,7 +74,7 @@ export async function buildArtifact(options: BuildArtifactOptions): Promise<Buil
   };
 }
 
-async function artifactEntries(version: string, broken: boolean, hooks: Partial<AppSpec['hooks']>): Promise<ArchiveEntry[]> {
+async function artifactEntries(version: string, broken: NonNullable<BuildArtifactOptions['broken']>, hooks: Partial<AppSpec['hooks']>): Promise<ArchiveEntry[]> {
   const entries: ArchiveEntry[] = [];
   for (const file of SAMPLE_APP_FILES) {
     const content = await readFile(join(SAMPLE_APP_DIR, file));
@@ -79,7 +83,8 @@ async function artifactEntries(version: string, broken: boolean, hooks: Partial<
   entries.push({ path: 'VERSION', content: Buffer.from(`${version}\n`), mode: 0o644 });
   entries.push({ path: APP_SPEC_FILE_NAME, content: Buffer.from(stringifyYaml(withHooks(sampleAppSpec(version), hooks))), mode: 0o644 });
   if (broken) {
-    entries.push({ path: BROKEN_MARKER_FILE, content: Buffer.from('BROKEN=1: /health answers 500 on purpose\n'), mode: 0o644 });
+    const scope = broken === true ? '' : `SERVER_PREFIX=${broken.onServersPrefixed}\n`;
+    entries.push({ path: BROKEN_MARKER_FILE, content: Buffer.from(`BROKEN=1: /health answers 500 on purpose\n${scope}`), mode: 0o644 });
   }
   return entries;
 }

@@ -20,6 +20,18 @@ const path = require('node:path');
 const MAX_SLOW_MS = 30000;
 const MAX_GRACE_MS = 60000;
 
+
+/**
+ * The BROKEN marker file breaks /health. A line `SERVER_PREFIX=<p>` in it limits that to servers whose
+ * id starts with <p> — a defect that shows only with production's configuration.
+ */
+function brokenByMarker(serverId) {
+  const marker = path.join(__dirname, 'BROKEN');
+  if (!fs.existsSync(marker)) return false;
+  const prefix = /^SERVER_PREFIX=(\S+)$/m.exec(fs.readFileSync(marker, 'utf8'));
+  return prefix ? serverId.startsWith(prefix[1]) : true;
+}
+
 function fail(message) {
   process.stderr.write(`sample-app: ${message}\n`);
   process.exit(2);
@@ -49,7 +61,7 @@ function readConfig() {
     host: process.env.HOST || '127.0.0.1',
     version,
     serverId: process.env.SERVER_ID || 'unknown',
-    broken: process.env.BROKEN === '1' || fs.existsSync(path.join(__dirname, 'BROKEN')),
+    broken: process.env.BROKEN === '1' || brokenByMarker(process.env.SERVER_ID || 'unknown'),
     graceMs: Number(graceText),
   };
 }

@@ -1,0 +1,143 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generateSigningKeyPair } from '@conveyor/command-signing';
+import {
+  buildArtifact,
+  startArtifactServer,
+  startFleet,
+  startRelease,
+  type BuiltArtifact,
+  type RunningFleet,
+} from '@conveyor/fleet';
+import { createTestDatabase, createTestVhost, findFreePorts, startHaproxy, type HaproxyHandle } from '@conveyor/testing';
+import { startServiceProcess, type ServiceProcess } from './service-processes';
+
+export interface DemoEnvironmentOptions {
+  workDir: string;
+  /** Servers per environment, in promotion order; the last environment is production. */
+  environments: readonly { name: string; idPrefix: string; servers: number }[];
+  /** The version every server runs before the demo starts. */
+  initialVersion: string;
+  log: (line: string) => void;
+}
+
+export interface DemoEnvironment {
+  services: Record<'pipeline' | 'orchestrator' | 'pool-manager' | 'verifier' | 'audit', ServiceProcess>;
+  fleets: Record<string, RunningFleet>;
+  haproxy: Record<string, HaproxyHandle>;
+  artifactUrl(artifact: BuiltArtifact): string;
+  buildArtifact(version: string, broken?: { onServersPrefixed: string }): Promise<BuiltArtifact>;
+  adminToken: string;
+  auditToken: string;
+  auditPublicKeyPem: string;
+  tearDown(): Promise<void>;
+}
+
+/**
+ * Everything the demo runs on, all on this machine: a RabbitMQ vhost and a PostgreSQL database of its
+ * own, signing keys, an artifact server, one HAProxy (online + maintenance backends) and a fleet of
+ * servers with their agents per environment, and the five Conveyor services as processes.
+ */
+export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Promise<DemoEnvironment> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const tearDown = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    const { workDir, log } = options;
+    await mkdir(join(workDir, 'logs'), { recursive: true });
+    const [vhost, database] = await Promise.all([createTestVhost('conveyor-demo'), createTestDatabase('conveyor_demo')]);
+    cleanups.push(() => vhost.delete(), () => database.drop());
+    log(`RabbitMQ vhost ${vhost.name}, PostgreSQL database ${database.name}`);
+
+    const keys = join(workDir, 'keys');
+    await mkdir(keys, { recursive: true });
+    const orchestratorKeys = generateSigningKeyPair();
+    const auditKeys = generateSigningKeyPair();
+    await writeFile(join(keys, 'orchestrator.key.pem'), orchestratorKeys.privateKeyPem, { mode: 0o600 });
+    await writeFile(join(keys, 'orchestrator.pub.pem'), orchestratorKeys.publicKeyPem);
+    await writeFile(join(keys, 'audit.key.pem'), auditKeys.privateKeyPem, { mode: 0o600 });
+    await writeFile(join(keys, 'audit.pub.pem'), auditKeys.publicKeyPem);
+
+    const artifactDir = join(workDir, 'artifacts');
+    const artifactServer = await startArtifactServer(artifactDir);
+    cleanups.push(() => artifactServer.close());
+    const build = (version: string, broken?: { onServersPrefixed: string }) =>
+      buildArtifact({ version, format: 'tar.gz', outDir: artifactDir, broken });
+    const initial = await build(options.initialVersion);
+
+    const fleets: Record<string, RunningFleet> = {};
+    const haproxy: Record<string, HaproxyHandle> = {};
+    for (const environment of options.environments) {
+      const fleet = await startFleet({
+        n: environment.servers,
+        baseDir: join(workDir, 'fleet', environment.name),
+        amqpUrl: vhost.url,
+        trustedKeys: [orchestratorKeys.publicKeyPem],
+        facts: { service: 'sample-app', environment: environment.name, role: 'web', os: 'linux' },
+        idPrefix: environment.idPrefix,
+        env: { LOG_LEVEL: 'info' },
+      });
+      cleanups.push(() => fleet.stop());
+      fleets[environment.name] = fleet;
+      await Promise.all(fleet.servers.map((server) => startRelease(server, initial.path)));
+      haproxy[environment.name] = await startHaproxy({
+        servers: fleet.servers.map((server) => ({ name: server.id, port: server.port })),
+        clientTimeoutMs: 30_000,
+      });
+      cleanups.push(() => haproxy[environment.name].stop());
+      log(
+        `${environment.name}: ${fleet.servers.map((s) => s.id).join(', ')} on ${options.initialVersion}, ` +
+          `HAProxy ${haproxy[environment.name].onlineUrl} (maintenance ${haproxy[environment.name].maintenanceUrl})`,
+      );
+    }
+
+    const poolsConfig = {
+      instances: options.environments.map((e) => ({ id: `lb-${e.name}`, socket: haproxy[e.name].socketPath })),
+      pools: options.environments.map((e) => ({
+        name: `sample-app-${e.name}`,
+        instances: [`lb-${e.name}`],
+        onlineBackend: haproxy[e.name].onlineBackend,
+        maintenanceBackend: haproxy[e.name].maintenanceBackend,
+      })),
+    };
+    const adminToken = `demo-admin-${Date.now()}-0123456789abcdef`;
+    const auditToken = `demo-auditor-${Date.now()}-0123456789abcdef`;
+    const common = { AMQP_URL: vhost.url, DATABASE_URL: database.url, LOG_LEVEL: 'info', DATABASE_POOL_SIZE: '5' };
+    const specific: Record<string, Record<string, string>> = {
+      pipeline: { PIPELINE_ADMIN_TOKEN: adminToken },
+      orchestrator: { ORCHESTRATOR_SIGNING_KEY: join(keys, 'orchestrator.key.pem'), ORCHESTRATOR_AGENT_SILENCE_MS: '10000' },
+      'pool-manager': { POOLS_CONFIG_JSON: JSON.stringify(poolsConfig) },
+      verifier: { VERIFIER_WORK_DIR: join(workDir, 'verifier') },
+      audit: {
+        AUDIT_API_TOKEN: auditToken,
+        AUDIT_SIGNING_KEY: join(keys, 'audit.key.pem'),
+        AUDIT_DATA_DIR: join(workDir, 'audit'),
+        AUDIT_CHECKPOINT_INTERVAL_MS: '2000',
+      },
+    };
+    const names = ['audit', 'pipeline', 'orchestrator', 'pool-manager', 'verifier'] as const;
+    const ports = await findFreePorts(names.length);
+    const services = {} as DemoEnvironment['services'];
+    for (const [i, name] of names.entries()) {
+      services[name] = await startServiceProcess(name, ports[i], { ...common, ...specific[name] }, join(workDir, 'logs'));
+      cleanups.push(() => services[name].stop());
+      log(`${name} on ${services[name].url} (log ${services[name].logFile})`);
+    }
+
+    return {
+      services,
+      fleets,
+      haproxy,
+      artifactUrl: (artifact) => `${artifactServer.url}/${artifact.path.split('/').pop()}`,
+      buildArtifact: build,
+      adminToken,
+      auditToken,
+      auditPublicKeyPem: auditKeys.publicKeyPem,
+      tearDown,
+    };
+  } catch (error) {
+    await tearDown();
+    throw error;
+  }
+}

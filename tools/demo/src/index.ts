@@ -1,0 +1,3 @@
+export * from './demo-scenario';
+export * from './load-generator';
+export * from './pipeline-client';
