@@ -11,6 +11,8 @@ export interface ParticipantScript {
   /** Verification fails when this returns a reason. */
   failVerification?: (request: EventMap['verification.requested']) => string | undefined;
   replyDelayMs: number;
+  /** Simulated time of each kind of step (e.g. a deploy that takes 2 s), on top of replyDelayMs. */
+  stepDelaysMs?: Partial<Record<'drain' | 'enable' | 'deploy' | 'verify', number>>;
 }
 
 export interface Recorded {
@@ -89,10 +91,11 @@ export class ScriptedParticipants {
     return this.service.app.get(TransactionalBus);
   }
 
-  private reply<T extends EventType>(type: T, data: EventInput[T]): void {
+  private reply<T extends EventType>(type: T, data: EventInput[T], step?: 'drain' | 'enable' | 'deploy' | 'verify'): void {
+    const delay = this.script.replyDelayMs + (step ? (this.script.stepDelaysMs?.[step] ?? 0) : 0);
     setTimeout(() => {
       this.send(type, data).catch(() => undefined);
-    }, this.script.replyDelayMs);
+    }, delay);
   }
 
   private executed(key: string): void {
@@ -124,14 +127,14 @@ export class ScriptedParticipants {
     for (const id of data.servers) this.online.delete(id);
     this.recorded.minOnlineSeen = Math.min(this.recorded.minOnlineSeen, this.online.size);
     const servers = data.servers.map((server) => ({ server, sessionsAtStart: 0, waitedMs: 0, sessionsShutDown: 0 }));
-    this.reply('pool.server.drained', { operationId: data.operationId, deploymentId: data.deploymentId, pool: data.pool, servers, durationMs: 1 });
+    this.reply('pool.server.drained', { operationId: data.operationId, deploymentId: data.deploymentId, pool: data.pool, servers, durationMs: 1 }, 'drain');
   }
 
   onEnable(data: EventMap['pool.enable.requested']): void {
     this.executed(`enable:${data.operationId}`);
     this.recorded.enables.push(data);
     for (const id of data.servers) this.online.add(id);
-    this.reply('pool.server.enabled', { operationId: data.operationId, deploymentId: data.deploymentId, pool: data.pool, servers: data.servers, durationMs: 1 });
+    this.reply('pool.server.enabled', { operationId: data.operationId, deploymentId: data.deploymentId, pool: data.pool, servers: data.servers, durationMs: 1 }, 'enable');
   }
 
   async onAgentCommand(kind: 'deploy' | 'rollback' | 'migrate', received: unknown): Promise<void> {
@@ -149,7 +152,7 @@ export class ScriptedParticipants {
     const report = { commandId, deploymentId: payload.deploymentId, stepId: payload.stepId, nodeId: target, durationMs: 1 };
     if (kind === 'deploy' && 'artifact' in payload) this.versions.set(target, payload.artifact.version);
     if (kind === 'rollback') this.versions.set(target, ('toVersion' in payload && payload.toVersion) || '1.0.0');
-    this.reply(kind === 'deploy' ? 'agent.deploy.succeeded' : kind === 'rollback' ? 'agent.rollback.succeeded' : 'agent.migrate.succeeded', report);
+    this.reply(kind === 'deploy' ? 'agent.deploy.succeeded' : kind === 'rollback' ? 'agent.rollback.succeeded' : 'agent.migrate.succeeded', report, 'deploy');
   }
 
   onVerify(data: EventMap['verification.requested']): void {
@@ -158,8 +161,8 @@ export class ScriptedParticipants {
     const reason = this.script.failVerification?.(data);
     const outcome = { verificationId: data.verificationId, deploymentId: data.deploymentId, batchIndex: data.batchIndex, durationMs: 1 };
     const results = data.servers.map((s) => ({ serverId: s.id, check: 'health', type: 'http' as const, verdict: reason ? ('failed' as const) : ('passed' as const), expected: `version ${data.expectedVersion}`, actual: reason ?? 'ok', durationMs: 1 }));
-    if (reason) this.reply('verification.failed', { ...outcome, results, summary: reason, reason });
-    else this.reply('verification.passed', { ...outcome, results, summary: 'all checks passed' });
+    if (reason) this.reply('verification.failed', { ...outcome, results, summary: reason, reason }, 'verify');
+    else this.reply('verification.passed', { ...outcome, results, summary: 'all checks passed' }, 'verify');
   }
 }
 
