@@ -1,10 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@conveyor/service-kit';
-import { PoolManagerModule } from './pool-manager.module';
+import { poolManagerService } from './pool-manager.definition';
 
-void runService({
-  name: 'pool-manager',
-  schema: 'pool_manager',
-  defaultPort: 3002,
-  module: (kit) => PoolManagerModule.register(kit),
-});
+void runService(poolManagerService);

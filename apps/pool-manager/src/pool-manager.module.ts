@@ -1,10 +1,44 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ReceivedEventsLogger } from './received-events.consumer';
+import type { PoolManagerSettings } from './config/pool-manager-env';
+import { PoolLocks } from './domain/pool-locks';
+import { HaproxyFleet } from './haproxy/haproxy-fleet.service';
+import { PoolsController } from './http/pools.controller';
+import { PoolsViewService } from './http/pools-view.service';
+import { PoolMetrics } from './metrics/pool-metrics.service';
+import { DrainOperationService } from './operations/drain-operation.service';
+import { EnableOperationService } from './operations/enable-operation.service';
+import { OperationWorker } from './operations/operation-worker.service';
+import { PoolChangeService } from './operations/pool-change.service';
+import { PoolRequestService } from './operations/pool-request.service';
+import { PoolRequestsConsumer } from './operations/pool-requests.consumer';
+import { PoolOperationRepository } from './persistence/pool-operation.repository';
+import { ServerIntentRepository } from './persistence/server-intent.repository';
+import { POOL_MANAGER_SETTINGS } from './pool-manager.tokens';
+import { ReconcilerService } from './reconciler/reconciler.service';
 
 /** HAProxy pools: drain, maintenance, enable, capacity floor, drift reconciliation. */
 @Module({})
 export class PoolManagerModule {
-  static register(kit: DynamicModule): DynamicModule {
-    return { module: PoolManagerModule, imports: [kit], controllers: [ReceivedEventsLogger] };
+  static register(kit: DynamicModule, settings: PoolManagerSettings): DynamicModule {
+    return {
+      module: PoolManagerModule,
+      imports: [kit],
+      controllers: [PoolRequestsConsumer, PoolsController],
+      providers: [
+        { provide: POOL_MANAGER_SETTINGS, useValue: settings },
+        HaproxyFleet,
+        PoolLocks,
+        PoolMetrics,
+        ServerIntentRepository,
+        PoolOperationRepository,
+        PoolChangeService,
+        DrainOperationService,
+        EnableOperationService,
+        PoolRequestService,
+        OperationWorker,
+        ReconcilerService,
+        PoolsViewService,
+      ],
+    };
   }
 }

@@ -194,7 +194,8 @@ describe('the event bus against real RabbitMQ and PostgreSQL', () => {
     await emitPause(service, marker);
     await waitFor('the marker event', async () => (await received('rollbacker', marker)).total === 1);
     expect(await received('rollbacker', doomed)).toEqual({ total: 0, distinct: 0 });
-    const [outbox] = await db.query(`SELECT count(*)::int AS n FROM rollbacker.outbox`);
+    // The marker's own row may still be awaiting its delete; the doomed event never reached the outbox.
+    const [outbox] = await db.query(`SELECT count(*)::int AS n FROM rollbacker.outbox WHERE envelope LIKE $1`, [`%${doomed}%`]);
     expect(outbox.n).toBe(0);
   });
 

@@ -1,0 +1,13 @@
+import { Controller, Get } from '@nestjs/common';
+import { PoolsViewService, type PoolView } from './pools-view.service';
+
+/** Read-only pool view for people and the CLI. */
+@Controller('pools')
+export class PoolsController {
+  constructor(private readonly view: PoolsViewService) {}
+
+  @Get()
+  async list(): Promise<{ pools: PoolView[] }> {
+    return { pools: await this.view.pools() };
+  }
+}

@@ -1,0 +1,136 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from '@conveyor/observability';
+import { SERVICE_LOGGER } from '@conveyor/service-kit';
+import type { PoolConfig } from '../config/pools-config.schema';
+import { findLiveServer, missingFromSnapshot } from '../domain/instance-snapshot';
+import { PoolLocks } from '../domain/pool-locks';
+import type { InstanceSnapshot, ServerIntent, StateCommand } from '../domain/pool-state.types';
+import { intentsAfter, planCompensation, planStateChange, priorIntents, type StateChange } from '../domain/state-plan';
+import { HaproxyFleet, InstanceFailure } from '../haproxy/haproxy-fleet.service';
+import { ServerIntentRepository } from '../persistence/server-intent.repository';
+import { OperationFailure } from './operation-failure';
+
+export interface PreparedChange {
+  readonly snapshots: InstanceSnapshot[];
+  readonly intents: ServerIntent[];
+  /** What a failure puts back. */
+  readonly prior: Map<string, ServerIntent>;
+}
+
+/**
+ * Changes servers on every instance of a pool together: intent first, then the Runtime API
+ * commands; when an instance fails, the others are put back and the failure names it.
+ */
+@Injectable()
+export class PoolChangeService {
+  constructor(
+    private readonly fleet: HaproxyFleet,
+    private readonly intents: ServerIntentRepository,
+    private readonly locks: PoolLocks,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Reads every instance and checks the servers exist everywhere; changes nothing. */
+  async prepare(pool: PoolConfig, servers: readonly string[], recordedPrior?: readonly ServerIntent[] | null): Promise<PreparedChange> {
+    const snapshots = await this.observeAll(pool);
+    for (const snapshot of snapshots) {
+      const gap = missingFromSnapshot(snapshot, servers);
+      if (gap) throw new OperationFailure(gap.reason, gap.detail, gap.instance);
+    }
+    const intents = await this.intents.forPool(pool.name);
+    const first = snapshots[0];
+    const prior = recordedPrior
+      ? new Map(recordedPrior.map((intent) => [intent.server, intent]))
+      : priorIntents(servers, intents, {
+          online: (server) => findLiveServer(first, 'online', server)?.admin,
+          maintenance: (server) => findLiveServer(first, 'maintenance', server)?.admin,
+        });
+    return { snapshots, intents, prior };
+  }
+
+  async observeAll(pool: PoolConfig): Promise<InstanceSnapshot[]> {
+    try {
+      return await this.fleet.observeAll(pool);
+    } catch (error) {
+      throw asOperationFailure(error);
+    }
+  }
+
+  /** Records the new intent and applies it on every instance; on failure restores and throws. */
+  async change(
+    pool: PoolConfig,
+    servers: readonly string[],
+    change: StateChange,
+    prior: ReadonlyMap<string, ServerIntent>,
+    operationId: string,
+  ): Promise<void> {
+    await this.locks.state.run(pool.name, async () => {
+      await this.intents.save(pool.name, intentsAfter(servers, prior, change), operationId);
+      const applied: StateCommand[] = [];
+      for (const command of planStateChange(pool, servers, change)) {
+        try {
+          await this.fleet.apply(command);
+          applied.push(command);
+        } catch (error) {
+          const failure = asOperationFailure(error);
+          const note = await this.putBack(pool, servers, prior, applied, failure.instance, operationId);
+          throw new OperationFailure(failure.reason, `${failure.detail}; ${note}`, failure.instance);
+        }
+      }
+    });
+  }
+
+  /**
+   * Puts the servers back to their prior state on every instance but `failedInstance`, and the
+   * intent with them (the reconciler aligns the failed instance when it is reachable again).
+   */
+  async restore(
+    pool: PoolConfig,
+    servers: readonly string[],
+    prior: ReadonlyMap<string, ServerIntent>,
+    operationId: string,
+    failedInstance?: string,
+  ): Promise<string> {
+    const everything = planStateChange(pool, servers, { online: 'ready', maintenance: 'ready' });
+    return this.locks.state.run(pool.name, () => this.putBack(pool, servers, prior, everything, failedInstance, operationId));
+  }
+
+  async shutdownSessions(instance: string, backend: string, server: string): Promise<void> {
+    try {
+      await this.fleet.shutdownSessions(instance, backend, server);
+    } catch (error) {
+      throw asOperationFailure(error);
+    }
+  }
+
+  private async putBack(
+    pool: PoolConfig,
+    servers: readonly string[],
+    prior: ReadonlyMap<string, ServerIntent>,
+    touched: readonly StateCommand[],
+    failedInstance: string | undefined,
+    operationId: string,
+  ): Promise<string> {
+    await this.intents.save(pool.name, servers.flatMap((server) => prior.get(server) ?? []), operationId);
+    const restored = new Set<string>();
+    const problems: string[] = [];
+    for (const command of planCompensation(touched, prior, failedInstance)) {
+      try {
+        await this.fleet.apply(command);
+        restored.add(command.instance);
+      } catch (error) {
+        problems.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+    if (problems.length > 0) this.logger.warn({ pool: pool.name, problems }, 'could not put every instance back; the reconciler retries');
+    const others = pool.instances.filter((instance) => instance !== failedInstance);
+    const summary = restored.size > 0 ? `put back on ${[...restored].join(', ')}` : `nothing to put back on ${others.join(', ') || 'other instances'}`;
+    return problems.length > 0 ? `${summary}; not put back yet: ${problems.join('; ')}` : summary;
+  }
+}
+
+export function asOperationFailure(error: unknown): OperationFailure {
+  if (error instanceof OperationFailure) return error;
+  if (error instanceof InstanceFailure) return new OperationFailure(error.reason, error.message, error.instance);
+  throw error;
+}
