@@ -7,6 +7,7 @@ import {
   agentQueueName,
   ConfirmedPublisher,
   connectAmqp,
+  ensureSharedTopology,
   EventConsumer,
   waitForConnection,
 } from '@conveyor/messaging';
@@ -47,7 +48,14 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   const connection: AmqpConnectionManager = connectAmqp(config.amqpUrl, { connectionName: `conveyor-agent-${config.nodeId}` });
   connection.on('disconnect', ({ err }: { err?: Error }) => logger.warn({ err: err?.message }, 'disconnected from RabbitMQ; reconnecting'));
   await waitForConnection(connection, 30_000);
-  const publisher = new ConfirmedPublisher(connection, { onError: (error) => logger.warn({ err: error.message }, 'publisher channel error') });
+  // Least privilege: the agent declares only its own queue. The shared exchanges and dead-letter
+  // queue are provisioned (deploy/rabbitmq/definitions.json) and merely checked; on a development
+  // broker that lacks them they are created here, once.
+  await ensureSharedTopology(connection, { deadLetterQueues: [AGENT_DEAD_LETTER_QUEUE] });
+  const publisher = new ConfirmedPublisher(connection, {
+    sharedTopology: 'check',
+    onError: (error) => logger.warn({ err: error.message }, 'publisher channel error'),
+  });
   const emit = eventEmitter(publisher, config.nodeId, logger);
   const steps: StepContext = {
     layout,
@@ -81,6 +89,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       arguments: agentQueueArguments({ messageTtlMs: MAX_COMMAND_LIFETIME_MS + DEFAULT_MAX_CLOCK_SKEW_MS, idleExpiryMs: QUEUE_IDLE_EXPIRY_MS }),
     },
     deadLetterQueue: AGENT_DEAD_LETTER_QUEUE,
+    sharedTopology: 'check',
     publisher,
     logger,
     prefetch: 16,

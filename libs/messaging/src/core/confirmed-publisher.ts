@@ -1,6 +1,6 @@
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
-import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE } from './topology';
+import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { DEAD_LETTER_EXCHANGE, deadLetterQueueArguments, EVENTS_EXCHANGE } from './topology';
 import { PublishFailedError, UnroutableEventError } from './errors';
 import { eventsPublished } from './messaging-metrics';
 
@@ -29,14 +29,14 @@ export class ConfirmedPublisher {
 
   constructor(
     connection: AmqpConnectionManager,
-    options: { publishTimeoutMs?: number; onError?: (error: Error) => void } = {},
+    options: { publishTimeoutMs?: number; onError?: (error: Error) => void; sharedTopology?: SharedTopologyMode } = {},
   ) {
     this.channel = connection.createChannel({
       name: 'publisher',
       confirm: true,
       publishTimeout: options.publishTimeoutMs ?? 10_000,
       setup: async (channel: ConfirmChannel) => {
-        await assertExchanges(channel);
+        await assertExchanges(channel, options.sharedTopology);
         channel.on('return', (message: ConsumeMessage) => {
           if (message.properties.messageId) this.returned.add(String(message.properties.messageId));
         });
@@ -87,7 +87,79 @@ export class ConfirmedPublisher {
   }
 }
 
-export async function assertExchanges(channel: ConfirmChannel): Promise<void> {
+/**
+ * How a party treats the shared exchanges (and, for a consumer, its dead-letter queue):
+ * `declare` (the services: needs the configure permission on them) or `check` — a passive
+ * declare that needs no permission at all and fails if they are missing. A least-privileged
+ * party (an agent) checks, so it never holds configure on what others depend on; see
+ * `ensureSharedTopology` for creating what is missing once, at start, where that is allowed.
+ */
+export type SharedTopologyMode = 'declare' | 'check';
+
+export async function assertExchanges(channel: ConfirmChannel, mode: SharedTopologyMode = 'declare'): Promise<void> {
+  if (mode === 'check') {
+    await channel.checkExchange(EVENTS_EXCHANGE);
+    await channel.checkExchange(DEAD_LETTER_EXCHANGE);
+    return;
+  }
   await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
   await channel.assertExchange(DEAD_LETTER_EXCHANGE, 'direct', { durable: true });
+}
+
+/** What `ensureSharedTopology` makes sure exists: the two exchanges, plus these dead-letter queues. */
+export interface SharedTopology {
+  deadLetterQueues?: readonly string[];
+}
+
+/**
+ * Run once at start by a party that then uses `sharedTopology: 'check'`: checks passively that the
+ * exchanges and dead-letter queues exist and declares only what is missing. Where the broker was
+ * provisioned (deploy/rabbitmq/definitions.json) nothing is missing and no configure permission is
+ * used; on a development broker (guest) the missing pieces are created. Without the permission and
+ * with something missing, it fails with the broker's ACCESS_REFUSED and names the resource.
+ */
+export async function ensureSharedTopology(connection: AmqpConnectionManager, topology: SharedTopology = {}): Promise<void> {
+  const model = connection.connection;
+  if (model === undefined) throw new Error('cannot check the RabbitMQ topology: not connected');
+  const onChannel = async <T>(work: (channel: Channel) => Promise<T>): Promise<T> => {
+    const channel = await model.createChannel();
+    // A refused or failed declare closes the channel with an error event; the promise carries it.
+    channel.on('error', () => undefined);
+    try {
+      return await work(channel);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  };
+  const exists = async (check: (channel: Channel) => Promise<unknown>): Promise<boolean> => {
+    try {
+      await onChannel(check);
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 404) return false;
+      throw error;
+    }
+  };
+  const declare = async (what: string, work: (channel: Channel) => Promise<unknown>): Promise<void> => {
+    try {
+      await onChannel(work);
+    } catch (error) {
+      throw new Error(`${what} is missing and could not be declared: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const exchanges = [
+    { name: EVENTS_EXCHANGE, type: 'topic' },
+    { name: DEAD_LETTER_EXCHANGE, type: 'direct' },
+  ] as const;
+  for (const exchange of exchanges) {
+    if (await exists((channel) => channel.checkExchange(exchange.name))) continue;
+    await declare(`exchange ${exchange.name}`, (channel) => channel.assertExchange(exchange.name, exchange.type, { durable: true }));
+  }
+  for (const queue of topology.deadLetterQueues ?? []) {
+    if (await exists((channel) => channel.checkQueue(queue))) continue;
+    await declare(`queue ${queue}`, async (channel) => {
+      await channel.assertQueue(queue, { durable: true, arguments: deadLetterQueueArguments() });
+      await channel.bindQueue(queue, DEAD_LETTER_EXCHANGE, queue);
+    });
+  }
 }

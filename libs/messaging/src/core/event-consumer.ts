@@ -14,7 +14,7 @@ import {
   serviceQueueName,
   type QueueOverride,
 } from './topology';
-import { assertExchanges } from './confirmed-publisher';
+import { assertExchanges, type SharedTopologyMode } from './confirmed-publisher';
 
 export interface Delivery {
   /** 1 for the first delivery, 2 for the first redelivery, … */
@@ -78,6 +78,11 @@ export interface EventConsumerOptions {
   onInvalid?: (invalid: InvalidMessage) => Promise<void>;
   /** Delay before a failed message is returned to the queue, per attempt (capped). */
   retryDelayMs?: number;
+  /**
+   * `check`: the exchanges and the dead-letter queue (and its binding) are only checked, never
+   * declared, so the consumer needs configure on its own queue alone. Default `declare`.
+   */
+  sharedTopology?: SharedTopologyMode;
 }
 
 /**
@@ -130,9 +135,14 @@ export class EventConsumer {
   }
 
   private async setup(channel: ConfirmChannel): Promise<void> {
-    await assertExchanges(channel);
-    await channel.assertQueue(this.deadLetterQueue, { durable: true, arguments: deadLetterQueueArguments() });
-    await channel.bindQueue(this.deadLetterQueue, DEAD_LETTER_EXCHANGE, this.deadLetterQueue);
+    const mode = this.options.sharedTopology ?? 'declare';
+    await assertExchanges(channel, mode);
+    if (mode === 'check') {
+      await channel.checkQueue(this.deadLetterQueue);
+    } else {
+      await channel.assertQueue(this.deadLetterQueue, { durable: true, arguments: deadLetterQueueArguments() });
+      await channel.bindQueue(this.deadLetterQueue, DEAD_LETTER_EXCHANGE, this.deadLetterQueue);
+    }
     const override = this.options.queue;
     await channel.assertQueue(this.queue, {
       durable: override?.durable ?? true,
