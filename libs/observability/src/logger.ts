@@ -19,18 +19,22 @@ export const REDACTED_PATHS = [
  * correlation id.
  */
 export function createLogger(service: string, options: LoggerOptions = {}): Logger {
-  return pino({
-    name: service,
-    level: process.env['LOG_LEVEL'] ?? 'info',
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    base: { service },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    mixin() {
-      const context = currentCorrelation();
-      return context ? { correlationId: context.correlationId, actor: context.actor } : {};
+  // Synchronous writes: the last lines before a process exits (why it stopped) are never lost.
+  return pino(
+    {
+      name: service,
+      level: process.env['LOG_LEVEL'] ?? 'info',
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      mixin() {
+        const context = currentCorrelation();
+        return context ? { correlationId: context.correlationId, actor: context.actor } : {};
+      },
+      ...options,
     },
-    ...options,
-  });
+    pino.destination({ dest: 1, sync: true }),
+  );
 }
 
 export type { Logger };

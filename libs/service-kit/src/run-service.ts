@@ -75,7 +75,6 @@ export async function startService<E extends ServiceEnv>(
   }
   app.useLogger(app.get(PinoNestLogger));
   await spec.configure?.(app, env);
-  app.enableShutdownHooks();
   app.useGlobalFilters(new RethrowRpcErrorsFilter(app.get(HttpAdapterHost).httpAdapter));
   app.connectMicroservice(
     {
@@ -107,14 +106,31 @@ export async function runService<E extends ServiceEnv>(spec: ServiceSpec<E>): Pr
     process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
     process.exit(2);
   }
+  let running: RunningService;
   try {
-    await startService(spec, env);
+    running = await startService(spec, env);
   } catch (error) {
     process.stderr.write(
       `${spec.name} failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
     );
     process.exit(1);
   }
+  // Graceful stop: the consumer, the outbox relay and the connections close, then the process exits 0.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${spec.name}: ${signal} received, stopping\n`);
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`${spec.name} did not stop cleanly: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 function redactUrl(url: string): string {
