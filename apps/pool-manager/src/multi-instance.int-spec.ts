@@ -79,7 +79,9 @@ describe('pool manager: one pool on two HAProxy instances', () => {
 
     const failed = await orchestrator.expectOutcome(request.data.operationId, 'pool.operation.failed');
     expect(failed).toMatchObject({ reason: 'instance_unreachable', instance: 'lb-b', operation: 'drain' });
-    expect(failed.detail).toMatch(new RegExp(`^instance lb-b: HAProxy runtime socket .* is unreachable: .* while draining; put back on lb-a$`));
+    // The socket may vanish during a command or while waiting for sessions: the wording of the cause
+    // varies, what the operator needs does not — which instance failed, and that lb-a was put back.
+    expect(failed.detail).toMatch(new RegExp(`^instance lb-b: HAProxy runtime socket .* is unreachable: .*; put back on lb-a$`));
     expect((await adminStates(lbA.client, 'be_online'))[holder.id]).toBe('ready');
     expect(serverIn(await fetchPools(service), 'lb-a', 'online', holder.id)).toMatchObject({ state: 'ready', intended: 'ready', drift: false });
     fleet.byId(holder.id).releaseHeld();
