@@ -1,17 +1,15 @@
 import { parseCount, parseSeconds } from './attribute-values';
 import { declaredTotalsWarnings } from './declared-totals';
-import { NUnitCaseDetails } from './nunit-case-details';
+import { NUnitCollectorBase, type NUnitCase } from './nunit-collector.base';
+import type { NUnitCaseDetails } from './nunit-case-details';
 import { joinQualifiedName } from './qualified-name';
-import { isContainerSuiteType, type ResultsCollector } from './results-collector';
-import { type CaseOutcome, ResultsTally } from './results-tally';
-import type { TestResults, TestResultsError } from './test-results.types';
+import type { CaseOutcome } from './results-tally';
+import type { TestResults } from './test-results.types';
 
-interface NUnit2Case {
-  name: string;
+interface NUnit2Case extends NUnitCase {
   executed: string | undefined;
   result: string | undefined;
   success: string | undefined;
-  details: NUnitCaseDetails;
 }
 
 /**
@@ -19,71 +17,44 @@ interface NUnit2Case {
  * `test-suite` > `results` nested to any depth, `test-case` with `executed`, `result`
  * (2.5+) and `success`. Test case names are already fully qualified in real files.
  */
-export class NUnit2Collector implements ResultsCollector {
-  private readonly tally: ResultsTally;
-  private readonly suiteNames: (string | undefined)[] = [];
-  private rootAttributes: Readonly<Record<string, string>> = {};
+export class NUnit2Collector extends NUnitCollectorBase<NUnit2Case> {
   private topLevelSuiteSeconds: number | undefined;
-  private current: NUnit2Case | undefined;
   private executedCases = 0;
   private readonly declaredStyleCounts = { errors: 0, failures: 0, notRun: 0 };
-  private readonly unknownResults = new Set<string>();
-
-  constructor(maxFailures: number) {
-    this.tally = new ResultsTally(maxFailures);
-  }
-
-  open(name: string, attributes: Readonly<Record<string, string>>, depth: number): TestResultsError | undefined {
-    if (depth === 1) this.rootAttributes = attributes;
-    if (this.current) {
-      this.current.details.open(name, depth);
-    } else if (name === 'test-suite') {
-      this.suiteNames.push(isContainerSuiteType(attributes['type']) ? undefined : attributes['name']);
-      if (depth === 2) this.addTopLevelSeconds(parseSeconds(attributes['time']));
-    } else if (name === 'test-case') {
-      const caseName = attributes['name'] ?? '';
-      this.current = {
-        name: caseName.includes('.') ? caseName : joinQualifiedName([...this.suiteNames, caseName]),
-        executed: attributes['executed'],
-        result: attributes['result'],
-        success: attributes['success'],
-        details: new NUnitCaseDetails(depth),
-      };
-    }
-    return undefined;
-  }
-
-  text(content: string): void {
-    this.current?.details.text(content);
-  }
-
-  close(name: string, depth: number): void {
-    const testCase = this.current;
-    if (testCase && depth === testCase.details.caseDepth) {
-      this.tally.record(this.outcomeOf(testCase), {
-        name: testCase.name,
-        message: testCase.details.bestMessage(),
-        stackTrace: testCase.details.stackTrace,
-      });
-      this.current = undefined;
-    } else if (testCase) {
-      testCase.details.close(depth);
-    } else if (name === 'test-suite') {
-      this.suiteNames.pop();
-    }
-  }
 
   finish(source: string): TestResults {
     const root = this.rootAttributes;
     const counted = this.declaredStyleCounts;
     const warnings = declaredTotalsWarnings('test-results', [
-      { attribute: 'total', declared: parseCount(root['total']), counted: this.executedCases, countedWhat: 'executed test cases' },
-      { attribute: 'errors', declared: parseCount(root['errors']), counted: counted.errors, countedWhat: 'test cases with result Error' },
-      { attribute: 'failures', declared: parseCount(root['failures']), counted: counted.failures, countedWhat: 'test cases with result Failure' },
-      { attribute: 'not-run', declared: parseCount(root['not-run']), counted: counted.notRun, countedWhat: 'test cases not executed' },
+      {
+        attribute: 'total',
+        declared: parseCount(root['total']),
+        counted: this.executedCases,
+        countedWhat: 'executed test cases',
+      },
+      {
+        attribute: 'errors',
+        declared: parseCount(root['errors']),
+        counted: counted.errors,
+        countedWhat: 'test cases with result Error',
+      },
+      {
+        attribute: 'failures',
+        declared: parseCount(root['failures']),
+        counted: counted.failures,
+        countedWhat: 'test cases with result Failure',
+      },
+      {
+        attribute: 'not-run',
+        declared: parseCount(root['not-run']),
+        counted: counted.notRun,
+        countedWhat: 'test cases not executed',
+      },
     ]);
     for (const result of this.unknownResults) {
-      warnings.push(`unknown test-case result "${result}"; such test cases are judged by their executed/success attributes`);
+      warnings.push(
+        `unknown test-case result "${result}"; such test cases are judged by their executed/success attributes`,
+      );
     }
     return {
       ok: true,
@@ -97,7 +68,22 @@ export class NUnit2Collector implements ResultsCollector {
     };
   }
 
-  private outcomeOf(testCase: NUnit2Case): CaseOutcome {
+  protected override onSuite(attributes: Readonly<Record<string, string>>, depth: number): void {
+    if (depth === 2) this.addTopLevelSeconds(parseSeconds(attributes['time']));
+  }
+
+  protected readCase(attributes: Readonly<Record<string, string>>, details: NUnitCaseDetails): NUnit2Case {
+    const caseName = attributes['name'] ?? '';
+    return {
+      name: caseName.includes('.') ? caseName : joinQualifiedName([...this.suiteNames, caseName]),
+      executed: attributes['executed'],
+      result: attributes['result'],
+      success: attributes['success'],
+      details,
+    };
+  }
+
+  protected outcomeOf(testCase: NUnit2Case): CaseOutcome {
     const executed = testCase.executed !== 'False';
     if (executed) this.executedCases += 1;
     else this.declaredStyleCounts.notRun += 1;
