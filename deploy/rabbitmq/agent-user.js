@@ -18,7 +18,12 @@ const REPLIES =
 
 /** RabbitMQ's rabbit_password_hashing_sha256: base64(salt ‖ sha256(salt ‖ password)), 4-byte salt. */
 function rabbitPasswordHash(password, salt = randomBytes(4)) {
-  return Buffer.concat([salt, createHash('sha256').update(Buffer.concat([salt, Buffer.from(password, 'utf8')])).digest()]).toString('base64');
+  return Buffer.concat([
+    salt,
+    createHash('sha256')
+      .update(Buffer.concat([salt, Buffer.from(password, 'utf8')]))
+      .digest(),
+  ]).toString('base64');
 }
 
 function escapeRegex(text) {
@@ -27,11 +32,20 @@ function escapeRegex(text) {
 
 /** The definitions of agent `nodeId`'s user `conveyor-agent-<nodeId>`. */
 function agentUserDefinitions(nodeId, passwordHash, vhost = 'conveyor') {
-  if (!NODE_ID.test(nodeId)) throw new Error(`"${nodeId}" is not a valid NODE_ID (1-63 letters, digits, dots, dashes or underscores)`);
+  if (!NODE_ID.test(nodeId))
+    throw new Error(`"${nodeId}" is not a valid NODE_ID (1-63 letters, digits, dots, dashes or underscores)`);
   const user = `conveyor-agent-${nodeId}`;
   const ownQueue = escapeRegex(`conveyor.agent.${nodeId}`);
   return {
-    users: [{ name: user, password_hash: passwordHash, hashing_algorithm: 'rabbit_password_hashing_sha256', tags: [], limits: {} }],
+    users: [
+      {
+        name: user,
+        password_hash: passwordHash,
+        hashing_algorithm: 'rabbit_password_hashing_sha256',
+        tags: [],
+        limits: {},
+      },
+    ],
     permissions: [
       {
         user,
@@ -44,7 +58,9 @@ function agentUserDefinitions(nodeId, passwordHash, vhost = 'conveyor') {
         read: `^(${ownQueue}|conveyor\\.events)$`,
       },
     ],
-    topic_permissions: [{ user, vhost, exchange: 'conveyor.events', write: `^${REPLIES}$`, read: `^${COMMANDS}$` }],
+    topic_permissions: [
+      { user, vhost, exchange: 'conveyor.events', write: `^${REPLIES}$`, read: `^${COMMANDS}$` },
+    ],
   };
 }
 
@@ -57,11 +73,15 @@ if (require.main === module) {
   const nodeId = args.find((arg, index) => !arg.startsWith('--') && (vhostAt < 0 || index !== vhostAt + 1));
   const password = process.env.AGENT_RABBITMQ_PASSWORD;
   if (nodeId === undefined || vhost === undefined || password === undefined || password.length < 12) {
-    process.stderr.write('usage: AGENT_RABBITMQ_PASSWORD=<at least 12 characters> node deploy/rabbitmq/agent-user.js <nodeId> [--vhost conveyor]\n');
+    process.stderr.write(
+      'usage: AGENT_RABBITMQ_PASSWORD=<at least 12 characters> node deploy/rabbitmq/agent-user.js <nodeId> [--vhost conveyor]\n',
+    );
     process.exit(2);
   }
   try {
-    process.stdout.write(`${JSON.stringify(agentUserDefinitions(nodeId, rabbitPasswordHash(password), vhost), null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify(agentUserDefinitions(nodeId, rabbitPasswordHash(password), vhost), null, 2)}\n`,
+    );
   } catch (error) {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);

@@ -14,7 +14,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { export: { type: 'string' }, manifest: { type: 'string' }, 'public-key': { type: 'string' }, json: { type: 'boolean' } },
+      options: {
+        export: { type: 'string' },
+        manifest: { type: 'string' },
+        'public-key': { type: 'string' },
+        json: { type: 'boolean' },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -30,11 +35,15 @@ async function main(argv: string[]): Promise<number> {
   try {
     publicKeyPem = readFileSync(publicKeyPath, 'utf8');
   } catch (error) {
-    process.stderr.write(`cannot read the public key: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `cannot read the public key: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 1;
   }
   const report = await verifyExport({ exportPath, manifestPath, publicKeyPem });
-  process.stdout.write(values.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatExportReport(report)}\n`);
+  process.stdout.write(
+    values.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatExportReport(report)}\n`,
+  );
   return report.ok ? 0 : 1;
 }
 
@@ -43,7 +52,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`audit verify crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `audit verify crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   },
 );

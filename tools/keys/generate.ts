@@ -19,7 +19,9 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (values.help || values.out === undefined) {
-    process.stderr.write('usage: node -r @swc-node/register tools/keys/generate.ts --out <dir> [--name orchestrator]\n');
+    process.stderr.write(
+      'usage: node -r @swc-node/register tools/keys/generate.ts --out <dir> [--name orchestrator]\n',
+    );
     process.exitCode = values.help ? 0 : 2;
     return;
   }

@@ -16,11 +16,15 @@ if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
 const { ensureServices } = await import('./services.mjs');
 await ensureServices({ haproxy: true });
 
-const child = spawn(process.execPath, ['-r', '@swc-node/register', 'tools/demo/src/main.ts', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.json') },
-});
+const child = spawn(
+  process.execPath,
+  ['-r', '@swc-node/register', 'tools/demo/src/main.ts', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.json') },
+  },
+);
 // Ctrl-C reaches the scenario too (same process group); it cleans up and exits.
 process.on('SIGINT', () => {});
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 130 : 1)));

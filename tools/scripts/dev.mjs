@@ -24,7 +24,9 @@ if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
 await ensureServices({ haproxy: true });
 
 const { Client } = await import('pg');
-const admin = new Client({ connectionString: process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+const admin = new Client({
+  connectionString: process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+});
 await admin.connect();
 const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'conveyor'");
 if (exists.rowCount === 0) await admin.query('CREATE DATABASE conveyor');
@@ -67,8 +69,8 @@ function stop(code = 0) {
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
   setTimeout(() => process.exit(code), 3000).unref();
-  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r))))).then(() =>
-    process.exit(code),
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r))))).then(
+    () => process.exit(code),
   );
 }
 process.on('SIGINT', () => stop(0));

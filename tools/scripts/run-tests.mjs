@@ -27,7 +27,11 @@ const jest = spawnSync(
     `--outputFile=${resultsFile}`,
     ...process.argv.slice(2),
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NX_NO_CLOUD: 'true', FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NX_NO_CLOUD: 'true', FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
+  },
 );
 
 let summary;
@@ -40,6 +44,8 @@ try {
 }
 const failedSuites = summary.numFailedTestSuites + (summary.numRuntimeErrorTestSuites ?? 0);
 const failed = summary.numFailedTests + (failedSuites > 0 && summary.numFailedTests === 0 ? failedSuites : 0);
-console.log(`\n${summary.numTotalTestSuites} suites: ${summary.numPassedTestSuites} passed, ${failedSuites} failed`);
+console.log(
+  `\n${summary.numTotalTestSuites} suites: ${summary.numPassedTestSuites} passed, ${failedSuites} failed`,
+);
 console.log(`${summary.numPassedTests} passed, ${failed} failed`);
 process.exit(jest.status === 0 && failed === 0 && summary.numPassedTests > 0 ? 0 : 1);

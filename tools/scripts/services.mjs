@@ -44,7 +44,8 @@ function isRoot() {
 }
 
 function aptInstall(packages) {
-  if (!isRoot()) throw new Error(`install ${packages.join(' ')} (e.g. sudo apt-get install -y ${packages.join(' ')})`);
+  if (!isRoot())
+    throw new Error(`install ${packages.join(' ')} (e.g. sudo apt-get install -y ${packages.join(' ')})`);
   run('apt-get', ['update', '-qq']);
   run('apt-get', ['install', '-y', '-qq', ...packages]);
 }

@@ -9,15 +9,29 @@ describe('agent: refuses every command it must not obey, saying why', () => {
   let kit: AgentTestKit;
   let fleet: RunningFleet;
   let before: Record<string, string>;
-  let deployPayload: () => Promise<{ deploymentId: string; stepId: string; artifact: Awaited<ReturnType<AgentTestKit['artifact']>>['ref'] }>;
+  let deployPayload: () => Promise<{
+    deploymentId: string;
+    stepId: string;
+    artifact: Awaited<ReturnType<AgentTestKit['artifact']>>['ref'];
+  }>;
   const web1 = { nodeIds: ['web-1'] };
 
   beforeAll(async () => {
     kit = await AgentTestKit.create();
-    fleet = await startFleet({ n: 1, baseDir: join(kit.dir, 'fleet'), amqpUrl: kit.vhost.url, trustedKeys: [kit.keys.publicKeyPem], facts: { service: 'sample-app', environment: 'test' } });
+    fleet = await startFleet({
+      n: 1,
+      baseDir: join(kit.dir, 'fleet'),
+      amqpUrl: kit.vhost.url,
+      trustedKeys: [kit.keys.publicKeyPem],
+      facts: { service: 'sample-app', environment: 'test' },
+    });
     const v1 = await kit.artifact({ version: '1.0.0', format: 'tar.gz' });
-    deployPayload = () => Promise.resolve({ deploymentId: randomUUID(), stepId: `step-${randomUUID()}`, artifact: v1.ref });
-    await kit.send('agent.deploy.requested', kit.sign('deploy', web1, { ...(await deployPayload()), stepId: 'initial' }));
+    deployPayload = () =>
+      Promise.resolve({ deploymentId: randomUUID(), stepId: `step-${randomUUID()}`, artifact: v1.ref });
+    await kit.send(
+      'agent.deploy.requested',
+      kit.sign('deploy', web1, { ...(await deployPayload()), stepId: 'initial' }),
+    );
     await kit.waitForEvents('agent.deploy.succeeded', 1, (event) => event.stepId === 'initial');
     before = await diskSnapshot(fleet.servers[0]!);
     expect(before['current']).toBe(join('releases', '1.0.0'));
@@ -33,13 +47,24 @@ describe('agent: refuses every command it must not obey, saying why', () => {
     expect(kit.events('agent.deploy.started', (event) => event.stepId !== 'initial')).toEqual([]);
   });
 
-  const rejection = async (commandId: string) => (await kit.waitForEvents('agent.command.rejected', 1, (event) => event.commandId === commandId))[0]!;
+  const rejection = async (commandId: string) =>
+    (await kit.waitForEvents('agent.command.rejected', 1, (event) => event.commandId === commandId))[0]!;
 
   it('a forged command (payload changed after signing): bad_signature', async () => {
     const signed = kit.sign('deploy', web1, await deployPayload());
-    const forged = { ...signed, payload: { ...signed.payload, artifact: { ...signed.payload.artifact, url: 'http://evil.example/x.tar.gz' } } };
+    const forged = {
+      ...signed,
+      payload: {
+        ...signed.payload,
+        artifact: { ...signed.payload.artifact, url: 'http://evil.example/x.tar.gz' },
+      },
+    };
     await kit.send('agent.deploy.requested', forged);
-    expect(await rejection(signed.commandId)).toMatchObject({ nodeId: 'web-1', reason: 'bad_signature', commandType: 'agent.deploy.requested' });
+    expect(await rejection(signed.commandId)).toMatchObject({
+      nodeId: 'web-1',
+      reason: 'bad_signature',
+      commandType: 'agent.deploy.requested',
+    });
   });
 
   it('a command signed by a key the agent does not trust: unknown_key', async () => {
@@ -49,7 +74,10 @@ describe('agent: refuses every command it must not obey, saying why', () => {
   });
 
   it('an expired command: expired', async () => {
-    const signed = kit.sign('deploy', web1, await deployPayload(), { now: new Date(Date.now() - 10 * 60_000), lifetimeMs: 60_000 });
+    const signed = kit.sign('deploy', web1, await deployPayload(), {
+      now: new Date(Date.now() - 10 * 60_000),
+      lifetimeMs: 60_000,
+    });
     await kit.send('agent.deploy.requested', signed);
     const refused = await rejection(signed.commandId);
     expect(refused.reason).toBe('expired');
@@ -59,14 +87,24 @@ describe('agent: refuses every command it must not obey, saying why', () => {
   it('the same command sent twice: the copy is refused as replayed', async () => {
     const signed = kit.sign('discovery', web1, { requestId: randomUUID() });
     await kit.send('agent.discovery.requested', signed);
-    await kit.waitForEvents('agent.discovery.replied', 1, (reply) => reply.requestId === signed.payload.requestId);
+    await kit.waitForEvents(
+      'agent.discovery.replied',
+      1,
+      (reply) => reply.requestId === signed.payload.requestId,
+    );
     await kit.send('agent.discovery.requested', signed);
     expect((await rejection(signed.commandId)).reason).toBe('replayed');
-    expect(kit.events('agent.discovery.replied', (reply) => reply.requestId === signed.payload.requestId)).toHaveLength(1);
+    expect(
+      kit.events('agent.discovery.replied', (reply) => reply.requestId === signed.payload.requestId),
+    ).toHaveLength(1);
   });
 
   it('a command naming this node but facts it does not have: not_for_me, with the fact', async () => {
-    const signed = kit.sign('deploy', { nodeIds: ['web-1'], facts: { environment: 'production' } }, await deployPayload());
+    const signed = kit.sign(
+      'deploy',
+      { nodeIds: ['web-1'], facts: { environment: 'production' } },
+      await deployPayload(),
+    );
     await kit.send('agent.deploy.requested', signed);
     const refused = await rejection(signed.commandId);
     expect(refused.reason).toBe('not_for_me');
@@ -78,7 +116,11 @@ describe('agent: refuses every command it must not obey, saying why', () => {
     await kit.send('agent.deploy.requested', signed);
     const probe = kit.sign('discovery', web1, { requestId: randomUUID() });
     await kit.send('agent.discovery.requested', probe);
-    await kit.waitForEvents('agent.discovery.replied', 1, (reply) => reply.requestId === probe.payload.requestId);
+    await kit.waitForEvents(
+      'agent.discovery.replied',
+      1,
+      (reply) => reply.requestId === probe.payload.requestId,
+    );
     expect(kit.events('agent.command.rejected', (event) => event.commandId === signed.commandId)).toEqual([]);
   });
 
@@ -91,7 +133,10 @@ describe('agent: refuses every command it must not obey, saying why', () => {
 
   it('a command that breaks the contract: malformed, naming the field', async () => {
     const signed = kit.sign('deploy', web1, await deployPayload());
-    await kit.sendRaw('agent.deploy.requested', { ...signed, payload: { ...signed.payload, artifact: { ...signed.payload.artifact, sha256: 'nope' } } });
+    await kit.sendRaw('agent.deploy.requested', {
+      ...signed,
+      payload: { ...signed.payload, artifact: { ...signed.payload.artifact, sha256: 'nope' } },
+    });
     const refused = await rejection(signed.commandId);
     expect(refused.reason).toBe('malformed');
     expect(refused.detail).toContain('sha256');

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { verifyExport, type ExportVerificationReport } from '@conveyor/audit-chain';
 import { createEnvelope } from '@conveyor/messaging';
-import { createTestDatabase, createTestVhost, waitFor, type TestDatabase, type TestVhost } from '@conveyor/testing';
+import {
+  createTestDatabase,
+  createTestVhost,
+  waitFor,
+  type TestDatabase,
+  type TestVhost,
+} from '@conveyor/testing';
 import { CheckpointService } from './chain/checkpoint.service';
 import { publishConcurrently, startAudit, type StartedAudit } from './testing/audit-test-harness';
 
@@ -19,7 +25,11 @@ describe('the auditor API (real RabbitMQ and PostgreSQL)', () => {
   let directory: string;
 
   /** Downloads an export and its manifest, then verifies them offline with the public key. */
-  async function exportAndVerify(path: string, name: string, edit?: (text: string) => string): Promise<ExportVerificationReport> {
+  async function exportAndVerify(
+    path: string,
+    name: string,
+    edit?: (text: string) => string,
+  ): Promise<ExportVerificationReport> {
     const response = await audit.get(path);
     expect(response.status).toBe(200);
     const body = await response.text();
@@ -33,8 +43,16 @@ describe('the auditor API (real RabbitMQ and PostgreSQL)', () => {
     return verifyExport({ exportPath, manifestPath, publicKeyPem: audit.keys.publicKeyPem });
   }
 
-  async function verifyChainApi(): Promise<{ ok: boolean; firstBadSeq: number | null; reason: string | null }> {
-    return (await (await audit.get('/audit/verify')).json()) as { ok: boolean; firstBadSeq: number | null; reason: string | null };
+  async function verifyChainApi(): Promise<{
+    ok: boolean;
+    firstBadSeq: number | null;
+    reason: string | null;
+  }> {
+    return (await (await audit.get('/audit/verify')).json()) as {
+      ok: boolean;
+      firstBadSeq: number | null;
+      reason: string | null;
+    };
   }
 
   beforeAll(async () => {
@@ -43,22 +61,39 @@ describe('the auditor API (real RabbitMQ and PostgreSQL)', () => {
     audit = await startAudit(vhost.url, database.url);
     db = await new DataSource({ type: 'postgres', url: database.url }).initialize();
     const envelopes = Array.from({ length: 120 }, (_, n) =>
-      createEnvelope('pipeline', 'deployment.pause.requested', { deploymentId: randomUUID() }, {
-        subject: n % 4 === 0 ? DEPLOYMENT : `other-${n}`,
-        actor: n % 3 === 0 ? 'user:alice' : 'service:orchestrator',
-      }),
+      createEnvelope(
+        'pipeline',
+        'deployment.pause.requested',
+        { deploymentId: randomUUID() },
+        {
+          subject: n % 4 === 0 ? DEPLOYMENT : `other-${n}`,
+          actor: n % 3 === 0 ? 'user:alice' : 'service:orchestrator',
+        },
+      ),
     );
     await publishConcurrently(vhost.url, envelopes, 2);
-    await waitFor('120 entries', async () => (await db.query(`SELECT count(*)::int AS n FROM audit.entries`))[0].n === 120, { timeoutMs: 30_000 });
+    await waitFor(
+      '120 entries',
+      async () => (await db.query(`SELECT count(*)::int AS n FROM audit.entries`))[0].n === 120,
+      { timeoutMs: 30_000 },
+    );
     await audit.service.app.get(CheckpointService).signNow();
     // The checkpoint's announcement comes back through the bus as entry 121.
-    await waitFor('the checkpoint announcement', async () => (await db.query(`SELECT count(*)::int AS n FROM audit.entries`))[0].n === 121, { timeoutMs: 30_000 });
+    await waitFor(
+      'the checkpoint announcement',
+      async () => (await db.query(`SELECT count(*)::int AS n FROM audit.entries`))[0].n === 121,
+      { timeoutMs: 30_000 },
+    );
   });
 
   afterAll(async () => {
     await audit?.service.close().catch(() => undefined);
     await db?.destroy();
-    await Promise.all([vhost?.delete(), database?.drop(), directory ? rm(directory, { recursive: true, force: true }) : undefined]);
+    await Promise.all([
+      vhost?.delete(),
+      database?.drop(),
+      directory ? rm(directory, { recursive: true, force: true }) : undefined,
+    ]);
   });
 
   it('refuses requests without the auditor token', async () => {
@@ -67,11 +102,18 @@ describe('the auditor API (real RabbitMQ and PostgreSQL)', () => {
   });
 
   it('pages through filtered entries with a cursor', async () => {
-    const first = (await (await audit.get('/audit/events?limit=50')).json()) as { entries: { seq: number }[]; nextCursor: string };
+    const first = (await (await audit.get('/audit/events?limit=50')).json()) as {
+      entries: { seq: number }[];
+      nextCursor: string;
+    };
     expect(first.entries.map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    const second = (await (await audit.get(`/audit/events?limit=50&cursor=${first.nextCursor}`)).json()) as { entries: { seq: number }[] };
+    const second = (await (await audit.get(`/audit/events?limit=50&cursor=${first.nextCursor}`)).json()) as {
+      entries: { seq: number }[];
+    };
     expect(second.entries[0]!.seq).toBe(51);
-    const alice = (await (await audit.get('/audit/events?actor=user:alice&type=deployment.pause.requested&limit=1000')).json()) as {
+    const alice = (await (
+      await audit.get('/audit/events?actor=user:alice&type=deployment.pause.requested&limit=1000')
+    ).json()) as {
       entries: { actor: string }[];
       nextCursor: string | null;
     };
@@ -113,7 +155,9 @@ describe('the auditor API (real RabbitMQ and PostgreSQL)', () => {
   it('gives every entry of one deployment as evidence with its manifest', async () => {
     const report = await exportAndVerify(`/audit/evidence/${DEPLOYMENT}`, 'evidence.ndjson');
     expect(report).toMatchObject({ ok: true, count: 30, mode: 'subset' });
-    const manifest = JSON.parse(await readFile(join(directory, 'evidence.ndjson.manifest.json'), 'utf8')) as { filters: unknown };
+    const manifest = JSON.parse(await readFile(join(directory, 'evidence.ndjson.manifest.json'), 'utf8')) as {
+      filters: unknown;
+    };
     expect(manifest.filters).toEqual({ relatedTo: DEPLOYMENT });
   });
 
@@ -130,13 +174,19 @@ describe('the auditor API (real RabbitMQ and PostgreSQL)', () => {
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE on entries, and the writer role has no such privilege', async () => {
-    await expect(db.query(`UPDATE audit.entries SET actor = 'mallory' WHERE seq = 3`)).rejects.toThrow(/append-only: UPDATE refused/);
-    await expect(db.query(`DELETE FROM audit.entries WHERE seq = 3`)).rejects.toThrow(/append-only: DELETE refused/);
+    await expect(db.query(`UPDATE audit.entries SET actor = 'mallory' WHERE seq = 3`)).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
+    await expect(db.query(`DELETE FROM audit.entries WHERE seq = 3`)).rejects.toThrow(
+      /append-only: DELETE refused/,
+    );
     await expect(db.query(`TRUNCATE audit.entries`)).rejects.toThrow(/append-only: TRUNCATE refused/);
     const runner = db.createQueryRunner();
     try {
       await runner.query('SET ROLE conveyor_audit_writer');
-      await expect(runner.query(`DELETE FROM audit.entries WHERE seq = 3`)).rejects.toThrow(/permission denied/);
+      await expect(runner.query(`DELETE FROM audit.entries WHERE seq = 3`)).rejects.toThrow(
+        /permission denied/,
+      );
       await expect(runner.query(`UPDATE audit.checkpoints SET seq = 1`)).rejects.toThrow(/permission denied/);
     } finally {
       await runner.query('RESET ROLE');

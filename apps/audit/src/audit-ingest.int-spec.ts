@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@conveyor/contracts';
 import { createEnvelope } from '@conveyor/messaging';
-import { createTestDatabase, createTestVhost, waitFor, type TestDatabase, type TestVhost } from '@conveyor/testing';
+import {
+  createTestDatabase,
+  createTestVhost,
+  waitFor,
+  type TestDatabase,
+  type TestVhost,
+} from '@conveyor/testing';
 import { publishConcurrently, startAudit, type StartedAudit } from './testing/audit-test-harness';
 
 describe('audit ingest from the bus (real RabbitMQ and PostgreSQL)', () => {
@@ -23,7 +29,12 @@ describe('audit ingest from the bus (real RabbitMQ and PostgreSQL)', () => {
     await Promise.all([vhost?.delete(), database?.drop()]);
   });
 
-  async function chainFigures(): Promise<{ total: number; distinct: number; maxSeq: number; minSeq: number }> {
+  async function chainFigures(): Promise<{
+    total: number;
+    distinct: number;
+    maxSeq: number;
+    minSeq: number;
+  }> {
     const [row] = await db.query(
       `SELECT count(*)::int AS total, count(DISTINCT event_id)::int AS distinct, coalesce(max(seq), 0)::int AS "maxSeq", coalesce(min(seq), 0)::int AS "minSeq" FROM audit.entries`,
     );
@@ -32,25 +43,44 @@ describe('audit ingest from the bus (real RabbitMQ and PostgreSQL)', () => {
 
   it('chains 10,000 events from several publishers at once with no gap and no fork, and a redelivery adds nothing', async () => {
     const envelopes: EventEnvelope[] = Array.from({ length: 10_000 }, (_, n) =>
-      createEnvelope('bench', 'deployment.pause.requested', { deploymentId: randomUUID() }, { subject: `deployment-${n % 37}`, actor: `user:${n % 5}` }),
+      createEnvelope(
+        'bench',
+        'deployment.pause.requested',
+        { deploymentId: randomUUID() },
+        { subject: `deployment-${n % 37}`, actor: `user:${n % 5}` },
+      ),
     );
     await publishConcurrently(vhost.url, envelopes, 4);
-    await waitFor('10,000 entries', async () => (await chainFigures()).total >= 10_000, { timeoutMs: 60_000, intervalMs: 200 });
+    await waitFor('10,000 entries', async () => (await chainFigures()).total >= 10_000, {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    });
     expect(await chainFigures()).toEqual({ total: 10_000, distinct: 10_000, minSeq: 1, maxSeq: 10_000 });
     const [links] = await db.query(
       `SELECT count(*)::int AS broken FROM audit.entries e JOIN audit.entries p ON p.seq = e.seq - 1 WHERE e.prev_hash <> p.hash`,
     );
     expect(links.broken).toBe(0);
-    const report = (await (await audit.get('/audit/verify')).json()) as { ok: boolean; verifiedEntries: number; headSeq: number };
+    const report = (await (await audit.get('/audit/verify')).json()) as {
+      ok: boolean;
+      verifiedEntries: number;
+      headSeq: number;
+    };
     expect(report).toMatchObject({ ok: true, verifiedEntries: 10_000, headSeq: 10_000 });
 
     await publishConcurrently(vhost.url, envelopes.slice(0, 3_000), 3);
     const marker = createEnvelope('bench', 'deployment.pause.requested', { deploymentId: randomUUID() });
     await publishConcurrently(vhost.url, [marker], 1);
-    await waitFor('the marker after the copies', async () => (await db.query(`SELECT 1 FROM audit.entries WHERE event_id = $1`, [marker.id])).length === 1, {
+    await waitFor(
+      'the marker after the copies',
+      async () =>
+        (await db.query(`SELECT 1 FROM audit.entries WHERE event_id = $1`, [marker.id])).length === 1,
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    await waitFor('the queue to drain', async () => (await vhost.queueDepth('conveyor.audit')) === 0, {
       timeoutMs: 30_000,
     });
-    await waitFor('the queue to drain', async () => (await vhost.queueDepth('conveyor.audit')) === 0, { timeoutMs: 30_000 });
     expect(await chainFigures()).toEqual({ total: 10_001, distinct: 10_001, minSeq: 1, maxSeq: 10_001 });
   });
 

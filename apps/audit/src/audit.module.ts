@@ -6,7 +6,13 @@ import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import { AuditExportController } from './api/audit-export.controller';
 import { AuditQueryController } from './api/audit-query.controller';
 import { AuditEntriesRepository } from './chain/audit-entries.repository';
-import { AUDIT_SETTINGS, AUDIT_SIGNING_KEY, AUDIT_WRITER, AUDIT_WRITER_BUS, type AuditSettings } from './chain/audit.tokens';
+import {
+  AUDIT_SETTINGS,
+  AUDIT_SIGNING_KEY,
+  AUDIT_WRITER,
+  AUDIT_WRITER_BUS,
+  type AuditSettings,
+} from './chain/audit.tokens';
 import { ChainAppender } from './chain/chain-appender.service';
 import { CheckpointService } from './chain/checkpoint.service';
 import { CheckpointsRepository } from './chain/checkpoints.repository';
@@ -59,10 +65,19 @@ export class AuditModule {
         {
           provide: AUDIT_WRITER_BUS,
           inject: [AUDIT_WRITER, OutboxRelay],
-          useFactory: (writer: DataSource, relay: OutboxRelay) => new TransactionalBus(writer, 'audit', 'audit', relay),
+          useFactory: (writer: DataSource, relay: OutboxRelay) =>
+            new TransactionalBus(writer, 'audit', 'audit', relay),
         },
-        { provide: AuditEntriesRepository, inject: [AUDIT_WRITER], useFactory: (writer: DataSource) => new AuditEntriesRepository(writer) },
-        { provide: CheckpointsRepository, inject: [AUDIT_WRITER], useFactory: (writer: DataSource) => new CheckpointsRepository(writer) },
+        {
+          provide: AuditEntriesRepository,
+          inject: [AUDIT_WRITER],
+          useFactory: (writer: DataSource) => new AuditEntriesRepository(writer),
+        },
+        {
+          provide: CheckpointsRepository,
+          inject: [AUDIT_WRITER],
+          useFactory: (writer: DataSource) => new CheckpointsRepository(writer),
+        },
         AuditWriterLifecycle,
         ChainAppender,
         CheckpointService,

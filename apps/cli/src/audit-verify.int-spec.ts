@@ -3,7 +3,14 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { appendBatch, createSignedManifest, generateSigningKeyPair, signCheckpoint, writeExport, type NewAuditEntry } from '@conveyor/audit-chain';
+import {
+  appendBatch,
+  createSignedManifest,
+  generateSigningKeyPair,
+  signCheckpoint,
+  writeExport,
+  type NewAuditEntry,
+} from '@conveyor/audit-chain';
 import { conveyor } from './testing/cli-process';
 
 const entry = (n: number): NewAuditEntry => ({
@@ -26,15 +33,24 @@ describe('conveyor audit verify and keys generate, offline', () => {
     const keys = generateSigningKeyPair();
     publicKeyPath = join(dir, 'audit-public.pem');
     await writeFile(publicKeyPath, keys.publicKeyPem);
-    const entries = appendBatch(null, Array.from({ length: 8 }, (_, i) => entry(i + 1)));
+    const entries = appendBatch(
+      null,
+      Array.from({ length: 8 }, (_, i) => entry(i + 1)),
+    );
     exportPath = join(dir, 'audit.ndjson');
     const out = createWriteStream(exportPath);
     const summary = await writeExport(entries, 'ndjson', out);
     out.end();
     await finished(out);
     const last = entries[entries.length - 1]!;
-    const checkpoint = signCheckpoint({ seq: last.seq, headHash: last.hash, time: '2025-03-01T11:00:00.000Z' }, keys.privateKeyPem);
-    const manifest = createSignedManifest({ summary, filters: {}, checkpoint, generatedAt: '2025-03-01T11:00:01.000Z' }, keys.privateKeyPem);
+    const checkpoint = signCheckpoint(
+      { seq: last.seq, headHash: last.hash, time: '2025-03-01T11:00:00.000Z' },
+      keys.privateKeyPem,
+    );
+    const manifest = createSignedManifest(
+      { summary, filters: {}, checkpoint, generatedAt: '2025-03-01T11:00:01.000Z' },
+      keys.privateKeyPem,
+    );
     await writeFile(join(dir, 'audit.manifest.json'), JSON.stringify(manifest, null, 2));
   });
 
@@ -48,11 +64,28 @@ describe('conveyor audit verify and keys generate, offline', () => {
     const tampered = join(dir, 'tampered.ndjson');
     await writeFile(tampered, (await readFile(exportPath, 'utf8')).replace('entry 3', 'entry 4'));
     const manifest = join(dir, 'audit.manifest.json');
-    const run = await conveyor(['audit', 'verify', tampered, '--manifest', manifest, '--public-key', publicKeyPath]);
+    const run = await conveyor([
+      'audit',
+      'verify',
+      tampered,
+      '--manifest',
+      manifest,
+      '--public-key',
+      publicKeyPath,
+    ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('FAILED: export does not verify (first bad seq: 3)');
     expect(run.stdout).toMatch(/hash-mismatch \[seq 3, line 3\]/);
-    const json = await conveyor(['audit', 'verify', tampered, '--manifest', manifest, '--public-key', publicKeyPath, '--json']);
+    const json = await conveyor([
+      'audit',
+      'verify',
+      tampered,
+      '--manifest',
+      manifest,
+      '--public-key',
+      publicKeyPath,
+      '--json',
+    ]);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, firstBadSeq: 3 });
   });

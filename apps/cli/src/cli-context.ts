@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { configFilePath, missingSettingMessage, resolveConfig, type CliConfig, type SettingKey } from './config/cli-config';
+import {
+  configFilePath,
+  missingSettingMessage,
+  resolveConfig,
+  type CliConfig,
+  type SettingKey,
+} from './config/cli-config';
 import { CliError, ExitCode, type ExitCode as ExitCodeValue } from './exit-codes';
 import { ApiClient } from './http/api-client';
 import type { ServiceName } from './http/api-errors';
@@ -38,7 +44,10 @@ export interface GlobalOptions {
   json?: boolean;
 }
 
-const ENDPOINTS: Record<'pipeline' | 'audit' | 'pools', { service: ServiceName; url: SettingKey; token: SettingKey | null }> = {
+const ENDPOINTS: Record<
+  'pipeline' | 'audit' | 'pools',
+  { service: ServiceName; url: SettingKey; token: SettingKey | null }
+> = {
   pipeline: { service: 'pipeline', url: 'url', token: 'token' },
   audit: { service: 'audit service', url: 'auditUrl', token: 'auditToken' },
   pools: { service: 'pool manager', url: 'poolsUrl', token: null },
@@ -67,9 +76,18 @@ export class CliContext {
     try {
       contents = await this.io.readFile(file.path);
     } catch (error) {
-      throw new CliError(`cannot read config file ${file.path}: ${error instanceof Error ? error.message : String(error)}`, ExitCode.usage);
+      throw new CliError(
+        `cannot read config file ${file.path}: ${error instanceof Error ? error.message : String(error)}`,
+        ExitCode.usage,
+      );
     }
-    const flags = { url: options.url, token: options.token, auditUrl: options.auditUrl, auditToken: options.auditToken, poolsUrl: options.poolsUrl };
+    const flags = {
+      url: options.url,
+      token: options.token,
+      auditUrl: options.auditUrl,
+      auditToken: options.auditToken,
+      poolsUrl: options.poolsUrl,
+    };
     const result = resolveConfig({ flags, env: this.io.env, file: { ...file, contents } });
     if (!result.ok) throw new CliError('the configuration is invalid', ExitCode.usage, result.problems);
     this.config = result.config;
@@ -83,8 +101,10 @@ export class CliContext {
     const missing: string[] = [];
     if (url === undefined) missing.push(missingSettingMessage(endpoint.url, config.configPath));
     const token = endpoint.token === null ? null : (config.settings[endpoint.token] ?? null);
-    if (endpoint.token !== null && token === null) missing.push(missingSettingMessage(endpoint.token, config.configPath));
-    if (missing.length > 0 || url === undefined) throw new CliError(missing[0] ?? 'incomplete configuration', ExitCode.usage, missing.slice(1));
+    if (endpoint.token !== null && token === null)
+      missing.push(missingSettingMessage(endpoint.token, config.configPath));
+    if (missing.length > 0 || url === undefined)
+      throw new CliError(missing[0] ?? 'incomplete configuration', ExitCode.usage, missing.slice(1));
     return new ApiClient({ service: endpoint.service, baseUrl: url.value, token: token?.value ?? null });
   }
 
@@ -115,7 +135,10 @@ export class CliContext {
     try {
       text = await this.io.readFile(path);
     } catch (error) {
-      throw new CliError(`cannot read ${what} ${path}: ${error instanceof Error ? error.message : String(error)}`, ExitCode.usage);
+      throw new CliError(
+        `cannot read ${what} ${path}: ${error instanceof Error ? error.message : String(error)}`,
+        ExitCode.usage,
+      );
     }
     if (text === null) throw new CliError(`${what} ${path} does not exist`, ExitCode.usage);
     return text;

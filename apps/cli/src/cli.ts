@@ -18,7 +18,9 @@ Exit codes: 0 ok, 1 failed or refused, 2 usage or configuration error, 3 not fou
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('conveyor')
-    .description('Conveyor: promote builds, follow and steer rolling deployments, read pools, export and verify the audit log')
+    .description(
+      'Conveyor: promote builds, follow and steer rolling deployments, read pools, export and verify the audit log',
+    )
     .version('0.1.0', '-V', 'print the CLI version')
     .option('--url <url>', 'pipeline API URL')
     .option('--token <token>', 'pipeline API token (prefer CONVEYOR_TOKEN: flags show up in process lists)')
@@ -63,14 +65,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       reportError(io, error, wantsJson);
       return error.exitCode;
     }
-    io.stderr.write(`conveyor crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr.write(
+      `conveyor crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return ExitCode.failure;
   }
 }
 
 function reportError(io: CliIo, error: CliError, json: boolean): void {
   if (json) {
-    io.stderr.write(`${JSON.stringify({ error: { message: error.message, details: error.details, exitCode: error.exitCode, status: error.status } })}\n`);
+    io.stderr.write(
+      `${JSON.stringify({ error: { message: error.message, details: error.details, exitCode: error.exitCode, status: error.status } })}\n`,
+    );
     return;
   }
   io.stderr.write(`error: ${error.message}\n${error.details.map((detail) => `  - ${detail}\n`).join('')}`);

@@ -30,5 +30,7 @@ export class CliError extends Error {
   }
 }
 
-export const usageError = (message: string, details: readonly string[] = []) => new CliError(message, ExitCode.usage, details);
-export const failure = (message: string, details: readonly string[] = []) => new CliError(message, ExitCode.failure, details);
+export const usageError = (message: string, details: readonly string[] = []) =>
+  new CliError(message, ExitCode.usage, details);
+export const failure = (message: string, details: readonly string[] = []) =>
+  new CliError(message, ExitCode.failure, details);

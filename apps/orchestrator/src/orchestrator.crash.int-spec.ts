@@ -2,7 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { createTestDatabase, createTestVhost, waitFor, type TestDatabase, type TestVhost } from '@conveyor/testing';
+import {
+  createTestDatabase,
+  createTestVhost,
+  waitFor,
+  type TestDatabase,
+  type TestVhost,
+} from '@conveyor/testing';
 import type { SigningKeyPair } from '@conveyor/command-signing';
 import { ScriptedParticipants, type ParticipantScript } from './testing/scripted-participants';
 import { SERVERS, orchestratorTestEnv, rolloutRequest, signingKeys } from './testing/orchestrator-test-kit';
@@ -34,7 +40,12 @@ class OrchestratorProcess {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/orchestrator/src/main.ts'], {
       cwd: ROOT,
       // A new instance id each time: the dead instance's leases must expire before it is taken over.
-      env: { ...process.env, ...this.env, LOG_LEVEL: 'info', ORCHESTRATOR_INSTANCE_ID: `crash-test-${this.generation}` },
+      env: {
+        ...process.env,
+        ...this.env,
+        LOG_LEVEL: 'info',
+        ORCHESTRATOR_INSTANCE_ID: `crash-test-${this.generation}`,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -45,7 +56,9 @@ class OrchestratorProcess {
         output += chunk.toString();
         if (output.includes('orchestrator started')) resolveStarted();
       });
-      child.once('exit', (code) => reject(new Error(`orchestrator exited with ${code} before it started: ${output.slice(-2000)}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`orchestrator exited with ${code} before it started: ${output.slice(-2000)}`)),
+      );
     });
     await started;
   }
@@ -81,10 +94,26 @@ describe('the orchestrator killed (SIGKILL) at random moments of rollouts and re
   });
 
   it('completes every rollout, runs no step twice and never breaks the floor', async () => {
-    const env = orchestratorTestEnv(vhost.url, database.url, keys.privateKeyPem, { PORT: String(await freePort()), ORCHESTRATOR_LEASE_MS: '1500', AMQP_CONNECT_TIMEOUT_MS: '60000' });
+    const env = orchestratorTestEnv(vhost.url, database.url, keys.privateKeyPem, {
+      PORT: String(await freePort()),
+      ORCHESTRATOR_LEASE_MS: '1500',
+      AMQP_CONNECT_TIMEOUT_MS: '60000',
+    });
     orchestrator = new OrchestratorProcess(env);
     await orchestrator.start();
-    const ends = (id: string) => participants.events().find((e) => e.data['deploymentId'] === id && ['deployment.succeeded', 'deployment.failed', 'deployment.rolled_back', 'deployment.aborted'].includes(e.type));
+    const ends = (id: string) =>
+      participants
+        .events()
+        .find(
+          (e) =>
+            e.data['deploymentId'] === id &&
+            [
+              'deployment.succeeded',
+              'deployment.failed',
+              'deployment.rolled_back',
+              'deployment.aborted',
+            ].includes(e.type),
+        );
     let kills = 0;
     let rollouts = 0;
 
@@ -99,7 +128,10 @@ describe('the orchestrator killed (SIGKILL) at random moments of rollouts and re
         kills += 1;
         await orchestrator.start();
       }
-      const end = await waitFor(`rollout ${rollout} to end`, () => ends(request.deploymentId), { timeoutMs: 120_000, intervalMs: 100 });
+      const end = await waitFor(`rollout ${rollout} to end`, () => ends(request.deploymentId), {
+        timeoutMs: 120_000,
+        intervalMs: 100,
+      });
       expect(end).toEqual({ type: 'deployment.succeeded', data: expect.anything() });
       expect([...participants.versions.values()]).toEqual(Array(SERVERS.length).fill(request.version));
     }

@@ -1,10 +1,22 @@
-import { createTestDatabase, createTestVhost, waitFor, type TestDatabase, type TestVhost } from '@conveyor/testing';
+import {
+  createTestDatabase,
+  createTestVhost,
+  waitFor,
+  type TestDatabase,
+  type TestVhost,
+} from '@conveyor/testing';
 import { startService, type RunningService } from '@conveyor/service-kit';
 import type { SigningKeyPair } from '@conveyor/command-signing';
 import type { DeploymentView } from './http/deployment-view';
 import { orchestratorService } from './orchestrator.service-spec';
 import { ScriptedParticipants, type ParticipantScript } from './testing/scripted-participants';
-import { SERVERS, orchestratorTestEnv, parsedEnv, rolloutRequest, signingKeys } from './testing/orchestrator-test-kit';
+import {
+  SERVERS,
+  orchestratorTestEnv,
+  parsedEnv,
+  rolloutRequest,
+  signingKeys,
+} from './testing/orchestrator-test-kit';
 
 describe('the orchestrator through real RabbitMQ and PostgreSQL, with scripted participants', () => {
   let vhost: TestVhost;
@@ -19,7 +31,10 @@ describe('the orchestrator through real RabbitMQ and PostgreSQL, with scripted p
     keys = signingKeys();
     participants = new ScriptedParticipants(SERVERS, keys.publicKeyPem, script);
     await participants.start(vhost.url, database.url);
-    orchestrator = await startService(orchestratorService, parsedEnv(orchestratorTestEnv(vhost.url, database.url, keys.privateKeyPem)));
+    orchestrator = await startService(
+      orchestratorService,
+      parsedEnv(orchestratorTestEnv(vhost.url, database.url, keys.privateKeyPem)),
+    );
   });
 
   afterEach(() => {
@@ -36,9 +51,16 @@ describe('the orchestrator through real RabbitMQ and PostgreSQL, with scripted p
     await Promise.all([vhost?.delete(), database?.drop()]);
   });
 
-  const ofDeployment = (id: string) => participants.recorded.deploymentEvents.filter((e) => e.data['deploymentId'] === id);
-  const ended = (id: string) => ofDeployment(id).find((e) => ['deployment.succeeded', 'deployment.failed', 'deployment.rolled_back', 'deployment.aborted'].includes(e.type));
-  const waitForEnd = (id: string, timeoutMs = 30_000) => waitFor(`deployment ${id} to end`, () => ended(id), { timeoutMs });
+  const ofDeployment = (id: string) =>
+    participants.recorded.deploymentEvents.filter((e) => e.data['deploymentId'] === id);
+  const ended = (id: string) =>
+    ofDeployment(id).find((e) =>
+      ['deployment.succeeded', 'deployment.failed', 'deployment.rolled_back', 'deployment.aborted'].includes(
+        e.type,
+      ),
+    );
+  const waitForEnd = (id: string, timeoutMs = 30_000) =>
+    waitFor(`deployment ${id} to end`, () => ended(id), { timeoutMs });
   async function view(id: string): Promise<DeploymentView> {
     const response = await fetch(`http://127.0.0.1:${orchestrator.port}/deployments/${id}`);
     expect(response.status).toBe(200);
@@ -51,14 +73,21 @@ describe('the orchestrator through real RabbitMQ and PostgreSQL, with scripted p
     const end = await waitForEnd(request.deploymentId);
 
     expect(end.type).toBe('deployment.succeeded');
-    const milestones = ofDeployment(request.deploymentId).map((e) => e.type).filter((t) => t !== 'deployment.server.progressed');
+    const milestones = ofDeployment(request.deploymentId)
+      .map((e) => e.type)
+      .filter((t) => t !== 'deployment.server.progressed');
     expect(milestones).toEqual([
       'deployment.started',
       ...Array.from({ length: 4 }, () => ['deployment.batch.started', 'deployment.batch.completed']).flat(),
       'deployment.succeeded',
     ]);
     const drains = participants.recorded.drains.filter((d) => d.deploymentId === request.deploymentId);
-    expect(drains.map((d) => d.servers)).toEqual([['web-1'], ['web-2', 'web-3'], ['web-4', 'web-5'], ['web-6']]);
+    expect(drains.map((d) => d.servers)).toEqual([
+      ['web-1'],
+      ['web-2', 'web-3'],
+      ['web-4', 'web-5'],
+      ['web-6'],
+    ]);
     expect(drains.every((d) => d.minHealthy === 4)).toBe(true);
     expect(participants.recorded.floorViolations).toEqual([]);
     expect(participants.recorded.commandRejections).toEqual([]);
@@ -68,28 +97,47 @@ describe('the orchestrator through real RabbitMQ and PostgreSQL, with scripted p
     expect(state.status).toBe('succeeded');
     expect(state.outOfService).toEqual([]);
     expect(state.batches.map((b) => b.phase)).toEqual(['done', 'done', 'done', 'done']);
-    expect(state.batches[1]?.servers[0]?.steps.map((s) => `${s.kind}:${s.status}`)).toEqual(['drain:succeeded', 'deploy:succeeded', 'verify:succeeded', 'enable:succeeded']);
+    expect(state.batches[1]?.servers[0]?.steps.map((s) => `${s.kind}:${s.status}`)).toEqual([
+      'drain:succeeded',
+      'deploy:succeeded',
+      'verify:succeeded',
+      'enable:succeeded',
+    ]);
     const metrics = await (await fetch(`http://127.0.0.1:${orchestrator.port}/metrics`)).text();
-    expect(metrics).toMatch(/conveyor_deployments_total\{service="billing",environment="production",outcome="succeeded"\} 1/);
-    expect(metrics).toMatch(/conveyor_servers_out_of_service\{service="billing",environment="production"\} 0/);
+    expect(metrics).toMatch(
+      /conveyor_deployments_total\{service="billing",environment="production",outcome="succeeded"\} 1/,
+    );
+    expect(metrics).toMatch(
+      /conveyor_servers_out_of_service\{service="billing",environment="production"\} 0/,
+    );
     expect(metrics).toMatch(/conveyor_rollout_step_seconds_count\{step="deploy"\} 6/);
   });
 
   it('rolls a canary that fails verification back, puts it online, touches no other server, and ends rolled_back with the reason', async () => {
-    script.failVerification = (r) => (r.expectedVersion === '6.6.6' ? 'GET /health → 500 on web-1' : undefined);
+    script.failVerification = (r) =>
+      r.expectedVersion === '6.6.6' ? 'GET /health → 500 on web-1' : undefined;
     const request = rolloutRequest('6.6.6');
     await participants.send('deployment.requested', request);
     const end = await waitForEnd(request.deploymentId);
 
     expect(end).toEqual({
       type: 'deployment.rolled_back',
-      data: expect.objectContaining({ failedStep: 'verify', serverId: 'web-1', reason: 'verification failed: GET /health → 500 on web-1' }),
+      data: expect.objectContaining({
+        failedStep: 'verify',
+        serverId: 'web-1',
+        reason: 'verification failed: GET /health → 500 on web-1',
+      }),
     });
     const steps = participants.recorded.agentSteps.filter((s) => s.stepId.startsWith(request.deploymentId));
     expect(steps.map((s) => `${s.kind}:${s.nodeId}`)).toEqual(['deploy:web-1', 'rollback:web-1']);
     expect(participants.versions.get('web-1')).toBe('2.0.0');
     expect(participants.online.size).toBe(6);
-    expect((await view(request.deploymentId)).batches.map((b) => b.phase)).toEqual(['restored', 'pending', 'pending', 'pending']);
+    expect((await view(request.deploymentId)).batches.map((b) => b.phase)).toEqual([
+      'restored',
+      'pending',
+      'pending',
+      'pending',
+    ]);
   });
 
   it('fails the step of an agent that died mid-deploy from its silence, long before the step deadline', async () => {
@@ -100,13 +148,25 @@ describe('the orchestrator through real RabbitMQ and PostgreSQL, with scripted p
 
     // Its rollback goes to the same dead agent: the canary stays in maintenance, reported.
     expect(end.type).toBe('deployment.failed');
-    expect(end.data).toEqual(expect.objectContaining({ step: 'deploy', serverId: 'web-1', reason: expect.stringMatching(/^agent web-1 went silent.*recovery failed at rollback on web-1: agent web-1 went silent/) }));
+    expect(end.data).toEqual(
+      expect.objectContaining({
+        step: 'deploy',
+        serverId: 'web-1',
+        reason: expect.stringMatching(
+          /^agent web-1 went silent.*recovery failed at rollback on web-1: agent web-1 went silent/,
+        ),
+      }),
+    );
     const state = await view(request.deploymentId);
     const deploy = state.batches[0]?.servers[0]?.steps.find((s) => s.kind === 'deploy');
     expect(deploy?.status).toBe('timed_out');
     expect(Date.parse(deploy?.finishedAt ?? '')).toBeLessThan(Date.parse(deploy?.deadlineAt ?? ''));
     expect(state.outOfService).toEqual(['web-1']);
-    expect(participants.recorded.agentSteps.filter((s) => s.stepId.startsWith(request.deploymentId)).map((s) => s.nodeId)).toEqual(['web-1', 'web-1']);
+    expect(
+      participants.recorded.agentSteps
+        .filter((s) => s.stepId.startsWith(request.deploymentId))
+        .map((s) => s.nodeId),
+    ).toEqual(['web-1', 'web-1']);
   });
 
   it('refuses a second deployment of the same service and environment while one runs; an abort mid-rollout puts every server back online', async () => {
@@ -115,21 +175,38 @@ describe('the orchestrator through real RabbitMQ and PostgreSQL, with scripted p
     const first = rolloutRequest('4.0.0');
     const second = rolloutRequest('4.0.1');
     await participants.send('deployment.requested', first);
-    await waitFor('the first to start', () => ofDeployment(first.deploymentId).some((e) => e.type === 'deployment.started'));
+    await waitFor('the first to start', () =>
+      ofDeployment(first.deploymentId).some((e) => e.type === 'deployment.started'),
+    );
     await participants.send('deployment.requested', second);
-    const rejected = await waitFor('the rejection', () => ofDeployment(second.deploymentId).find((e) => e.type === 'deployment.rejected'));
-    expect(rejected.data).toEqual(expect.objectContaining({ reason: 'deployment_in_progress', detail: expect.stringContaining(first.deploymentId) }));
+    const rejected = await waitFor('the rejection', () =>
+      ofDeployment(second.deploymentId).find((e) => e.type === 'deployment.rejected'),
+    );
+    expect(rejected.data).toEqual(
+      expect.objectContaining({
+        reason: 'deployment_in_progress',
+        detail: expect.stringContaining(first.deploymentId),
+      }),
+    );
 
-    await participants.send('deployment.abort.requested', { deploymentId: first.deploymentId, reason: 'wrong build' });
+    await participants.send('deployment.abort.requested', {
+      deploymentId: first.deploymentId,
+      reason: 'wrong build',
+    });
     const end = await waitForEnd(first.deploymentId);
-    expect(end).toEqual({ type: 'deployment.aborted', data: expect.objectContaining({ reason: 'wrong build' }) });
+    expect(end).toEqual({
+      type: 'deployment.aborted',
+      data: expect.objectContaining({ reason: 'wrong build' }),
+    });
     expect(participants.online.size).toBe(6);
     const state = await view(first.deploymentId);
     expect(state.outOfService).toEqual([]);
     expect(state.batches.some((b) => b.phase === 'pending')).toBe(true);
     for (const batch of state.batches) {
       for (const server of batch.servers) {
-        expect(participants.versions.get(server.id)).toBe(batch.phase === 'done' ? '4.0.0' : versionsBefore.get(server.id));
+        expect(participants.versions.get(server.id)).toBe(
+          batch.phase === 'done' ? '4.0.0' : versionsBefore.get(server.id),
+        );
       }
     }
   });
@@ -137,36 +214,66 @@ describe('the orchestrator through real RabbitMQ and PostgreSQL, with scripted p
   it('pauses after the current step, excludes a host of a batch not started, resumes and completes', async () => {
     const request = rolloutRequest('5.0.0');
     await participants.send('deployment.requested', request);
-    await waitFor('the start', () => ofDeployment(request.deploymentId).some((e) => e.type === 'deployment.started'));
+    await waitFor('the start', () =>
+      ofDeployment(request.deploymentId).some((e) => e.type === 'deployment.started'),
+    );
     await participants.send('deployment.pause.requested', { deploymentId: request.deploymentId });
-    await waitFor('the pause', () => ofDeployment(request.deploymentId).some((e) => e.type === 'deployment.paused'));
+    await waitFor('the pause', () =>
+      ofDeployment(request.deploymentId).some((e) => e.type === 'deployment.paused'),
+    );
     const asked = participants.recorded.agentSteps.length + participants.recorded.drains.length;
-    await participants.send('deployment.host.exclude.requested', { deploymentId: request.deploymentId, serverId: 'web-6', reason: 'disk failing' });
-    await waitFor('the exclusion', () => ofDeployment(request.deploymentId).some((e) => e.type === 'deployment.server.progressed' && e.data['step'] === 'excluded'));
+    await participants.send('deployment.host.exclude.requested', {
+      deploymentId: request.deploymentId,
+      serverId: 'web-6',
+      reason: 'disk failing',
+    });
+    await waitFor('the exclusion', () =>
+      ofDeployment(request.deploymentId).some(
+        (e) => e.type === 'deployment.server.progressed' && e.data['step'] === 'excluded',
+      ),
+    );
     expect((await view(request.deploymentId)).status).toBe('paused');
     expect(participants.recorded.agentSteps.length + participants.recorded.drains.length).toBe(asked);
 
     await participants.send('deployment.resume.requested', { deploymentId: request.deploymentId });
     expect((await waitForEnd(request.deploymentId)).type).toBe('deployment.succeeded');
-    expect(participants.recorded.drains.filter((d) => d.deploymentId === request.deploymentId).flatMap((d) => d.servers)).not.toContain('web-6');
+    expect(
+      participants.recorded.drains
+        .filter((d) => d.deploymentId === request.deploymentId)
+        .flatMap((d) => d.servers),
+    ).not.toContain('web-6');
     expect(participants.versions.get('web-6')).not.toBe('5.0.0');
     expect(participants.versions.get('web-5')).toBe('5.0.0');
   });
 
   it('holds a batch whose verification failed (onFailure: hold) and a retry completes the rollout', async () => {
     let failures = 0;
-    script.failVerification = (r) => (r.batchIndex === 1 && failures++ === 0 ? 'smoke suite checkout failed' : undefined);
+    script.failVerification = (r) =>
+      r.batchIndex === 1 && failures++ === 0 ? 'smoke suite checkout failed' : undefined;
     const request = rolloutRequest('5.1.0', { onFailure: 'hold' });
     await participants.send('deployment.requested', request);
-    const failed = await waitFor('the hold', () => ofDeployment(request.deploymentId).find((e) => e.type === 'deployment.failed'));
-    expect(failed.data).toEqual(expect.objectContaining({ step: 'verify', reason: expect.stringContaining('held for investigation') }));
+    const failed = await waitFor('the hold', () =>
+      ofDeployment(request.deploymentId).find((e) => e.type === 'deployment.failed'),
+    );
+    expect(failed.data).toEqual(
+      expect.objectContaining({ step: 'verify', reason: expect.stringContaining('held for investigation') }),
+    );
     const held = await view(request.deploymentId);
     expect(held.status).toBe('held');
     expect(held.outOfService).toEqual(['web-2', 'web-3']);
 
     await participants.send('deployment.retry.requested', { deploymentId: request.deploymentId });
-    await waitFor('the end', () => ofDeployment(request.deploymentId).find((e) => e.type === 'deployment.succeeded' || e.type === 'deployment.rolled_back'), { timeoutMs: 30_000 });
+    await waitFor(
+      'the end',
+      () =>
+        ofDeployment(request.deploymentId).find(
+          (e) => e.type === 'deployment.succeeded' || e.type === 'deployment.rolled_back',
+        ),
+      { timeoutMs: 30_000 },
+    );
     expect(ofDeployment(request.deploymentId).map((e) => e.type)).toContain('deployment.succeeded');
-    expect([...participants.versions.entries()].filter(([, v]) => v === '5.1.0').map(([id]) => id)).toEqual(SERVERS);
+    expect([...participants.versions.entries()].filter(([, v]) => v === '5.1.0').map(([id]) => id)).toEqual(
+      SERVERS,
+    );
   });
 });

@@ -18,7 +18,12 @@ export class OrchestratorModule {
     return {
       module: OrchestratorModule,
       imports: [kit],
-      controllers: [DeploymentRequestsConsumer, ParticipantRepliesConsumer, AgentHeartbeatsConsumer, DeploymentsController],
+      controllers: [
+        DeploymentRequestsConsumer,
+        ParticipantRepliesConsumer,
+        AgentHeartbeatsConsumer,
+        DeploymentsController,
+      ],
       providers: [
         { provide: ORCHESTRATOR_SETTINGS, useValue: orchestratorSettings(env) },
         DeploymentRepository,

@@ -4,7 +4,10 @@ import { OrchestratorModule } from './orchestrator.module';
 import { AgentCommandEntity } from './persistence/agent-command.entity';
 import { AgentEntity } from './persistence/agent.entity';
 import { DeploymentEntity } from './persistence/deployment.entity';
-import { ORCHESTRATOR_SCHEMA, OrchestratorTables1734000000000 } from './persistence/orchestrator-tables.migration';
+import {
+  ORCHESTRATOR_SCHEMA,
+  OrchestratorTables1734000000000,
+} from './persistence/orchestrator-tables.migration';
 import { StepEntity } from './persistence/step.entity';
 
 /** How the orchestrator boots, in its process (main.ts) or in a test (startService). */

@@ -7,13 +7,19 @@ interface Operation {
   security?: Record<string, string[]>[];
   parameters?: { name: string; in: string }[];
   requestBody?: { content: Record<string, { schema?: { example?: unknown } }> };
-  responses: Record<string, { description?: string; content?: Record<string, { schema?: { example?: unknown } }> }>;
+  responses: Record<
+    string,
+    { description?: string; content?: Record<string, { schema?: { example?: unknown } }> }
+  >;
 }
 interface OpenApiDocument {
   openapi: string;
   info: { title: string; version: string };
   paths: Record<string, Record<string, Operation>>;
-  components: { securitySchemes?: Record<string, { type: string; scheme?: string }>; schemas?: Record<string, unknown> };
+  components: {
+    securitySchemes?: Record<string, { type: string; scheme?: string }>;
+    schemas?: Record<string, unknown>;
+  };
 }
 interface RouterLayer {
   route?: { path: string; methods: Record<string, boolean> };
@@ -29,7 +35,10 @@ function danglingRefs(document: OpenApiDocument): string[] {
     if (typeof node !== 'object' || node === null) return;
     for (const [key, value] of Object.entries(node)) {
       if (key === '$ref' && typeof value === 'string') {
-        const target = value.replace(/^#\//, '').split('/').reduce<unknown>((at, part) => (at as Record<string, unknown> | undefined)?.[part], document);
+        const target = value
+          .replace(/^#\//, '')
+          .split('/')
+          .reduce<unknown>((at, part) => (at as Record<string, unknown> | undefined)?.[part], document);
         if (target === undefined) dangling.push(value);
       } else visit(value);
     }
@@ -49,13 +58,22 @@ describe('the OpenAPI document at /docs', () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
     pipeline = await startPipeline(vhost.url, database.url);
     document = (await pipeline.as(null).get('/docs-json').expect(200)).body as OpenApiDocument;
-    const express = pipeline.service.app.getHttpAdapter().getInstance() as { router: { stack: RouterLayer[] } };
+    const express = pipeline.service.app.getHttpAdapter().getInstance() as {
+      router: { stack: RouterLayer[] };
+    };
     routes = express.router.stack
-      .flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((method) => ({ method, path: layer.route!.path })) : []))
+      .flatMap((layer) =>
+        layer.route
+          ? Object.keys(layer.route.methods).map((method) => ({ method, path: layer.route!.path }))
+          : [],
+      )
       // Nest also mounts module middleware on the routes (with a trailing slash) and a catch-all (`{*path}`).
       .map((route) => ({ method: route.method, path: route.path.replace(/(.)\/$/, '$1') }))
       .filter((route) => !OUTSIDE_THE_API.test(route.path) && !route.path.includes('*'))
-      .filter((route, index, all) => all.findIndex((other) => other.method === route.method && other.path === route.path) === index);
+      .filter(
+        (route, index, all) =>
+          all.findIndex((other) => other.method === route.method && other.path === route.path) === index,
+      );
   });
 
   afterAll(async () => {
@@ -68,9 +86,13 @@ describe('the OpenAPI document at /docs', () => {
     expect(ui.text).toContain('swagger-ui');
     expect(document.openapi).toMatch(/^3\.0\.\d$/);
     expect(document.info).toMatchObject({ title: 'Conveyor pipeline API', version: '1' });
-    expect(document.components.securitySchemes?.['token']).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+    expect(document.components.securitySchemes?.['token']).toEqual(
+      expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    );
     expect(danglingRefs(document)).toEqual([]);
-    const operationIds = Object.values(document.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    const operationIds = Object.values(document.paths).flatMap((ops) =>
+      Object.values(ops).map((op) => op.operationId),
+    );
     expect(new Set(operationIds).size).toBe(operationIds.length);
   });
 
@@ -88,11 +110,16 @@ describe('the OpenAPI document at /docs', () => {
       if (!operation.summary) problems.push(`${name}: no summary`);
       if (!operation.security?.some((s) => 'token' in s)) problems.push(`${name}: no bearer auth`);
       for (const param of path.match(/\{(\w+)\}/g) ?? []) {
-        if (!operation.parameters?.some((p) => p.in === 'path' && `{${p.name}}` === param)) problems.push(`${name}: path parameter ${param} undocumented`);
+        if (!operation.parameters?.some((p) => p.in === 'path' && `{${p.name}}` === param))
+          problems.push(`${name}: path parameter ${param} undocumented`);
       }
-      for (const status of ['400', '401', '403']) if (!operation.responses[status]) problems.push(`${name}: no ${status} response`);
+      for (const status of ['400', '401', '403'])
+        if (!operation.responses[status]) problems.push(`${name}: no ${status} response`);
       const success = Object.entries(operation.responses).filter(([status]) => status.startsWith('2'));
-      if (!success.some(([, response]) => response.content?.['application/json']?.schema?.example !== undefined)) problems.push(`${name}: no example answer`);
+      if (
+        !success.some(([, response]) => response.content?.['application/json']?.schema?.example !== undefined)
+      )
+        problems.push(`${name}: no example answer`);
       if (route.method === 'post' || route.method === 'put') {
         const body = Object.values(operation.requestBody?.content ?? {})[0];
         if (body?.schema?.example === undefined) problems.push(`${name}: no example body`);
@@ -102,6 +129,8 @@ describe('the OpenAPI document at /docs', () => {
     const documented = Object.entries(document.paths)
       .filter(([path]) => !OUTSIDE_THE_API.test(path))
       .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method} ${path}`));
-    expect(documented.sort()).toEqual(routes.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`).sort());
+    expect(documented.sort()).toEqual(
+      routes.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`).sort(),
+    );
   });
 });

@@ -27,7 +27,13 @@ import { RunsController } from './runs/runs.controller';
 import { RunsRepository } from './runs/runs.repository';
 import { RunsService } from './runs/runs.service';
 
-const repositories = [ApiTokensRepository, ManifestsRepository, RunsRepository, PromotionsRepository, DeploymentsRepository];
+const repositories = [
+  ApiTokensRepository,
+  ManifestsRepository,
+  RunsRepository,
+  PromotionsRepository,
+  DeploymentsRepository,
+];
 const services = [
   ActionAuditService,
   TokensService,
@@ -50,9 +56,20 @@ export class PipelineModule implements NestModule {
     return {
       module: PipelineModule,
       imports: [kit],
-      controllers: [CatalogueController, RunsController, PromotionsController, DeploymentsController, InsightsController, TokensController, DeploymentEventsConsumer],
+      controllers: [
+        CatalogueController,
+        RunsController,
+        PromotionsController,
+        DeploymentsController,
+        InsightsController,
+        TokensController,
+        DeploymentEventsConsumer,
+      ],
       providers: [
-        { provide: PIPELINE_SETTINGS, useValue: { adminToken: env.PIPELINE_ADMIN_TOKEN, maxBodyBytes: env.PIPELINE_MAX_BODY_BYTES } },
+        {
+          provide: PIPELINE_SETTINGS,
+          useValue: { adminToken: env.PIPELINE_ADMIN_TOKEN, maxBodyBytes: env.PIPELINE_MAX_BODY_BYTES },
+        },
         AuthGuard,
         ...repositories,
         ...services,

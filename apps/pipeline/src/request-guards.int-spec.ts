@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
-import { createTestDatabase, createTestVhost, waitFor, type TestDatabase, type TestVhost } from '@conveyor/testing';
+import {
+  createTestDatabase,
+  createTestVhost,
+  waitFor,
+  type TestDatabase,
+  type TestVhost,
+} from '@conveyor/testing';
 import { ROLES, PERMISSIONS, type Permission, type Role } from './auth/role-policy';
 import { createTokenBody } from './auth/token.schemas';
 import { parseManifestBody } from './catalogue/manifest-body.parser';
@@ -22,27 +28,114 @@ interface Endpoint {
 const byZod = (schema: z.ZodType) => (body: unknown) => schema.safeParse(body).success;
 const id = randomUUID();
 const endpoints: Endpoint[] = [
-  { method: 'put', path: '/services/shop', permission: 'manageManifests', valid: { environments: { dev: { pool: 'p', servers: [{ id: 'a' }], strategy: { batchSize: 1, minHealthy: 0 } } } }, isValid: (b) => parseManifestBody('shop', b).ok },
-  { method: 'post', path: '/runs', permission: 'reportBuilds', valid: { service: 'shop', version: '1.0.0', commit: 'abcdef1', branch: 'main' }, isValid: byZod(createRunBody) },
-  { method: 'post', path: `/runs/${id}/stages`, permission: 'reportBuilds', valid: { name: 'build', status: 'succeeded' }, isValid: byZod(reportStageBody) },
-  { method: 'post', path: `/runs/${id}/artifacts`, permission: 'reportBuilds', valid: { url: 'https://a.example/x.zip', sha256: 'a'.repeat(64) }, isValid: byZod(publishArtifactBody) },
-  { method: 'post', path: '/promotions', permission: 'requestPromotions', valid: { service: 'shop', version: '1.0.0', environment: 'dev' }, isValid: byZod(requestPromotionBody) },
-  { method: 'post', path: `/promotions/${id}/approvals`, permission: 'approve', valid: { planHash: 'b'.repeat(64) }, isValid: byZod(approveBody) },
-  { method: 'post', path: `/deployments/${id}/pause`, permission: 'controlDeployments', valid: {}, isValid: byZod(emptyBody) },
-  { method: 'post', path: `/deployments/${id}/abort`, permission: 'controlDeployments', valid: { reason: 'x' }, isValid: byZod(abortBody) },
-  { method: 'post', path: `/deployments/${id}/exclude-host`, permission: 'controlDeployments', valid: { serverId: 'web-1', reason: 'x' }, isValid: byZod(excludeHostBody) },
-  { method: 'post', path: '/tokens', permission: 'manageTokens', valid: { name: 'x', role: 'ci' }, isValid: byZod(createTokenBody) },
+  {
+    method: 'put',
+    path: '/services/shop',
+    permission: 'manageManifests',
+    valid: {
+      environments: { dev: { pool: 'p', servers: [{ id: 'a' }], strategy: { batchSize: 1, minHealthy: 0 } } },
+    },
+    isValid: (b) => parseManifestBody('shop', b).ok,
+  },
+  {
+    method: 'post',
+    path: '/runs',
+    permission: 'reportBuilds',
+    valid: { service: 'shop', version: '1.0.0', commit: 'abcdef1', branch: 'main' },
+    isValid: byZod(createRunBody),
+  },
+  {
+    method: 'post',
+    path: `/runs/${id}/stages`,
+    permission: 'reportBuilds',
+    valid: { name: 'build', status: 'succeeded' },
+    isValid: byZod(reportStageBody),
+  },
+  {
+    method: 'post',
+    path: `/runs/${id}/artifacts`,
+    permission: 'reportBuilds',
+    valid: { url: 'https://a.example/x.zip', sha256: 'a'.repeat(64) },
+    isValid: byZod(publishArtifactBody),
+  },
+  {
+    method: 'post',
+    path: '/promotions',
+    permission: 'requestPromotions',
+    valid: { service: 'shop', version: '1.0.0', environment: 'dev' },
+    isValid: byZod(requestPromotionBody),
+  },
+  {
+    method: 'post',
+    path: `/promotions/${id}/approvals`,
+    permission: 'approve',
+    valid: { planHash: 'b'.repeat(64) },
+    isValid: byZod(approveBody),
+  },
+  {
+    method: 'post',
+    path: `/deployments/${id}/pause`,
+    permission: 'controlDeployments',
+    valid: {},
+    isValid: byZod(emptyBody),
+  },
+  {
+    method: 'post',
+    path: `/deployments/${id}/abort`,
+    permission: 'controlDeployments',
+    valid: { reason: 'x' },
+    isValid: byZod(abortBody),
+  },
+  {
+    method: 'post',
+    path: `/deployments/${id}/exclude-host`,
+    permission: 'controlDeployments',
+    valid: { serverId: 'web-1', reason: 'x' },
+    isValid: byZod(excludeHostBody),
+  },
+  {
+    method: 'post',
+    path: '/tokens',
+    permission: 'manageTokens',
+    valid: { name: 'x', role: 'ci' },
+    isValid: byZod(createTokenBody),
+  },
 ];
-const TABLES = ['api_tokens', 'service_manifests', 'pipeline_runs', 'pipeline_stages', 'artifacts', 'promotions', 'approvals', 'deployments', 'outbox'];
+const TABLES = [
+  'api_tokens',
+  'service_manifests',
+  'pipeline_runs',
+  'pipeline_stages',
+  'artifacts',
+  'promotions',
+  'approvals',
+  'deployments',
+  'outbox',
+];
 
 /** A body near a valid one (a field replaced, removed or added) or any JSON object or array. */
 function bodyFor(endpoint: Endpoint): fc.Arbitrary<unknown> {
   const keys = Object.keys(endpoint.valid);
   const valid = endpoint.valid as Record<string, unknown>;
-  const replaced = keys.length === 0 ? fc.constant({ unexpected: 1 }) : fc.tuple(fc.constantFrom(...keys), fc.jsonValue()).map(([key, value]) => ({ ...valid, [key]: value }));
-  const removed = keys.length === 0 ? fc.constant([]) : fc.constantFrom(...keys).map((key) => Object.fromEntries(Object.entries(valid).filter(([k]) => k !== key)));
-  const added = fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue()).map(([key, value]) => ({ ...valid, [key]: value }));
-  const anyJson = fc.oneof(fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 })), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 5 }));
+  const replaced =
+    keys.length === 0
+      ? fc.constant({ unexpected: 1 })
+      : fc
+          .tuple(fc.constantFrom(...keys), fc.jsonValue())
+          .map(([key, value]) => ({ ...valid, [key]: value }));
+  const removed =
+    keys.length === 0
+      ? fc.constant([])
+      : fc
+          .constantFrom(...keys)
+          .map((key) => Object.fromEntries(Object.entries(valid).filter(([k]) => k !== key)));
+  const added = fc
+    .tuple(fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue())
+    .map(([key, value]) => ({ ...valid, [key]: value }));
+  const anyJson = fc.oneof(
+    fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 })),
+    fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 5 }),
+  );
   return fc.oneof(replaced, removed, added, anyJson);
 }
 
@@ -68,29 +161,59 @@ function toRequest(c: FuzzCase, tokens: Record<Role, string>): FuzzRequest | nul
     case 'none':
       return { ...c, headers, expected: 401, chosenRole: null };
     case 'garbage':
-      return { ...c, headers: { ...headers, authorization: 'Bearer cvy_not-a-real-token' }, expected: 401, chosenRole: null };
+      return {
+        ...c,
+        headers: { ...headers, authorization: 'Bearer cvy_not-a-real-token' },
+        expected: 401,
+        chosenRole: null,
+      };
     case 'malformed':
       return { ...c, headers: { ...headers, authorization: 'Token abc' }, expected: 401, chosenRole: null };
     case 'wrong-role': {
       const role = pick(ROLES.filter((r) => !allowed.includes(r)));
-      return role ? { ...c, headers: { ...headers, authorization: `Bearer ${tokens[role]}` }, expected: 403, chosenRole: role } : null;
+      return role
+        ? {
+            ...c,
+            headers: { ...headers, authorization: `Bearer ${tokens[role]}` },
+            expected: 403,
+            chosenRole: role,
+          }
+        : null;
     }
     case 'right-role': {
       const role = pick(allowed)!;
-      return c.endpoint.isValid(c.body) ? null : { ...c, headers: { ...headers, authorization: `Bearer ${tokens[role]}` }, expected: 400, chosenRole: role };
+      return c.endpoint.isValid(c.body)
+        ? null
+        : {
+            ...c,
+            headers: { ...headers, authorization: `Bearer ${tokens[role]}` },
+            expected: 400,
+            chosenRole: role,
+          };
     }
   }
 }
 
-function mismatch(c: FuzzRequest, status: number, body: { message?: unknown; problems?: unknown }): string | null {
+function mismatch(
+  c: FuzzRequest,
+  status: number,
+  body: { message?: unknown; problems?: unknown },
+): string | null {
   if (status !== c.expected) return `expected ${c.expected}, got ${status} ${JSON.stringify(body)}`;
   if (c.expected === 400) {
     const problems = body.problems;
-    if (!Array.isArray(problems) || problems.length === 0 || !problems.every((p) => typeof p === 'string' && /^.+: \S/.test(p))) return `no problems listed: ${JSON.stringify(body)}`;
+    if (
+      !Array.isArray(problems) ||
+      problems.length === 0 ||
+      !problems.every((p) => typeof p === 'string' && /^.+: \S/.test(p))
+    )
+      return `no problems listed: ${JSON.stringify(body)}`;
     return null;
   }
-  if (typeof body.message !== 'string' || body.message.length === 0) return `no reason: ${JSON.stringify(body)}`;
-  if (c.expected === 403 && !body.message.includes(`role ${c.chosenRole} may not`)) return `403 without the role: ${body.message}`;
+  if (typeof body.message !== 'string' || body.message.length === 0)
+    return `no reason: ${JSON.stringify(body)}`;
+  if (c.expected === 403 && !body.message.includes(`role ${c.chosenRole} may not`))
+    return `403 without the role: ${body.message}`;
   return null;
 }
 
@@ -104,7 +227,8 @@ describe('requests without a token, with a wrong role or with a malformed body',
 
   async function counts(): Promise<Record<string, number>> {
     const result: Record<string, number> = {};
-    for (const table of TABLES) result[table] = (await db.query(`SELECT count(*)::int AS n FROM pipeline.${table}`))[0].n;
+    for (const table of TABLES)
+      result[table] = (await db.query(`SELECT count(*)::int AS n FROM pipeline.${table}`))[0].n;
     return result;
   }
 
@@ -130,14 +254,23 @@ describe('requests without a token, with a wrong role or with a malformed body',
     const caseArbitrary = fc
       .record({
         endpoint: fc.constantFrom(...endpoints),
-        caller: fc.constantFrom<Caller>('none', 'garbage', 'malformed', 'wrong-role', 'right-role', 'right-role'),
+        caller: fc.constantFrom<Caller>(
+          'none',
+          'garbage',
+          'malformed',
+          'wrong-role',
+          'right-role',
+          'right-role',
+        ),
         role: fc.constantFrom(...ROLES),
       })
       .chain((r) => bodyFor(r.endpoint).map((body) => ({ ...r, body })));
-    const cases = fc.sample(caseArbitrary, { numRuns: Number(process.env['FUZZ_RUNS'] ?? 2500), seed: 20250301 }).flatMap((c) => {
-      const request = toRequest(c, tokens);
-      return request ? [request] : [];
-    });
+    const cases = fc
+      .sample(caseArbitrary, { numRuns: Number(process.env['FUZZ_RUNS'] ?? 2500), seed: 20250301 })
+      .flatMap((c) => {
+        const request = toRequest(c, tokens);
+        return request ? [request] : [];
+      });
     expect(cases.length).toBeGreaterThan(2000);
 
     const baseUrl = `http://127.0.0.1:${pipeline.service.port}`;
@@ -147,11 +280,18 @@ describe('requests without a token, with a wrong role or with a malformed body',
     const worker = async () => {
       while (next < cases.length) {
         const c = cases[next++]!;
-        const response = await fetch(`${baseUrl}${c.endpoint.path}`, { method: c.endpoint.method.toUpperCase(), headers: c.headers, body: JSON.stringify(c.body) });
+        const response = await fetch(`${baseUrl}${c.endpoint.path}`, {
+          method: c.endpoint.method.toUpperCase(),
+          headers: c.headers,
+          body: JSON.stringify(c.body),
+        });
         const body = (await response.json()) as { message?: unknown; problems?: unknown };
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
         const problem = mismatch(c, response.status, body);
-        if (problem) failures.push(`${c.endpoint.method.toUpperCase()} ${c.endpoint.path} ${JSON.stringify(c.body)}: ${problem}`);
+        if (problem)
+          failures.push(
+            `${c.endpoint.method.toUpperCase()} ${c.endpoint.path} ${JSON.stringify(c.body)}: ${problem}`,
+          );
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
@@ -171,7 +311,10 @@ describe('requests without a token, with a wrong role or with a malformed body',
     expect(none.body.message).toBe('no API token: send Authorization: Bearer <token>');
     const unknown = await pipeline.as('cvy_unknown').get('/services');
     expect(unknown.body.message).toBe('unknown or revoked API token');
-    const revokable = await pipeline.as(tokens.admin).post('/tokens', { name: 'temp', role: 'auditor' }).expect(201);
+    const revokable = await pipeline
+      .as(tokens.admin)
+      .post('/tokens', { name: 'temp', role: 'auditor' })
+      .expect(201);
     await pipeline.as(revokable.body.token).get('/services').expect(200);
     await pipeline.as(tokens.admin).delete(`/tokens/${revokable.body.id}`).expect(200);
     expect((await pipeline.as(revokable.body.token).get('/services')).status).toBe(401);
@@ -180,7 +323,11 @@ describe('requests without a token, with a wrong role or with a malformed body',
   });
 
   it('answers a body that is not JSON with a 400 in JSON', async () => {
-    const response = await pipeline.as(tokens.deployer).post('/promotions').set('Content-Type', 'application/json').send('{"service": ');
+    const response = await pipeline
+      .as(tokens.deployer)
+      .post('/promotions')
+      .set('Content-Type', 'application/json')
+      .send('{"service": ');
     expect(response.status).toBe(400);
     expect(response.body.statusCode).toBe(400);
   });

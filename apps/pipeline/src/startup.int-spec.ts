@@ -1,6 +1,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createTestDatabase, createTestVhost, waitFor, type TestDatabase, type TestVhost } from '@conveyor/testing';
+import {
+  createTestDatabase,
+  createTestVhost,
+  waitFor,
+  type TestDatabase,
+  type TestVhost,
+} from '@conveyor/testing';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -78,7 +84,9 @@ describe('a service process at start', () => {
         'pipeline /health',
         async () => {
           const response = await fetch(`http://127.0.0.1:${port}/health`);
-          return response.ok ? ((await response.json()) as { info: Record<string, { status: string }> }) : false;
+          return response.ok
+            ? ((await response.json()) as { info: Record<string, { status: string }> })
+            : false;
         },
         { timeoutMs: 30_000, intervalMs: 200 },
       );

@@ -29,10 +29,20 @@ describe('pool manager: one pool on two HAProxy instances', () => {
 
   const drain = (server: string, drainTimeoutMs = 10_000) =>
     orchestrator.publish('pool.drain.requested', {
-      operationId: randomUUID(), pool: 'web', servers: [server], drainTimeoutMs, minHealthy: 1, onTimeout: 'fail',
+      operationId: randomUUID(),
+      pool: 'web',
+      servers: [server],
+      drainTimeoutMs,
+      minHealthy: 1,
+      onTimeout: 'fail',
     });
   const enable = (server: string) =>
-    orchestrator.publish('pool.enable.requested', { operationId: randomUUID(), pool: 'web', servers: [server], healthTimeoutMs: 10_000 });
+    orchestrator.publish('pool.enable.requested', {
+      operationId: randomUUID(),
+      pool: 'web',
+      servers: [server],
+      healthTimeoutMs: 10_000,
+    });
 
   beforeAll(async () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
@@ -42,9 +52,19 @@ describe('pool manager: one pool on two HAProxy instances', () => {
       healthCheck: { interMs: 400, rise: 2, fall: 3 },
     };
     [lbA, lbB] = [await startHaproxy(options), await startHaproxy(options)];
-    await Promise.all([waitForServersUp(lbA.client, 'be_online', servers), waitForServersUp(lbB.client, 'be_online', servers)]);
+    await Promise.all([
+      waitForServersUp(lbA.client, 'be_online', servers),
+      waitForServersUp(lbB.client, 'be_online', servers),
+    ]);
     orchestrator = await EventRecorder.start(vhost.url);
-    service = await startPoolManager(vhost.url, database.url, poolsConfigFor([{ id: 'lb-a', haproxy: lbA }, { id: 'lb-b', haproxy: lbB }]));
+    service = await startPoolManager(
+      vhost.url,
+      database.url,
+      poolsConfigFor([
+        { id: 'lb-a', haproxy: lbA },
+        { id: 'lb-b', haproxy: lbB },
+      ]),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -60,40 +80,67 @@ describe('pool manager: one pool on two HAProxy instances', () => {
     await orchestrator.expectOutcome((await drain('s1')).data.operationId, 'pool.server.drained');
     for (const lb of [lbA, lbB]) {
       expect(await adminStates(lb.client, 'be_online')).toEqual({ s1: 'maint', s2: 'ready', s3: 'ready' });
-      expect(await adminStates(lb.client, 'be_maintenance')).toEqual({ s1: 'ready', s2: 'ready', s3: 'ready' });
+      expect(await adminStates(lb.client, 'be_maintenance')).toEqual({
+        s1: 'ready',
+        s2: 'ready',
+        s3: 'ready',
+      });
     }
     await orchestrator.expectOutcome((await enable('s1')).data.operationId, 'pool.server.enabled');
     for (const lb of [lbA, lbB]) {
       expect(await adminStates(lb.client, 'be_online')).toEqual({ s1: 'ready', s2: 'ready', s3: 'ready' });
-      expect(await adminStates(lb.client, 'be_maintenance')).toEqual({ s1: 'maint', s2: 'ready', s3: 'ready' });
+      expect(await adminStates(lb.client, 'be_maintenance')).toEqual({
+        s1: 'maint',
+        s2: 'ready',
+        s3: 'ready',
+      });
     }
   });
 
   it('when one socket goes away mid-drain, fails naming that instance and puts the other back', async () => {
     // A held request on lb-a keeps s2 draining there while lb-b disappears.
-    const held = fetch(`${lbA.onlineUrl}/hold`).then((response) => response.status, () => 0);
-    const holder = await waitFor('a held request', () => fleet.servers.find((server) => server.counters.held > 0));
+    const held = fetch(`${lbA.onlineUrl}/hold`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    const holder = await waitFor('a held request', () =>
+      fleet.servers.find((server) => server.counters.held > 0),
+    );
     const request = await drain(holder.id);
-    await waitFor('lb-a to drain it', async () => (await adminStates(lbA.client, 'be_online'))[holder.id] === 'drain');
+    await waitFor(
+      'lb-a to drain it',
+      async () => (await adminStates(lbA.client, 'be_online'))[holder.id] === 'drain',
+    );
     await lbB.stop();
 
     const failed = await orchestrator.expectOutcome(request.data.operationId, 'pool.operation.failed');
     expect(failed).toMatchObject({ reason: 'instance_unreachable', instance: 'lb-b', operation: 'drain' });
     // The socket may vanish during a command or while waiting for sessions: the wording of the cause
     // varies, what the operator needs does not — which instance failed, and that lb-a was put back.
-    expect(failed.detail).toMatch(new RegExp(`^instance lb-b: HAProxy runtime socket .* is unreachable: .*; put back on lb-a$`));
+    expect(failed.detail).toMatch(
+      new RegExp(`^instance lb-b: HAProxy runtime socket .* is unreachable: .*; put back on lb-a$`),
+    );
     expect((await adminStates(lbA.client, 'be_online'))[holder.id]).toBe('ready');
-    expect(serverIn(await fetchPools(service), 'lb-a', 'online', holder.id)).toMatchObject({ state: 'ready', intended: 'ready', drift: false });
+    expect(serverIn(await fetchPools(service), 'lb-a', 'online', holder.id)).toMatchObject({
+      state: 'ready',
+      intended: 'ready',
+      drift: false,
+    });
     fleet.byId(holder.id).releaseHeld();
     expect(await held).toBe(200);
   });
 
   it('refuses up front, changing nothing, when an instance is already gone', async () => {
     const before = await adminStates(lbA.client, 'be_online');
-    const failed = await orchestrator.expectOutcome((await drain('s3')).data.operationId, 'pool.operation.failed');
+    const failed = await orchestrator.expectOutcome(
+      (await drain('s3')).data.operationId,
+      'pool.operation.failed',
+    );
     expect(failed).toMatchObject({ reason: 'instance_unreachable', instance: 'lb-b' });
     expect(await adminStates(lbA.client, 'be_online')).toEqual(before);
     const view = await fetchPools(service);
-    expect(view[0].instances.find((instance) => instance.instance === 'lb-b')).toMatchObject({ reachable: false });
+    expect(view[0].instances.find((instance) => instance.instance === 'lb-b')).toMatchObject({
+      reachable: false,
+    });
   });
 });

@@ -2,7 +2,10 @@ import type { ServiceSpec } from '@conveyor/service-kit';
 import { POOL_MANAGER_PORT, poolManagerEnv, type PoolManagerEnv } from './config/pool-manager-env';
 import { PoolManagerModule } from './pool-manager.module';
 import { PoolOperationEntity } from './persistence/pool-operation.entity';
-import { POOL_MANAGER_SCHEMA, PoolManagerTables1733000000000 } from './persistence/pool-manager-tables.migration';
+import {
+  POOL_MANAGER_SCHEMA,
+  PoolManagerTables1733000000000,
+} from './persistence/pool-manager-tables.migration';
 import { ServerIntentEntity } from './persistence/server-intent.entity';
 
 /** How the pool manager boots: its schema, tables, environment and module. */

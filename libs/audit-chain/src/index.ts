@@ -1,5 +1,17 @@
-export { GENESIS_PREV_HASH, auditEntrySchema, newAuditEntrySchema, parseAuditEntry, parseNewAuditEntry } from './lib/entry/audit-entry';
-export type { AuditEntry, NewAuditEntry, UnhashedEntry, HashedEntryFields, EntryParseResult } from './lib/entry/audit-entry';
+export {
+  GENESIS_PREV_HASH,
+  auditEntrySchema,
+  newAuditEntrySchema,
+  parseAuditEntry,
+  parseNewAuditEntry,
+} from './lib/entry/audit-entry';
+export type {
+  AuditEntry,
+  NewAuditEntry,
+  UnhashedEntry,
+  HashedEntryFields,
+  EntryParseResult,
+} from './lib/entry/audit-entry';
 export type { JsonValue } from './lib/entry/json-value';
 export { canonicalJson } from './lib/entry/canonical-json';
 export { hashEntry, entryPreimage, canonicalEntryBody } from './lib/chain/hash-entry';
@@ -12,7 +24,13 @@ export { verifyChain } from './lib/chain/verify-chain';
 export type { ChainVerification, VerifyChainOptions } from './lib/chain/verify-chain';
 export { generateSigningKeyPair, keyIdOf, SigningKeyError } from './lib/signing/signing-keys';
 export type { SigningKeyPairPem } from './lib/signing/signing-keys';
-export { signCheckpoint, verifyCheckpoint, checkpointSigningText, signedCheckpointSchema, CHECKPOINT_PURPOSE } from './lib/signing/checkpoint';
+export {
+  signCheckpoint,
+  verifyCheckpoint,
+  checkpointSigningText,
+  signedCheckpointSchema,
+  CHECKPOINT_PURPOSE,
+} from './lib/signing/checkpoint';
 export type { Checkpoint, SignedCheckpoint, SignatureCheck } from './lib/signing/checkpoint';
 export { signManifest, verifyManifestSignature, manifestSigningText } from './lib/signing/manifest-signature';
 export { EXPORT_FORMATS } from './lib/export/export-format';
@@ -27,7 +45,12 @@ export { createEntryEncoder } from './lib/export/entry-encoder';
 export type { EntryEncoder } from './lib/export/entry-encoder';
 export { exportFiltersSchema, isContiguousExport, entryMatchesFilters } from './lib/export/export-filters';
 export type { ExportFilters } from './lib/export/export-filters';
-export { MANIFEST_SCHEMA, exportManifestSchema, unsignedManifestSchema, parseExportManifest } from './lib/export/export-manifest';
+export {
+  MANIFEST_SCHEMA,
+  exportManifestSchema,
+  unsignedManifestSchema,
+  parseExportManifest,
+} from './lib/export/export-manifest';
 export type { ExportManifest, UnsignedManifest, ManifestSignature } from './lib/export/export-manifest';
 export { writeExport, ExportWriteError } from './lib/export/write-export';
 export type { ExportSummary } from './lib/export/write-export';
@@ -36,4 +59,10 @@ export type { ManifestInput } from './lib/export/build-manifest';
 export { verifyExport } from './lib/verify/verify-export';
 export type { VerifyExportInput } from './lib/verify/verify-export';
 export { formatExportReport } from './lib/verify/export-report';
-export type { ExportVerificationReport, ExportProblem, ExportProblemCode, ExportFigures, CheckpointCoverage } from './lib/verify/export-report';
+export type {
+  ExportVerificationReport,
+  ExportProblem,
+  ExportProblemCode,
+  ExportFigures,
+  CheckpointCoverage,
+} from './lib/verify/export-report';

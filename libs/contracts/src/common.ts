@@ -31,6 +31,9 @@ export const facts = z.record(identifier, z.string().max(256));
 /** A target server: its node id (the agent's id) and where HTTP checks reach it. */
 export const targetServer = z.object({
   id: identifier,
-  address: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port').optional(),
+  address: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port')
+    .optional(),
 });
 export type TargetServer = z.infer<typeof targetServer>;

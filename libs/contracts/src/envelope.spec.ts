@@ -104,10 +104,17 @@ describe('the event registry', () => {
 });
 
 describe('serviceManifestSchema', () => {
-  const env = { pool: 'payments', servers: [{ id: 'web-1', address: '10.0.0.1:8080' }], strategy: { batchSize: '25%', minHealthy: 1 } };
+  const env = {
+    pool: 'payments',
+    servers: [{ id: 'web-1', address: '10.0.0.1:8080' }],
+    strategy: { batchSize: '25%', minHealthy: 1 },
+  };
 
   it('accepts a minimal manifest and keeps the environment order', () => {
-    const m = serviceManifestSchema.parse({ service: 'payments-api', environments: { dev: env, qa: env, prod: env } });
+    const m = serviceManifestSchema.parse({
+      service: 'payments-api',
+      environments: { dev: env, qa: env, prod: env },
+    });
     expect(Object.keys(m.environments)).toEqual(['dev', 'qa', 'prod']);
     expect(m.environments.dev.strategy.onFailure).toBe('rollback');
     expect(m.environments.dev.verification.allowInconclusive).toBe(false);

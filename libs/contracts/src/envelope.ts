@@ -51,7 +51,12 @@ export function decodeEnvelope(raw: unknown): DecodeResult {
   const envelope = parsed.data;
   const contract = contractsByType.get(envelope.type);
   if (!contract) {
-    return { ok: false, error: `unknown event type "${envelope.type}"`, type: envelope.type, id: envelope.id };
+    return {
+      ok: false,
+      error: `unknown event type "${envelope.type}"`,
+      type: envelope.type,
+      id: envelope.id,
+    };
   }
   const data = contract.schema.safeParse(envelope.data);
   if (!data.success) {
@@ -70,7 +75,8 @@ export function parseEventData<T extends EventType>(type: T, data: unknown): Eve
   const contract = contractsByType.get(type);
   if (!contract) throw new ContractViolationError(`unknown event type "${type}"`);
   const parsed = contract.schema.safeParse(data);
-  if (!parsed.success) throw new ContractViolationError(`invalid ${type}: ${formatIssues(parsed.error, 'data')}`);
+  if (!parsed.success)
+    throw new ContractViolationError(`invalid ${type}: ${formatIssues(parsed.error, 'data')}`);
   return parsed.data as EventMap[T];
 }
 

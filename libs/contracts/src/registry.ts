@@ -1,10 +1,70 @@
 import type { z } from 'zod';
 import type { EventContract } from './define-event';
-import { deploymentRequestedEvent, deploymentRejectedEvent, deploymentStartedEvent, deploymentBatchStartedEvent, deploymentServerProgressedEvent, deploymentBatchCompletedEvent, deploymentSucceededEvent, deploymentFailedEvent, deploymentRolledBackEvent, deploymentAbortedEvent, deploymentPausedEvent, deploymentResumedEvent, deploymentPauseRequestedEvent, deploymentResumeRequestedEvent, deploymentAbortRequestedEvent, deploymentRetryRequestedEvent, deploymentHostExcludeRequestedEvent } from './deployment';
-import { poolDrainRequestedEvent, poolServerDrainedEvent, poolEnableRequestedEvent, poolServerEnabledEvent, poolOperationFailedEvent, poolDriftDetectedEvent, poolDriftCorrectedEvent } from './pool';
-import { agentRegisteredEvent, agentHeartbeatEvent, agentDeployRequestedEvent, agentDeployStartedEvent, agentDeployProgressedEvent, agentDeploySucceededEvent, agentDeployFailedEvent, agentRollbackRequestedEvent, agentRollbackSucceededEvent, agentRollbackFailedEvent, agentMigrateRequestedEvent, agentMigrateSucceededEvent, agentMigrateFailedEvent, agentCommandRejectedEvent, agentDiscoveryRequestedEvent, agentDiscoveryRepliedEvent } from './agent';
-import { verificationRequestedEvent, verificationStartedEvent, verificationPassedEvent, verificationFailedEvent, healthDegradedEvent, verificationBakeRequestedEvent, verificationBakeCompletedEvent } from './verification';
-import { serviceManifestAppliedEvent, pipelineRunCreatedEvent, pipelineStageReportedEvent, artifactPublishedEvent, promotionRequestedEvent, promotionApprovedEvent, promotionApprovalsVoidedEvent, apiActionPerformedEvent } from './pipeline';
+import {
+  deploymentRequestedEvent,
+  deploymentRejectedEvent,
+  deploymentStartedEvent,
+  deploymentBatchStartedEvent,
+  deploymentServerProgressedEvent,
+  deploymentBatchCompletedEvent,
+  deploymentSucceededEvent,
+  deploymentFailedEvent,
+  deploymentRolledBackEvent,
+  deploymentAbortedEvent,
+  deploymentPausedEvent,
+  deploymentResumedEvent,
+  deploymentPauseRequestedEvent,
+  deploymentResumeRequestedEvent,
+  deploymentAbortRequestedEvent,
+  deploymentRetryRequestedEvent,
+  deploymentHostExcludeRequestedEvent,
+} from './deployment';
+import {
+  poolDrainRequestedEvent,
+  poolServerDrainedEvent,
+  poolEnableRequestedEvent,
+  poolServerEnabledEvent,
+  poolOperationFailedEvent,
+  poolDriftDetectedEvent,
+  poolDriftCorrectedEvent,
+} from './pool';
+import {
+  agentRegisteredEvent,
+  agentHeartbeatEvent,
+  agentDeployRequestedEvent,
+  agentDeployStartedEvent,
+  agentDeployProgressedEvent,
+  agentDeploySucceededEvent,
+  agentDeployFailedEvent,
+  agentRollbackRequestedEvent,
+  agentRollbackSucceededEvent,
+  agentRollbackFailedEvent,
+  agentMigrateRequestedEvent,
+  agentMigrateSucceededEvent,
+  agentMigrateFailedEvent,
+  agentCommandRejectedEvent,
+  agentDiscoveryRequestedEvent,
+  agentDiscoveryRepliedEvent,
+} from './agent';
+import {
+  verificationRequestedEvent,
+  verificationStartedEvent,
+  verificationPassedEvent,
+  verificationFailedEvent,
+  healthDegradedEvent,
+  verificationBakeRequestedEvent,
+  verificationBakeCompletedEvent,
+} from './verification';
+import {
+  serviceManifestAppliedEvent,
+  pipelineRunCreatedEvent,
+  pipelineStageReportedEvent,
+  artifactPublishedEvent,
+  promotionRequestedEvent,
+  promotionApprovedEvent,
+  promotionApprovalsVoidedEvent,
+  apiActionPerformedEvent,
+} from './pipeline';
 import { auditCheckpointCreatedEvent, auditVerificationFailedEvent } from './audit';
 import { deploymentControlRefusedEvent } from './deployment';
 

@@ -14,7 +14,13 @@ import {
   deadLetterQueueName,
   EVENTS_EXCHANGE,
 } from '@conveyor/messaging';
-import { createTestDatabase, createTestVhost, waitFor, type TestDatabase, type TestVhost } from '@conveyor/testing';
+import {
+  createTestDatabase,
+  createTestVhost,
+  waitFor,
+  type TestDatabase,
+  type TestVhost,
+} from '@conveyor/testing';
 import { startService, type RunningService } from './run-service';
 import { testServiceEnv } from './testing-support';
 
@@ -24,7 +30,9 @@ function receivedTable(schema: string): new () => MigrationInterface {
   return class ReceivedTable1732600000001 implements MigrationInterface {
     name = 'ReceivedTable1732600000001';
     async up(runner: QueryRunner): Promise<void> {
-      await runner.query(`CREATE TABLE "${schema}".received (event_id uuid NOT NULL, deployment_id uuid NOT NULL)`);
+      await runner.query(
+        `CREATE TABLE "${schema}".received (event_id uuid NOT NULL, deployment_id uuid NOT NULL)`,
+      );
     }
     async down(runner: QueryRunner): Promise<void> {
       await runner.query(`DROP TABLE "${schema}".received`);
@@ -39,14 +47,18 @@ function recordingModule(schema: string, behaviour?: Behaviour) {
     @OnEvent('deployment.pause.requested')
     async onPause(@Payload() data: EventMap['deployment.pause.requested'], @Ctx() ctx: EventContext) {
       if (behaviour) await behaviour(data, ctx);
-      await ctx.unit.manager.query(`INSERT INTO "${schema}".received (event_id, deployment_id) VALUES ($1, $2)`, [
-        ctx.envelope.id,
-        data.deploymentId,
-      ]);
+      await ctx.unit.manager.query(
+        `INSERT INTO "${schema}".received (event_id, deployment_id) VALUES ($1, $2)`,
+        [ctx.envelope.id, data.deploymentId],
+      );
     }
   }
   class RecordingModule {}
-  return (kit: DynamicModule): DynamicModule => ({ module: RecordingModule, imports: [kit], controllers: [RecordingHandlers] });
+  return (kit: DynamicModule): DynamicModule => ({
+    module: RecordingModule,
+    imports: [kit],
+    controllers: [RecordingHandlers],
+  });
 }
 
 describe('the event bus against real RabbitMQ and PostgreSQL', () => {
@@ -71,7 +83,10 @@ describe('the event bus against real RabbitMQ and PostgreSQL', () => {
     return service;
   }
 
-  async function received(schema: string, deploymentId?: string): Promise<{ total: number; distinct: number }> {
+  async function received(
+    schema: string,
+    deploymentId?: string,
+  ): Promise<{ total: number; distinct: number }> {
     const [row] = await db.query(
       `SELECT count(*)::int AS total, count(DISTINCT event_id)::int AS distinct FROM "${schema}".received
        WHERE $1::uuid IS NULL OR deployment_id = $1::uuid`,
@@ -130,9 +145,13 @@ describe('the event bus against real RabbitMQ and PostgreSQL', () => {
     await emitPause(producer, fine);
 
     const dlq = deadLetterQueueName('retrier');
-    await waitFor('the poison event in the dead-letter queue', async () => (await vhost.queueDepth(dlq)) === 1, {
-      timeoutMs: 20_000,
-    });
+    await waitFor(
+      'the poison event in the dead-letter queue',
+      async () => (await vhost.queueDepth(dlq)) === 1,
+      {
+        timeoutMs: 20_000,
+      },
+    );
     expect(attempts).toBe(3);
     const [letter] = await vhost.peek(dlq, 1);
     expect(letter.headers['x-conveyor-error']).toBe('handler failed after 3 attempt(s): boom on attempt 3');
@@ -147,14 +166,23 @@ describe('the event bus against real RabbitMQ and PostgreSQL', () => {
     const channel = await connection.createConfirmChannel();
     const bad = createEnvelope('test', 'deployment.pause.requested', { deploymentId: randomUUID() });
     const badBody = JSON.stringify({ ...bad, data: { deploymentId: 'not-a-uuid' } });
-    channel.publish(EVENTS_EXCHANGE, 'deployment.pause.requested', Buffer.from(badBody), { persistent: true });
-    channel.publish(EVENTS_EXCHANGE, 'deployment.pause.requested', Buffer.from('{not json'), { persistent: true });
+    channel.publish(EVENTS_EXCHANGE, 'deployment.pause.requested', Buffer.from(badBody), {
+      persistent: true,
+    });
+    channel.publish(EVENTS_EXCHANGE, 'deployment.pause.requested', Buffer.from('{not json'), {
+      persistent: true,
+    });
     const good = createEnvelope('test', 'deployment.pause.requested', { deploymentId: randomUUID() });
-    channel.publish(EVENTS_EXCHANGE, 'deployment.pause.requested', Buffer.from(JSON.stringify(good)), { persistent: true });
+    channel.publish(EVENTS_EXCHANGE, 'deployment.pause.requested', Buffer.from(JSON.stringify(good)), {
+      persistent: true,
+    });
     await channel.waitForConfirms();
     await connection.close();
 
-    await waitFor('the valid event to be handled', async () => (await received('validator', good.data.deploymentId)).total === 1);
+    await waitFor(
+      'the valid event to be handled',
+      async () => (await received('validator', good.data.deploymentId)).total === 1,
+    );
     const dlq = deadLetterQueueName('validator');
     await waitFor('two dead letters', async () => (await vhost.queueDepth(dlq)) === 2);
     const reasons = (await vhost.peek(dlq, 2)).map((m) => String(m.headers['x-conveyor-error']));
@@ -177,7 +205,10 @@ describe('the event bus against real RabbitMQ and PostgreSQL', () => {
     const after = createEnvelope('test', 'deployment.pause.requested', { deploymentId: randomUUID() });
     await publisher.publish({ id: after.id, type: after.type, body: JSON.stringify(after) });
 
-    await waitFor('the event after the copies', async () => (await received('deduper', after.data.deploymentId)).total === 1);
+    await waitFor(
+      'the event after the copies',
+      async () => (await received('deduper', after.data.deploymentId)).total === 1,
+    );
     expect(await received('deduper', envelope.data.deploymentId)).toEqual({ total: 1, distinct: 1 });
   });
 
@@ -195,7 +226,10 @@ describe('the event bus against real RabbitMQ and PostgreSQL', () => {
     await waitFor('the marker event', async () => (await received('rollbacker', marker)).total === 1);
     expect(await received('rollbacker', doomed)).toEqual({ total: 0, distinct: 0 });
     // The marker's own row may still be awaiting its delete; the doomed event never reached the outbox.
-    const [outbox] = await db.query(`SELECT count(*)::int AS n FROM rollbacker.outbox WHERE envelope LIKE $1`, [`%${doomed}%`]);
+    const [outbox] = await db.query(
+      `SELECT count(*)::int AS n FROM rollbacker.outbox WHERE envelope LIKE $1`,
+      [`%${doomed}%`],
+    );
     expect(outbox.n).toBe(0);
   });
 
@@ -203,7 +237,9 @@ describe('the event bus against real RabbitMQ and PostgreSQL', () => {
     const service = await start('lonely');
     const envelope = createEnvelope('test', 'audit.verification.failed', { firstBadSeq: 1, reason: 'test' });
     await expect(
-      service.app.get(ConfirmedPublisher).publish({ id: envelope.id, type: envelope.type, body: JSON.stringify(envelope) }),
+      service.app
+        .get(ConfirmedPublisher)
+        .publish({ id: envelope.id, type: envelope.type, body: JSON.stringify(envelope) }),
     ).rejects.toBeInstanceOf(UnroutableEventError);
   });
 
@@ -217,13 +253,19 @@ describe('the event bus against real RabbitMQ and PostgreSQL', () => {
         for (let j = 0; j < 250; j++) unit.emit('deployment.pause.requested', { deploymentId: randomUUID() });
       });
     }
-    await waitFor('the stream to be under way', async () => (await received('sink')).total >= 500, { timeoutMs: 30_000 });
+    await waitFor('the stream to be under way', async () => (await received('sink')).total >= 500, {
+      timeoutMs: 30_000,
+    });
     const dropped = await vhost.closeConnections();
     expect(dropped).toBeGreaterThan(0);
-    await waitFor('the sink to receive every event', async () => (await received('sink')).distinct === total, {
-      timeoutMs: 60_000,
-      intervalMs: 200,
-    });
+    await waitFor(
+      'the sink to receive every event',
+      async () => (await received('sink')).distinct === total,
+      {
+        timeoutMs: 60_000,
+        intervalMs: 200,
+      },
+    );
     expect(await received('sink')).toEqual({ total, distinct: total });
     const [outbox] = await db.query(`SELECT count(*)::int AS n FROM streamer.outbox`);
     expect(outbox.n).toBe(0);

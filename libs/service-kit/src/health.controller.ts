@@ -26,7 +26,9 @@ export class HealthController {
       () => this.database.pingCheck('database', { timeout: 2000 }),
       () => {
         const rabbit = this.indicators.check('rabbitmq');
-        return this.connection.isConnected() ? rabbit.up() : rabbit.down({ message: 'not connected to RabbitMQ' });
+        return this.connection.isConnected()
+          ? rabbit.up()
+          : rabbit.down({ message: 'not connected to RabbitMQ' });
       },
     ]);
   }

@@ -124,7 +124,9 @@ export async function runService<E extends ServiceEnv>(spec: ServiceSpec<E>): Pr
     running.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`${spec.name} did not stop cleanly: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(
+          `${spec.name} did not stop cleanly: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
         process.exit(1);
       },
     );

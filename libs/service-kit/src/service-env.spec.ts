@@ -1,6 +1,9 @@
 import { ConfigError, loadEnv, serviceEnv } from './service-env';
 
-const good = { AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672/', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/conveyor' };
+const good = {
+  AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672/',
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/conveyor',
+};
 
 describe('loadEnv', () => {
   it('applies defaults to a valid environment', () => {
@@ -28,6 +31,8 @@ describe('loadEnv', () => {
   });
 
   it('refuses a database URL of another kind', () => {
-    expect(() => loadEnv('audit', serviceEnv(3004), { ...good, DATABASE_URL: 'mysql://x/y' })).toThrow(/DATABASE_URL: must be a postgres/);
+    expect(() => loadEnv('audit', serviceEnv(3004), { ...good, DATABASE_URL: 'mysql://x/y' })).toThrow(
+      /DATABASE_URL: must be a postgres/,
+    );
   });
 });

@@ -50,12 +50,18 @@ export class ConfigError extends Error {
     readonly service: string,
     readonly problems: string[],
   ) {
-    super(`${service} cannot start, its environment is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `${service} cannot start, its environment is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
 }
 
 /** Validates the environment once, at start; the error names every wrong or missing variable. */
-export function loadEnv<S extends z.ZodType>(service: string, schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function loadEnv<S extends z.ZodType>(
+  service: string,
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {

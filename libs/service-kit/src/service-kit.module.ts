@@ -4,11 +4,22 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import { DataSource, type MigrationInterface } from 'typeorm';
-import { ConfirmedPublisher, OutboxRelay, TransactionalBus, messagingTablesMigration } from '@conveyor/messaging';
+import {
+  ConfirmedPublisher,
+  OutboxRelay,
+  TransactionalBus,
+  messagingTablesMigration,
+} from '@conveyor/messaging';
 import { MetricsController, type Logger } from '@conveyor/observability';
 import { openServiceDatabase, serviceDataSourceOptions } from '@conveyor/persistence';
 import { HealthController } from './health.controller';
-import { AMQP_CONNECTION, MessagingLifecycle, SERVICE_IDENTITY, SERVICE_LOGGER, type ServiceIdentity } from './messaging.providers';
+import {
+  AMQP_CONNECTION,
+  MessagingLifecycle,
+  SERVICE_IDENTITY,
+  SERVICE_LOGGER,
+  type ServiceIdentity,
+} from './messaging.providers';
 
 export interface ServiceKitOptions {
   identity: ServiceIdentity;
@@ -78,7 +89,14 @@ export class ServiceKitModule {
         },
         MessagingLifecycle,
       ],
-      exports: [SERVICE_IDENTITY, SERVICE_LOGGER, AMQP_CONNECTION, ConfirmedPublisher, OutboxRelay, TransactionalBus],
+      exports: [
+        SERVICE_IDENTITY,
+        SERVICE_LOGGER,
+        AMQP_CONNECTION,
+        ConfirmedPublisher,
+        OutboxRelay,
+        TransactionalBus,
+      ],
     };
   }
 }

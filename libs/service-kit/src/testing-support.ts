@@ -1,7 +1,11 @@
 import type { ServiceEnv } from './service-env';
 
 /** The environment a service gets in an integration test: its own vhost and database. */
-export function testServiceEnv(amqpUrl: string, databaseUrl: string, overrides: Partial<ServiceEnv> = {}): ServiceEnv {
+export function testServiceEnv(
+  amqpUrl: string,
+  databaseUrl: string,
+  overrides: Partial<ServiceEnv> = {},
+): ServiceEnv {
   return {
     AMQP_URL: amqpUrl,
     DATABASE_URL: databaseUrl,

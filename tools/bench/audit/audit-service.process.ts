@@ -14,21 +14,33 @@ export interface AuditProcess {
 }
 
 /** Starts apps/audit as its own process, the way it runs in production, and waits for /health. */
-export async function startAuditProcess(root: string, port: number, env: Record<string, string>): Promise<AuditProcess> {
+export async function startAuditProcess(
+  root: string,
+  port: number,
+  env: Record<string, string>,
+): Promise<AuditProcess> {
   // BENCH_AUDIT_NODE_ARGS: extra node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env['BENCH_AUDIT_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
-  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', join(root, 'apps', 'audit', 'src', 'main.ts')], {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '-r', '@swc-node/register', join(root, 'apps', 'audit', 'src', 'main.ts')],
+    {
+      cwd: root,
+      env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitFor('the audit service to answer /health', async () => {
-    if (child.exitCode !== null) throw new Error(`the audit service exited with ${child.exitCode}`);
-    const response = await fetch(`${baseUrl}/health`).catch(() => undefined);
-    return response?.ok === true;
-  }, { timeoutMs: 60_000, intervalMs: 200 });
+  await waitFor(
+    'the audit service to answer /health',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`the audit service exited with ${child.exitCode}`);
+      const response = await fetch(`${baseUrl}/health`).catch(() => undefined);
+      return response?.ok === true;
+    },
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
   const pid = child.pid;
   if (pid === undefined) throw new Error('the audit service has no pid');
   return {

@@ -26,13 +26,22 @@ import { publishConcurrently } from '../../../apps/audit/src/testing/audit-test-
 import { startAuditProcess, type AuditProcess } from './audit-service.process';
 
 const { values } = parseArgs({
-  options: { entries: { type: 'string', default: '1000000' }, ingest: { type: 'string' }, publishers: { type: 'string', default: '4' } },
+  options: {
+    entries: { type: 'string', default: '1000000' },
+    ingest: { type: 'string' },
+    publishers: { type: 'string', default: '4' },
+  },
 });
 const entries = Number(values.entries);
 const ingest = Number(values.ingest ?? Math.min(entries, 100_000));
 const publishers = Number(values.publishers);
-for (const [name, value] of [['entries', entries], ['ingest', ingest], ['publishers', publishers]] as const) {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got ${String(value)}`);
+for (const [name, value] of [
+  ['entries', entries],
+  ['ingest', ingest],
+  ['publishers', publishers],
+] as const) {
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`--${name} must be a positive integer, got ${String(value)}`);
 }
 if (ingest > entries) throw new Error('--ingest cannot exceed --entries');
 
@@ -47,18 +56,28 @@ function log(message: string): void {
 async function chainedEvents(db: DataSource): Promise<number> {
   const [head] = (await db.query(`SELECT seq FROM audit.chain_head`)) as { seq: string }[];
   if (Number(head?.seq ?? 0) < ingest) return 0;
-  const [row] = (await db.query(`SELECT count(*)::int AS n FROM audit.entries WHERE type = 'deployment.pause.requested'`)) as { n: number }[];
+  const [row] = (await db.query(
+    `SELECT count(*)::int AS n FROM audit.entries WHERE type = 'deployment.pause.requested'`,
+  )) as { n: number }[];
   return row?.n ?? 0;
 }
 
 async function measureIngest(amqpUrl: string, db: DataSource): Promise<number> {
   const envelopes = Array.from({ length: ingest }, (_, n) =>
-    createEnvelope('bench', 'deployment.pause.requested', { deploymentId: randomUUID() }, { subject: `deployment-${n % 97}`, actor: `user:bench-${n % 7}` }),
+    createEnvelope(
+      'bench',
+      'deployment.pause.requested',
+      { deploymentId: randomUUID() },
+      { subject: `deployment-${n % 97}`, actor: `user:bench-${n % 7}` },
+    ),
   );
   const started = performance.now();
   await publishConcurrently(amqpUrl, envelopes, publishers);
   log(`published ${ingest} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  await waitFor('every published event in the chain', async () => (await chainedEvents(db)) >= ingest, { timeoutMs: 1_800_000, intervalMs: 100 });
+  await waitFor('every published event in the chain', async () => (await chainedEvents(db)) >= ingest, {
+    timeoutMs: 1_800_000,
+    intervalMs: 100,
+  });
   return ingest / ((performance.now() - started) / 1000);
 }
 
@@ -77,7 +96,11 @@ async function fill(db: DataSource): Promise<void> {
       correlationId: randomUUID(),
       actor: 'service:orchestrator',
       time: new Date(now + n).toISOString(),
-      payload: { causationId: null, data: { batch: n % 7, servers: [`web-${n % 11}`, `web-${(n + 1) % 11}`] }, source: 'orchestrator' },
+      payload: {
+        causationId: null,
+        data: { batch: n % 7, servers: [`web-${n % 11}`, `web-${(n + 1) % 11}`] },
+        source: 'orchestrator',
+      },
     }));
     await repository.append(batch);
   }
@@ -98,7 +121,10 @@ async function download(url: string, path: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const [vhost, database] = await Promise.all([createTestVhost('conveyor-bench'), createTestDatabase('conveyor_bench')]);
+  const [vhost, database] = await Promise.all([
+    createTestVhost('conveyor-bench'),
+    createTestDatabase('conveyor_bench'),
+  ]);
   const directory = await mkdtemp(join(tmpdir(), 'bench-audit-'));
   let service: AuditProcess | undefined;
   let db: DataSource | undefined;
@@ -128,17 +154,35 @@ async function main(): Promise<void> {
     const exportId = await download(`${service.baseUrl}/audit/export?format=ndjson`, exportPath);
     const exportSeconds = (performance.now() - exportStarted) / 1000;
     const exportRssMb = await service.peakRssMb();
-    const manifest = await fetch(`${service.baseUrl}/audit/exports/${exportId}/manifest`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const manifest = await fetch(`${service.baseUrl}/audit/exports/${exportId}/manifest`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     await writeFile(manifestPath, await manifest.text());
-    log(`export: ${exportSeconds.toFixed(2)} s, ${((await stat(exportPath)).size / 1e6).toFixed(0)} MB, service peak RSS ${exportRssMb.toFixed(0)} MB`);
+    log(
+      `export: ${exportSeconds.toFixed(2)} s, ${((await stat(exportPath)).size / 1e6).toFixed(0)} MB, service peak RSS ${exportRssMb.toFixed(0)} MB`,
+    );
 
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['-r', '@swc-node/register', join(__dirname, 'verify-child.ts'), exportPath, manifestPath, publicKeyPath],
+      [
+        '-r',
+        '@swc-node/register',
+        join(__dirname, 'verify-child.ts'),
+        exportPath,
+        manifestPath,
+        publicKeyPath,
+      ],
       { cwd: ROOT, maxBuffer: 1024 * 1024 },
     );
-    const verified = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ok: boolean; count: number; seconds: number; peakRssMb: number };
-    log(`verify: ${verified.seconds.toFixed(2)} s, ok=${verified.ok}, ${verified.count} entries, peak RSS ${verified.peakRssMb.toFixed(0)} MB`);
+    const verified = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
+      ok: boolean;
+      count: number;
+      seconds: number;
+      peakRssMb: number;
+    };
+    log(
+      `verify: ${verified.seconds.toFixed(2)} s, ok=${verified.ok}, ${verified.count} entries, peak RSS ${verified.peakRssMb.toFixed(0)} MB`,
+    );
     if (!verified.ok || verified.count < entries) throw new Error(`the export did not verify: ${stdout}`);
 
     const round = (value: number, digits: number) => Number(value.toFixed(digits));
@@ -163,6 +207,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench audit failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `bench audit failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -11,10 +11,16 @@ async function main(): Promise<void> {
     throw new Error('usage: verify-child.ts <export> <manifest> <public key>');
   }
   const started = performance.now();
-  const report = await verifyExport({ exportPath, manifestPath, publicKeyPem: readFileSync(publicKeyPath, 'utf8') });
+  const report = await verifyExport({
+    exportPath,
+    manifestPath,
+    publicKeyPem: readFileSync(publicKeyPath, 'utf8'),
+  });
   const seconds = (performance.now() - started) / 1000;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ ok: report.ok, count: report.count, firstBadSeq: report.ok ? null : report.firstBadSeq, seconds, peakRssMb })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ok: report.ok, count: report.count, firstBadSeq: report.ok ? null : report.firstBadSeq, seconds, peakRssMb })}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -21,13 +21,22 @@ import { createTestDatabase, createTestVhost, waitFor } from '@conveyor/testing'
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '20000' } } });
 const total = Number(values.events);
-if (!Number.isInteger(total) || total < 1) throw new Error(`--events must be a positive integer, got ${values.events}`);
+if (!Number.isInteger(total) || total < 1)
+  throw new Error(`--events must be a positive integer, got ${values.events}`);
 
 async function main(): Promise<void> {
   const logger = createLogger('bench-bus', { level: 'warn' });
-  const [vhost, database] = await Promise.all([createTestVhost('conveyor-bench'), createTestDatabase('conveyor_bench')]);
+  const [vhost, database] = await Promise.all([
+    createTestVhost('conveyor-bench'),
+    createTestDatabase('conveyor_bench'),
+  ]);
   const open = (schema: string) =>
-    openServiceDatabase({ url: database.url, schema, migrations: [messagingTablesMigration(schema)], poolSize: 16 });
+    openServiceDatabase({
+      url: database.url,
+      schema,
+      migrations: [messagingTablesMigration(schema)],
+      poolSize: 16,
+    });
   const [producerDb, consumerDb] = await Promise.all([open('producer'), open('consumer')]);
   const connection = connectAmqp(vhost.url, { connectionName: 'bench-bus' });
   let consumer: EventConsumer | undefined;
@@ -35,7 +44,9 @@ async function main(): Promise<void> {
   try {
     await waitForConnection(connection, 10_000);
     const publisher = new ConfirmedPublisher(connection);
-    const outboxRelay = new OutboxRelay(producerDb, 'producer', 'producer', publisher, logger, { batchSize: 1000 });
+    const outboxRelay = new OutboxRelay(producerDb, 'producer', 'producer', publisher, logger, {
+      batchSize: 1000,
+    });
     relay = outboxRelay;
     const producerBus = new TransactionalBus(producerDb, 'producer', 'producer');
     const consumerBus = new TransactionalBus(consumerDb, 'consumer', 'consumer');
@@ -53,7 +64,8 @@ async function main(): Promise<void> {
       logger,
       prefetch: 1000,
       maxBatch: 250,
-      handle: async (envelope) => count([await consumerBus.handleOnce('consumer', envelope.id, async () => undefined)])[0],
+      handle: async (envelope) =>
+        count([await consumerBus.handleOnce('consumer', envelope.id, async () => undefined)])[0],
       handleBatch: async (items) =>
         count(
           await consumerBus.handleBatchOnce(
@@ -67,7 +79,8 @@ async function main(): Promise<void> {
     const writeStart = performance.now();
     for (let written = 0; written < total; written += 1000) {
       await producerBus.transaction(async (unit) => {
-        for (let i = 0; i < Math.min(1000, total - written); i++) unit.emit('deployment.pause.requested', { deploymentId: randomUUID() });
+        for (let i = 0; i < Math.min(1000, total - written); i++)
+          unit.emit('deployment.pause.requested', { deploymentId: randomUUID() });
       });
     }
     const writeSeconds = (performance.now() - writeStart) / 1000;
@@ -84,7 +97,10 @@ async function main(): Promise<void> {
       },
       { timeoutMs: 600_000, intervalMs: 20 },
     );
-    await waitFor('the consumer to handle every event', () => handled >= total, { timeoutMs: 600_000, intervalMs: 5 });
+    await waitFor('the consumer to handle every event', () => handled >= total, {
+      timeoutMs: 600_000,
+      intervalMs: 5,
+    });
     const publishSeconds = (publishedAt - start) / 1000;
     const endToEndSeconds = (lastHandledAt - start) / 1000;
     const figures = {

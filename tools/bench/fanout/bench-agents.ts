@@ -13,7 +13,14 @@ import {
   type TrustedKeys,
 } from '@conveyor/command-signing';
 import { decodeEnvelope, discoveryCommandPayload, type SignedCommand } from '@conveyor/contracts';
-import { AGENT_QUEUE_DURABLE, agentQueueArguments, agentQueueName, createEnvelope, EVENTS_EXCHANGE, type ConfirmedPublisher } from '@conveyor/messaging';
+import {
+  AGENT_QUEUE_DURABLE,
+  agentQueueArguments,
+  agentQueueName,
+  createEnvelope,
+  EVENTS_EXCHANGE,
+  type ConfirmedPublisher,
+} from '@conveyor/messaging';
 
 /**
  * Lightweight agents for the fanout benchmark: each has its own queue (the real agent's queue name
@@ -46,12 +53,20 @@ export interface BenchAgentsOptions {
 export async function startBenchAgents(options: BenchAgentsOptions): Promise<ChannelWrapper[]> {
   const perChannel = options.agentsPerChannel ?? 250;
   const channels: ChannelWrapper[] = [];
-  const agentArguments = agentQueueArguments({ messageTtlMs: MAX_COMMAND_LIFETIME_MS + DEFAULT_MAX_CLOCK_SKEW_MS });
+  const agentArguments = agentQueueArguments({
+    messageTtlMs: MAX_COMMAND_LIFETIME_MS + DEFAULT_MAX_CLOCK_SKEW_MS,
+  });
   const queueArguments: Record<string, unknown> =
-    options.queueType === 'quorum' ? { 'x-queue-type': 'quorum', 'x-message-ttl': MAX_COMMAND_LIFETIME_MS } : agentArguments;
-  const durable = options.queueType === 'quorum' || options.queueType === 'durable-classic' ? true : AGENT_QUEUE_DURABLE;
+    options.queueType === 'quorum'
+      ? { 'x-queue-type': 'quorum', 'x-message-ttl': MAX_COMMAND_LIFETIME_MS }
+      : agentArguments;
+  const durable =
+    options.queueType === 'quorum' || options.queueType === 'durable-classic' ? true : AGENT_QUEUE_DURABLE;
   for (let first = 0; first < options.count; first += perChannel) {
-    const ids = Array.from({ length: Math.min(perChannel, options.count - first) }, (_, offset) => `bench-${first + offset}`);
+    const ids = Array.from(
+      { length: Math.min(perChannel, options.count - first) },
+      (_, offset) => `bench-${first + offset}`,
+    );
     const channel = options.connection.createChannel({
       name: `bench-agents-${first}`,
       confirm: false,
@@ -79,7 +94,13 @@ export async function startBenchAgents(options: BenchAgentsOptions): Promise<Cha
 const verifiedSignatures = new Map<string, boolean>();
 
 /** The agent's checks, with the signature verification shared between identical deliveries. */
-async function leanCheck(data: unknown, command: SignedCommand<{ requestId: string }>, nodeId: string, nonceStore: MemoryNonceStore, options: BenchAgentsOptions): Promise<boolean> {
+async function leanCheck(
+  data: unknown,
+  command: SignedCommand<{ requestId: string }>,
+  nodeId: string,
+  nonceStore: MemoryNonceStore,
+  options: BenchAgentsOptions,
+): Promise<boolean> {
   const key = options.trustedKeys.get(command.keyId);
   if (key === undefined) return false;
   const bytes = signingInput(data as object);
@@ -99,7 +120,13 @@ async function leanCheck(data: unknown, command: SignedCommand<{ requestId: stri
   );
 }
 
-async function answer(channel: ConfirmChannel, message: ConsumeMessage, nodeId: string, nonceStore: MemoryNonceStore, options: BenchAgentsOptions): Promise<void> {
+async function answer(
+  channel: ConfirmChannel,
+  message: ConsumeMessage,
+  nodeId: string,
+  nonceStore: MemoryNonceStore,
+  options: BenchAgentsOptions,
+): Promise<void> {
   try {
     const raw = JSON.parse(message.content.toString('utf8')) as { data?: unknown };
     const decoded = decodeEnvelope(raw);

@@ -7,7 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { generateSigningKeyPair, loadTrustedKeys, newCommand, signCommand } from '@conveyor/command-signing';
-import { ConfirmedPublisher, connectAmqp, createEnvelope, EventConsumer, waitForConnection } from '@conveyor/messaging';
+import {
+  ConfirmedPublisher,
+  connectAmqp,
+  createEnvelope,
+  EventConsumer,
+  waitForConnection,
+} from '@conveyor/messaging';
 import { createLogger } from '@conveyor/observability';
 import { createTestVhost, type TestVhost } from '@conveyor/testing';
 import { startBenchAgents, type BenchQueueType } from './bench-agents';
@@ -20,10 +26,12 @@ const { values } = parseArgs({
   },
 });
 const agents = Number(values.agents);
-if (!Number.isInteger(agents) || agents < 1 || agents > 50_000) throw new Error(`--agents must be an integer 1..50000, got ${values.agents}`);
+if (!Number.isInteger(agents) || agents < 1 || agents > 50_000)
+  throw new Error(`--agents must be an integer 1..50000, got ${values.agents}`);
 const QUEUE_TYPES: readonly BenchQueueType[] = ['agent', 'durable-classic', 'quorum'];
 const queueType = QUEUE_TYPES.find((type) => type === values['queue-type']);
-if (queueType === undefined) throw new Error(`--queue-type must be one of ${QUEUE_TYPES.join(', ')}, got ${values['queue-type']}`);
+if (queueType === undefined)
+  throw new Error(`--queue-type must be one of ${QUEUE_TYPES.join(', ')}, got ${values['queue-type']}`);
 
 async function main(): Promise<void> {
   const logger = createLogger('bench-fanout', { level: 'warn' });
@@ -32,11 +40,17 @@ async function main(): Promise<void> {
   const orchestratorConnection = connectAmqp(vhost.url, { connectionName: 'bench-fanout-orchestrator' });
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
-    await Promise.all([waitForConnection(agentConnection, 10_000), waitForConnection(orchestratorConnection, 10_000)]);
+    await Promise.all([
+      waitForConnection(agentConnection, 10_000),
+      waitForConnection(orchestratorConnection, 10_000),
+    ]);
     const keys = generateSigningKeyPair();
     const agentPublisher = new ConfirmedPublisher(agentConnection);
     const orchestratorPublisher = new ConfirmedPublisher(orchestratorConnection);
-    cleanup.push(() => agentPublisher.close(), () => orchestratorPublisher.close());
+    cleanup.push(
+      () => agentPublisher.close(),
+      () => orchestratorPublisher.close(),
+    );
 
     const requestId = randomUUID();
     let replies = 0;
@@ -50,7 +64,11 @@ async function main(): Promise<void> {
       logger,
       prefetch: 1000,
       handle: (envelope) => {
-        if (envelope.type === 'agent.discovery.replied' && envelope.data.requestId === requestId && ++replies === agents) {
+        if (
+          envelope.type === 'agent.discovery.replied' &&
+          envelope.data.requestId === requestId &&
+          ++replies === agents
+        ) {
           lastReplyAt = performance.now();
           allReplied();
         }
@@ -72,22 +90,40 @@ async function main(): Promise<void> {
     });
     cleanup.push(() => Promise.all(channels.map((channel) => channel.close())));
     const setupSeconds = (performance.now() - setupStartedAt) / 1000;
-    const mode = values['full-check'] ? 'full checkCommand per agent' : 'one shared Ed25519 verify per distinct command';
-    process.stdout.write(`fanout: ${agents} agents (${queueType} queues, ${mode}) ready in ${setupSeconds.toFixed(1)} s\n`);
+    const mode = values['full-check']
+      ? 'full checkCommand per agent'
+      : 'one shared Ed25519 verify per distinct command';
+    process.stdout.write(
+      `fanout: ${agents} agents (${queueType} queues, ${mode}) ready in ${setupSeconds.toFixed(1)} s\n`,
+    );
 
-    const command = signCommand(newCommand({ kind: 'discovery', target: { facts: { environment: 'bench' } }, payload: { requestId } }), keys.privateKeyPem, keys.keyId);
+    const command = signCommand(
+      newCommand({ kind: 'discovery', target: { facts: { environment: 'bench' } }, payload: { requestId } }),
+      keys.privateKeyPem,
+      keys.keyId,
+    );
     const request = createEnvelope('bench-orchestrator', 'agent.discovery.requested', command);
     const sentAt = performance.now();
-    await orchestratorPublisher.publish({ id: request.id, type: request.type, body: JSON.stringify(request) });
+    await orchestratorPublisher.publish({
+      id: request.id,
+      type: request.type,
+      body: JSON.stringify(request),
+    });
     const confirmedAt = performance.now();
     const timeout = setTimeout(() => allReplied(), Math.max(60_000, agents * 10));
     await done;
     clearTimeout(timeout);
     if (replies < agents) throw new Error(`only ${replies} of ${agents} agents replied`);
     const seconds = (lastReplyAt - sentAt) / 1000;
-    process.stdout.write(`fanout: request confirmed by the broker after ${((confirmedAt - sentAt) / 1000).toFixed(3)} s (copied into ${agents} queues)\n`);
-    process.stdout.write(`fanout: ${replies} replies, last after ${seconds.toFixed(3)} s (${Math.round(agents / seconds)} replies/s)\n`);
-    process.stdout.write(`${JSON.stringify({ bench: 'fanout', agents, seconds: Number(seconds.toFixed(3)) })}\n`);
+    process.stdout.write(
+      `fanout: request confirmed by the broker after ${((confirmedAt - sentAt) / 1000).toFixed(3)} s (copied into ${agents} queues)\n`,
+    );
+    process.stdout.write(
+      `fanout: ${replies} replies, last after ${seconds.toFixed(3)} s (${Math.round(agents / seconds)} replies/s)\n`,
+    );
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'fanout', agents, seconds: Number(seconds.toFixed(3)) })}\n`,
+    );
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
     await Promise.all([agentConnection.close(), orchestratorConnection.close()]).catch(() => undefined);
@@ -103,7 +139,9 @@ async function deleteVhost(vhost: TestVhost): Promise<void> {
       return;
     } catch (error) {
       if (attempt >= 10) {
-        process.stderr.write(`fanout: could not delete vhost ${vhost.name}: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(
+          `fanout: could not delete vhost ${vhost.name}: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -112,7 +150,9 @@ async function deleteVhost(vhost: TestVhost): Promise<void> {
 }
 
 // A stray rejection (e.g. an ack on a channel closing during shutdown) must not skip the vhost cleanup.
-process.on('unhandledRejection', (error) => process.stderr.write(`fanout: ignored: ${error instanceof Error ? error.message : String(error)}\n`));
+process.on('unhandledRejection', (error) =>
+  process.stderr.write(`fanout: ignored: ${error instanceof Error ? error.message : String(error)}\n`),
+);
 
 main().then(
   () => process.exit(0),

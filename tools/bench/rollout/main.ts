@@ -15,7 +15,12 @@ import { startService } from '@conveyor/service-kit';
 import { createTestDatabase, createTestVhost, waitFor } from '@conveyor/testing';
 import { orchestratorService } from '../../../apps/orchestrator/src/orchestrator.service-spec';
 import { serverIds } from '../../../apps/orchestrator/src/testing/deployment.factory';
-import { orchestratorTestEnv, parsedEnv, rolloutRequest, signingKeys } from '../../../apps/orchestrator/src/testing/orchestrator-test-kit';
+import {
+  orchestratorTestEnv,
+  parsedEnv,
+  rolloutRequest,
+  signingKeys,
+} from '../../../apps/orchestrator/src/testing/orchestrator-test-kit';
 import { ScriptedParticipants } from '../../../apps/orchestrator/src/testing/scripted-participants';
 
 const { values } = parseArgs({
@@ -29,7 +34,8 @@ const { values } = parseArgs({
 
 function positive(name: string, value: string | undefined, min: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}, got ${value}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`--${name} must be a whole number ≥ ${min}, got ${value}`);
   return n;
 }
 
@@ -40,32 +46,56 @@ async function main(): Promise<void> {
     drain: positive('drain-ms', values['drain-ms'], 0),
     verify: positive('verify-ms', values['verify-ms'], 0),
   };
-  const [vhost, database] = await Promise.all([createTestVhost('conveyor-bench'), createTestDatabase('conveyor_bench')]);
+  const [vhost, database] = await Promise.all([
+    createTestVhost('conveyor-bench'),
+    createTestDatabase('conveyor_bench'),
+  ]);
   const keys = signingKeys();
   const ids = serverIds(servers);
-  const participants = new ScriptedParticipants(ids, keys.publicKeyPem, { silent: new Set(), replyDelayMs: 0, stepDelaysMs: delays });
+  const participants = new ScriptedParticipants(ids, keys.publicKeyPem, {
+    silent: new Set(),
+    replyDelayMs: 0,
+    stepDelaysMs: delays,
+  });
   let orchestrator: Awaited<ReturnType<typeof startService>> | undefined;
   try {
     await participants.start(vhost.url, database.url);
-    const env = parsedEnv(orchestratorTestEnv(vhost.url, database.url, keys.privateKeyPem, { ORCHESTRATOR_AGENT_SILENCE_MS: '60000' }));
+    const env = parsedEnv(
+      orchestratorTestEnv(vhost.url, database.url, keys.privateKeyPem, {
+        ORCHESTRATOR_AGENT_SILENCE_MS: '60000',
+      }),
+    );
     orchestrator = await startService(orchestratorService, { ...env, DATABASE_POOL_SIZE: 10 });
 
     const base = rolloutRequest('2.0.0', { batchSize: '10%', canary: null, minHealthy: '90%' });
     const request = {
       ...base,
       deploymentId: randomUUID(),
-      environmentSpec: { ...base.environmentSpec, servers: ids.map((id, i) => ({ id, address: `127.0.0.1:${10000 + i}` })) },
+      environmentSpec: {
+        ...base.environmentSpec,
+        servers: ids.map((id, i) => ({ id, address: `127.0.0.1:${10000 + i}` })),
+      },
     };
     const started = performance.now();
     await participants.send('deployment.requested', request);
     const end = await waitFor(
       'the rollout to end',
-      () => participants.events().find((e) => e.data['deploymentId'] === request.deploymentId && /^deployment\.(succeeded|failed|rolled_back|aborted|rejected)$/.test(e.type)),
+      () =>
+        participants
+          .events()
+          .find(
+            (e) =>
+              e.data['deploymentId'] === request.deploymentId &&
+              /^deployment\.(succeeded|failed|rolled_back|aborted|rejected)$/.test(e.type),
+          ),
       { timeoutMs: 3_600_000, intervalMs: 10 },
     );
     const seconds = (performance.now() - started) / 1000;
-    if (end.type !== 'deployment.succeeded') throw new Error(`the rollout ended ${end.type}: ${JSON.stringify(end.data)}`);
-    const batches = participants.events('deployment.batch.started').filter((e) => e.data['deploymentId'] === request.deploymentId).length;
+    if (end.type !== 'deployment.succeeded')
+      throw new Error(`the rollout ended ${end.type}: ${JSON.stringify(end.data)}`);
+    const batches = participants
+      .events('deployment.batch.started')
+      .filter((e) => e.data['deploymentId'] === request.deploymentId).length;
     const irreducible = (batches * (delays.drain + delays.deploy + delays.verify)) / 1000;
     const figures = {
       bench: 'rollout',
@@ -77,7 +107,7 @@ async function main(): Promise<void> {
     };
     console.log(
       `${servers} servers in ${batches} batches: ${figures.seconds} s, of which ${figures.irreducible_seconds} s drain + deploy + verify; ` +
-        `orchestration overhead ${(seconds - irreducible).toFixed(2)} s (${((seconds - irreducible) / batches * 1000).toFixed(0)} ms per batch)`,
+        `orchestration overhead ${(seconds - irreducible).toFixed(2)} s (${(((seconds - irreducible) / batches) * 1000).toFixed(0)} ms per batch)`,
     );
     console.log(JSON.stringify(figures));
   } finally {

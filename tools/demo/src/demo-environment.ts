@@ -9,7 +9,13 @@ import {
   type BuiltArtifact,
   type RunningFleet,
 } from '@conveyor/fleet';
-import { createTestDatabase, createTestVhost, findFreePorts, startHaproxy, type HaproxyHandle } from '@conveyor/testing';
+import {
+  createTestDatabase,
+  createTestVhost,
+  findFreePorts,
+  startHaproxy,
+  type HaproxyHandle,
+} from '@conveyor/testing';
 import { startServiceProcess, type ServiceProcess } from './service-processes';
 
 export interface DemoEnvironmentOptions {
@@ -46,8 +52,14 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
   try {
     const { workDir, log } = options;
     await mkdir(join(workDir, 'logs'), { recursive: true });
-    const [vhost, database] = await Promise.all([createTestVhost('conveyor-demo'), createTestDatabase('conveyor_demo')]);
-    cleanups.push(() => vhost.delete(), () => database.drop());
+    const [vhost, database] = await Promise.all([
+      createTestVhost('conveyor-demo'),
+      createTestDatabase('conveyor_demo'),
+    ]);
+    cleanups.push(
+      () => vhost.delete(),
+      () => database.drop(),
+    );
     log(`RabbitMQ vhost ${vhost.name}, PostgreSQL database ${database.name}`);
 
     const keys = join(workDir, 'keys');
@@ -93,7 +105,10 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
     }
 
     const poolsConfig = {
-      instances: options.environments.map((e) => ({ id: `lb-${e.name}`, socket: haproxy[e.name].socketPath })),
+      instances: options.environments.map((e) => ({
+        id: `lb-${e.name}`,
+        socket: haproxy[e.name].socketPath,
+      })),
       pools: options.environments.map((e) => ({
         name: `sample-app-${e.name}`,
         instances: [`lb-${e.name}`],
@@ -103,10 +118,18 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
     };
     const adminToken = `demo-admin-${Date.now()}-0123456789abcdef`;
     const auditToken = `demo-auditor-${Date.now()}-0123456789abcdef`;
-    const common = { AMQP_URL: vhost.url, DATABASE_URL: database.url, LOG_LEVEL: 'info', DATABASE_POOL_SIZE: '5' };
+    const common = {
+      AMQP_URL: vhost.url,
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'info',
+      DATABASE_POOL_SIZE: '5',
+    };
     const specific: Record<string, Record<string, string>> = {
       pipeline: { PIPELINE_ADMIN_TOKEN: adminToken },
-      orchestrator: { ORCHESTRATOR_SIGNING_KEY: join(keys, 'orchestrator.key.pem'), ORCHESTRATOR_AGENT_SILENCE_MS: '10000' },
+      orchestrator: {
+        ORCHESTRATOR_SIGNING_KEY: join(keys, 'orchestrator.key.pem'),
+        ORCHESTRATOR_AGENT_SILENCE_MS: '10000',
+      },
       'pool-manager': { POOLS_CONFIG_JSON: JSON.stringify(poolsConfig) },
       verifier: { VERIFIER_WORK_DIR: join(workDir, 'verifier') },
       audit: {
@@ -120,7 +143,12 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
     const ports = await findFreePorts(names.length);
     const services = {} as DemoEnvironment['services'];
     for (const [i, name] of names.entries()) {
-      services[name] = await startServiceProcess(name, ports[i], { ...common, ...specific[name] }, join(workDir, 'logs'));
+      services[name] = await startServiceProcess(
+        name,
+        ports[i],
+        { ...common, ...specific[name] },
+        join(workDir, 'logs'),
+      );
       cleanups.push(() => services[name].stop());
       log(`${name} on ${services[name].url} (log ${services[name].logFile})`);
     }

@@ -48,20 +48,39 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     { name: 'staging', idPrefix: 'stg', servers: 1 },
     { name: 'prod', idPrefix: 'web', servers: options.productionServers },
   ];
-  const env = await setUpDemoEnvironment({ workDir: options.workDir, environments, initialVersion: '0.9.0', log });
-  const load = new LoadGenerator({ url: env.haproxy['prod'].onlineUrl, concurrency: options.loadConcurrency, slowShare: 0.25 });
+  const env = await setUpDemoEnvironment({
+    workDir: options.workDir,
+    environments,
+    initialVersion: '0.9.0',
+    log,
+  });
+  const load = new LoadGenerator({
+    url: env.haproxy['prod'].onlineUrl,
+    concurrency: options.loadConcurrency,
+    slowShare: 0.25,
+  });
   try {
     const admin = new PipelineClient(env.services.pipeline.url, env.adminToken);
     const actors = {
       ci: admin.as(await admin.createToken('jenkins', 'ci')),
       deployer: admin.as(await admin.createToken('release-manager', 'deployer')),
-      approvers: [admin.as(await admin.createToken('alice', 'approver')), admin.as(await admin.createToken('bob', 'approver'))],
+      approvers: [
+        admin.as(await admin.createToken('alice', 'approver')),
+        admin.as(await admin.createToken('bob', 'approver')),
+      ],
     };
-    await actors.deployer.applyManifest(SERVICE, sampleManifest(SERVICE, env.fleets, options.productionServers));
-    log(`manifest of ${SERVICE} applied: ${environments.map((e) => e.name).join(' → ')}; prod needs 2 approvals`);
+    await actors.deployer.applyManifest(
+      SERVICE,
+      sampleManifest(SERVICE, env.fleets, options.productionServers),
+    );
+    log(
+      `manifest of ${SERVICE} applied: ${environments.map((e) => e.name).join(' → ')}; prod needs 2 approvals`,
+    );
 
     load.start();
-    log(`customer traffic through HAProxy ${env.haproxy['prod'].onlineUrl}: ${options.loadConcurrency} clients, 25% held 0.5–2 s`);
+    log(
+      `customer traffic through HAProxy ${env.haproxy['prod'].onlineUrl}: ${options.loadConcurrency} clients, 25% held 0.5–2 s`,
+    );
     const order = environments.map((e) => e.name);
     const deployments: DeploymentResult[] = [];
     const releases = [
@@ -73,7 +92,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       const artifact = await env.buildArtifact(release.version, release.broken);
       log(`— release ${release.version}${release.broken ? ' (broken with production configuration)' : ''}`);
       deployments.push(
-        ...(await releaseThroughEnvironments(actors, { service: SERVICE, artifact, url: env.artifactUrl(artifact), buildNumber: 100 + i }, order, log)),
+        ...(await releaseThroughEnvironments(
+          actors,
+          { service: SERVICE, artifact, url: env.artifactUrl(artifact), buildNumber: 100 + i },
+          order,
+          log,
+        )),
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -93,7 +117,9 @@ async function currentVersions(env: DemoEnvironment): Promise<Record<string, str
   for (const fleet of Object.values(env.fleets)) {
     for (const server of fleet.servers) {
       const answer = await fetch(`http://127.0.0.1:${server.port}/version`).catch(() => undefined);
-      versions[server.id] = answer?.ok ? String(((await answer.json()) as { version: string }).version) : 'not answering';
+      versions[server.id] = answer?.ok
+        ? String(((await answer.json()) as { version: string }).version)
+        : 'not answering';
     }
   }
   return versions;
@@ -106,7 +132,8 @@ async function verifyAuditExport(env: DemoEnvironment, workDir: string): Promise
   const exportPath = join(workDir, 'audit-export.ndjson');
   const manifestPath = join(workDir, 'audit-export.manifest.json');
   const response = await fetch(`${base}/audit/export?format=ndjson`, { headers });
-  if (!response.ok || !response.body) return { verified: false, entries: 0, detail: `export answered HTTP ${response.status}` };
+  if (!response.ok || !response.body)
+    return { verified: false, entries: 0, detail: `export answered HTTP ${response.status}` };
   const exportId = response.headers.get('x-audit-export-id');
   await pipeline(Readable.fromWeb(response.body as never), createWriteStream(exportPath));
   const manifest = await fetch(`${base}/audit/exports/${exportId}/manifest`, { headers });
@@ -115,7 +142,9 @@ async function verifyAuditExport(env: DemoEnvironment, workDir: string): Promise
   return {
     verified: report.ok,
     entries: report.ok ? report.count : 0,
-    detail: report.ok ? `${report.count} entries, head ${(report.headHash ?? '').slice(0, 12)}…` : JSON.stringify(report).slice(0, 500),
+    detail: report.ok
+      ? `${report.count} entries, head ${(report.headHash ?? '').slice(0, 12)}…`
+      : JSON.stringify(report).slice(0, 500),
   };
 }
 
@@ -126,12 +155,25 @@ function judge(
   audit: DemoSummary['audit'],
   productionServers: number,
 ): DemoCheck[] {
-  const prod = (version: string) => deployments.find((d) => d.version === version && d.environment === 'prod');
+  const prod = (version: string) =>
+    deployments.find((d) => d.version === version && d.environment === 'prod');
   const prodVersions = Object.entries(versions).filter(([id]) => id.startsWith('web-'));
   return [
-    { name: 'no customer request failed', ok: load.failed === 0 && load.sent > 0, detail: `${load.failed} of ${load.sent} failed` },
-    { name: '1.0.0 reached production', ok: prod('1.0.0')?.status === 'succeeded', detail: String(prod('1.0.0')?.status) },
-    { name: '2.0.0 reached production', ok: prod('2.0.0')?.status === 'succeeded', detail: String(prod('2.0.0')?.status) },
+    {
+      name: 'no customer request failed',
+      ok: load.failed === 0 && load.sent > 0,
+      detail: `${load.failed} of ${load.sent} failed`,
+    },
+    {
+      name: '1.0.0 reached production',
+      ok: prod('1.0.0')?.status === 'succeeded',
+      detail: String(prod('1.0.0')?.status),
+    },
+    {
+      name: '2.0.0 reached production',
+      ok: prod('2.0.0')?.status === 'succeeded',
+      detail: String(prod('2.0.0')?.status),
+    },
     {
       name: '3.0.0 was rolled back on its production canary',
       ok: prod('3.0.0')?.status === 'rolled_back',

@@ -15,7 +15,12 @@ describe('Conveyor end to end', () => {
 
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'conveyor-e2e-'));
-    summary = await runDemo({ workDir, productionServers: 3, loadConcurrency: 4, log: (line) => lines.push(line) });
+    summary = await runDemo({
+      workDir,
+      productionServers: 3,
+      loadConcurrency: 4,
+      log: (line) => lines.push(line),
+    });
   }, 600_000);
 
   afterAll(async () => {
@@ -31,7 +36,9 @@ describe('Conveyor end to end', () => {
 
   it('takes 1.0.0 and 2.0.0 through dev, qa, staging and prod', () => {
     for (const version of ['1.0.0', '2.0.0']) {
-      const path = summary.deployments.filter((d) => d.version === version).map((d) => `${d.environment}:${d.status}`);
+      const path = summary.deployments
+        .filter((d) => d.version === version)
+        .map((d) => `${d.environment}:${d.status}`);
       expect(path).toEqual(['dev:succeeded', 'qa:succeeded', 'staging:succeeded', 'prod:succeeded']);
     }
   });

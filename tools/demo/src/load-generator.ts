@@ -28,7 +28,14 @@ export interface LoadOptions {
 export class LoadGenerator {
   private running = false;
   private workers: Promise<void>[] = [];
-  private readonly figures: LoadFigures = { sent: 0, succeeded: 0, failed: 0, slow: 0, failures: [], versions: {} };
+  private readonly figures: LoadFigures = {
+    sent: 0,
+    succeeded: 0,
+    failed: 0,
+    slow: 0,
+    failures: [],
+    versions: {},
+  };
 
   constructor(private readonly options: LoadOptions) {}
 
@@ -57,7 +64,8 @@ export class LoadGenerator {
       const outcome = await this.request(path);
       if (outcome.ok) {
         this.figures.succeeded += 1;
-        if (outcome.version) this.figures.versions[outcome.version] = (this.figures.versions[outcome.version] ?? 0) + 1;
+        if (outcome.version)
+          this.figures.versions[outcome.version] = (this.figures.versions[outcome.version] ?? 0) + 1;
       } else {
         this.figures.failed += 1;
         if (this.figures.failures.length < 20) this.figures.failures.push(`${path}: ${outcome.reason}`);

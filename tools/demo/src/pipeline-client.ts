@@ -20,7 +20,15 @@ export interface PromotionView {
 
 export interface DeploymentView {
   id: string;
-  status: 'requested' | 'running' | 'paused' | 'succeeded' | 'failed' | 'rolled_back' | 'aborted' | 'rejected';
+  status:
+    | 'requested'
+    | 'running'
+    | 'paused'
+    | 'succeeded'
+    | 'failed'
+    | 'rolled_back'
+    | 'aborted'
+    | 'rejected';
   version: string | null;
   environment: string | null;
   durationMs: number | null;
@@ -39,10 +47,18 @@ export class PipelineClient {
     return new PipelineClient(this.baseUrl, token);
   }
 
-  async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<T> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { 'content-type': contentType }),
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();

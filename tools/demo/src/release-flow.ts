@@ -36,13 +36,17 @@ export async function releaseThroughEnvironments(
     buildNumber: release.buildNumber,
     artifact: { url: release.url, sha256: artifact.sha256, size: artifact.size },
   });
-  log(`Jenkins build #${release.buildNumber}: ${release.service} ${artifact.version} reported (sha256 ${artifact.sha256.slice(0, 12)}…)`);
+  log(
+    `Jenkins build #${release.buildNumber}: ${release.service} ${artifact.version} reported (sha256 ${artifact.sha256.slice(0, 12)}…)`,
+  );
   const results: DeploymentResult[] = [];
   for (const environment of environments) {
     let promotion = await actors.deployer.promote(release.service, artifact.version, environment);
     if (promotion.approvals.missing > 0) {
       const { planHash } = await actors.approvers[0].plan(promotion.id);
-      log(`${environment}: promotion needs ${promotion.approvals.required} approvals; plan ${planHash.slice(0, 12)}… reviewed`);
+      log(
+        `${environment}: promotion needs ${promotion.approvals.required} approvals; plan ${planHash.slice(0, 12)}… reviewed`,
+      );
       for (const approver of actors.approvers.slice(0, promotion.approvals.missing)) {
         promotion = await approver.approve(promotion.id, planHash);
       }
@@ -58,7 +62,9 @@ export async function releaseThroughEnvironments(
       durationMs: deployment.durationMs,
       reason: deployment.outcome?.reason ?? null,
     });
-    log(`${environment}: ${artifact.version} ${deployment.status}${deployment.outcome?.reason ? ` — ${deployment.outcome.reason}` : ''}`);
+    log(
+      `${environment}: ${artifact.version} ${deployment.status}${deployment.outcome?.reason ? ` — ${deployment.outcome.reason}` : ''}`,
+    );
     if (deployment.status !== 'succeeded') break;
   }
   return results;

@@ -2,7 +2,11 @@ import { stringify } from 'yaml';
 import type { RunningFleet } from '@conveyor/fleet';
 
 /** The sample service's manifest: one HAProxy pool and the listed servers per environment. */
-export function sampleManifest(service: string, fleets: Record<string, RunningFleet>, productionServers: number): string {
+export function sampleManifest(
+  service: string,
+  fleets: Record<string, RunningFleet>,
+  productionServers: number,
+): string {
   const environments: Record<string, unknown> = {};
   for (const [name, fleet] of Object.entries(fleets)) {
     const production = name === 'prod';
@@ -20,10 +24,18 @@ export function sampleManifest(service: string, fleets: Record<string, RunningFl
           }
         : { batchSize: 1, minHealthy: 0, drainTimeoutSeconds: 15, stepTimeoutSeconds: 120 },
       verification: {
-        health: { path: '/health', expectStatus: 200, versionField: 'version', intervalMs: 200, timeoutSeconds: 20 },
+        health: {
+          path: '/health',
+          expectStatus: 200,
+          versionField: 'version',
+          intervalMs: 200,
+          timeoutSeconds: 20,
+        },
         timeoutSeconds: 120,
       },
-      approvals: production ? { required: 2, separationOfDuties: true, expiresAfterHours: 24 } : { required: 0 },
+      approvals: production
+        ? { required: 2, separationOfDuties: true, expiresAfterHours: 24 }
+        : { required: 0 },
     };
   }
   return stringify({ service, description: 'The sample HTTP service of the local fleet.', environments });

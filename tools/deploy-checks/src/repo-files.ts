@@ -22,7 +22,8 @@ export function readYamlDocuments(...parts: string[]): unknown[] {
   const documents = parseAllDocuments(readRepoFile(...parts), { merge: true });
   return documents
     .map((document) => {
-      if (document.errors.length > 0) throw new Error(`${parts.join('/')}: ${document.errors.map((error) => error.message).join('; ')}`);
+      if (document.errors.length > 0)
+        throw new Error(`${parts.join('/')}: ${document.errors.map((error) => error.message).join('; ')}`);
       return document.toJS({ maxAliasCount: 1000 }) as unknown;
     })
     .filter((value) => value !== null && value !== undefined);

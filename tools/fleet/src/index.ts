@@ -31,15 +31,30 @@ export {
 } from './artifacts/artifact.builder';
 export { SAMPLE_APP_NAME, sampleAppSpec } from './artifacts/sample-app-spec';
 
-export { startArtifactServer, type ArtifactServer, type ServedRequest } from './artifact-server/artifact.server';
+export {
+  startArtifactServer,
+  type ArtifactServer,
+  type ServedRequest,
+} from './artifact-server/artifact.server';
 export type { ArtifactFault } from './artifact-server/artifact-fault';
 
 export { describeFleet, releaseDirOf, type FleetServer } from './fleet/fleet.layout';
 export { findFreePort } from './fleet/free-port';
 export { HookFailedError, ReleaseError } from './fleet/fleet.errors';
 export { runLinuxHook, type HookRun } from './fleet/hook.runner';
-export { startRelease, stopAll, stopRelease, type StartReleaseOptions, type StartedRelease } from './fleet/release.launcher';
+export {
+  startRelease,
+  stopAll,
+  stopRelease,
+  type StartReleaseOptions,
+  type StartedRelease,
+} from './fleet/release.launcher';
 export { switchCurrent, unpackRelease, type InstalledRelease } from './fleet/release.installer';
 
-export { startFleet, agentEnvironment, type StartFleetOptions, type RunningFleet } from './agents/agent-fleet.launcher';
+export {
+  startFleet,
+  agentEnvironment,
+  type StartFleetOptions,
+  type RunningFleet,
+} from './agents/agent-fleet.launcher';
 export { AgentProcess, AGENT_MAIN, REPO_ROOT } from './agents/agent.process';

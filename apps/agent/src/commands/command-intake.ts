@@ -7,7 +7,13 @@ import {
   type EventEnvelope,
   type SignedCommand,
 } from '@conveyor/contracts';
-import { checkCommand, type CheckResult, type NonceStore, type RejectionReason, type TrustedKeys } from '@conveyor/command-signing';
+import {
+  checkCommand,
+  type CheckResult,
+  type NonceStore,
+  type RejectionReason,
+  type TrustedKeys,
+} from '@conveyor/command-signing';
 import type { Delivery, HandlingOutcome, InvalidMessage } from '@conveyor/messaging';
 import type { Logger } from '@conveyor/observability';
 import { decideArrival, interruptStep, type StepKind } from '../journal/step-journal.rules';
@@ -20,7 +26,12 @@ import { claimedCommandId, claimsToAddress, invalidCommandReason } from './rejec
 import { StepGate } from './step-gate';
 
 /** The command events an agent's queue is bound to. */
-export const AGENT_COMMAND_TYPES = ['agent.deploy.requested', 'agent.rollback.requested', 'agent.migrate.requested', 'agent.discovery.requested'] as const;
+export const AGENT_COMMAND_TYPES = [
+  'agent.deploy.requested',
+  'agent.rollback.requested',
+  'agent.migrate.requested',
+  'agent.discovery.requested',
+] as const;
 
 export interface CommandIntakeOptions {
   nodeId: string;
@@ -51,15 +62,24 @@ export class CommandIntake {
     switch (envelope.type) {
       case 'agent.deploy.requested': {
         const result = await this.check(received, deployCommandPayload);
-        return this.onChecked(envelope.type, received, delivery, result, (command) => ({ kind: 'deploy', command }));
+        return this.onChecked(envelope.type, received, delivery, result, (command) => ({
+          kind: 'deploy',
+          command,
+        }));
       }
       case 'agent.rollback.requested': {
         const result = await this.check(received, rollbackCommandPayload);
-        return this.onChecked(envelope.type, received, delivery, result, (command) => ({ kind: 'rollback', command }));
+        return this.onChecked(envelope.type, received, delivery, result, (command) => ({
+          kind: 'rollback',
+          command,
+        }));
       }
       case 'agent.migrate.requested': {
         const result = await this.check(received, migrateCommandPayload);
-        return this.onChecked(envelope.type, received, delivery, result, (command) => ({ kind: 'migrate', command }));
+        return this.onChecked(envelope.type, received, delivery, result, (command) => ({
+          kind: 'migrate',
+          command,
+        }));
       }
       case 'agent.discovery.requested': {
         const result = await this.check(received, discoveryCommandPayload);
@@ -102,7 +122,8 @@ export class CommandIntake {
     asStep: (command: SignedCommand<P>) => StepCommand,
   ): Promise<HandlingOutcome> {
     if (result.ok) return this.runStep(asStep(result.command));
-    if (result.reason !== 'replayed' || result.command === undefined) return this.refuse(type, received, result.reason, result.detail);
+    if (result.reason !== 'replayed' || result.command === undefined)
+      return this.refuse(type, received, result.reason, result.detail);
     // Authentic, fresh, for us, and seen before. A broker redelivery (we died or lost the channel
     // before acking) gets the step's recorded result; any other copy is refused as replayed first.
     const step = asStep(result.command);
@@ -130,7 +151,11 @@ export class CommandIntake {
           await emitOutcome(this.options.steps, decision.record, true);
           return 'duplicate';
         case 'interrupted':
-          await emitOutcome(this.options.steps, await journal.put(interruptStep(decision.record, new Date())), false);
+          await emitOutcome(
+            this.options.steps,
+            await journal.put(interruptStep(decision.record, new Date())),
+            false,
+          );
           return 'duplicate';
         case 'ignore':
           return 'duplicate';
@@ -140,7 +165,10 @@ export class CommandIntake {
 
   private async execute(step: StepCommand): Promise<void> {
     const kind: StepKind = step.kind;
-    this.options.logger.info({ kind, stepId: step.command.payload.stepId, commandId: step.command.commandId }, 'running step');
+    this.options.logger.info(
+      { kind, stepId: step.command.payload.stepId, commandId: step.command.commandId },
+      'running step',
+    );
     switch (step.kind) {
       case 'deploy':
         await runDeployStep(this.options.steps, step.command);
@@ -154,7 +182,12 @@ export class CommandIntake {
     }
   }
 
-  private async refuse(commandType: string, received: unknown, reason: RejectionReason, detail: string): Promise<HandlingOutcome> {
+  private async refuse(
+    commandType: string,
+    received: unknown,
+    reason: RejectionReason,
+    detail: string,
+  ): Promise<HandlingOutcome> {
     const { nodeId, facts, logger } = this.options;
     if (!claimsToAddress(received, nodeId, facts)) {
       logger.debug({ commandType, reason }, 'command for other nodes ignored');

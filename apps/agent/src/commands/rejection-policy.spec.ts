@@ -5,7 +5,9 @@ const facts = { service: 'billing', environment: 'production' };
 describe('claimsToAddress: whether an agent reports a refused command', () => {
   it('yes when the command names this node, whatever its facts say', () => {
     expect(claimsToAddress({ target: { nodeIds: ['web-1'] } }, 'web-1', facts)).toBe(true);
-    expect(claimsToAddress({ target: { nodeIds: ['web-1'], facts: { environment: 'staging' } } }, 'web-1', facts)).toBe(true);
+    expect(
+      claimsToAddress({ target: { nodeIds: ['web-1'], facts: { environment: 'staging' } } }, 'web-1', facts),
+    ).toBe(true);
   });
 
   it('no when it names only other nodes (every agent sees every command)', () => {
@@ -36,7 +38,9 @@ describe('invalidCommandReason', () => {
 
 describe('claimedCommandId', () => {
   it('takes a uuid command id, ignores anything else', () => {
-    expect(claimedCommandId({ commandId: '0f8fad5b-d9cb-469f-a165-70867728950e' })).toBe('0f8fad5b-d9cb-469f-a165-70867728950e');
+    expect(claimedCommandId({ commandId: '0f8fad5b-d9cb-469f-a165-70867728950e' })).toBe(
+      '0f8fad5b-d9cb-469f-a165-70867728950e',
+    );
     expect(claimedCommandId({ commandId: 'not-a-uuid' })).toBeUndefined();
     expect(claimedCommandId(null)).toBeUndefined();
   });

@@ -11,7 +11,11 @@ import { matchesTarget } from '@conveyor/command-signing';
  * Consequence for `not_for_me`: it is reported when a command names this node but requires facts
  * it does not have (the orchestrator's inventory disagrees with the agent).
  */
-export function claimsToAddress(claimed: unknown, nodeId: string, facts: Readonly<Record<string, string>>): boolean {
+export function claimsToAddress(
+  claimed: unknown,
+  nodeId: string,
+  facts: Readonly<Record<string, string>>,
+): boolean {
   const target = targetSchema.safeParse((claimed as { target?: unknown } | null | undefined)?.target);
   if (!target.success) return true;
   if (target.data.nodeIds !== undefined) return target.data.nodeIds.includes(nodeId);
@@ -28,5 +32,7 @@ export function invalidCommandReason(data: unknown): 'unsigned' | 'malformed' {
 /** The command id of a refused command, when it has a readable one (for the refusal event). */
 export function claimedCommandId(data: unknown): string | undefined {
   const id = (data as { commandId?: unknown } | null | undefined)?.commandId;
-  return typeof id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? id : undefined;
+  return typeof id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+    ? id
+    : undefined;
 }

@@ -27,15 +27,35 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 describe('loadAgentConfig', () => {
   it('reads a valid environment, with defaults for heartbeat and releases kept', () => {
     const config = loadAgentConfig(validEnv);
-    expect(config).toMatchObject({ nodeId: 'web-1', baseDir: '/srv/conveyor/web-1', serverPort: 8080, heartbeatMs: 5000, keepReleases: 3 });
+    expect(config).toMatchObject({
+      nodeId: 'web-1',
+      baseDir: '/srv/conveyor/web-1',
+      serverPort: 8080,
+      heartbeatMs: 5000,
+      keepReleases: 3,
+    });
     expect([...config.trustedKeys.keys()]).toEqual([key.keyId]);
     expect(config.facts).toMatchObject({ os: 'linux', address: expect.stringMatching(/:8080$/) });
   });
 
   it('refuses to start naming every wrong or missing variable at once', () => {
-    const problems = problemsOf({ NODE_ID: 'web 1', SERVER_PORT: '70000', HEARTBEAT_MS: 'soon', KEEP_RELEASES: '1', AGENT_BASE_DIR: 'relative/dir' });
+    const problems = problemsOf({
+      NODE_ID: 'web 1',
+      SERVER_PORT: '70000',
+      HEARTBEAT_MS: 'soon',
+      KEEP_RELEASES: '1',
+      AGENT_BASE_DIR: 'relative/dir',
+    });
     const text = problems.join('\n');
-    for (const name of ['NODE_ID', 'AMQP_URL', 'AGENT_BASE_DIR', 'AGENT_TRUSTED_KEYS', 'SERVER_PORT', 'HEARTBEAT_MS', 'KEEP_RELEASES']) {
+    for (const name of [
+      'NODE_ID',
+      'AMQP_URL',
+      'AGENT_BASE_DIR',
+      'AGENT_TRUSTED_KEYS',
+      'SERVER_PORT',
+      'HEARTBEAT_MS',
+      'KEEP_RELEASES',
+    ]) {
       expect(text).toContain(name);
     }
   });
@@ -54,11 +74,19 @@ describe('loadAgentConfig', () => {
       AGENT_FACT_ENVIRONMENT: 'production',
       AGENT_FACT_ROLE: 'web',
     });
-    expect(config.facts).toEqual({ os: 'linux', address: '10.0.0.5:8080', service: 'billing', environment: 'production', role: 'web' });
+    expect(config.facts).toEqual({
+      os: 'linux',
+      address: '10.0.0.5:8080',
+      service: 'billing',
+      environment: 'production',
+      role: 'web',
+    });
   });
 
   it('refuses facts that are not a JSON object of strings', () => {
-    expect(problemsOf({ ...validEnv, AGENT_FACTS: '["billing"]' }).join()).toContain('AGENT_FACTS: must be a JSON object');
+    expect(problemsOf({ ...validEnv, AGENT_FACTS: '["billing"]' }).join()).toContain(
+      'AGENT_FACTS: must be a JSON object',
+    );
     expect(problemsOf({ ...validEnv, AGENT_FACTS: '{"service": 3}' }).join()).toContain('service');
   });
 
@@ -69,7 +97,9 @@ describe('loadAgentConfig', () => {
       writeFileSync(path, otherKey.publicKeyPem);
       const config = loadAgentConfig({ ...validEnv, AGENT_TRUSTED_KEYS: `${key.publicKeyPem}\n${path}` });
       expect([...config.trustedKeys.keys()].sort()).toEqual([key.keyId, otherKey.keyId].sort());
-      expect(problemsOf({ ...validEnv, AGENT_TRUSTED_KEYS: join(dir, 'missing.pem') }).join()).toContain('cannot read');
+      expect(problemsOf({ ...validEnv, AGENT_TRUSTED_KEYS: join(dir, 'missing.pem') }).join()).toContain(
+        'cannot read',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

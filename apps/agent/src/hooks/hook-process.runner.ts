@@ -16,11 +16,17 @@ export interface HookResult {
 }
 
 /** How a hook command is started on this platform: `sh -c` on Linux, PowerShell on Windows. */
-export function hookCommandLine(hook: AppHook, platform: NodeJS.Platform = process.platform): { file: string; args: string[] } | undefined {
+export function hookCommandLine(
+  hook: AppHook,
+  platform: NodeJS.Platform = process.platform,
+): { file: string; args: string[] } | undefined {
   if (platform === 'win32') {
     return hook.windows === undefined
       ? undefined
-      : { file: 'powershell.exe', args: ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', hook.windows] };
+      : {
+          file: 'powershell.exe',
+          args: ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', hook.windows],
+        };
   }
   return hook.linux === undefined ? undefined : { file: 'sh', args: ['-c', hook.linux] };
 }
@@ -30,11 +36,17 @@ export function hookCommandLine(hook: AppHook, platform: NodeJS.Platform = proce
  * killing the whole group (the whole tree on Windows) when its timeout passes. Resolves with the
  * result whatever the exit code; rejects only if the hook cannot be started at all.
  */
-export function runHook(hook: AppHook, env: HookEnv, timeoutSeconds = hook.timeoutSeconds): Promise<HookResult> {
+export function runHook(
+  hook: AppHook,
+  env: HookEnv,
+  timeoutSeconds = hook.timeoutSeconds,
+): Promise<HookResult> {
   const name = env.CONVEYOR_HOOK;
   const commandLine = hookCommandLine(hook);
   if (commandLine === undefined) {
-    return Promise.reject(new StepFailure('hook', `hook ${name} has no command for ${process.platform}`, { hook: name }));
+    return Promise.reject(
+      new StepFailure('hook', `hook ${name} has no command for ${process.platform}`, { hook: name }),
+    );
   }
   const startedAt = Date.now();
   return new Promise((resolve, reject) => {
@@ -62,7 +74,14 @@ export function runHook(hook: AppHook, env: HookEnv, timeoutSeconds = hook.timeo
     });
     child.once('close', (exitCode, signal) => {
       clearTimeout(timer);
-      resolve({ hook: name, exitCode, signal, timedOut, outputTail: output, durationMs: Date.now() - startedAt });
+      resolve({
+        hook: name,
+        exitCode,
+        signal,
+        timedOut,
+        outputTail: output,
+        durationMs: Date.now() - startedAt,
+      });
     });
   });
 }
@@ -73,7 +92,11 @@ export function hookFailure(result: HookResult, timeoutSeconds: number): StepFai
   const reason = result.timedOut
     ? `hook ${result.hook} timed out after ${timeoutSeconds}s and was killed`
     : `hook ${result.hook} failed with ${result.signal !== null ? `signal ${result.signal}` : `exit code ${result.exitCode}`}`;
-  return new StepFailure('hook', reason, { hook: result.hook, exitCode: result.exitCode, outputTail: result.outputTail });
+  return new StepFailure('hook', reason, {
+    hook: result.hook,
+    exitCode: result.exitCode,
+    outputTail: result.outputTail,
+  });
 }
 
 function killTree(pid: number | undefined): void {

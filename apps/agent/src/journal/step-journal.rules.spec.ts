@@ -1,24 +1,60 @@
-import { beginStep, decideArrival, failStep, interruptStep, markTouched, succeedStep, type StepRecord } from './step-journal.rules';
+import {
+  beginStep,
+  decideArrival,
+  failStep,
+  interruptStep,
+  markTouched,
+  succeedStep,
+  type StepRecord,
+} from './step-journal.rules';
 
 const t0 = new Date('2025-03-01T12:00:00.000Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);
 const started = (): StepRecord =>
-  beginStep({ stepId: 'dep-1/web-1', commandId: 'c1', deploymentId: 'd1', kind: 'deploy', version: '2.0.0', previousVersion: '1.0.0' }, t0);
+  beginStep(
+    {
+      stepId: 'dep-1/web-1',
+      commandId: 'c1',
+      deploymentId: 'd1',
+      kind: 'deploy',
+      version: '2.0.0',
+      previousVersion: '1.0.0',
+    },
+    t0,
+  );
 
 describe('step journal transitions', () => {
   it('a step starts untouched, then records that it stopped the running release and switched', () => {
     const record = started();
-    expect(record).toMatchObject({ status: 'started', touchedRunningRelease: false, switched: false, startedAt: t0.toISOString() });
-    expect(markTouched(markTouched(record, { touchedRunningRelease: true }), { switched: true })).toMatchObject({ touchedRunningRelease: true, switched: true });
+    expect(record).toMatchObject({
+      status: 'started',
+      touchedRunningRelease: false,
+      switched: false,
+      startedAt: t0.toISOString(),
+    });
+    expect(
+      markTouched(markTouched(record, { touchedRunningRelease: true }), { switched: true }),
+    ).toMatchObject({ touchedRunningRelease: true, switched: true });
   });
 
   it('started → succeeded, with its duration', () => {
-    expect(succeedStep(started(), later(1500))).toMatchObject({ status: 'succeeded', durationMs: 1500, finishedAt: later(1500).toISOString() });
+    expect(succeedStep(started(), later(1500))).toMatchObject({
+      status: 'succeeded',
+      durationMs: 1500,
+      finishedAt: later(1500).toISOString(),
+    });
   });
 
   it('started → failed, with the failure', () => {
-    const failed = failStep(started(), { phase: 'hook', hook: 'validate', exitCode: 3, reason: 'validate failed' }, later(10));
-    expect(failed).toMatchObject({ status: 'failed', failure: { phase: 'hook', hook: 'validate', exitCode: 3 } });
+    const failed = failStep(
+      started(),
+      { phase: 'hook', hook: 'validate', exitCode: 3, reason: 'validate failed' },
+      later(10),
+    );
+    expect(failed).toMatchObject({
+      status: 'failed',
+      failure: { phase: 'hook', hook: 'validate', exitCode: 3 },
+    });
   });
 
   it('a finished step cannot finish again or record progress', () => {
@@ -29,7 +65,10 @@ describe('step journal transitions', () => {
   });
 
   it('an interrupted step is failed, never done, and says whether the previous release was restored', () => {
-    expect(interruptStep(started(), later(5))).toMatchObject({ status: 'failed', failure: { phase: 'interrupted' } });
+    expect(interruptStep(started(), later(5))).toMatchObject({
+      status: 'failed',
+      failure: { phase: 'interrupted' },
+    });
     expect(interruptStep(started(), later(5)).failure!.reason).not.toContain('restored');
     const touched = markTouched(started(), { touchedRunningRelease: true });
     expect(interruptStep(touched, later(5)).failure!.reason).toContain('release 1.0.0 was restored');

@@ -44,7 +44,13 @@ export interface StepStart {
 }
 
 export function beginStep(start: StepStart, now: Date): StepRecord {
-  return { ...start, status: 'started', startedAt: now.toISOString(), touchedRunningRelease: false, switched: false };
+  return {
+    ...start,
+    status: 'started',
+    startedAt: now.toISOString(),
+    touchedRunningRelease: false,
+    switched: false,
+  };
 }
 
 function assertStarted(record: StepRecord, transition: string): void {
@@ -53,13 +59,19 @@ function assertStarted(record: StepRecord, transition: string): void {
   }
 }
 
-export function markTouched(record: StepRecord, change: { touchedRunningRelease?: true; switched?: true }): StepRecord {
+export function markTouched(
+  record: StepRecord,
+  change: { touchedRunningRelease?: true; switched?: true },
+): StepRecord {
   assertStarted(record, 'record progress');
   return { ...record, ...change };
 }
 
 function finished(record: StepRecord, now: Date): Pick<StepRecord, 'finishedAt' | 'durationMs'> {
-  return { finishedAt: now.toISOString(), durationMs: Math.max(0, now.getTime() - Date.parse(record.startedAt)) };
+  return {
+    finishedAt: now.toISOString(),
+    durationMs: Math.max(0, now.getTime() - Date.parse(record.startedAt)),
+  };
 }
 
 export function succeedStep(record: StepRecord, now: Date): StepRecord {
@@ -79,7 +91,9 @@ export function interruptStep(record: StepRecord, now: Date): StepRecord {
     {
       phase: 'interrupted',
       reason: `the agent stopped while the step was running (started ${record.startedAt}); it was not completed${
-        record.touchedRunningRelease && record.previousVersion !== null ? `; release ${record.previousVersion} was restored` : ''
+        record.touchedRunningRelease && record.previousVersion !== null
+          ? `; release ${record.previousVersion} was restored`
+          : ''
       }`,
     },
     now,

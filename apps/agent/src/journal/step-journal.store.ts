@@ -20,22 +20,29 @@ export class StepJournal {
   }
 
   async get(stepId: string): Promise<StepRecord | undefined> {
-    const text = await readFile(join(this.dir, stepFileName(stepId)), 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw error;
-    });
+    const text = await readFile(join(this.dir, stepFileName(stepId)), 'utf8').catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error;
+      },
+    );
     return text === undefined ? undefined : (JSON.parse(text) as StepRecord);
   }
 
   async put(record: StepRecord): Promise<StepRecord> {
-    await writeFileAtomically(join(this.dir, stepFileName(record.stepId)), `${JSON.stringify(record, null, 2)}\n`);
+    await writeFileAtomically(
+      join(this.dir, stepFileName(record.stepId)),
+      `${JSON.stringify(record, null, 2)}\n`,
+    );
     return record;
   }
 
   /** Every step still `started`: on a fresh start, these were interrupted. */
   async unfinished(): Promise<StepRecord[]> {
     const names = (await readdir(this.dir)).filter((name) => name.endsWith('.json'));
-    const records = await Promise.all(names.map(async (name) => JSON.parse(await readFile(join(this.dir, name), 'utf8')) as StepRecord));
+    const records = await Promise.all(
+      names.map(async (name) => JSON.parse(await readFile(join(this.dir, name), 'utf8')) as StepRecord),
+    );
     return records.filter((record) => record.status === 'started');
   }
 }

@@ -38,7 +38,10 @@ export async function extractArchive(archivePath: string, destDir: string): Prom
       strict: true,
       filter: (path) => (isSafeEntryPath(path) ? true : (unsafe.push(path), false)),
     });
-    if (unsafe.length > 0) throw new Error(`entries escape the release dir: ${unsafe.map((path) => JSON.stringify(path)).join(', ')}`);
+    if (unsafe.length > 0)
+      throw new Error(
+        `entries escape the release dir: ${unsafe.map((path) => JSON.stringify(path)).join(', ')}`,
+      );
     return;
   }
   await extractZip(archivePath, destDir);

@@ -49,20 +49,30 @@ export async function downloadArtifact(options: DownloadOptions): Promise<Downlo
     }
   } catch (error) {
     await rm(path, { force: true });
-    throw new StepFailure('download', `download of ${redact(options.url)} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new StepFailure(
+      'download',
+      `download of ${redact(options.url)} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const sha256 = hash.digest('hex');
   if (sha256 !== options.expectedSha256) {
     await rm(path, { force: true });
-    throw new StepFailure('checksum', `sha256 mismatch for ${redact(options.url)}: expected ${options.expectedSha256}, got ${sha256} (${bytes} bytes)`);
+    throw new StepFailure(
+      'checksum',
+      `sha256 mismatch for ${redact(options.url)}: expected ${options.expectedSha256}, got ${sha256} (${bytes} bytes)`,
+    );
   }
   return { path, bytes, sha256 };
 }
 
-async function openSource(url: string, idleTimeoutMs: number): Promise<{ body: Readable; expectedBytes?: number }> {
+async function openSource(
+  url: string,
+  idleTimeoutMs: number,
+): Promise<{ body: Readable; expectedBytes?: number }> {
   const parsed = new URL(url);
   if (parsed.protocol === 'file:') return { body: createReadStream(fileURLToPath(parsed)) };
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`unsupported URL scheme ${parsed.protocol}`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new Error(`unsupported URL scheme ${parsed.protocol}`);
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
     const request = (parsed.protocol === 'https:' ? httpsGet : httpGet)(parsed, resolve);
     request.on('error', reject);

@@ -1,17 +1,31 @@
-import { forgetReleases, recordActivated, recordInstalled, releasesToPrune, rollbackTarget, type ReleaseHistory } from './release-history.rules';
+import {
+  forgetReleases,
+  recordActivated,
+  recordInstalled,
+  releasesToPrune,
+  rollbackTarget,
+  type ReleaseHistory,
+} from './release-history.rules';
 
 const at = (minute: number) => new Date(Date.UTC(2025, 2, 1, 12, minute));
 
 /** Installs and activates versions one after the other, a minute apart. */
 function deployed(...versions: string[]): ReleaseHistory {
-  return versions.reduce<ReleaseHistory>((history, version, index) => recordActivated(recordInstalled(history, version, 'ab'.repeat(32), at(index)), version, at(index)), {});
+  return versions.reduce<ReleaseHistory>(
+    (history, version, index) =>
+      recordActivated(recordInstalled(history, version, 'ab'.repeat(32), at(index)), version, at(index)),
+    {},
+  );
 }
 
 describe('releasesToPrune', () => {
   it('keeps the current release and the most recently used others, up to keep', () => {
     const history = deployed('1.0.0', '1.1.0', '1.2.0', '2.0.0');
     expect(releasesToPrune(['1.0.0', '1.1.0', '1.2.0', '2.0.0'], history, '2.0.0', 3)).toEqual(['1.0.0']);
-    expect(releasesToPrune(['1.0.0', '1.1.0', '1.2.0', '2.0.0'], history, '2.0.0', 2)).toEqual(['1.0.0', '1.1.0']);
+    expect(releasesToPrune(['1.0.0', '1.1.0', '1.2.0', '2.0.0'], history, '2.0.0', 2)).toEqual([
+      '1.0.0',
+      '1.1.0',
+    ]);
   });
 
   it('orders by last use, not by version: a release rolled back to counts as recent', () => {
@@ -38,7 +52,9 @@ describe('releasesToPrune', () => {
 
 describe('rollbackTarget', () => {
   it('is the kept release used most recently before the current one', () => {
-    expect(rollbackTarget(['1.0.0', '1.1.0', '2.0.0'], deployed('1.0.0', '1.1.0', '2.0.0'), '2.0.0')).toBe('1.1.0');
+    expect(rollbackTarget(['1.0.0', '1.1.0', '2.0.0'], deployed('1.0.0', '1.1.0', '2.0.0'), '2.0.0')).toBe(
+      '1.1.0',
+    );
   });
 
   it('toggles: after rolling back, rolling back again returns to the release left', () => {
@@ -55,6 +71,8 @@ describe('rollbackTarget', () => {
 
   it('is undefined with a single release, or a release whose directory is gone', () => {
     expect(rollbackTarget(['1.0.0'], deployed('1.0.0'), '1.0.0')).toBeUndefined();
-    expect(rollbackTarget(['2.0.0'], forgetReleases(deployed('1.0.0', '2.0.0'), []), '2.0.0')).toBeUndefined();
+    expect(
+      rollbackTarget(['2.0.0'], forgetReleases(deployed('1.0.0', '2.0.0'), []), '2.0.0'),
+    ).toBeUndefined();
   });
 });

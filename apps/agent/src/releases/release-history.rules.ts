@@ -22,8 +22,14 @@ function byRecency(a: ReleaseEntry, b: ReleaseEntry): number {
  * Which release directories to delete: keep the current release and the `keep - 1` others used most
  * recently; a directory the history does not know (a leftover) goes too, the current one never.
  */
-export function releasesToPrune(dirs: readonly string[], history: ReleaseHistory, current: string | null, keep: number): string[] {
-  if (!Number.isInteger(keep) || keep < 1) throw new RangeError(`keep must be a positive integer, got ${keep}`);
+export function releasesToPrune(
+  dirs: readonly string[],
+  history: ReleaseHistory,
+  current: string | null,
+  keep: number,
+): string[] {
+  if (!Number.isInteger(keep) || keep < 1)
+    throw new RangeError(`keep must be a positive integer, got ${keep}`);
   const known = dirs.map((dir) => history[dir]).filter((entry): entry is ReleaseEntry => entry !== undefined);
   const others = known.filter((entry) => entry.version !== current).sort(byRecency);
   const kept = new Set(others.slice(0, current === null ? keep : keep - 1).map((entry) => entry.version));
@@ -41,7 +47,8 @@ export function rollbackTarget(
   current: string | null,
   toVersion?: string,
 ): string | undefined {
-  if (toVersion !== undefined) return dirs.includes(toVersion) && toVersion !== current ? toVersion : undefined;
+  if (toVersion !== undefined)
+    return dirs.includes(toVersion) && toVersion !== current ? toVersion : undefined;
   const candidates = dirs
     .map((dir) => history[dir])
     .filter((entry): entry is ReleaseEntry => entry !== undefined && entry.version !== current)
@@ -49,8 +56,21 @@ export function rollbackTarget(
   return candidates[0]?.version;
 }
 
-export function recordInstalled(history: ReleaseHistory, version: string, sha256: string, now: Date): ReleaseHistory {
-  return { ...history, [version]: { version, sha256, installedAt: now.toISOString(), activatedAt: history[version]?.activatedAt } };
+export function recordInstalled(
+  history: ReleaseHistory,
+  version: string,
+  sha256: string,
+  now: Date,
+): ReleaseHistory {
+  return {
+    ...history,
+    [version]: {
+      version,
+      sha256,
+      installedAt: now.toISOString(),
+      activatedAt: history[version]?.activatedAt,
+    },
+  };
 }
 
 export function recordActivated(history: ReleaseHistory, version: string, now: Date): ReleaseHistory {

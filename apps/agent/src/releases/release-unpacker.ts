@@ -15,7 +15,9 @@ export async function readAppSpec(releaseDir: string): Promise<AppSpec> {
   try {
     document = parseYaml(text);
   } catch (error) {
-    throw new Error(`${APP_SPEC_FILE_NAME} is not valid YAML (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(
+      `${APP_SPEC_FILE_NAME} is not valid YAML (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   const parsed = appSpecSchema.safeParse(document);
   if (!parsed.success) throw new Error(`invalid ${APP_SPEC_FILE_NAME}: ${formatIssues(parsed.error)}`);
@@ -26,24 +28,34 @@ export async function readAppSpec(releaseDir: string): Promise<AppSpec> {
  * Extracts an artifact into a fresh directory under `parentDir` and checks its app spec says the
  * expected version. Throws StepFailure `unpack`; the partial directory is removed.
  */
-export async function unpackArtifact(archivePath: string, parentDir: string, expectedVersion: string): Promise<{ dir: string; spec: AppSpec }> {
+export async function unpackArtifact(
+  archivePath: string,
+  parentDir: string,
+  expectedVersion: string,
+): Promise<{ dir: string; spec: AppSpec }> {
   const dir = await mkdtemp(join(parentDir, '.incoming-'));
   try {
     await extractArchive(archivePath, dir);
     const spec = await readAppSpec(dir);
     if (spec.version !== expectedVersion) {
-      throw new Error(`the artifact's ${APP_SPEC_FILE_NAME} says version ${spec.version}, the command says ${expectedVersion}`);
+      throw new Error(
+        `the artifact's ${APP_SPEC_FILE_NAME} says version ${spec.version}, the command says ${expectedVersion}`,
+      );
     }
     await chmod(dir, 0o755);
     return { dir, spec };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
-    throw new StepFailure('unpack', `cannot unpack the artifact: ${error instanceof Error ? error.message : String(error)}`);
+    throw new StepFailure(
+      'unpack',
+      `cannot unpack the artifact: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
 /** Moves an unpacked directory to releases/<version>, replacing an earlier unpack that is not in use. */
 export async function placeRelease(incomingDir: string, releaseDir: string): Promise<void> {
-  if ((await stat(releaseDir).catch(() => undefined)) !== undefined) await rm(releaseDir, { recursive: true, force: true });
+  if ((await stat(releaseDir).catch(() => undefined)) !== undefined)
+    await rm(releaseDir, { recursive: true, force: true });
   await rename(incomingDir, releaseDir);
 }

@@ -1,5 +1,9 @@
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
-import { FileNonceStore, MAX_COMMAND_LIFETIME_MS, DEFAULT_MAX_CLOCK_SKEW_MS } from '@conveyor/command-signing';
+import {
+  FileNonceStore,
+  MAX_COMMAND_LIFETIME_MS,
+  DEFAULT_MAX_CLOCK_SKEW_MS,
+} from '@conveyor/command-signing';
 import {
   AGENT_DEAD_LETTER_QUEUE,
   AGENT_QUEUE_DURABLE,
@@ -45,8 +49,12 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   const nonceStore = await FileNonceStore.open(layout.noncesDir);
   const journal = await StepJournal.open(layout.stepsDir);
 
-  const connection: AmqpConnectionManager = connectAmqp(config.amqpUrl, { connectionName: `conveyor-agent-${config.nodeId}` });
-  connection.on('disconnect', ({ err }: { err?: Error }) => logger.warn({ err: err?.message }, 'disconnected from RabbitMQ; reconnecting'));
+  const connection: AmqpConnectionManager = connectAmqp(config.amqpUrl, {
+    connectionName: `conveyor-agent-${config.nodeId}`,
+  });
+  connection.on('disconnect', ({ err }: { err?: Error }) =>
+    logger.warn({ err: err?.message }, 'disconnected from RabbitMQ; reconnecting'),
+  );
   await waitForConnection(connection, 30_000);
   // Least privilege: the agent declares only its own queue. The shared exchanges and dead-letter
   // queue are provisioned (deploy/rabbitmq/definitions.json) and merely checked; on a development
@@ -68,7 +76,8 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   };
 
   const recovered = await recoverInterruptedSteps(steps);
-  for (const record of recovered) logger.warn({ stepId: record.stepId, kind: record.kind }, 'step was interrupted; reported as failed');
+  for (const record of recovered)
+    logger.warn({ stepId: record.stepId, kind: record.kind }, 'step was interrupted; reported as failed');
 
   const intake = new CommandIntake({
     nodeId: config.nodeId,
@@ -86,7 +95,10 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     queue: {
       name: agentQueueName(config.nodeId),
       durable: AGENT_QUEUE_DURABLE,
-      arguments: agentQueueArguments({ messageTtlMs: MAX_COMMAND_LIFETIME_MS + DEFAULT_MAX_CLOCK_SKEW_MS, idleExpiryMs: QUEUE_IDLE_EXPIRY_MS }),
+      arguments: agentQueueArguments({
+        messageTtlMs: MAX_COMMAND_LIFETIME_MS + DEFAULT_MAX_CLOCK_SKEW_MS,
+        idleExpiryMs: QUEUE_IDLE_EXPIRY_MS,
+      }),
     },
     deadLetterQueue: AGENT_DEAD_LETTER_QUEUE,
     sharedTopology: 'check',
@@ -94,18 +106,32 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     logger,
     prefetch: 16,
     handle: (envelope, delivery) =>
-      runWithCorrelation({ correlationId: envelope.correlationid, causationId: envelope.id, actor }, () => intake.handle(envelope, delivery)),
+      runWithCorrelation({ correlationId: envelope.correlationid, causationId: envelope.id, actor }, () =>
+        intake.handle(envelope, delivery),
+      ),
     onInvalid: (invalid) => intake.handleInvalid(invalid),
   });
   await consumer.start();
 
   const startedAt = new Date().toISOString();
   const facts = { ...config.facts };
-  await emit('agent.registered', { nodeId: config.nodeId, facts, agentVersion: AGENT_VERSION, currentVersion: await currentVersion(layout), startedAt });
+  await emit('agent.registered', {
+    nodeId: config.nodeId,
+    facts,
+    agentVersion: AGENT_VERSION,
+    currentVersion: await currentVersion(layout),
+    startedAt,
+  });
   let sequence = 0;
   const heartbeat = setInterval(() => {
     void currentVersion(layout).then((version) =>
-      emit('agent.heartbeat', { nodeId: config.nodeId, facts, currentVersion: version, sequence: sequence++, intervalMs: config.heartbeatMs }),
+      emit('agent.heartbeat', {
+        nodeId: config.nodeId,
+        facts,
+        currentVersion: version,
+        sequence: sequence++,
+        intervalMs: config.heartbeatMs,
+      }),
     );
   }, config.heartbeatMs);
   logger.info({ nodeId: config.nodeId, queue: agentQueueName(config.nodeId), facts }, 'agent ready');

@@ -9,11 +9,17 @@ import type { EmitEvent } from '../steps/step-context';
  */
 export function eventEmitter(publisher: ConfirmedPublisher, nodeId: string, logger: Logger): EmitEvent {
   return async (type, data, options = {}) => {
-    const envelope = createEnvelope(`agent/${nodeId}`, type, data, { subject: options.subject ?? null, actor: `agent:${nodeId}` });
+    const envelope = createEnvelope(`agent/${nodeId}`, type, data, {
+      subject: options.subject ?? null,
+      actor: `agent:${nodeId}`,
+    });
     try {
       await publisher.publish({ id: envelope.id, type, body: JSON.stringify(envelope) });
     } catch (error) {
-      logger.warn({ type, err: error instanceof Error ? error.message : String(error) }, 'event not published');
+      logger.warn(
+        { type, err: error instanceof Error ? error.message : String(error) },
+        'event not published',
+      );
     }
   };
 }

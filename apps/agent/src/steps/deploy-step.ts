@@ -1,10 +1,21 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppSpec, DeployCommandPayload, SignedCommand } from '@conveyor/contracts';
-import { beginStep, failStep, markTouched, succeedStep, type StepRecord } from '../journal/step-journal.rules';
+import {
+  beginStep,
+  failStep,
+  markTouched,
+  succeedStep,
+  type StepRecord,
+} from '../journal/step-journal.rules';
 import { downloadArtifact } from '../releases/artifact-download';
 import { currentVersion, switchCurrent } from '../releases/current-link';
-import { forgetReleases, recordActivated, recordInstalled, releasesToPrune } from '../releases/release-history.rules';
+import {
+  forgetReleases,
+  recordActivated,
+  recordInstalled,
+  releasesToPrune,
+} from '../releases/release-history.rules';
 import { placeRelease, unpackArtifact } from '../releases/release-unpacker';
 import { releaseDirs, restoreRelease } from './release-restore';
 import { runReleaseHook, type StepContext } from './step-context';
@@ -17,17 +28,37 @@ import { emitOutcome } from './step-outcome';
  * Any failure after the running release was stopped restores it. Journalled before every risky
  * move, so a crash is detected and repaired at the next start.
  */
-export async function runDeployStep(context: StepContext, command: SignedCommand<DeployCommandPayload>): Promise<StepRecord> {
+export async function runDeployStep(
+  context: StepContext,
+  command: SignedCommand<DeployCommandPayload>,
+): Promise<StepRecord> {
   const { payload } = command;
   const version = payload.artifact.version;
   const { layout, journal } = context;
   const previous = await currentVersion(layout);
   let record = await journal.put(
-    beginStep({ stepId: payload.stepId, commandId: command.commandId, deploymentId: payload.deploymentId, kind: 'deploy', version, previousVersion: previous }, new Date()),
+    beginStep(
+      {
+        stepId: payload.stepId,
+        commandId: command.commandId,
+        deploymentId: payload.deploymentId,
+        kind: 'deploy',
+        version,
+        previousVersion: previous,
+      },
+      new Date(),
+    ),
   );
-  const base = { commandId: command.commandId, deploymentId: payload.deploymentId, stepId: payload.stepId, nodeId: context.nodeId, version };
+  const base = {
+    commandId: command.commandId,
+    deploymentId: payload.deploymentId,
+    stepId: payload.stepId,
+    nodeId: context.nodeId,
+    version,
+  };
   const subject = { subject: payload.deploymentId };
-  const progress = (phase: string, detail: string) => context.emit('agent.deploy.progressed', { ...base, phase, detail }, subject);
+  const progress = (phase: string, detail: string) =>
+    context.emit('agent.deploy.progressed', { ...base, phase, detail }, subject);
   await context.emit('agent.deploy.started', base, subject);
 
   const releaseDir = join(layout.releasesDir, version);
@@ -36,7 +67,11 @@ export async function runDeployStep(context: StepContext, command: SignedCommand
   let incoming: string | undefined;
   let placed = false;
   try {
-    const artifact = await downloadArtifact({ url: payload.artifact.url, expectedSha256: payload.artifact.sha256, dir: layout.downloadsDir });
+    const artifact = await downloadArtifact({
+      url: payload.artifact.url,
+      expectedSha256: payload.artifact.sha256,
+      dir: layout.downloadsDir,
+    });
     downloaded = artifact.path;
     await progress('download', `${artifact.bytes} bytes, sha256 verified`);
     phase = 'unpack';
@@ -72,9 +107,18 @@ export async function runDeployStep(context: StepContext, command: SignedCommand
     await hook('validate');
 
     const now = new Date();
-    const history = await context.history.update((h) => recordActivated(recordInstalled(h, version, artifact.sha256, now), version, now));
-    const prune = releasesToPrune(await releaseDirs(context), history, version, payload.keepReleases ?? context.keepReleases);
-    await Promise.all(prune.map((dir) => rm(join(layout.releasesDir, dir), { recursive: true, force: true })));
+    const history = await context.history.update((h) =>
+      recordActivated(recordInstalled(h, version, artifact.sha256, now), version, now),
+    );
+    const prune = releasesToPrune(
+      await releaseDirs(context),
+      history,
+      version,
+      payload.keepReleases ?? context.keepReleases,
+    );
+    await Promise.all(
+      prune.map((dir) => rm(join(layout.releasesDir, dir), { recursive: true, force: true })),
+    );
     await context.history.update((h) => forgetReleases(h, prune));
     record = await journal.put(succeedStep(record, new Date()));
   } catch (error) {
@@ -88,7 +132,17 @@ export async function runDeployStep(context: StepContext, command: SignedCommand
       if (previous === null) await rm(layout.currentLink, { force: true });
     }
     record = await journal.put(
-      failStep(record, { phase: failure.phase, reason, hook: failure.details.hook, exitCode: failure.details.exitCode, outputTail: failure.details.outputTail }, new Date()),
+      failStep(
+        record,
+        {
+          phase: failure.phase,
+          reason,
+          hook: failure.details.hook,
+          exitCode: failure.details.exitCode,
+          outputTail: failure.details.outputTail,
+        },
+        new Date(),
+      ),
     );
   } finally {
     if (downloaded !== undefined) await rm(downloaded, { force: true });

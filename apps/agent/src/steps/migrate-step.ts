@@ -13,13 +13,23 @@ import { emitOutcome } from './step-outcome';
  * the artifact, unpack it into a scratch dir (never into releases/, never switching `current`),
  * run the hook with the command's timeout, clean up. The journal makes it run once per stepId.
  */
-export async function runMigrateStep(context: StepContext, command: SignedCommand<MigrateCommandPayload>): Promise<StepRecord> {
+export async function runMigrateStep(
+  context: StepContext,
+  command: SignedCommand<MigrateCommandPayload>,
+): Promise<StepRecord> {
   const { payload } = command;
   const { layout, journal } = context;
   const version = payload.artifact.version;
   let record = await journal.put(
     beginStep(
-      { stepId: payload.stepId, commandId: command.commandId, deploymentId: payload.deploymentId, kind: 'migrate', version, previousVersion: await currentVersion(layout) },
+      {
+        stepId: payload.stepId,
+        commandId: command.commandId,
+        deploymentId: payload.deploymentId,
+        kind: 'migrate',
+        version,
+        previousVersion: await currentVersion(layout),
+      },
       new Date(),
     ),
   );
@@ -27,22 +37,39 @@ export async function runMigrateStep(context: StepContext, command: SignedComman
   let downloaded: string | undefined;
   let workDir: string | undefined;
   try {
-    const artifact = await downloadArtifact({ url: payload.artifact.url, expectedSha256: payload.artifact.sha256, dir: layout.downloadsDir });
+    const artifact = await downloadArtifact({
+      url: payload.artifact.url,
+      expectedSha256: payload.artifact.sha256,
+      dir: layout.downloadsDir,
+    });
     downloaded = artifact.path;
     phase = 'unpack';
     await mkdir(layout.workDir, { recursive: true });
     const unpacked = await unpackArtifact(artifact.path, layout.workDir, version);
     workDir = unpacked.dir;
     phase = 'hook';
-    const result = await runReleaseHook(context, unpacked.spec, 'migrate', unpacked.dir, payload.timeoutSeconds);
-    if (result === undefined) throw new StepFailure('hook', `the artifact ${version} declares no migrate hook`, { hook: 'migrate' });
+    const result = await runReleaseHook(
+      context,
+      unpacked.spec,
+      'migrate',
+      unpacked.dir,
+      payload.timeoutSeconds,
+    );
+    if (result === undefined)
+      throw new StepFailure('hook', `the artifact ${version} declares no migrate hook`, { hook: 'migrate' });
     record = await journal.put(succeedStep(record, new Date()));
   } catch (error) {
     const failure = asStepFailure(error, phase);
     record = await journal.put(
       failStep(
         record,
-        { phase: failure.phase, reason: failure.message, hook: failure.details.hook, exitCode: failure.details.exitCode, outputTail: failure.details.outputTail },
+        {
+          phase: failure.phase,
+          reason: failure.message,
+          hook: failure.details.hook,
+          exitCode: failure.details.exitCode,
+          outputTail: failure.details.outputTail,
+        },
         new Date(),
       ),
     );

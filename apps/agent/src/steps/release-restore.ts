@@ -26,7 +26,10 @@ export async function restoreRelease(context: StepContext, version: string): Pro
 /** Release directories (not the hidden .incoming-* ones), sorted. */
 export async function releaseDirs(context: StepContext): Promise<string[]> {
   const entries = await readdir(context.layout.releasesDir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name).sort();
+  return entries
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
 }
 
 /** Removes leftovers of an interrupted step: partial downloads, half-unpacked releases, migration work dirs. */
@@ -35,5 +38,9 @@ export async function removeLeftovers(context: StepContext): Promise<void> {
   await rm(layout.downloadsDir, { recursive: true, force: true });
   await rm(layout.workDir, { recursive: true, force: true });
   const entries = await readdir(layout.releasesDir).catch(() => []);
-  await Promise.all(entries.filter((name) => name.startsWith('.incoming-')).map((name) => rm(join(layout.releasesDir, name), { recursive: true, force: true })));
+  await Promise.all(
+    entries
+      .filter((name) => name.startsWith('.incoming-'))
+      .map((name) => rm(join(layout.releasesDir, name), { recursive: true, force: true })),
+  );
 }

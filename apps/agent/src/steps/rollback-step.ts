@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import type { RollbackCommandPayload, SignedCommand } from '@conveyor/contracts';
-import { beginStep, failStep, markTouched, succeedStep, type StepRecord } from '../journal/step-journal.rules';
+import {
+  beginStep,
+  failStep,
+  markTouched,
+  succeedStep,
+  type StepRecord,
+} from '../journal/step-journal.rules';
 import { currentVersion, switchCurrent } from '../releases/current-link';
 import { recordActivated, rollbackTarget } from '../releases/release-history.rules';
 import { readAppSpec } from '../releases/release-unpacker';
@@ -13,14 +19,29 @@ import { emitOutcome } from './step-outcome';
  * Switches back to a kept release without downloading anything: stop the current release, point
  * `current` at the previous kept one (or `toVersion`), run its start and validate hooks.
  */
-export async function runRollbackStep(context: StepContext, command: SignedCommand<RollbackCommandPayload>): Promise<StepRecord> {
+export async function runRollbackStep(
+  context: StepContext,
+  command: SignedCommand<RollbackCommandPayload>,
+): Promise<StepRecord> {
   const { payload } = command;
   const { layout, journal } = context;
   const current = await currentVersion(layout);
-  const target = rollbackTarget(await releaseDirs(context), await context.history.read(), current, payload.toVersion);
+  const target = rollbackTarget(
+    await releaseDirs(context),
+    await context.history.read(),
+    current,
+    payload.toVersion,
+  );
   let record = await journal.put(
     beginStep(
-      { stepId: payload.stepId, commandId: command.commandId, deploymentId: payload.deploymentId, kind: 'rollback', version: target ?? payload.toVersion, previousVersion: current },
+      {
+        stepId: payload.stepId,
+        commandId: command.commandId,
+        deploymentId: payload.deploymentId,
+        kind: 'rollback',
+        version: target ?? payload.toVersion,
+        previousVersion: current,
+      },
       new Date(),
     ),
   );
@@ -53,9 +74,20 @@ export async function runRollbackStep(context: StepContext, command: SignedComma
   } catch (error) {
     const failure = asStepFailure(error, phase);
     let reason = failure.message;
-    if (record.touchedRunningRelease && current !== null) reason += `; ${await restoreRelease(context, current)}`;
+    if (record.touchedRunningRelease && current !== null)
+      reason += `; ${await restoreRelease(context, current)}`;
     record = await journal.put(
-      failStep(record, { phase: failure.phase, reason, hook: failure.details.hook, exitCode: failure.details.exitCode, outputTail: failure.details.outputTail }, new Date()),
+      failStep(
+        record,
+        {
+          phase: failure.phase,
+          reason,
+          hook: failure.details.hook,
+          exitCode: failure.details.exitCode,
+          outputTail: failure.details.outputTail,
+        },
+        new Date(),
+      ),
     );
   }
   await emitOutcome(context, record, false);

@@ -6,7 +6,11 @@ import type { AgentLayout } from '../releases/agent-layout';
 import type { ReleaseHistoryStore } from '../releases/release-history.store';
 
 /** Publishes an event about this agent's work; never throws (a lost report is logged). */
-export type EmitEvent = <T extends EventType>(type: T, data: EventInput[T], options?: { subject?: string }) => Promise<void>;
+export type EmitEvent = <T extends EventType>(
+  type: T,
+  data: EventInput[T],
+  options?: { subject?: string },
+) => Promise<void>;
 
 /** What every step needs: where things are, who it is, where to record and report. */
 export interface StepContext {

@@ -2,7 +2,11 @@ import type { StepKind, StepRecord } from '../journal/step-journal.rules';
 import type { StepContext } from './step-context';
 
 /** Publishes the outcome recorded in a finished step record: `agent.<kind>.succeeded` or `.failed`. */
-export async function emitOutcome(context: StepContext, record: StepRecord, replayed: boolean): Promise<void> {
+export async function emitOutcome(
+  context: StepContext,
+  record: StepRecord,
+  replayed: boolean,
+): Promise<void> {
   const base = {
     commandId: record.commandId,
     deploymentId: record.deploymentId,
@@ -24,7 +28,10 @@ export async function emitOutcome(context: StepContext, record: StepRecord, repl
         return context.emit('agent.migrate.succeeded', data, subject);
     }
   }
-  const failure = record.failure ?? { phase: 'interrupted' as const, reason: `step ${record.stepId} has no recorded outcome` };
+  const failure = record.failure ?? {
+    phase: 'interrupted' as const,
+    reason: `step ${record.stepId} has no recorded outcome`,
+  };
   const data = {
     ...base,
     phase: failure.phase,

@@ -15,12 +15,21 @@ export async function recoverInterruptedSteps(context: StepContext): Promise<Ste
   const unfinished = await context.journal.unfinished();
   const recovered: StepRecord[] = [];
   for (const record of unfinished) {
-    if (record.touchedRunningRelease && record.previousVersion !== null && (await releaseDirs(context)).includes(record.previousVersion)) {
+    if (
+      record.touchedRunningRelease &&
+      record.previousVersion !== null &&
+      (await releaseDirs(context)).includes(record.previousVersion)
+    ) {
       await restoreRelease(context, record.previousVersion);
     }
     const history = await context.history.read();
     const current = await currentVersion(context.layout);
-    if (record.kind === 'deploy' && record.version !== undefined && record.version !== current && history[record.version] === undefined) {
+    if (
+      record.kind === 'deploy' &&
+      record.version !== undefined &&
+      record.version !== current &&
+      history[record.version] === undefined
+    ) {
       await rm(join(context.layout.releasesDir, record.version), { recursive: true, force: true });
     }
     const failed = await context.journal.put(interruptStep(record, new Date()));

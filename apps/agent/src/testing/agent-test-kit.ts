@@ -3,11 +3,30 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
-import { createEnvelope, ConfirmedPublisher, connectAmqp, EventConsumer, waitForConnection } from '@conveyor/messaging';
+import {
+  createEnvelope,
+  ConfirmedPublisher,
+  connectAmqp,
+  EventConsumer,
+  waitForConnection,
+} from '@conveyor/messaging';
 import { createLogger } from '@conveyor/observability';
-import { generateSigningKeyPair, newCommand, signCommand, type CommandKind, type CommandTarget, type SigningKeyPair } from '@conveyor/command-signing';
+import {
+  generateSigningKeyPair,
+  newCommand,
+  signCommand,
+  type CommandKind,
+  type CommandTarget,
+  type SigningKeyPair,
+} from '@conveyor/command-signing';
 import type { ArtifactRef, EventEnvelope, EventMap, SignedCommand } from '@conveyor/contracts';
-import { buildArtifact, startArtifactServer, type ArtifactServer, type BuildArtifactOptions, type BuiltArtifact } from '@conveyor/fleet';
+import {
+  buildArtifact,
+  startArtifactServer,
+  type ArtifactServer,
+  type BuildArtifactOptions,
+  type BuiltArtifact,
+} from '@conveyor/fleet';
 import { createTestVhost, httpGet, waitFor, type TestVhost } from '@conveyor/testing';
 
 /** The replies a test orchestrator listens to. */
@@ -27,7 +46,11 @@ export const REPLY_TYPES = [
 ] as const;
 type ReplyType = (typeof REPLY_TYPES)[number];
 
-type CommandEventType = 'agent.deploy.requested' | 'agent.rollback.requested' | 'agent.migrate.requested' | 'agent.discovery.requested';
+type CommandEventType =
+  | 'agent.deploy.requested'
+  | 'agent.rollback.requested'
+  | 'agent.migrate.requested'
+  | 'agent.discovery.requested';
 
 /**
  * Everything an agent integration test needs, real: a fresh vhost, a temp dir, an artifact server,
@@ -65,19 +88,45 @@ export class AgentTestKit {
       },
     });
     await consumer.start();
-    return new AgentTestKit(received, vhost, dir, generateSigningKeyPair(), artifactServer, connection, publisher, consumer);
+    return new AgentTestKit(
+      received,
+      vhost,
+      dir,
+      generateSigningKeyPair(),
+      artifactServer,
+      connection,
+      publisher,
+      consumer,
+    );
   }
 
   /** Builds a sample-app artifact into the served directory; returns it with its command reference. */
-  async artifact(options: Omit<BuildArtifactOptions, 'outDir'>): Promise<BuiltArtifact & { ref: ArtifactRef }> {
+  async artifact(
+    options: Omit<BuildArtifactOptions, 'outDir'>,
+  ): Promise<BuiltArtifact & { ref: ArtifactRef }> {
     const built = await buildArtifact({ ...options, outDir: join(this.dir, 'artifacts') });
-    const ref = { service: 'sample-app', version: built.version, url: `${this.artifactServer.url}/${basename(built.path)}`, sha256: built.sha256, size: built.size };
+    const ref = {
+      service: 'sample-app',
+      version: built.version,
+      url: `${this.artifactServer.url}/${basename(built.path)}`,
+      sha256: built.sha256,
+      size: built.size,
+    };
     return { ...built, ref };
   }
 
-  sign<P>(kind: CommandKind, target: CommandTarget, payload: P, options: { lifetimeMs?: number; now?: Date; key?: SigningKeyPair } = {}): SignedCommand<P> {
+  sign<P>(
+    kind: CommandKind,
+    target: CommandTarget,
+    payload: P,
+    options: { lifetimeMs?: number; now?: Date; key?: SigningKeyPair } = {},
+  ): SignedCommand<P> {
     const key = options.key ?? this.keys;
-    return signCommand(newCommand({ kind, target, payload, lifetimeMs: options.lifetimeMs, now: options.now }), key.privateKeyPem, key.keyId);
+    return signCommand(
+      newCommand({ kind, target, payload, lifetimeMs: options.lifetimeMs, now: options.now }),
+      key.privateKeyPem,
+      key.keyId,
+    );
   }
 
   /** Publishes a command as the orchestrator would (its envelope validated against the contract). */
@@ -90,21 +139,42 @@ export class AgentTestKit {
   async sendRaw(type: CommandEventType, data: unknown): Promise<void> {
     const id = randomUUID();
     const envelope = {
-      specversion: '1.0', id, type, source: 'test-orchestrator', time: new Date().toISOString(), subject: null,
-      correlationid: id, causationid: null, actor: 'test', datacontenttype: 'application/json', data,
+      specversion: '1.0',
+      id,
+      type,
+      source: 'test-orchestrator',
+      time: new Date().toISOString(),
+      subject: null,
+      correlationid: id,
+      causationid: null,
+      actor: 'test',
+      datacontenttype: 'application/json',
+      data,
     };
     await this.publisher.publish({ id, type, body: JSON.stringify(envelope) });
   }
 
   events<T extends ReplyType>(type: T, where: (data: EventMap[T]) => boolean = () => true): EventMap[T][] {
-    return this.received.filter((event) => event.type === type).map((event) => event.data as EventMap[T]).filter(where);
+    return this.received
+      .filter((event) => event.type === type)
+      .map((event) => event.data as EventMap[T])
+      .filter(where);
   }
 
-  async waitForEvents<T extends ReplyType>(type: T, count: number, where: (data: EventMap[T]) => boolean = () => true, timeoutMs = 60_000): Promise<EventMap[T][]> {
-    return waitFor(`${count} × ${type}`, () => {
-      const found = this.events(type, where);
-      return found.length >= count ? found : undefined;
-    }, { timeoutMs, intervalMs: 50 });
+  async waitForEvents<T extends ReplyType>(
+    type: T,
+    count: number,
+    where: (data: EventMap[T]) => boolean = () => true,
+    timeoutMs = 60_000,
+  ): Promise<EventMap[T][]> {
+    return waitFor(
+      `${count} × ${type}`,
+      () => {
+        const found = this.events(type, where);
+        return found.length >= count ? found : undefined;
+      },
+      { timeoutMs, intervalMs: 50 },
+    );
   }
 
   async close(): Promise<void> {
@@ -116,7 +186,6 @@ export class AgentTestKit {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
-
 
 /** The version the sample app on `port` says it runs (GET /version), or `down` when nothing answers. */
 export async function servedVersion(port: number): Promise<string> {

@@ -1,4 +1,13 @@
-import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import type { Logger } from '@conveyor/observability';
 import { Inject } from '@nestjs/common';
@@ -8,7 +17,10 @@ import { AuditorGuard } from './auditor.guard';
 import { badParameters } from './bad-request';
 import { parseEvidenceQuery, parseExportQuery, type QueryParams } from './query-params.parser';
 
-const CONTENT_TYPES = { ndjson: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' } as const;
+const CONTENT_TYPES = {
+  ndjson: 'application/x-ndjson; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+} as const;
 
 /**
  * Exports stream the entries; the signed manifest is stored under the export's id (header
@@ -30,7 +42,11 @@ export class AuditExportController {
   }
 
   @Get('evidence/:deploymentId')
-  async evidence(@Param('deploymentId') deploymentId: string, @Query() query: QueryParams, @Res() res: Response): Promise<void> {
+  async evidence(
+    @Param('deploymentId') deploymentId: string,
+    @Query() query: QueryParams,
+    @Res() res: Response,
+  ): Promise<void> {
     const parsed = parseEvidenceQuery(deploymentId, query);
     if (!parsed.ok) throw badParameters(parsed.problems);
     await this.stream(parsed.value, 'audit-evidence', res);
@@ -39,7 +55,8 @@ export class AuditExportController {
   @Get('exports/:id/manifest')
   async manifest(@Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response): Promise<void> {
     const manifest = await this.exports.manifest(id);
-    if (manifest === null) throw new NotFoundException(`no manifest for export ${id}: unknown id, or the export did not complete`);
+    if (manifest === null)
+      throw new NotFoundException(`no manifest for export ${id}: unknown id, or the export did not complete`);
     res.type('application/json').send(manifest);
   }
 
@@ -52,11 +69,17 @@ export class AuditExportController {
     res.setHeader('Link', `</audit/exports/${id}/manifest>; rel="describedby"`);
     try {
       const manifest = await this.exports.write(id, request, res);
-      this.logger.info({ exportId: id, count: manifest.count, format: manifest.format }, 'audit export written');
+      this.logger.info(
+        { exportId: id, count: manifest.count, format: manifest.format },
+        'audit export written',
+      );
       res.end();
     } catch (error) {
       // Headers are gone: cut the response so the client sees an incomplete export (and no manifest).
-      this.logger.error({ exportId: id, err: error instanceof Error ? error.message : String(error) }, 'audit export failed');
+      this.logger.error(
+        { exportId: id, err: error instanceof Error ? error.message : String(error) },
+        'audit export failed',
+      );
       res.destroy(error instanceof Error ? error : new Error(String(error)));
     }
   }

@@ -9,7 +9,10 @@ export function encodeCursor(afterSeq: number): string {
 
 /** Refuses anything this service did not hand out, saying so. Pure. */
 export function decodeCursor(text: string): CursorDecoding {
-  const invalid: CursorDecoding = { ok: false, message: 'is not a cursor returned by this API (pass nextCursor of the previous page unchanged)' };
+  const invalid: CursorDecoding = {
+    ok: false,
+    message: 'is not a cursor returned by this API (pass nextCursor of the previous page unchanged)',
+  };
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(text)) return invalid;
   let value: unknown;
   try {

@@ -23,7 +23,16 @@ export interface ExportQuery {
   readonly format: ExportFormat;
 }
 
-const FILTER_PARAMS = ['fromSeq', 'toSeq', 'fromTime', 'toTime', 'type', 'subject', 'correlationId', 'actor'] as const;
+const FILTER_PARAMS = [
+  'fromSeq',
+  'toSeq',
+  'fromTime',
+  'toTime',
+  'type',
+  'subject',
+  'correlationId',
+  'actor',
+] as const;
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1_000;
 /** The same rule as the manifest's filters (so every accepted filter can be signed and verified). */
@@ -54,9 +63,11 @@ class ParamReader {
     const value = this.query[name];
     if (value === undefined) return undefined;
     const raw = Array.isArray(value) ? value : [value];
-    if (!raw.every((item): item is string => typeof item === 'string')) return this.fail(name, 'must be plain values');
+    if (!raw.every((item): item is string => typeof item === 'string'))
+      return this.fail(name, 'must be plain values');
     const items = raw.flatMap((item) => item.split(',')).map((item) => item.trim());
-    if (items.length === 0 || items.some((item) => item === '')) return this.fail(name, 'must not hold an empty value');
+    if (items.length === 0 || items.some((item) => item === ''))
+      return this.fail(name, 'must not hold an empty value');
     return items;
   }
 
@@ -64,7 +75,8 @@ class ParamReader {
     const text = this.single(name);
     if (text === undefined) return undefined;
     const value = POSITIVE_INT.test(text) ? Number(text) : NaN;
-    if (!Number.isSafeInteger(value) || value > max) return this.fail(name, `must be a whole number from 1 to ${max}, got "${text}"`);
+    if (!Number.isSafeInteger(value) || value > max)
+      return this.fail(name, `must be a whole number from 1 to ${max}, got "${text}"`);
     return value;
   }
 
@@ -72,7 +84,10 @@ class ParamReader {
     const text = this.single(name);
     if (text === undefined) return undefined;
     if (!isoDateTime.safeParse(text).success) {
-      return this.fail(name, `must be an ISO-8601 date-time with Z or an offset (e.g. 2025-03-01T00:00:00Z), got "${text}"`);
+      return this.fail(
+        name,
+        `must be an ISO-8601 date-time with Z or an offset (e.g. 2025-03-01T00:00:00Z), got "${text}"`,
+      );
     }
     return text;
   }
@@ -98,7 +113,11 @@ function readFilters(reader: ParamReader): ExportFilters {
   if (filters.fromSeq !== undefined && filters.toSeq !== undefined && filters.fromSeq > filters.toSeq) {
     reader.fail('toSeq', `must not be below fromSeq (${filters.fromSeq})`);
   }
-  if (filters.fromTime !== undefined && filters.toTime !== undefined && Date.parse(filters.toTime) <= Date.parse(filters.fromTime)) {
+  if (
+    filters.fromTime !== undefined &&
+    filters.toTime !== undefined &&
+    Date.parse(filters.toTime) <= Date.parse(filters.fromTime)
+  ) {
     reader.fail('toTime', `must be after fromTime (${filters.fromTime})`);
   }
   return withoutUndefined(filters);
@@ -106,7 +125,9 @@ function readFilters(reader: ParamReader): ExportFilters {
 
 /** Filters as the manifest records them: absent filters are left out, not undefined. */
 function withoutUndefined(filters: ExportFilters): ExportFilters {
-  return Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)) as ExportFilters;
+  return Object.fromEntries(
+    Object.entries(filters).filter(([, value]) => value !== undefined),
+  ) as ExportFilters;
 }
 
 /** `GET /audit/events`: filters, `limit` (1–1000, default 100) and the `cursor` of the previous page. */
@@ -122,7 +143,9 @@ export function parseEventsQuery(query: QueryParams): Parsed<EventsQuery> {
     if (cursor.ok) afterSeq = cursor.afterSeq;
     else reader.fail('cursor', cursor.message);
   }
-  return reader.problems.length > 0 ? { ok: false, problems: reader.problems } : { ok: true, value: { filters, limit, afterSeq } };
+  return reader.problems.length > 0
+    ? { ok: false, problems: reader.problems }
+    : { ok: true, value: { filters, limit, afterSeq } };
 }
 
 /** `GET /audit/export`: filters and `format` (ndjson, the default, or csv). */
@@ -131,7 +154,9 @@ export function parseExportQuery(query: QueryParams): Parsed<ExportQuery> {
   reader.unknown([...FILTER_PARAMS, 'format']);
   const filters = readFilters(reader);
   const format = readFormat(reader);
-  return reader.problems.length > 0 ? { ok: false, problems: reader.problems } : { ok: true, value: { filters, format } };
+  return reader.problems.length > 0
+    ? { ok: false, problems: reader.problems }
+    : { ok: true, value: { filters, format } };
 }
 
 /** `GET /audit/evidence/:deploymentId`: only `format`. */
@@ -139,8 +164,11 @@ export function parseEvidenceQuery(deploymentId: string, query: QueryParams): Pa
   const reader = new ParamReader(query);
   reader.unknown(['format']);
   const format = readFormat(reader);
-  if (deploymentId.trim() === '' || deploymentId.length > 200) reader.fail('deploymentId', 'must be 1 to 200 characters');
-  return reader.problems.length > 0 ? { ok: false, problems: reader.problems } : { ok: true, value: { filters: { relatedTo: deploymentId }, format } };
+  if (deploymentId.trim() === '' || deploymentId.length > 200)
+    reader.fail('deploymentId', 'must be 1 to 200 characters');
+  return reader.problems.length > 0
+    ? { ok: false, problems: reader.problems }
+    : { ok: true, value: { filters: { relatedTo: deploymentId }, format } };
 }
 
 function readFormat(reader: ParamReader): ExportFormat {

@@ -1,4 +1,11 @@
-import { appendBatch, canonicalJson, type AuditEntry, type ChainHead, type ExportFilters, type NewAuditEntry } from '@conveyor/audit-chain';
+import {
+  appendBatch,
+  canonicalJson,
+  type AuditEntry,
+  type ChainHead,
+  type ExportFilters,
+  type NewAuditEntry,
+} from '@conveyor/audit-chain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { planBatch } from './batch-plan';
 import { buildEntryPageQuery } from './entry-query.builder';
@@ -29,7 +36,10 @@ export class AuditEntriesRepository {
     return this.dataSource.transaction(async (manager) => {
       const head = await this.lockHead(manager);
       const ids = candidates.map((entry) => entry.eventId);
-      const existing = (await manager.query(`SELECT event_id FROM audit.entries WHERE event_id = ANY($1::uuid[])`, [ids])) as { event_id: string }[];
+      const existing = (await manager.query(
+        `SELECT event_id FROM audit.entries WHERE event_id = ANY($1::uuid[])`,
+        [ids],
+      )) as { event_id: string }[];
       const plan = planBatch(candidates, new Set(existing.map((row) => row.event_id)));
       if (plan.fresh.length === 0) return { appended: [], skipped: plan.skipped, head };
       const appended = appendBatch(head, plan.fresh);
@@ -42,12 +52,20 @@ export class AuditEntriesRepository {
   }
 
   async head(): Promise<ChainHead | null> {
-    const [row] = (await this.dataSource.query(`SELECT seq, hash FROM audit.chain_head`)) as { seq: string; hash: string }[];
+    const [row] = (await this.dataSource.query(`SELECT seq, hash FROM audit.chain_head`)) as {
+      seq: string;
+      hash: string;
+    }[];
     return row === undefined || row.seq === '0' ? null : { seq: Number(row.seq), hash: row.hash };
   }
 
   /** One page of entries matching the filters after `afterSeq`. */
-  async page(filters: ExportFilters, afterSeq: number, limit: number, upToSeq?: number): Promise<AuditEntry[]> {
+  async page(
+    filters: ExportFilters,
+    afterSeq: number,
+    limit: number,
+    upToSeq?: number,
+  ): Promise<AuditEntry[]> {
     const query = buildEntryPageQuery({ filters, afterSeq, limit, upToSeq });
     const rows = (await this.dataSource.query(query.text, query.params)) as EntryRow[];
     return rows.map(rowToEntry);
@@ -66,7 +84,10 @@ export class AuditEntriesRepository {
   }
 
   private async lockHead(manager: EntityManager): Promise<ChainHead | null> {
-    const [row] = (await manager.query(`SELECT seq, hash FROM audit.chain_head FOR UPDATE`)) as { seq: string; hash: string }[];
+    const [row] = (await manager.query(`SELECT seq, hash FROM audit.chain_head FOR UPDATE`)) as {
+      seq: string;
+      hash: string;
+    }[];
     if (row === undefined) throw new Error('audit.chain_head has no row: the migration did not run');
     return row.seq === '0' ? null : { seq: Number(row.seq), hash: row.hash };
   }

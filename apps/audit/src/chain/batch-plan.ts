@@ -11,7 +11,10 @@ export interface BatchPlan {
  * Decides which of a batch's entries go into the chain, in arrival order. A redelivered event
  * (its id already in the chain, or twice in the batch) adds nothing. Pure.
  */
-export function planBatch(candidates: readonly NewAuditEntry[], alreadyChained: ReadonlySet<string>): BatchPlan {
+export function planBatch(
+  candidates: readonly NewAuditEntry[],
+  alreadyChained: ReadonlySet<string>,
+): BatchPlan {
   const seen = new Set<string>();
   const fresh: NewAuditEntry[] = [];
   for (const entry of candidates) {

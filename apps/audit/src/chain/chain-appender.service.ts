@@ -87,7 +87,10 @@ export class ChainAppender implements OnApplicationShutdown {
       if (outcome.appended.length > 0) for (const listener of this.listeners) listener(outcome.appended);
     } catch (error) {
       stopTimer();
-      this.logger.warn({ size: batch.length, err: error instanceof Error ? error.message : String(error) }, 'audit batch not appended; its events will be redelivered');
+      this.logger.warn(
+        { size: batch.length, err: error instanceof Error ? error.message : String(error) },
+        'audit batch not appended; its events will be redelivered',
+      );
       for (const pending of batch) pending.reject(error);
     }
   }

@@ -7,7 +7,15 @@ import { envelopeToEntry } from './envelope-entry.mapper';
 import { buildEntryPageQuery } from './entry-query.builder';
 
 function entry(eventId: string): NewAuditEntry {
-  return { eventId, type: 't.x', subject: null, correlationId: null, actor: 'a', time: '2025-03-01T00:00:00Z', payload: null };
+  return {
+    eventId,
+    type: 't.x',
+    subject: null,
+    correlationId: null,
+    actor: 'a',
+    time: '2025-03-01T00:00:00Z',
+    payload: null,
+  };
 }
 
 describe('batch planning', () => {
@@ -36,7 +44,12 @@ describe('checkpoint policy', () => {
 
 describe('an event as an entry', () => {
   it('records id, type, subject, correlation, actor and time, with data, source and causation as payload', () => {
-    const envelope = createEnvelope('pipeline', 'deployment.paused', { deploymentId: randomUUID() }, { subject: 'd-1', actor: 'user:alice' });
+    const envelope = createEnvelope(
+      'pipeline',
+      'deployment.paused',
+      { deploymentId: randomUUID() },
+      { subject: 'd-1', actor: 'user:alice' },
+    );
     const mapped = envelopeToEntry({ ...envelope, id: envelope.id.toUpperCase() });
     expect(mapped).toEqual({
       ok: true,
@@ -54,16 +67,32 @@ describe('an event as an entry', () => {
 
   it('maps an empty subject to null and refuses what the chain cannot hold', () => {
     const envelope = createEnvelope('pipeline', 'deployment.paused', { deploymentId: randomUUID() });
-    expect(envelopeToEntry({ ...envelope, subject: '' })).toMatchObject({ ok: true, entry: { subject: null } });
-    expect(envelopeToEntry({ ...envelope, actor: 'x\u0000y' })).toEqual({ ok: false, reason: 'actor contains U+0000, which the audit store cannot hold' });
-    expect(envelopeToEntry({ ...envelope, subject: 'lone \ud800' })).toMatchObject({ ok: false, reason: expect.stringContaining('subject') });
+    expect(envelopeToEntry({ ...envelope, subject: '' })).toMatchObject({
+      ok: true,
+      entry: { subject: null },
+    });
+    expect(envelopeToEntry({ ...envelope, actor: 'x\u0000y' })).toEqual({
+      ok: false,
+      reason: 'actor contains U+0000, which the audit store cannot hold',
+    });
+    expect(envelopeToEntry({ ...envelope, subject: 'lone \ud800' })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('subject'),
+    });
   });
 });
 
 describe('the page query', () => {
   it('binds every filter as a parameter and keeps seq order and bounds', () => {
     const query = buildEntryPageQuery({
-      filters: { fromSeq: 10, toSeq: 90, fromTime: '2025-01-01T00:00:00Z', types: ['a'], subject: "x'; DROP", relatedTo: 'd-1' },
+      filters: {
+        fromSeq: 10,
+        toSeq: 90,
+        fromTime: '2025-01-01T00:00:00Z',
+        types: ['a'],
+        subject: "x'; DROP",
+        relatedTo: 'd-1',
+      },
       afterSeq: 20,
       upToSeq: 50,
       limit: 100,

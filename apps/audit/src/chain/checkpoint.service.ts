@@ -53,7 +53,10 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
     const head = await this.entries.head();
     if (head === null) return null;
     const counted = this.entriesSince;
-    const checkpoint = signCheckpoint({ seq: head.seq, headHash: head.hash, time: new Date().toISOString() }, this.key.privateKeyPem);
+    const checkpoint = signCheckpoint(
+      { seq: head.seq, headHash: head.hash, time: new Date().toISOString() },
+      this.key.privateKeyPem,
+    );
     await this.bus.transaction(async (unit) => {
       if (!(await this.checkpoints.insert(unit.manager, checkpoint))) return;
       const { seq, headHash, time, keyId, signature } = checkpoint;
@@ -73,10 +76,21 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
   private consider(): void {
     if (this.signing !== undefined) return;
     const state = { entriesSince: this.entriesSince, msSinceLast: Date.now() - this.lastSignedAt };
-    if (!checkpointDue(state, { every: this.settings.checkpointEvery, intervalMs: this.settings.checkpointIntervalMs })) return;
+    if (
+      !checkpointDue(state, {
+        every: this.settings.checkpointEvery,
+        intervalMs: this.settings.checkpointIntervalMs,
+      })
+    )
+      return;
     this.signing = this.signNow()
       .then(() => undefined)
-      .catch((error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'audit checkpoint not signed; will retry'))
+      .catch((error: unknown) =>
+        this.logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'audit checkpoint not signed; will retry',
+        ),
+      )
       .finally(() => {
         this.signing = undefined;
       });

@@ -10,7 +10,13 @@ interface CheckpointRow {
 }
 
 function toCheckpoint(row: CheckpointRow): SignedCheckpoint {
-  return { seq: Number(row.seq), headHash: row.head_hash, time: row.time, signature: row.signature, keyId: row.key_id };
+  return {
+    seq: Number(row.seq),
+    headHash: row.head_hash,
+    time: row.time,
+    signature: row.signature,
+    keyId: row.key_id,
+  };
 }
 
 /** Signed checkpoints and export manifests (append-only tables of the audit schema). */
@@ -50,11 +56,16 @@ export class CheckpointsRepository {
   }
 
   async saveManifest(id: string, manifestJson: string): Promise<void> {
-    await this.dataSource.query(`INSERT INTO audit.export_manifests (id, manifest) VALUES ($1, $2)`, [id, manifestJson]);
+    await this.dataSource.query(`INSERT INTO audit.export_manifests (id, manifest) VALUES ($1, $2)`, [
+      id,
+      manifestJson,
+    ]);
   }
 
   async findManifest(id: string): Promise<string | null> {
-    const [row] = (await this.dataSource.query(`SELECT manifest FROM audit.export_manifests WHERE id = $1`, [id])) as { manifest: string }[];
+    const [row] = (await this.dataSource.query(`SELECT manifest FROM audit.export_manifests WHERE id = $1`, [
+      id,
+    ])) as { manifest: string }[];
     return row?.manifest ?? null;
   }
 }

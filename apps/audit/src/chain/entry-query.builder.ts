@@ -14,7 +14,8 @@ export interface SqlQuery {
   readonly params: unknown[];
 }
 
-export const ENTRY_COLUMNS = 'seq, event_id, type, subject, correlation_id, actor, time, payload, prev_hash, hash';
+export const ENTRY_COLUMNS =
+  'seq, event_id, type, subject, correlation_id, actor, time, payload, prev_hash, hash';
 
 /**
  * One page of entries matching the filters, in seq order. Matches `entryMatchesFilters` of

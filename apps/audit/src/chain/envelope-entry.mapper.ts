@@ -27,7 +27,8 @@ export function envelopeToEntry(envelope: EventEnvelope): EntryMapping {
     payload,
   };
   for (const field of ['type', 'subject', 'correlationId', 'actor'] as const) {
-    if (entry[field]?.includes(NUL)) return { ok: false, reason: `${field} contains U+0000, which the audit store cannot hold` };
+    if (entry[field]?.includes(NUL))
+      return { ok: false, reason: `${field} contains U+0000, which the audit store cannot hold` };
   }
   const checked = parseNewAuditEntry(entry);
   return checked.ok ? { ok: true, entry: checked.entry } : { ok: false, reason: checked.message };

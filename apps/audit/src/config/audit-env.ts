@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { baseServiceEnv } from '@conveyor/service-kit';
 
-const positiveInt = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const positiveInt = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 
 /** The audit service's environment: the common variables plus its own, validated at start. */
 export const auditEnvSchema = baseServiceEnv.extend({

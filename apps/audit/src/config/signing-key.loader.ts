@@ -36,11 +36,17 @@ export async function loadSigningKey(
     await mkdir(directory, { recursive: true, mode: 0o700 });
     await writeFile(privatePath, pair.privateKeyPem, { mode: 0o600, flag: 'wx' });
     await writeFile(publicPath, pair.publicKeyPem);
-    logger.warn({ keyId: pair.keyId, publicKeyPath: publicPath }, 'AUDIT_SIGNING_KEY is not set: generated a development signing key');
+    logger.warn(
+      { keyId: pair.keyId, publicKeyPath: publicPath },
+      'AUDIT_SIGNING_KEY is not set: generated a development signing key',
+    );
   }
   const key = describeKey(await readKeyFile(privatePath));
   if (!existsSync(publicPath)) await writeFile(publicPath, key.publicKeyPem);
-  logger.info({ keyId: key.keyId, publicKeyPath: publicPath }, 'audit signing key loaded from the data directory');
+  logger.info(
+    { keyId: key.keyId, publicKeyPath: publicPath },
+    'audit signing key loaded from the data directory',
+  );
   return key;
 }
 
@@ -48,7 +54,9 @@ async function readKeyFile(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new SigningKeyError(`AUDIT_SIGNING_KEY: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new SigningKeyError(
+      `AUDIT_SIGNING_KEY: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

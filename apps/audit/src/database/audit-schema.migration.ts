@@ -30,8 +30,12 @@ export class AuditSchema1733000000000 implements MigrationInterface {
     )`);
     await runner.query(`CREATE INDEX entries_occurred_at ON audit.entries (occurred_at, seq)`);
     await runner.query(`CREATE INDEX entries_type ON audit.entries (type, seq)`);
-    await runner.query(`CREATE INDEX entries_subject ON audit.entries (subject, seq) WHERE subject IS NOT NULL`);
-    await runner.query(`CREATE INDEX entries_correlation_id ON audit.entries (correlation_id, seq) WHERE correlation_id IS NOT NULL`);
+    await runner.query(
+      `CREATE INDEX entries_subject ON audit.entries (subject, seq) WHERE subject IS NOT NULL`,
+    );
+    await runner.query(
+      `CREATE INDEX entries_correlation_id ON audit.entries (correlation_id, seq) WHERE correlation_id IS NOT NULL`,
+    );
     await runner.query(`CREATE INDEX entries_actor ON audit.entries (actor, seq)`);
     await runner.query(`CREATE TABLE audit.chain_head (
       singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
@@ -70,7 +74,9 @@ export class AuditSchema1733000000000 implements MigrationInterface {
       EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
       END $$`);
     await runner.query(`GRANT USAGE ON SCHEMA audit TO ${AUDIT_WRITER_ROLE}`);
-    await runner.query(`GRANT SELECT, INSERT ON audit.entries, audit.checkpoints, audit.export_manifests TO ${AUDIT_WRITER_ROLE}`);
+    await runner.query(
+      `GRANT SELECT, INSERT ON audit.entries, audit.checkpoints, audit.export_manifests TO ${AUDIT_WRITER_ROLE}`,
+    );
     await runner.query(`GRANT SELECT, UPDATE ON audit.chain_head TO ${AUDIT_WRITER_ROLE}`);
     await runner.query(`GRANT SELECT, INSERT ON audit.outbox TO ${AUDIT_WRITER_ROLE}`);
     await runner.query(`GRANT USAGE ON SEQUENCE audit.outbox_id_seq TO ${AUDIT_WRITER_ROLE}`);
@@ -80,7 +86,9 @@ export class AuditSchema1733000000000 implements MigrationInterface {
     await runner.query(`REVOKE ALL ON ALL TABLES IN SCHEMA audit FROM ${AUDIT_WRITER_ROLE}`);
     await runner.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA audit FROM ${AUDIT_WRITER_ROLE}`);
     await runner.query(`REVOKE USAGE ON SCHEMA audit FROM ${AUDIT_WRITER_ROLE}`);
-    await runner.query(`DROP TABLE audit.export_manifests, audit.checkpoints, audit.chain_head, audit.entries`);
+    await runner.query(
+      `DROP TABLE audit.export_manifests, audit.checkpoints, audit.chain_head, audit.entries`,
+    );
     await runner.query(`DROP FUNCTION audit.refuse_change()`);
   }
 }

@@ -14,13 +14,19 @@ export async function openAuditWriterDataSource(url: string, poolSize: number): 
     schema: 'audit',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: poolSize, application_name: 'conveyor-audit-writer', options: `-c role=${AUDIT_WRITER_ROLE}` },
+    extra: {
+      max: poolSize,
+      application_name: 'conveyor-audit-writer',
+      options: `-c role=${AUDIT_WRITER_ROLE}`,
+    },
   });
   await dataSource.initialize();
   const [row] = (await dataSource.query('SELECT current_user AS role')) as { role: string }[];
   if (row?.role !== AUDIT_WRITER_ROLE) {
     await dataSource.destroy();
-    throw new Error(`the audit writer connection runs as ${String(row?.role)}, expected ${AUDIT_WRITER_ROLE}`);
+    throw new Error(
+      `the audit writer connection runs as ${String(row?.role)}, expected ${AUDIT_WRITER_ROLE}`,
+    );
   }
   return dataSource;
 }

@@ -44,7 +44,12 @@ export class AuditExportService {
     const upToSeq = head?.seq ?? 0;
     const entries = this.entries.stream(request.filters, upToSeq, this.settings.pageSize);
     const summary = await writeExport(entries, request.format, out);
-    const checkpoint = await this.coveringCheckpoint(request.filters, summary.firstSeq, summary.lastSeq, upToSeq);
+    const checkpoint = await this.coveringCheckpoint(
+      request.filters,
+      summary.firstSeq,
+      summary.lastSeq,
+      upToSeq,
+    );
     const manifest = createSignedManifest(
       { summary, filters: request.filters, checkpoint, generatedAt: new Date().toISOString() },
       this.key.privateKeyPem,
@@ -61,8 +66,14 @@ export class AuditExportService {
    * A seq-range export carries the newest checkpoint within its own range (the verifier checks
    * the exported entry against it), or none; a filtered export the newest checkpoint of the chain.
    */
-  private coveringCheckpoint(filters: ExportFilters, firstSeq: number | null, lastSeq: number | null, upToSeq: number): Promise<SignedCheckpoint | null> {
-    if (!isContiguousExport(filters)) return upToSeq === 0 ? Promise.resolve(null) : this.checkpoints.latestWithin(1, upToSeq);
+  private coveringCheckpoint(
+    filters: ExportFilters,
+    firstSeq: number | null,
+    lastSeq: number | null,
+    upToSeq: number,
+  ): Promise<SignedCheckpoint | null> {
+    if (!isContiguousExport(filters))
+      return upToSeq === 0 ? Promise.resolve(null) : this.checkpoints.latestWithin(1, upToSeq);
     if (firstSeq === null || lastSeq === null) return Promise.resolve(null);
     return this.checkpoints.latestWithin(firstSeq, lastSeq);
   }

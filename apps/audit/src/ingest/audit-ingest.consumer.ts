@@ -16,7 +16,8 @@ export class AuditIngestConsumer {
   @OnEvent('#')
   async record(@Ctx() ctx: EventContext): Promise<void> {
     const mapped = envelopeToEntry(ctx.envelope);
-    if (!mapped.ok) throw new PermanentHandlerError(`cannot be recorded in the audit chain: ${mapped.reason}`);
+    if (!mapped.ok)
+      throw new PermanentHandlerError(`cannot be recorded in the audit chain: ${mapped.reason}`);
     await this.appender.append(mapped.entry);
   }
 }

@@ -18,7 +18,11 @@ export interface StartedAudit {
   get(path: string, token?: string | null): Promise<Response>;
 }
 
-export async function startAudit(amqpUrl: string, databaseUrl: string, overrides: Partial<AuditEnv> = {}): Promise<StartedAudit> {
+export async function startAudit(
+  amqpUrl: string,
+  databaseUrl: string,
+  overrides: Partial<AuditEnv> = {},
+): Promise<StartedAudit> {
   const keys = generateSigningKeyPair();
   const env: AuditEnv = {
     ...testServiceEnv(amqpUrl, databaseUrl),
@@ -46,8 +50,14 @@ export async function startAudit(amqpUrl: string, databaseUrl: string, overrides
 }
 
 /** Publishes envelopes straight to the events exchange over `publishers` connections at once, with confirms. */
-export async function publishConcurrently(amqpUrl: string, envelopes: readonly EventEnvelope[], publishers: number): Promise<void> {
-  const shares = Array.from({ length: publishers }, (_, index) => envelopes.filter((_, at) => at % publishers === index));
+export async function publishConcurrently(
+  amqpUrl: string,
+  envelopes: readonly EventEnvelope[],
+  publishers: number,
+): Promise<void> {
+  const shares = Array.from({ length: publishers }, (_, index) =>
+    envelopes.filter((_, at) => at % publishers === index),
+  );
   await Promise.all(
     shares.map(async (share) => {
       const connection = await amqplib.connect(amqpUrl, { noDelay: true });
@@ -55,7 +65,12 @@ export async function publishConcurrently(amqpUrl: string, envelopes: readonly E
         const channel = await connection.createConfirmChannel();
         for (const envelope of share) {
           const body = Buffer.from(JSON.stringify(envelope));
-          if (!channel.publish(EVENTS_EXCHANGE, envelope.type, body, { persistent: true, messageId: envelope.id })) {
+          if (
+            !channel.publish(EVENTS_EXCHANGE, envelope.type, body, {
+              persistent: true,
+              messageId: envelope.id,
+            })
+          ) {
             await new Promise((resolve) => channel.once('drain', resolve));
           }
         }

@@ -28,8 +28,17 @@ export interface ChainCheckInput {
  */
 export function assessChain(input: ChainCheckInput): ChainReport {
   const { head, chain } = input;
-  const base = { headSeq: head?.seq ?? 0, headHash: head?.hash ?? null, checkpointsChecked: input.checkpoints.length };
-  const failure = (seq: number | null, reason: string, message: string, verifiedEntries: number): ChainReport => ({
+  const base = {
+    headSeq: head?.seq ?? 0,
+    headHash: head?.hash ?? null,
+    checkpointsChecked: input.checkpoints.length,
+  };
+  const failure = (
+    seq: number | null,
+    reason: string,
+    message: string,
+    verifiedEntries: number,
+  ): ChainReport => ({
     ok: false,
     ...base,
     verifiedEntries,
@@ -41,14 +50,25 @@ export function assessChain(input: ChainCheckInput): ChainReport {
   const expected = head?.seq ?? 0;
   if (chain.count !== expected) {
     const missingFrom = (chain.lastSeq ?? 0) + 1;
-    return failure(missingFrom, 'seq-gap', `the head says the chain has ${expected} entries but ${chain.count} were found: entries from ${missingFrom} are missing`, chain.count);
+    return failure(
+      missingFrom,
+      'seq-gap',
+      `the head says the chain has ${expected} entries but ${chain.count} were found: entries from ${missingFrom} are missing`,
+      chain.count,
+    );
   }
   if (head !== null && chain.headHash !== head.hash) {
-    return failure(head.seq, 'head-mismatch', `the head row says entry ${head.seq} has hash ${head.hash}, but the entry has ${String(chain.headHash)}`, chain.count);
+    return failure(
+      head.seq,
+      'head-mismatch',
+      `the head row says entry ${head.seq} has hash ${head.hash}, but the entry has ${String(chain.headHash)}`,
+      chain.count,
+    );
   }
   for (const checkpoint of input.checkpoints) {
     const signature = input.checkSignature(checkpoint);
-    if (!signature.ok) return failure(checkpoint.seq, 'checkpoint-signature-invalid', signature.message, chain.count);
+    if (!signature.ok)
+      return failure(checkpoint.seq, 'checkpoint-signature-invalid', signature.message, chain.count);
     const hash = input.hashesAt.get(checkpoint.seq);
     if (hash !== checkpoint.headHash) {
       return failure(

@@ -6,7 +6,12 @@ import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import { auditVerifyFailuresTotal } from '../audit.metrics';
 import type { AuditSigningKey } from '../config/signing-key.loader';
 import { AuditEntriesRepository } from '../chain/audit-entries.repository';
-import { AUDIT_SETTINGS, AUDIT_SIGNING_KEY, AUDIT_WRITER_BUS, type AuditSettings } from '../chain/audit.tokens';
+import {
+  AUDIT_SETTINGS,
+  AUDIT_SIGNING_KEY,
+  AUDIT_WRITER_BUS,
+  type AuditSettings,
+} from '../chain/audit.tokens';
 import { CheckpointsRepository } from '../chain/checkpoints.repository';
 import { assessChain, recordingHashes, type ChainReport } from './chain-check';
 
@@ -31,22 +36,41 @@ export class ChainVerificationService {
     const upToSeq = head?.seq ?? 0;
     const checkpoints = await this.checkpoints.upTo(upToSeq);
     const hashesAt = new Map<number, string>();
-    const stored = recordingHashes(this.entries.stream({}, upToSeq, this.settings.pageSize), new Set(checkpoints.map((c) => c.seq)), hashesAt);
+    const stored = recordingHashes(
+      this.entries.stream({}, upToSeq, this.settings.pageSize),
+      new Set(checkpoints.map((c) => c.seq)),
+      hashesAt,
+    );
     const chain = await verifyChain(stored, { expectedFirstSeq: 1 });
-    const report = assessChain({ head, chain, checkpoints, hashesAt, checkSignature: (c) => verifyCheckpoint(c, this.key.publicKeyPem) });
+    const report = assessChain({
+      head,
+      chain,
+      checkpoints,
+      hashesAt,
+      checkSignature: (c) => verifyCheckpoint(c, this.key.publicKeyPem),
+    });
     if (!report.ok) await this.announceFailure(report);
     return report;
   }
 
   private async announceFailure(report: ChainReport): Promise<void> {
     auditVerifyFailuresTotal.inc();
-    this.logger.error({ firstBadSeq: report.firstBadSeq, reason: report.reason }, `audit chain verification failed: ${String(report.message)}`);
+    this.logger.error(
+      { firstBadSeq: report.firstBadSeq, reason: report.reason },
+      `audit chain verification failed: ${String(report.message)}`,
+    );
     try {
       await this.bus.transaction(async (unit) => {
-        unit.emit('audit.verification.failed', { firstBadSeq: Math.max(1, report.firstBadSeq ?? 1), reason: `${String(report.reason)}: ${String(report.message)}` });
+        unit.emit('audit.verification.failed', {
+          firstBadSeq: Math.max(1, report.firstBadSeq ?? 1),
+          reason: `${String(report.reason)}: ${String(report.message)}`,
+        });
       });
     } catch (error) {
-      this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'audit.verification.failed not announced');
+      this.logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'audit.verification.failed not announced',
+      );
     }
   }
 }

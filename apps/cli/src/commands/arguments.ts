@@ -5,7 +5,9 @@ export function wholeNumber(min = 0, max = Number.MAX_SAFE_INTEGER): (value: str
   return (value) => {
     const parsed = Number(value);
     if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-      throw new InvalidArgumentError(`must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}`);
+      throw new InvalidArgumentError(
+        `must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}`,
+      );
     }
     return parsed;
   };
@@ -13,7 +15,8 @@ export function wholeNumber(min = 0, max = Number.MAX_SAFE_INTEGER): (value: str
 
 export function positiveSeconds(value: string): number {
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('must be a number of seconds above 0');
+  if (!Number.isFinite(parsed) || parsed <= 0)
+    throw new InvalidArgumentError('must be a number of seconds above 0');
   return parsed;
 }
 
@@ -27,13 +30,15 @@ export function uuidArgument(what: string): (value: string) => string {
 }
 
 export function isoTimeArgument(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('must be an ISO-8601 time, e.g. 2025-03-01T09:20:00Z');
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(Date.parse(value)))
+    throw new InvalidArgumentError('must be an ISO-8601 time, e.g. 2025-03-01T09:20:00Z');
   return value;
 }
 
 export function oneOf<T extends string>(values: readonly T[]): (value: string) => T {
   return (value) => {
-    if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${values.join(', ')}`);
+    if (!(values as readonly string[]).includes(value))
+      throw new InvalidArgumentError(`must be one of ${values.join(', ')}`);
     return value as T;
   };
 }

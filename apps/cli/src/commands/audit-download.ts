@@ -37,11 +37,19 @@ export function manifestPathFor(exportPath: string): string {
  * manifest (stored by the audit service before the export's response ended) and writes it as
  * received. An export cut short leaves no file, and has no manifest.
  */
-export async function downloadExport(client: ApiClient, path: string, query: Query, output: (exportId: string) => string, manifestOutput: string | undefined): Promise<DownloadedExport> {
+export async function downloadExport(
+  client: ApiClient,
+  path: string,
+  query: Query,
+  output: (exportId: string) => string,
+  manifestOutput: string | undefined,
+): Promise<DownloadedExport> {
   const response = await client.stream(path, query);
   const exportId = response.headers.get('x-audit-export-id');
-  if (exportId === null || !/^[0-9a-f-]{36}$/i.test(exportId)) throw new CliError(`the audit service sent no X-Audit-Export-Id header for ${path}`, ExitCode.failure);
-  if (response.body === null) throw new CliError(`the audit service sent an empty answer for ${path}`, ExitCode.failure);
+  if (exportId === null || !/^[0-9a-f-]{36}$/i.test(exportId))
+    throw new CliError(`the audit service sent no X-Audit-Export-Id header for ${path}`, ExitCode.failure);
+  if (response.body === null)
+    throw new CliError(`the audit service sent an empty answer for ${path}`, ExitCode.failure);
   const exportPath = output(exportId);
   const partial = `${exportPath}.partial`;
   const digest = createHash('sha256');
@@ -54,11 +62,18 @@ export async function downloadExport(client: ApiClient, path: string, query: Que
     },
   });
   try {
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), tap, createWriteStream(partial, { flags: 'w' }));
+    await pipeline(
+      Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+      tap,
+      createWriteStream(partial, { flags: 'w' }),
+    );
   } catch (error) {
     await unlink(partial).catch(() => undefined);
     const why = error instanceof Error ? error.message : String(error);
-    throw new CliError(`the export could not be saved to ${exportPath} (cut short after ${bytes} bytes: ${why}); nothing was kept`, ExitCode.failure);
+    throw new CliError(
+      `the export could not be saved to ${exportPath} (cut short after ${bytes} bytes: ${why}); nothing was kept`,
+      ExitCode.failure,
+    );
   }
   await rename(partial, exportPath);
   const sha256 = digest.digest('hex');
@@ -74,7 +89,10 @@ export async function downloadExport(client: ApiClient, path: string, query: Que
   const manifestPath = manifestOutput ?? manifestPathFor(exportPath);
   await writeFile(manifestPath, manifestText);
   if (manifest.exportSha256 !== sha256) {
-    throw new CliError(`${exportPath} is not the file the manifest describes (sha256 ${sha256}, manifest says ${manifest.exportSha256}): download it again`, ExitCode.failure);
+    throw new CliError(
+      `${exportPath} is not the file the manifest describes (sha256 ${sha256}, manifest says ${manifest.exportSha256}): download it again`,
+      ExitCode.failure,
+    );
   }
   return { exportId, exportPath, manifestPath, bytes, sha256, manifest };
 }

@@ -21,18 +21,26 @@ interface ExportOptions {
 }
 
 const format = oneOf(['ndjson', 'csv'] as const);
-const collectTypes = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(',').filter((t) => t !== '')];
+const collectTypes = (value: string, previous: string[] | undefined) => [
+  ...(previous ?? []),
+  ...value.split(',').filter((t) => t !== ''),
+];
 
 /** `conveyor audit export|evidence|verify`: download exports with their signed manifest; verify them offline. */
 export function registerAuditCommands(program: Command, ctx: CliContext): void {
-  const audit = program.command('audit').description('the tamper-evident audit log: export, evidence, offline verification');
+  const audit = program
+    .command('audit')
+    .description('the tamper-evident audit log: export, evidence, offline verification');
 
   audit
     .command('export')
     .description('download entries (all, or filtered) and their signed manifest beside them')
     .option('--format <format>', 'ndjson or csv', format, 'ndjson')
     .option('-o, --output <file>', 'where to write the export (default audit-<export id>.<format>)')
-    .option('--manifest <file>', 'where to write the manifest (default: the export\'s name with .manifest.json)')
+    .option(
+      '--manifest <file>',
+      "where to write the manifest (default: the export's name with .manifest.json)",
+    )
     .option('--from-seq <n>', 'first seq (inclusive)', wholeNumber(1))
     .option('--to-seq <n>', 'last seq (inclusive)', wholeNumber(1))
     .option('--from-time <time>', 'from this time (inclusive, ISO-8601)', isoTimeArgument)
@@ -54,46 +62,80 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
         actor: options.actor,
       };
       const client = await ctx.client(command, 'audit');
-      const result = await downloadExport(client, '/audit/export', query, (id) => options.output ?? `audit-${id}.${options.format}`, options.manifest);
+      const result = await downloadExport(
+        client,
+        '/audit/export',
+        query,
+        (id) => options.output ?? `audit-${id}.${options.format}`,
+        options.manifest,
+      );
       report(ctx, command, result);
     });
 
   audit
     .command('evidence')
-    .description("every entry about one deployment (its subject or correlation id), with its signed manifest")
+    .description('every entry about one deployment (its subject or correlation id), with its signed manifest')
     .argument('<deployment>', 'deployment id', uuidArgument('deployment'))
     .option('--format <format>', 'ndjson or csv', format, 'ndjson')
     .option('-o, --output <file>', 'where to write it (default evidence-<deployment>.<format>)')
     .option('--manifest <file>', 'where to write the manifest')
-    .action(async (deploymentId: string, options: { format: 'ndjson' | 'csv'; output?: string; manifest?: string }, command: Command) => {
-      const client = await ctx.client(command, 'audit');
-      const output = options.output ?? `evidence-${deploymentId}.${options.format}`;
-      const result = await downloadExport(client, `/audit/evidence/${deploymentId}`, { format: options.format }, () => output, options.manifest);
-      report(ctx, command, result);
-    });
+    .action(
+      async (
+        deploymentId: string,
+        options: { format: 'ndjson' | 'csv'; output?: string; manifest?: string },
+        command: Command,
+      ) => {
+        const client = await ctx.client(command, 'audit');
+        const output = options.output ?? `evidence-${deploymentId}.${options.format}`;
+        const result = await downloadExport(
+          client,
+          `/audit/evidence/${deploymentId}`,
+          { format: options.format },
+          () => output,
+          options.manifest,
+        );
+        report(ctx, command, result);
+      },
+    );
 
   audit
     .command('verify')
-    .description('verify an export offline: its bytes, every entry hash, the chain links and the signatures (exit 0 verified, 1 not)')
+    .description(
+      'verify an export offline: its bytes, every entry hash, the chain links and the signatures (exit 0 verified, 1 not)',
+    )
     .argument('<export>', 'the export file (.ndjson or .csv)')
     .option('--manifest <file>', "the export's manifest (default: beside it, .manifest.json)")
-    .requiredOption('--public-key <file>', "the audit service's public key (PEM), received through a channel you trust")
-    .action(async (exportPath: string, options: { manifest?: string; publicKey: string }, command: Command) => {
-      const manifestPath = options.manifest ?? manifestPathFor(exportPath);
-      const publicKeyPem = await ctx.readInput(options.publicKey, 'public key');
-      for (const [path, what] of [[exportPath, 'export'], [manifestPath, 'manifest']] as const) {
-        const found = await stat(path).then((s) => s.isFile(), () => false);
-        if (!found) throw new CliError(`${what} ${path} does not exist`, ExitCode.usage);
-      }
-      const result = await verifyExport({ exportPath, manifestPath, publicKeyPem });
-      ctx.output(command, result, () => [formatExportReport(result)]);
-      ctx.exitCode = result.ok ? ExitCode.ok : ExitCode.failure;
-    });
+    .requiredOption(
+      '--public-key <file>',
+      "the audit service's public key (PEM), received through a channel you trust",
+    )
+    .action(
+      async (exportPath: string, options: { manifest?: string; publicKey: string }, command: Command) => {
+        const manifestPath = options.manifest ?? manifestPathFor(exportPath);
+        const publicKeyPem = await ctx.readInput(options.publicKey, 'public key');
+        for (const [path, what] of [
+          [exportPath, 'export'],
+          [manifestPath, 'manifest'],
+        ] as const) {
+          const found = await stat(path).then(
+            (s) => s.isFile(),
+            () => false,
+          );
+          if (!found) throw new CliError(`${what} ${path} does not exist`, ExitCode.usage);
+        }
+        const result = await verifyExport({ exportPath, manifestPath, publicKeyPem });
+        ctx.output(command, result, () => [formatExportReport(result)]);
+        ctx.exitCode = result.ok ? ExitCode.ok : ExitCode.failure;
+      },
+    );
 }
 
 function report(ctx: CliContext, command: Command, result: DownloadedExport): void {
   const { manifest } = result;
-  const range = manifest.count === 0 ? 'no entries' : `${manifest.count} entries, seq ${String(manifest.firstSeq)}..${String(manifest.lastSeq)}`;
+  const range =
+    manifest.count === 0
+      ? 'no entries'
+      : `${manifest.count} entries, seq ${String(manifest.firstSeq)}..${String(manifest.lastSeq)}`;
   ctx.output(command, result, () => [
     `export ${result.exportId}: ${range}`,
     `  ${result.exportPath} (${result.bytes} bytes, sha256 ${result.sha256})`,

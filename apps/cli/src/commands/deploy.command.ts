@@ -18,11 +18,17 @@ export function registerDeployCommands(program: Command, ctx: CliContext): void 
   const deploy = program.command('deploy').description('follow a deployment');
   deploy
     .command('status')
-    .description('a deployment: batches, each server\'s step, the outcome. --watch follows it to the end (exit 0 succeeded, 1 failed, rolled back, aborted or rejected)')
+    .description(
+      "a deployment: batches, each server's step, the outcome. --watch follows it to the end (exit 0 succeeded, 1 failed, rolled back, aborted or rejected)",
+    )
     .argument('<deployment>', 'deployment id', uuidArgument('deployment'))
     .option('-w, --watch', 'follow until the deployment finishes')
     .option('--interval <seconds>', 'seconds between polls while watching', positiveSeconds, 1)
-    .option('--timeout <seconds>', 'stop watching after this long (exit 1); the deployment goes on', positiveSeconds)
+    .option(
+      '--timeout <seconds>',
+      'stop watching after this long (exit 1); the deployment goes on',
+      positiveSeconds,
+    )
     .option('--plain', 'a line per change even on a terminal')
     .action(async (id: string, options: StatusOptions, command: Command) => {
       const client = await ctx.pipeline(command);
@@ -32,7 +38,11 @@ export function registerDeployCommands(program: Command, ctx: CliContext): void 
       if (options.watch !== true) {
         const view = await fetchDeployment(client, id);
         if (json) return ctx.printJson(view);
-        const lines = tty ? renderFrame(view, ctx.io.now()).map((line) => toText(line, { color, width: Math.max(20, ctx.io.stdout.columns - 1) })) : describeChanges(null, view);
+        const lines = tty
+          ? renderFrame(view, ctx.io.now()).map((line) =>
+              toText(line, { color, width: Math.max(20, ctx.io.stdout.columns - 1) }),
+            )
+          : describeChanges(null, view);
         return ctx.print(...lines);
       }
       const mode: WatchMode = json ? 'json' : tty ? 'tty' : 'plain';

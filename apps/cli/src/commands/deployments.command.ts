@@ -14,7 +14,9 @@ function reasonArgument(value: string): string {
 
 /** `conveyor deployments list|pause|resume|retry|abort|exclude-host`: the read model and the controls. */
 export function registerDeploymentsCommands(program: Command, ctx: CliContext): void {
-  const deployments = program.command('deployments').description('deployments: list them and steer a running one');
+  const deployments = program
+    .command('deployments')
+    .description('deployments: list them and steer a running one');
 
   deployments
     .command('list')
@@ -23,7 +25,9 @@ export function registerDeploymentsCommands(program: Command, ctx: CliContext): 
     .option('--environment <environment>', 'only this environment')
     .option('--limit <n>', 'at most this many (1-500)', wholeNumber(1, 500))
     .action(async (options: { service?: string; environment?: string; limit?: number }, command: Command) => {
-      const { body } = await (await ctx.pipeline(command)).json('GET', '/deployments', deploymentList, { query: { ...options } });
+      const { body } = await (
+        await ctx.pipeline(command)
+      ).json('GET', '/deployments', deploymentList, { query: { ...options } });
       ctx.output(command, body, () => (body.length === 0 ? ['no deployments'] : deploymentTable(body)));
     });
 
@@ -33,8 +37,12 @@ export function registerDeploymentsCommands(program: Command, ctx: CliContext): 
       .description(description)
       .argument('<deployment>', 'deployment id', deploymentId)
       .action(async (id: string, _options: unknown, command: Command) => {
-        const { body } = await (await ctx.pipeline(command)).json('POST', `/deployments/${id}/${name}`, controlAccepted, { json: {} });
-        ctx.output(command, body, () => [`${body.requested} sent for deployment ${body.deploymentId} (now ${body.status}); follow it: conveyor deploy status ${id} --watch`]);
+        const { body } = await (
+          await ctx.pipeline(command)
+        ).json('POST', `/deployments/${id}/${name}`, controlAccepted, { json: {} });
+        ctx.output(command, body, () => [
+          `${body.requested} sent for deployment ${body.deploymentId} (now ${body.status}); follow it: conveyor deploy status ${id} --watch`,
+        ]);
       });
   control('pause', 'ask the orchestrator to pause after the current step');
   control('resume', 'resume a paused rollout');
@@ -46,8 +54,12 @@ export function registerDeploymentsCommands(program: Command, ctx: CliContext): 
     .argument('<deployment>', 'deployment id', deploymentId)
     .requiredOption('--reason <text>', 'why (recorded in the audit log)', reasonArgument)
     .action(async (id: string, options: { reason: string }, command: Command) => {
-      const { body } = await (await ctx.pipeline(command)).json('POST', `/deployments/${id}/abort`, controlAccepted, { json: { reason: options.reason } });
-      ctx.output(command, body, () => [`${body.requested} sent for deployment ${body.deploymentId} (now ${body.status})`]);
+      const { body } = await (
+        await ctx.pipeline(command)
+      ).json('POST', `/deployments/${id}/abort`, controlAccepted, { json: { reason: options.reason } });
+      ctx.output(command, body, () => [
+        `${body.requested} sent for deployment ${body.deploymentId} (now ${body.status})`,
+      ]);
     });
 
   deployments
@@ -58,8 +70,12 @@ export function registerDeploymentsCommands(program: Command, ctx: CliContext): 
     .requiredOption('--reason <text>', 'why (recorded in the audit log)', reasonArgument)
     .action(async (id: string, serverId: string, options: { reason: string }, command: Command) => {
       const json = { serverId, reason: options.reason };
-      const { body } = await (await ctx.pipeline(command)).json('POST', `/deployments/${id}/exclude-host`, controlAccepted, { json });
-      ctx.output(command, body, () => [`${body.requested} sent: ${serverId} leaves deployment ${body.deploymentId}`]);
+      const { body } = await (
+        await ctx.pipeline(command)
+      ).json('POST', `/deployments/${id}/exclude-host`, controlAccepted, { json });
+      ctx.output(command, body, () => [
+        `${body.requested} sent: ${serverId} leaves deployment ${body.deploymentId}`,
+      ]);
     });
 }
 

@@ -7,7 +7,9 @@ export function registerKeysCommands(program: Command, ctx: CliContext): void {
   const keys = program.command('keys').description('command-signing keys');
   keys
     .command('generate')
-    .description('write <name>.key.pem (mode 0600, secret: the orchestrator) and <name>.pub.pem (for agents); never overwrites a key')
+    .description(
+      'write <name>.key.pem (mode 0600, secret: the orchestrator) and <name>.pub.pem (for agents); never overwrites a key',
+    )
     .requiredOption('--out <dir>', 'directory to write the keys into')
     .option('--name <name>', 'file name prefix', 'orchestrator')
     .action(async (options: { out: string; name: string }, command: Command) => {
@@ -16,7 +18,10 @@ export function registerKeysCommands(program: Command, ctx: CliContext): void {
       try {
         written = await writeSigningKeyPair(options.out, options.name);
       } catch (error) {
-        throw new CliError(`keys not generated: ${error instanceof Error ? error.message : String(error)}`, ExitCode.failure);
+        throw new CliError(
+          `keys not generated: ${error instanceof Error ? error.message : String(error)}`,
+          ExitCode.failure,
+        );
       }
       ctx.output(command, written, () => [
         `key id ${written.keyId}`,

@@ -9,7 +9,9 @@ import { positiveSeconds } from './arguments';
 export function registerPoolsCommands(program: Command, ctx: CliContext): void {
   program
     .command('pools')
-    .description('the live HAProxy view: every pool, instance, backend and server, its sessions and intended state')
+    .description(
+      'the live HAProxy view: every pool, instance, backend and server, its sessions and intended state',
+    )
     .option('--pool <name>', 'only this pool')
     .option('-w, --watch', 'refresh until Ctrl-C')
     .option('--interval <seconds>', 'seconds between refreshes while watching', positiveSeconds, 2)
@@ -17,7 +19,9 @@ export function registerPoolsCommands(program: Command, ctx: CliContext): void {
       const client = await ctx.client(command, 'pools');
       const fetchPools = async (): Promise<PoolsAnswer> => {
         const { body } = await client.json('GET', '/pools', poolsAnswer);
-        return options.pool === undefined ? body : { ...body, pools: body.pools.filter((p) => p.pool === options.pool) };
+        return options.pool === undefined
+          ? body
+          : { ...body, pools: body.pools.filter((p) => p.pool === options.pool) };
       };
       if (options.watch !== true) {
         const answer = await fetchPools();
@@ -27,7 +31,12 @@ export function registerPoolsCommands(program: Command, ctx: CliContext): void {
     });
 }
 
-async function watchPools(ctx: CliContext, command: Command, fetchPools: () => Promise<PoolsAnswer>, intervalMs: number): Promise<void> {
+async function watchPools(
+  ctx: CliContext,
+  command: Command,
+  fetchPools: () => Promise<PoolsAnswer>,
+  intervalMs: number,
+): Promise<void> {
   const json = ctx.wantsJson(command);
   const screen = ctx.io.stdout.isTTY && !json ? new LiveScreen(ctx.io.stdout) : null;
   let stopped = false;
@@ -42,7 +51,11 @@ async function watchPools(ctx: CliContext, command: Command, fetchPools: () => P
       const answer = await fetchPools();
       const lines = describePools(answer);
       if (screen !== null) {
-        screen.draw([...lines, '', `refreshed ${new Date(ctx.io.now()).toISOString().slice(11, 19)}Z · Ctrl-C to stop`]);
+        screen.draw([
+          ...lines,
+          '',
+          `refreshed ${new Date(ctx.io.now()).toISOString().slice(11, 19)}Z · Ctrl-C to stop`,
+        ]);
       } else {
         const text = json ? JSON.stringify(answer) : lines.join('\n');
         if (text !== last) ctx.print(json ? text : `${new Date(ctx.io.now()).toISOString()}\n${text}`);

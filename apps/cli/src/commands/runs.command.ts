@@ -39,7 +39,9 @@ const runId = uuidArgument('run');
 
 /** `conveyor runs create|stage|artifact|list|show`: what Jenkins reports. Every report is idempotent. */
 export function registerRunsCommands(program: Command, ctx: CliContext): void {
-  const runs = program.command('runs').description('pipeline runs, stages and artifacts (what Jenkins reports)');
+  const runs = program
+    .command('runs')
+    .description('pipeline runs, stages and artifacts (what Jenkins reports)');
 
   runs
     .command('create')
@@ -50,12 +52,24 @@ export function registerRunsCommands(program: Command, ctx: CliContext): void {
     .requiredOption('--branch <branch>', 'git branch')
     .option('--job-url <url>', 'the Jenkins job URL (e.g. $BUILD_URL)')
     .option('--build-number <n>', 'the Jenkins build number (e.g. $BUILD_NUMBER)', wholeNumber())
-    .option('--committed-at <time>', 'when the commit was made (ISO-8601): the start of the DORA lead time', isoTimeArgument)
+    .option(
+      '--committed-at <time>',
+      'when the commit was made (ISO-8601): the start of the DORA lead time',
+      isoTimeArgument,
+    )
     .action(async (options: CreateOptions, command: Command) => {
       const { service, version, commit, branch, jobUrl, buildNumber, committedAt } = options;
-      const { status, body } = await (await ctx.pipeline(command)).json('POST', '/runs', run, { json: { service, version, commit, branch, jobUrl, buildNumber, committedAt } });
+      const { status, body } = await (
+        await ctx.pipeline(command)
+      ).json('POST', '/runs', run, {
+        json: { service, version, commit, branch, jobUrl, buildNumber, committedAt },
+      });
       if (ctx.wantsJson(command)) return ctx.printJson(body);
-      ctx.note(status === 201 ? `created run of ${body.service} ${body.version}` : `this build was already reported: the same run`);
+      ctx.note(
+        status === 201
+          ? `created run of ${body.service} ${body.version}`
+          : `this build was already reported: the same run`,
+      );
       ctx.print(body.id);
     });
 
@@ -64,7 +78,11 @@ export function registerRunsCommands(program: Command, ctx: CliContext): void {
     .argument('<run>', 'the run id (from runs create)', runId)
     .description('report a stage of a run: status, times, test totals')
     .requiredOption('--name <name>', 'stage name, e.g. "unit tests"')
-    .requiredOption('--status <status>', 'running, succeeded, failed or skipped', oneOf(['running', 'succeeded', 'failed', 'skipped'] as const))
+    .requiredOption(
+      '--status <status>',
+      'running, succeeded, failed or skipped',
+      oneOf(['running', 'succeeded', 'failed', 'skipped'] as const),
+    )
     .option('--environment <environment>', 'the environment the stage ran against')
     .option('--started-at <time>', 'ISO-8601', isoTimeArgument)
     .option('--finished-at <time>', 'ISO-8601', isoTimeArgument)
@@ -73,10 +91,27 @@ export function registerRunsCommands(program: Command, ctx: CliContext): void {
     .option('--tests-skipped <n>', 'tests skipped', wholeNumber())
     .action(async (id: string, options: StageOptions, command: Command) => {
       const counts = [options.testsTotal, options.testsFailed, options.testsSkipped];
-      const tests = counts.every((c) => c === undefined) ? undefined : { total: options.testsTotal ?? 0, failed: options.testsFailed ?? 0, skipped: options.testsSkipped ?? 0 };
-      const body = { name: options.name, status: options.status, environment: options.environment, startedAt: options.startedAt, finishedAt: options.finishedAt, tests };
-      const answer = await (await ctx.pipeline(command)).json('POST', `/runs/${id}/stages`, stageReported, { json: body });
-      ctx.output(command, answer.body, () => [`stage "${answer.body.stage.name}" ${answer.body.stage.status} (${answer.body.outcome})`]);
+      const tests = counts.every((c) => c === undefined)
+        ? undefined
+        : {
+            total: options.testsTotal ?? 0,
+            failed: options.testsFailed ?? 0,
+            skipped: options.testsSkipped ?? 0,
+          };
+      const body = {
+        name: options.name,
+        status: options.status,
+        environment: options.environment,
+        startedAt: options.startedAt,
+        finishedAt: options.finishedAt,
+        tests,
+      };
+      const answer = await (
+        await ctx.pipeline(command)
+      ).json('POST', `/runs/${id}/stages`, stageReported, { json: body });
+      ctx.output(command, answer.body, () => [
+        `stage "${answer.body.stage.name}" ${answer.body.stage.status} (${answer.body.outcome})`,
+      ]);
     });
 
   runs
@@ -91,14 +126,26 @@ export function registerRunsCommands(program: Command, ctx: CliContext): void {
     .action(async (id: string, options: ArtifactOptions, command: Command) => {
       const local = options.file === undefined ? null : await digestFile(options.file);
       if (local !== null && options.sha256 !== undefined && options.sha256.toLowerCase() !== local.sha256) {
-        throw new CliError(`--sha256 ${options.sha256} is not the SHA-256 of ${options.file} (${local.sha256})`, ExitCode.usage);
+        throw new CliError(
+          `--sha256 ${options.sha256} is not the SHA-256 of ${options.file} (${local.sha256})`,
+          ExitCode.usage,
+        );
       }
       const sha256 = options.sha256 ?? local?.sha256;
       if (sha256 === undefined) throw new CliError('give --sha256, or --file to compute it', ExitCode.usage);
-      const body = { url: options.artifactUrl, sha256, size: options.size ?? local?.size, version: options.version };
-      const answer = await (await ctx.pipeline(command)).json('POST', `/runs/${id}/artifacts`, artifactPublished, { json: body });
+      const body = {
+        url: options.artifactUrl,
+        sha256,
+        size: options.size ?? local?.size,
+        version: options.version,
+      };
+      const answer = await (
+        await ctx.pipeline(command)
+      ).json('POST', `/runs/${id}/artifacts`, artifactPublished, { json: body });
       const a = answer.body.artifact;
-      ctx.output(command, answer.body, () => [`artifact ${a.service} ${a.version} ${answer.body.outcome}: ${a.url} sha256 ${a.sha256}`]);
+      ctx.output(command, answer.body, () => [
+        `artifact ${a.service} ${a.version} ${answer.body.outcome}: ${a.url} sha256 ${a.sha256}`,
+      ]);
     });
 
   runs
@@ -107,9 +154,23 @@ export function registerRunsCommands(program: Command, ctx: CliContext): void {
     .option('--service <service>', 'only this service')
     .option('--limit <n>', 'at most this many (1-500)', wholeNumber(1, 500))
     .action(async (options: { service?: string; limit?: number }, command: Command) => {
-      const { body } = await (await ctx.pipeline(command)).json('GET', '/runs', runList, { query: { service: options.service, limit: options.limit } });
+      const { body } = await (
+        await ctx.pipeline(command)
+      ).json('GET', '/runs', runList, { query: { service: options.service, limit: options.limit } });
       ctx.output(command, body, () =>
-        body.length === 0 ? ['no runs'] : table([['RUN', 'SERVICE', 'VERSION', 'BRANCH', 'COMMIT', 'BUILD'], ...body.map((r) => [r.id, r.service, r.version, r.branch, r.commit.slice(0, 12), r.buildNumber === null || r.buildNumber === undefined ? '' : `#${r.buildNumber}`])]),
+        body.length === 0
+          ? ['no runs']
+          : table([
+              ['RUN', 'SERVICE', 'VERSION', 'BRANCH', 'COMMIT', 'BUILD'],
+              ...body.map((r) => [
+                r.id,
+                r.service,
+                r.version,
+                r.branch,
+                r.commit.slice(0, 12),
+                r.buildNumber === null || r.buildNumber === undefined ? '' : `#${r.buildNumber}`,
+              ]),
+            ]),
       );
     });
 
@@ -121,7 +182,10 @@ export function registerRunsCommands(program: Command, ctx: CliContext): void {
       const { body } = await (await ctx.pipeline(command)).json('GET', `/runs/${id}`, run);
       ctx.output(command, body, () => [
         `run ${body.id}: ${body.service} ${body.version} (${body.branch} ${body.commit.slice(0, 12)}${body.buildNumber === null || body.buildNumber === undefined ? '' : `, build #${body.buildNumber}`})`,
-        ...(body.stages ?? []).map((s) => `  stage ${s.name}: ${s.status}${s.tests ? ` (tests ${s.tests.total}, failed ${s.tests.failed}, skipped ${s.tests.skipped})` : ''}`),
+        ...(body.stages ?? []).map(
+          (s) =>
+            `  stage ${s.name}: ${s.status}${s.tests ? ` (tests ${s.tests.total}, failed ${s.tests.failed}, skipped ${s.tests.skipped})` : ''}`,
+        ),
         ...(body.artifacts ?? []).map((a) => `  artifact ${a.url} sha256 ${a.sha256}`),
       ]);
     });
@@ -134,6 +198,9 @@ async function digestFile(path: string): Promise<{ sha256: string; size: number 
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
     return { sha256: hash.digest('hex'), size };
   } catch (error) {
-    throw new CliError(`cannot read the artifact ${path}: ${error instanceof Error ? error.message : String(error)}`, ExitCode.usage);
+    throw new CliError(
+      `cannot read the artifact ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      ExitCode.usage,
+    );
   }
 }

@@ -36,18 +36,27 @@ export interface CliConfig {
 export type ConfigResult = { ok: true; config: CliConfig } | { ok: false; problems: string[] };
 
 const configFileSchema = z.strictObject(
-  Object.fromEntries(SETTING_KEYS.map((key) => [key, z.string({ error: 'must be a string' }).min(1, 'must not be empty').optional()])) as Record<
-    SettingKey,
-    z.ZodOptional<z.ZodString>
-  >,
+  Object.fromEntries(
+    SETTING_KEYS.map((key) => [
+      key,
+      z.string({ error: 'must be a string' }).min(1, 'must not be empty').optional(),
+    ]),
+  ) as Record<SettingKey, z.ZodOptional<z.ZodString>>,
 );
 
 /** The config file path: --config, then CONVEYOR_CONFIG, then $XDG_CONFIG_HOME/conveyor/config.json, then ~/.config/conveyor/config.json. */
-export function configFilePath(flag: string | undefined, env: ConfigSources['env'], homeDir: string): { path: string; explicit: boolean } {
+export function configFilePath(
+  flag: string | undefined,
+  env: ConfigSources['env'],
+  homeDir: string,
+): { path: string; explicit: boolean } {
   if (flag !== undefined && flag !== '') return { path: flag, explicit: true };
   const fromEnv = env['CONVEYOR_CONFIG'];
   if (fromEnv !== undefined && fromEnv !== '') return { path: fromEnv, explicit: true };
-  const base = env['XDG_CONFIG_HOME'] !== undefined && env['XDG_CONFIG_HOME'] !== '' ? env['XDG_CONFIG_HOME'] : join(homeDir, '.config');
+  const base =
+    env['XDG_CONFIG_HOME'] !== undefined && env['XDG_CONFIG_HOME'] !== ''
+      ? env['XDG_CONFIG_HOME']
+      : join(homeDir, '.config');
   return { path: join(base, 'conveyor', 'config.json'), explicit: false };
 }
 
@@ -73,10 +82,15 @@ export function resolveConfig(sources: ConfigSources): ConfigResult {
       settings[key] = { value: raw.trim(), source };
     }
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, config: { configPath: sources.file.path, settings } };
+  return problems.length > 0
+    ? { ok: false, problems }
+    : { ok: true, config: { configPath: sources.file.path, settings } };
 }
 
-function parseConfigFile(file: ConfigSources['file'], problems: string[]): Partial<Record<SettingKey, string>> {
+function parseConfigFile(
+  file: ConfigSources['file'],
+  problems: string[],
+): Partial<Record<SettingKey, string>> {
   if (file.contents === null) {
     if (file.explicit) problems.push(`config file ${file.path} does not exist`);
     return {};
@@ -85,16 +99,22 @@ function parseConfigFile(file: ConfigSources['file'], problems: string[]): Parti
   try {
     json = JSON.parse(file.contents);
   } catch (error) {
-    problems.push(`config file ${file.path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    problems.push(
+      `config file ${file.path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return {};
   }
   const parsed = configFileSchema.safeParse(json);
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      problems.push(`config file ${file.path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: ${SETTING_KEYS.join(', ')})`);
+      problems.push(
+        `config file ${file.path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: ${SETTING_KEYS.join(', ')})`,
+      );
     } else {
-      problems.push(`config file ${file.path}: ${issue.path.length > 0 ? `"${issue.path.join('.')}" ` : ''}${issue.message}`);
+      problems.push(
+        `config file ${file.path}: ${issue.path.length > 0 ? `"${issue.path.join('.')}" ` : ''}${issue.message}`,
+      );
     }
   }
   return {};

@@ -22,7 +22,31 @@ describe('what people read', () => {
               instance: 'haproxy-1',
               reachable: true,
               backends: [
-                { role: 'online', backend: 'shop_online', present: true, servers: [{ server: 'web-1', state: 'ready', status: 'UP', sessions: 12, weight: 100, intended: 'ready', drift: false }, { server: 'web-2', state: 'ready', status: 'UP', sessions: 3, weight: 100, intended: 'drain', drift: true }] },
+                {
+                  role: 'online',
+                  backend: 'shop_online',
+                  present: true,
+                  servers: [
+                    {
+                      server: 'web-1',
+                      state: 'ready',
+                      status: 'UP',
+                      sessions: 12,
+                      weight: 100,
+                      intended: 'ready',
+                      drift: false,
+                    },
+                    {
+                      server: 'web-2',
+                      state: 'ready',
+                      status: 'UP',
+                      sessions: 3,
+                      weight: 100,
+                      intended: 'drain',
+                      drift: true,
+                    },
+                  ],
+                },
               ],
             },
             { instance: 'haproxy-2', reachable: false, error: 'connect ECONNREFUSED /run/haproxy-2.sock' },
@@ -58,15 +82,33 @@ describe('what people read', () => {
           floor: 1,
           estimatedSeconds: 470,
           batches: [
-            { index: 0, kind: 'canary', serverIds: ['web-1'], capacity: { onlineDuring: 2, floor: 1, headroom: 1 }, estimate: { totalSeconds: 235, startsAtSeconds: 0 } },
-            { index: 1, kind: 'regular', serverIds: ['web-2', 'web-3'], capacity: { onlineDuring: 1, floor: 1, headroom: 0 }, estimate: { totalSeconds: 235, startsAtSeconds: 235 } },
+            {
+              index: 0,
+              kind: 'canary',
+              serverIds: ['web-1'],
+              capacity: { onlineDuring: 2, floor: 1, headroom: 1 },
+              estimate: { totalSeconds: 235, startsAtSeconds: 0 },
+            },
+            {
+              index: 1,
+              kind: 'regular',
+              serverIds: ['web-2', 'web-3'],
+              capacity: { onlineDuring: 1, floor: 1, headroom: 0 },
+              estimate: { totalSeconds: 235, startsAtSeconds: 235 },
+            },
           ],
         },
       },
     });
     expect(lines).toContain('  targets: 3 servers (web-1, web-2, web-3)');
-    expect(lines).toContain('  2 batches of up to 2 (limited by minHealthy), min healthy 1, estimated 7m50s at most');
-    expect(lines).toContainEqual(expect.stringMatching(/^ {4}2 +regular +web-2, web-3 +1 online \(headroom 0\) +starts ≤ 3m55s, takes ≤ 3m55s$/));
+    expect(lines).toContain(
+      '  2 batches of up to 2 (limited by minHealthy), min healthy 1, estimated 7m50s at most',
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^ {4}2 +regular +web-2, web-3 +1 online \(headroom 0\) +starts ≤ 3m55s, takes ≤ 3m55s$/,
+      ),
+    );
     expect(lines.at(-1)).toBe(`  approve: conveyor approve ${promotionId} --plan-hash ${planHash}`);
   });
 
@@ -81,7 +123,12 @@ describe('what people read', () => {
       requestedBy: 'carol',
       deploymentId: null,
       planHash,
-      approvals: { required: 2, valid: ['alice'], missing: 1, voided: [{ approver: 'bob', reason: 'plan_changed' }] },
+      approvals: {
+        required: 2,
+        valid: ['alice'],
+        missing: 1,
+        voided: [{ approver: 'bob', reason: 'plan_changed' }],
+      },
     });
     expect(lines).toEqual([
       `promotion ${promotionId}: shop 1.4.2 staging → prod, awaiting approval`,

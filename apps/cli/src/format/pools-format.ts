@@ -15,12 +15,26 @@ const instanceView = z.union([
   z.looseObject({
     instance: z.string(),
     reachable: z.literal(true),
-    backends: z.array(z.looseObject({ role: z.string(), backend: z.string(), present: z.boolean(), servers: z.array(serverView) })),
+    backends: z.array(
+      z.looseObject({
+        role: z.string(),
+        backend: z.string(),
+        present: z.boolean(),
+        servers: z.array(serverView),
+      }),
+    ),
   }),
   z.looseObject({ instance: z.string(), reachable: z.literal(false), error: z.string() }),
 ]);
 export const poolsAnswer = z.looseObject({
-  pools: z.array(z.looseObject({ pool: z.string(), onlineBackend: z.string(), maintenanceBackend: z.string(), instances: z.array(instanceView) })),
+  pools: z.array(
+    z.looseObject({
+      pool: z.string(),
+      onlineBackend: z.string(),
+      maintenanceBackend: z.string(),
+      instances: z.array(instanceView),
+    }),
+  ),
 });
 export type PoolsAnswer = z.infer<typeof poolsAnswer>;
 
@@ -30,8 +44,12 @@ export function describePools(answer: PoolsAnswer): string[] {
   const lines: string[] = [];
   for (const pool of answer.pools) {
     if (lines.length > 0) lines.push('');
-    lines.push(`pool ${pool.pool} (online backend ${pool.onlineBackend}, maintenance backend ${pool.maintenanceBackend})`);
-    const rows: string[][] = [['  INSTANCE', 'BACKEND', 'SERVER', 'STATE', 'HAPROXY', 'SESSIONS', 'WEIGHT', 'INTENDED']];
+    lines.push(
+      `pool ${pool.pool} (online backend ${pool.onlineBackend}, maintenance backend ${pool.maintenanceBackend})`,
+    );
+    const rows: string[][] = [
+      ['  INSTANCE', 'BACKEND', 'SERVER', 'STATE', 'HAPROXY', 'SESSIONS', 'WEIGHT', 'INTENDED'],
+    ];
     const problems: string[] = [];
     for (const instance of pool.instances) {
       if (!instance.reachable) {
@@ -39,9 +57,19 @@ export function describePools(answer: PoolsAnswer): string[] {
         continue;
       }
       for (const backend of instance.backends) {
-        if (!backend.present) problems.push(`  ! ${instance.instance}: backend ${backend.backend} (${backend.role}) is missing`);
+        if (!backend.present)
+          problems.push(`  ! ${instance.instance}: backend ${backend.backend} (${backend.role}) is missing`);
         for (const s of backend.servers) {
-          rows.push([`  ${instance.instance}`, `${backend.role} ${backend.backend}`, s.server, s.state, s.status, String(s.sessions), s.weight === null ? '-' : String(s.weight), s.drift ? `${s.intended ?? '?'} (DRIFT)` : (s.intended ?? '-')]);
+          rows.push([
+            `  ${instance.instance}`,
+            `${backend.role} ${backend.backend}`,
+            s.server,
+            s.state,
+            s.status,
+            String(s.sessions),
+            s.weight === null ? '-' : String(s.weight),
+            s.drift ? `${s.intended ?? '?'} (DRIFT)` : (s.intended ?? '-'),
+          ]);
         }
       }
     }

@@ -7,28 +7,39 @@ export function describePromotion(p: Promotion): string[] {
   const lines = [`promotion ${p.id}: ${route}, ${p.status.replace('_', ' ')}`];
   const { required, valid, missing, voided } = p.approvals;
   if (required > 0) {
-    lines.push(`  approvals: ${valid.length} of ${required}${valid.length > 0 ? ` (${listing(valid)})` : ''}${missing > 0 ? `, ${missing} missing` : ''}`);
+    lines.push(
+      `  approvals: ${valid.length} of ${required}${valid.length > 0 ? ` (${listing(valid)})` : ''}${missing > 0 ? `, ${missing} missing` : ''}`,
+    );
     for (const v of voided) lines.push(`  voided: ${v.approver} (${v.reason})`);
   }
   if (p.status === 'awaiting_approval') lines.push(`  review: conveyor plan ${p.id}`);
-  if (p.deploymentId !== null) lines.push(`  deployment ${p.deploymentId}: conveyor deploy status ${p.deploymentId} --watch`);
+  if (p.deploymentId !== null)
+    lines.push(`  deployment ${p.deploymentId}: conveyor deploy status ${p.deploymentId} --watch`);
   return lines;
 }
 
 /** The dry-run plan an approver reviews: targets, batches with capacity, estimate, and the hash to approve. */
 export function describePlan(answer: PromotionPlan): string[] {
   const { plan } = answer;
-  const lines = [`plan of promotion ${answer.promotionId}: ${plan.service} ${plan.version} → ${plan.environment}${answer.manifestVersion === null || answer.manifestVersion === undefined ? '' : ` (manifest v${answer.manifestVersion})`}`];
-  if (answer.artifact !== null && answer.artifact !== undefined) lines.push(`  artifact ${answer.artifact.url}`, `           sha256 ${answer.artifact.sha256}`);
+  const lines = [
+    `plan of promotion ${answer.promotionId}: ${plan.service} ${plan.version} → ${plan.environment}${answer.manifestVersion === null || answer.manifestVersion === undefined ? '' : ` (manifest v${answer.manifestVersion})`}`,
+  ];
+  if (answer.artifact !== null && answer.artifact !== undefined)
+    lines.push(`  artifact ${answer.artifact.url}`, `           sha256 ${answer.artifact.sha256}`);
   lines.push(
     plan.targets.source === 'listed'
       ? `  targets: ${plural(plan.targets.servers.length, 'server')} (${plan.targets.servers.join(', ')})`
-      : `  targets: selected by facts ${Object.entries(plan.targets.facts).map(([k, v]) => `${k}=${v}`).join(' ')}: ${plan.targets.note}`,
+      : `  targets: selected by facts ${Object.entries(plan.targets.facts)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}: ${plan.targets.note}`,
   );
-  if (plan.migration !== null && plan.migration !== undefined) lines.push(`  migration first: ${JSON.stringify(plan.migration)}`);
+  if (plan.migration !== null && plan.migration !== undefined)
+    lines.push(`  migration first: ${JSON.stringify(plan.migration)}`);
   const rollout = plan.rollout;
   if (rollout.ok === true) {
-    lines.push(`  ${plural(rollout.batches.length, 'batch', 'batches')} of up to ${rollout.effectiveBatchSize} (limited by ${rollout.batchSizeLimitedBy}), min healthy ${rollout.floor}, estimated ${formatDuration(rollout.estimatedSeconds * 1000)} at most`);
+    lines.push(
+      `  ${plural(rollout.batches.length, 'batch', 'batches')} of up to ${rollout.effectiveBatchSize} (limited by ${rollout.batchSizeLimitedBy}), min healthy ${rollout.floor}, estimated ${formatDuration(rollout.estimatedSeconds * 1000)} at most`,
+    );
     const rows = rollout.batches.map((b) => [
       `    ${b.index + 1}`,
       b.kind,
@@ -42,6 +53,9 @@ export function describePlan(answer: PromotionPlan): string[] {
   } else {
     lines.push(`  batches: ${rollout.reason}`);
   }
-  lines.push(`  plan hash ${answer.planHash}`, `  approve: conveyor approve ${answer.promotionId} --plan-hash ${answer.planHash}`);
+  lines.push(
+    `  plan hash ${answer.planHash}`,
+    `  approve: conveyor approve ${answer.promotionId} --plan-hash ${answer.planHash}`,
+  );
   return lines;
 }

@@ -24,8 +24,14 @@ export function clockTime(iso: string | null | undefined): string {
 /** Rows as aligned columns (the last column is not padded). */
 export function table(rows: readonly (readonly string[])[], gap = 2): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd((widths[index] ?? 0) + gap))).join('').trimEnd());
+  for (const row of rows)
+    row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd((widths[index] ?? 0) + gap)))
+      .join('')
+      .trimEnd(),
+  );
 }
 
 /** "a, b and c". */
@@ -34,4 +40,5 @@ export function listing(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-export const plural = (count: number, noun: string, many = `${noun}s`) => `${count} ${count === 1 ? noun : many}`;
+export const plural = (count: number, noun: string, many = `${noun}s`) =>
+  `${count} ${count === 1 ? noun : many}`;

@@ -42,19 +42,33 @@ export class ApiClient {
   }
 
   /** Sends a request and validates the JSON answer with `schema`. */
-  async json<S extends z.ZodType>(method: string, path: string, schema: S, options: RequestOptions = {}): Promise<JsonAnswer<z.infer<S>>> {
+  async json<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    options: RequestOptions = {},
+  ): Promise<JsonAnswer<z.infer<S>>> {
     const response = await this.send(method, path, options);
     const text = await this.readText(response, method, path);
     let body: unknown;
     try {
       body = text === '' ? null : JSON.parse(text);
     } catch {
-      throw new CliError(`the ${this.service} answered ${method} ${path} with something that is not JSON`, ExitCode.failure);
+      throw new CliError(
+        `the ${this.service} answered ${method} ${path} with something that is not JSON`,
+        ExitCode.failure,
+      );
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-      throw new CliError(`unexpected answer from the ${this.service} to ${method} ${path}`, ExitCode.failure, problems);
+      const problems = parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      );
+      throw new CliError(
+        `unexpected answer from the ${this.service} to ${method} ${path}`,
+        ExitCode.failure,
+        problems,
+      );
     }
     return { status: response.status, body: parsed.data };
   }
@@ -77,7 +91,12 @@ export class ApiClient {
     }
     let response: Response;
     try {
-      response = await this.fetchImpl(this.url(path, options.query ?? {}), { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await this.fetchImpl(this.url(path, options.query ?? {}), {
+        method,
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (error) {
       throw errorFromNetworkFailure(this.service, this.baseUrl, error, this.timeoutMs);
     }
@@ -98,7 +117,10 @@ export class ApiClient {
     try {
       return await response.text();
     } catch (error) {
-      throw new CliError(`the answer of the ${this.service} to ${method} ${path} was cut short: ${error instanceof Error ? error.message : String(error)}`, ExitCode.unreachable);
+      throw new CliError(
+        `the answer of the ${this.service} to ${method} ${path} was cut short: ${error instanceof Error ? error.message : String(error)}`,
+        ExitCode.unreachable,
+      );
     }
   }
 
@@ -106,7 +128,8 @@ export class ApiClient {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(query)) {
       if (value === undefined) continue;
-      if (Array.isArray(value)) for (const item of value as readonly string[]) url.searchParams.append(key, item);
+      if (Array.isArray(value))
+        for (const item of value as readonly string[]) url.searchParams.append(key, item);
       else url.searchParams.set(key, String(value));
     }
     return url.toString();

@@ -8,7 +8,8 @@ export type ServiceName = 'pipeline' | 'audit service' | 'pool manager';
  * (the pipeline's `"path: message"` strings or the audit service's `{ parameter, message }`).
  */
 export function reasonsFrom(body: unknown): { message: string | null; problems: string[] } {
-  if (typeof body === 'string') return { message: body.trim() === '' ? null : body.trim().slice(0, 500), problems: [] };
+  if (typeof body === 'string')
+    return { message: body.trim() === '' ? null : body.trim().slice(0, 500), problems: [] };
   if (typeof body !== 'object' || body === null) return { message: null, problems: [] };
   const record = body as Record<string, unknown>;
   const problems: string[] = [];
@@ -17,28 +18,44 @@ export function reasonsFrom(body: unknown): { message: string | null; problems: 
       if (typeof problem === 'string') problems.push(problem);
       else if (typeof problem === 'object' && problem !== null) {
         const { parameter, message } = problem as Record<string, unknown>;
-        problems.push([typeof parameter === 'string' ? parameter : null, typeof message === 'string' ? message : null].filter((p) => p !== null).join(': '));
+        problems.push(
+          [typeof parameter === 'string' ? parameter : null, typeof message === 'string' ? message : null]
+            .filter((p) => p !== null)
+            .join(': '),
+        );
       }
     }
   }
   const rawMessage = record['message'];
   let message: string | null = null;
   if (typeof rawMessage === 'string') message = rawMessage;
-  else if (Array.isArray(rawMessage) && problems.length === 0) problems.push(...rawMessage.filter((m): m is string => typeof m === 'string'));
+  else if (Array.isArray(rawMessage) && problems.length === 0)
+    problems.push(...rawMessage.filter((m): m is string => typeof m === 'string'));
   if (message === null && typeof record['error'] === 'string') message = record['error'];
   return { message, problems };
 }
 
 /** A 403 that is a business refusal (separation of duties), not a missing permission. */
-const isSeparationOfDuties = (message: string | null) => message !== null && /^separation of duties\b/i.test(message);
+const isSeparationOfDuties = (message: string | null) =>
+  message !== null && /^separation of duties\b/i.test(message);
 
 /** The CliError for a non-2xx answer: the API's reason, and the exit code a script can act on. */
-export function errorFromResponse(service: ServiceName, request: string, status: number, body: unknown): CliError {
+export function errorFromResponse(
+  service: ServiceName,
+  request: string,
+  status: number,
+  body: unknown,
+): CliError {
   const { message, problems } = reasonsFrom(body);
   const reason = message ?? `HTTP ${status}`;
   switch (true) {
     case status === 400:
-      return new CliError(`the ${service} refused ${request}: ${message ?? 'invalid request'}`, ExitCode.failure, problems, status);
+      return new CliError(
+        `the ${service} refused ${request}: ${message ?? 'invalid request'}`,
+        ExitCode.failure,
+        problems,
+        status,
+      );
     case status === 401:
       return new CliError(`not authenticated by the ${service}: ${reason}`, ExitCode.auth, problems, status);
     case status === 403 && isSeparationOfDuties(message):
@@ -50,19 +67,40 @@ export function errorFromResponse(service: ServiceName, request: string, status:
     case status === 409 || status === 422:
       return new CliError(`refused: ${reason}`, ExitCode.failure, problems, status);
     case status >= 500:
-      return new CliError(`the ${service} failed on ${request} (HTTP ${status})${message === null ? '' : `: ${message}`}`, ExitCode.failure, problems, status);
+      return new CliError(
+        `the ${service} failed on ${request} (HTTP ${status})${message === null ? '' : `: ${message}`}`,
+        ExitCode.failure,
+        problems,
+        status,
+      );
     default:
-      return new CliError(`the ${service} answered ${request} with HTTP ${status}${message === null ? '' : `: ${message}`}`, ExitCode.failure, problems, status);
+      return new CliError(
+        `the ${service} answered ${request} with HTTP ${status}${message === null ? '' : `: ${message}`}`,
+        ExitCode.failure,
+        problems,
+        status,
+      );
   }
 }
 
 /** The CliError when fetch itself failed: the service is down, the name does not resolve, or it did not answer in time. */
-export function errorFromNetworkFailure(service: ServiceName, baseUrl: string, error: unknown, timeoutMs: number): CliError {
+export function errorFromNetworkFailure(
+  service: ServiceName,
+  baseUrl: string,
+  error: unknown,
+  timeoutMs: number,
+): CliError {
   const name = typeof error === 'object' && error !== null && 'name' in error ? error.name : null;
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new CliError(`no answer from the ${service} at ${baseUrl} within ${Math.round(timeoutMs / 1000)} s`, ExitCode.unreachable);
+    return new CliError(
+      `no answer from the ${service} at ${baseUrl} within ${Math.round(timeoutMs / 1000)} s`,
+      ExitCode.unreachable,
+    );
   }
-  return new CliError(`cannot reach the ${service} at ${baseUrl}: ${networkCause(error)}`, ExitCode.unreachable);
+  return new CliError(
+    `cannot reach the ${service} at ${baseUrl}: ${networkCause(error)}`,
+    ExitCode.unreachable,
+  );
 }
 
 function networkCause(error: unknown): string {

@@ -6,8 +6,19 @@ import { z } from 'zod';
  */
 const nullableString = z.string().nullable();
 
-export const manifestApplied = z.looseObject({ service: z.string(), version: z.number(), changed: z.boolean(), environments: z.array(z.string()) });
-export const serviceSummary = z.looseObject({ service: z.string(), version: z.number(), environments: z.array(z.string()), appliedBy: z.string().nullish(), appliedAt: z.string().nullish() });
+export const manifestApplied = z.looseObject({
+  service: z.string(),
+  version: z.number(),
+  changed: z.boolean(),
+  environments: z.array(z.string()),
+});
+export const serviceSummary = z.looseObject({
+  service: z.string(),
+  version: z.number(),
+  environments: z.array(z.string()),
+  appliedBy: z.string().nullish(),
+  appliedAt: z.string().nullish(),
+});
 export const serviceList = z.array(serviceSummary);
 export const serviceDetail = serviceSummary.extend({ manifest: z.unknown() });
 
@@ -17,7 +28,14 @@ export const stage = z.looseObject({
   environment: nullableString.optional(),
   tests: z.looseObject({ total: z.number(), failed: z.number(), skipped: z.number() }).nullish(),
 });
-export const artifact = z.looseObject({ id: z.string(), service: z.string(), version: z.string(), url: z.string(), sha256: z.string(), size: z.number().nullish() });
+export const artifact = z.looseObject({
+  id: z.string(),
+  service: z.string(),
+  version: z.string(),
+  url: z.string(),
+  sha256: z.string(),
+  size: z.number().nullish(),
+});
 export const run = z.looseObject({
   id: z.string(),
   service: z.string(),
@@ -42,7 +60,12 @@ export const promotion = z.looseObject({
   requestedBy: z.string(),
   deploymentId: nullableString,
   planHash: nullableString,
-  approvals: z.looseObject({ required: z.number(), valid: z.array(z.string()), missing: z.number(), voided: z.array(z.looseObject({ approver: z.string(), reason: z.string() })) }),
+  approvals: z.looseObject({
+    required: z.number(),
+    valid: z.array(z.string()),
+    missing: z.number(),
+    voided: z.array(z.looseObject({ approver: z.string(), reason: z.string() })),
+  }),
 });
 export type Promotion = z.infer<typeof promotion>;
 export const promotionList = z.array(promotion);
@@ -65,11 +88,22 @@ export const promotionPlan = z.looseObject({
     version: z.string(),
     targets: z.union([
       z.looseObject({ source: z.literal('listed'), servers: z.array(z.string()) }),
-      z.looseObject({ source: z.literal('facts'), facts: z.record(z.string(), z.string()), note: z.string() }),
+      z.looseObject({
+        source: z.literal('facts'),
+        facts: z.record(z.string(), z.string()),
+        note: z.string(),
+      }),
     ]),
     migration: z.unknown().optional(),
     rollout: z.union([
-      z.looseObject({ ok: z.literal(true), batches: z.array(plannedBatch), effectiveBatchSize: z.number(), batchSizeLimitedBy: z.string(), floor: z.number(), estimatedSeconds: z.number() }),
+      z.looseObject({
+        ok: z.literal(true),
+        batches: z.array(plannedBatch),
+        effectiveBatchSize: z.number(),
+        batchSizeLimitedBy: z.string(),
+        floor: z.number(),
+        estimatedSeconds: z.number(),
+      }),
       z.looseObject({ ok: z.literal(false), code: z.string(), reason: z.string() }),
       z.looseObject({ ok: z.null(), reason: z.string() }),
     ]),
@@ -77,9 +111,32 @@ export const promotionPlan = z.looseObject({
 });
 export type PromotionPlan = z.infer<typeof promotionPlan>;
 
-export const serverStep = z.enum(['pending', 'draining', 'drained', 'deploying', 'deployed', 'verifying', 'verified', 'enabling', 'online', 'rolling_back', 'held', 'failed', 'excluded']);
+export const serverStep = z.enum([
+  'pending',
+  'draining',
+  'drained',
+  'deploying',
+  'deployed',
+  'verifying',
+  'verified',
+  'enabling',
+  'online',
+  'rolling_back',
+  'held',
+  'failed',
+  'excluded',
+]);
 export type ServerStep = z.infer<typeof serverStep>;
-export const deploymentStatus = z.enum(['requested', 'running', 'paused', 'succeeded', 'failed', 'rolled_back', 'aborted', 'rejected']);
+export const deploymentStatus = z.enum([
+  'requested',
+  'running',
+  'paused',
+  'succeeded',
+  'failed',
+  'rolled_back',
+  'aborted',
+  'rejected',
+]);
 export type DeploymentStatus = z.infer<typeof deploymentStatus>;
 
 export const deploymentView = z.looseObject({
@@ -95,7 +152,9 @@ export const deploymentView = z.looseObject({
   startedAt: nullableString,
   finishedAt: nullableString,
   durationMs: z.number().nullable(),
-  plan: z.object({ minHealthy: z.number(), totalServers: z.number(), estimatedSeconds: z.number() }).nullable(),
+  plan: z
+    .object({ minHealthy: z.number(), totalServers: z.number(), estimatedSeconds: z.number() })
+    .nullable(),
   batches: z.array(
     z.object({
       index: z.number(),
@@ -107,13 +166,28 @@ export const deploymentView = z.looseObject({
       durationMs: z.number().nullable(),
     }),
   ),
-  servers: z.record(z.string(), z.object({ batchIndex: z.number(), step: serverStep, detail: nullableString, updatedAt: z.string() })),
-  outcome: z.object({ status: z.string(), reason: nullableString, step: nullableString, serverId: nullableString }).nullable(),
+  servers: z.record(
+    z.string(),
+    z.object({ batchIndex: z.number(), step: serverStep, detail: nullableString, updatedAt: z.string() }),
+  ),
+  outcome: z
+    .object({ status: z.string(), reason: nullableString, step: nullableString, serverId: nullableString })
+    .nullable(),
   updatedAt: z.string(),
 });
 export type DeploymentView = z.infer<typeof deploymentView>;
 export const deploymentList = z.array(deploymentView);
-export const controlAccepted = z.looseObject({ deploymentId: z.string(), requested: z.string(), status: z.string() });
+export const controlAccepted = z.looseObject({
+  deploymentId: z.string(),
+  requested: z.string(),
+  status: z.string(),
+});
 
-export const TERMINAL: readonly DeploymentStatus[] = ['succeeded', 'failed', 'rolled_back', 'aborted', 'rejected'];
+export const TERMINAL: readonly DeploymentStatus[] = [
+  'succeeded',
+  'failed',
+  'rolled_back',
+  'aborted',
+  'rejected',
+];
 export const isTerminal = (status: DeploymentStatus) => TERMINAL.includes(status);

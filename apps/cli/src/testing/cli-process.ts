@@ -15,17 +15,29 @@ export interface CliRun {
  * Runs `conveyor` as a separate process, as Jenkins or an operator would, with only the
  * environment given (plus PATH and a HOME without a config file), stdin closed, output piped.
  */
-export function conveyor(args: readonly string[], env: Record<string, string> = {}, options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+export function conveyor(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<CliRun> {
   return startConveyor(args, env, options).finished;
 }
 
 /** Starts `conveyor` and returns at once: `output` fills as it runs (for --watch), `finished` resolves when it exits. */
-export function startConveyor(args: readonly string[], env: Record<string, string> = {}, options: { cwd?: string; timeoutMs?: number } = {}): { output: CliRun; finished: Promise<CliRun> } {
+export function startConveyor(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  options: { cwd?: string; timeoutMs?: number } = {},
+): { output: CliRun; finished: Promise<CliRun> } {
   const run: CliRun = { code: null, stdout: '', stderr: '' };
   const finished = new Promise<CliRun>((resolve, reject) => {
     const child = spawn(process.execPath, [CONVEYOR_BIN, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
-      env: { PATH: process.env['PATH'] ?? '', HOME: join(tmpdir(), 'conveyor-cli-test-home-without-config'), ...env },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: join(tmpdir(), 'conveyor-cli-test-home-without-config'),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));

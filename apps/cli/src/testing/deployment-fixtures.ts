@@ -21,9 +21,33 @@ export function rollout(overrides: Partial<DeploymentView> = {}): DeploymentView
     durationMs: null,
     plan: { minHealthy: 3, totalServers: 4, estimatedSeconds: 600 },
     batches: [
-      { index: 0, kind: 'canary', servers: ['web-1'], status: 'completed', startedAt: at(1), completedAt: at(120), durationMs: 119_000 },
-      { index: 1, kind: 'regular', servers: ['web-2', 'web-3'], status: 'running', startedAt: at(121), completedAt: null, durationMs: null },
-      { index: 2, kind: 'regular', servers: ['web-4'], status: 'pending', startedAt: null, completedAt: null, durationMs: null },
+      {
+        index: 0,
+        kind: 'canary',
+        servers: ['web-1'],
+        status: 'completed',
+        startedAt: at(1),
+        completedAt: at(120),
+        durationMs: 119_000,
+      },
+      {
+        index: 1,
+        kind: 'regular',
+        servers: ['web-2', 'web-3'],
+        status: 'running',
+        startedAt: at(121),
+        completedAt: null,
+        durationMs: null,
+      },
+      {
+        index: 2,
+        kind: 'regular',
+        servers: ['web-4'],
+        status: 'pending',
+        startedAt: null,
+        completedAt: null,
+        durationMs: null,
+      },
     ],
     servers: {
       'web-1': server(0, 'online', 120),
@@ -37,6 +61,11 @@ export function rollout(overrides: Partial<DeploymentView> = {}): DeploymentView
   };
 }
 
-export function server(batchIndex: number, step: ServerStep, atSeconds: number, detail: string | null = null): DeploymentView['servers'][string] {
+export function server(
+  batchIndex: number,
+  step: ServerStep,
+  atSeconds: number,
+  detail: string | null = null,
+): DeploymentView['servers'][string] {
   return { batchIndex, step, detail, updatedAt: at(atSeconds) };
 }

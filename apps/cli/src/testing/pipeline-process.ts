@@ -20,11 +20,23 @@ export interface PipelineProcess {
  */
 export async function startPipelineProcess(amqpUrl: string, databaseUrl: string): Promise<PipelineProcess> {
   const port = await findFreePort();
-  const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', join('apps', 'pipeline', 'src', 'main.ts')], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', AMQP_URL: amqpUrl, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', PIPELINE_ADMIN_TOKEN: ADMIN_TOKEN, DATABASE_POOL_SIZE: '3' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join('apps', 'pipeline', 'src', 'main.ts')],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        AMQP_URL: amqpUrl,
+        DATABASE_URL: databaseUrl,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        PIPELINE_ADMIN_TOKEN: ADMIN_TOKEN,
+        DATABASE_POOL_SIZE: '3',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -52,7 +64,8 @@ export async function startPipelineProcess(amqpUrl: string, databaseUrl: string)
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
         body: JSON.stringify({ name, role }),
       });
-      if (response.status !== 201) throw new Error(`POST /tokens answered ${response.status}: ${await response.text()}`);
+      if (response.status !== 201)
+        throw new Error(`POST /tokens answered ${response.status}: ${await response.text()}`);
       return ((await response.json()) as { token: string }).token;
     },
     async stop() {

@@ -31,7 +31,10 @@ const FORWARD: { step: Step; detail?: string }[] = [
  * answers deployment.requested with the events the real one emits, slowly enough for
  * `conveyor deploy status --watch` to see each step.
  */
-export async function startStandInOrchestrator(amqpUrl: string, databaseUrl: string): Promise<StandInOrchestrator> {
+export async function startStandInOrchestrator(
+  amqpUrl: string,
+  databaseUrl: string,
+): Promise<StandInOrchestrator> {
   const received: Requested[] = [];
   @Controller()
   class RequestRecorder {
@@ -46,7 +49,11 @@ export async function startStandInOrchestrator(amqpUrl: string, databaseUrl: str
       name: 'stand-in-orchestrator',
       schema: 'stand_in_orchestrator',
       defaultPort: 0,
-      module: (kit: DynamicModule): DynamicModule => ({ module: StandInModule, imports: [kit], controllers: [RequestRecorder] }),
+      module: (kit: DynamicModule): DynamicModule => ({
+        module: StandInModule,
+        imports: [kit],
+        controllers: [RequestRecorder],
+      }),
     },
     testServiceEnv(amqpUrl, databaseUrl),
   );
@@ -55,7 +62,10 @@ export async function startStandInOrchestrator(amqpUrl: string, databaseUrl: str
 
   return {
     service,
-    requested: (environment) => waitFor(`deployment.requested for ${environment}`, () => received.find((r) => r.environment === environment)),
+    requested: (environment) =>
+      waitFor(`deployment.requested for ${environment}`, () =>
+        received.find((r) => r.environment === environment),
+      ),
     async rollOut(request, outcome, pauseMs) {
       const { deploymentId, service: name, environment, version } = request;
       const servers = request.environmentSpec.servers?.map((s) => s.id) ?? [];
@@ -66,24 +76,77 @@ export async function startStandInOrchestrator(amqpUrl: string, databaseUrl: str
         });
         await pause(pauseMs);
       };
-      const batches = servers.map((server, index) => ({ index, kind: index === 0 ? ('canary' as const) : ('regular' as const), servers: [server] }));
-      await emit('deployment.started', { deploymentId, service: name, environment, version, plan: { batches, minHealthy: Math.max(0, servers.length - 1), totalServers: servers.length, estimatedSeconds: 120 } });
+      const batches = servers.map((server, index) => ({
+        index,
+        kind: index === 0 ? ('canary' as const) : ('regular' as const),
+        servers: [server],
+      }));
+      await emit('deployment.started', {
+        deploymentId,
+        service: name,
+        environment,
+        version,
+        plan: {
+          batches,
+          minHealthy: Math.max(0, servers.length - 1),
+          totalServers: servers.length,
+          estimatedSeconds: 120,
+        },
+      });
       for (const batch of batches) {
-        await emit('deployment.batch.started', { deploymentId, batchIndex: batch.index, kind: batch.kind, servers: batch.servers });
+        await emit('deployment.batch.started', {
+          deploymentId,
+          batchIndex: batch.index,
+          kind: batch.kind,
+          servers: batch.servers,
+        });
         const last = outcome === 'rolled_back' && batch.index === batches.length - 1;
         for (const { step, detail } of last ? FORWARD.slice(0, 5) : FORWARD) {
           for (const serverId of batch.servers) {
-            await emit('deployment.server.progressed', { deploymentId, batchIndex: batch.index, serverId, step, ...(detail === undefined ? {} : { detail }) });
+            await emit('deployment.server.progressed', {
+              deploymentId,
+              batchIndex: batch.index,
+              serverId,
+              step,
+              ...(detail === undefined ? {} : { detail }),
+            });
           }
         }
         if (last) {
-          for (const serverId of batch.servers) await emit('deployment.server.progressed', { deploymentId, batchIndex: batch.index, serverId, step: 'rolling_back', detail: 'smoke checkout: 11/14 passed' });
-          await emit('deployment.rolled_back', { deploymentId, service: name, environment, version, failedStep: 'verify', serverId: batch.servers[0], reason: 'smoke suite checkout failed', durationMs: 4_000 });
+          for (const serverId of batch.servers)
+            await emit('deployment.server.progressed', {
+              deploymentId,
+              batchIndex: batch.index,
+              serverId,
+              step: 'rolling_back',
+              detail: 'smoke checkout: 11/14 passed',
+            });
+          await emit('deployment.rolled_back', {
+            deploymentId,
+            service: name,
+            environment,
+            version,
+            failedStep: 'verify',
+            serverId: batch.servers[0],
+            reason: 'smoke suite checkout failed',
+            durationMs: 4_000,
+          });
           return;
         }
-        await emit('deployment.batch.completed', { deploymentId, batchIndex: batch.index, servers: batch.servers, durationMs: 1_000 });
+        await emit('deployment.batch.completed', {
+          deploymentId,
+          batchIndex: batch.index,
+          servers: batch.servers,
+          durationMs: 1_000,
+        });
       }
-      await emit('deployment.succeeded', { deploymentId, service: name, environment, version, durationMs: 5_000 });
+      await emit('deployment.succeeded', {
+        deploymentId,
+        service: name,
+        environment,
+        version,
+        durationMs: 5_000,
+      });
     },
     close: () => service.close(),
   };

@@ -22,8 +22,19 @@ describe('the plain view of a deployment: a line per change, for CI logs and pip
   it('says how long a drain took, new test results, a batch finishing and the next one starting', () => {
     const before = rollout();
     const after = rollout({
-      batches: before.batches.map((b) => (b.index === 1 ? { ...b, status: 'completed', completedAt: at(200), durationMs: 79_000 } : b.index === 2 ? { ...b, status: 'running', startedAt: at(201) } : b)),
-      servers: { ...before.servers, 'web-2': server(1, 'drained', 137), 'web-3': server(1, 'verifying', 150, 'smoke checkout: 14/14 passed'), 'web-4': server(2, 'draining', 201) },
+      batches: before.batches.map((b) =>
+        b.index === 1
+          ? { ...b, status: 'completed', completedAt: at(200), durationMs: 79_000 }
+          : b.index === 2
+            ? { ...b, status: 'running', startedAt: at(201) }
+            : b,
+      ),
+      servers: {
+        ...before.servers,
+        'web-2': server(1, 'drained', 137),
+        'web-3': server(1, 'verifying', 150, 'smoke checkout: 14/14 passed'),
+        'web-4': server(2, 'draining', 201),
+      },
     });
     expect(describeChanges(before, after)).toEqual([
       '10:02:17Z web-2: drained (drain took 12s)',
@@ -35,8 +46,22 @@ describe('the plain view of a deployment: a line per change, for CI logs and pip
   });
 
   it('reports a pause, and the outcome with where and why it failed', () => {
-    expect(describeChanges(rollout(), rollout({ status: 'paused', updatedAt: at(160) }))).toEqual([`10:02:40Z paused (resume: conveyor deployments resume ${DEPLOYMENT_ID})`]);
-    const failed = rollout({ status: 'failed', finishedAt: at(300), durationMs: 299_000, outcome: { status: 'failed', reason: 'agent refused the command: signature expired', step: 'deploy', serverId: 'web-2' } });
-    expect(describeChanges(rollout(), failed)).toEqual(['10:05:00Z deployment failed in 4m59s at deploy on web-2: agent refused the command: signature expired']);
+    expect(describeChanges(rollout(), rollout({ status: 'paused', updatedAt: at(160) }))).toEqual([
+      `10:02:40Z paused (resume: conveyor deployments resume ${DEPLOYMENT_ID})`,
+    ]);
+    const failed = rollout({
+      status: 'failed',
+      finishedAt: at(300),
+      durationMs: 299_000,
+      outcome: {
+        status: 'failed',
+        reason: 'agent refused the command: signature expired',
+        step: 'deploy',
+        serverId: 'web-2',
+      },
+    });
+    expect(describeChanges(rollout(), failed)).toEqual([
+      '10:05:00Z deployment failed in 4m59s at deploy on web-2: agent refused the command: signature expired',
+    ]);
   });
 });

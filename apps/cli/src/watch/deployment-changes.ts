@@ -11,14 +11,23 @@ export function describeChanges(previous: DeploymentView | null, next: Deploymen
   const lines: string[] = [];
   const before = previous ?? blankLike(next);
   if (previous === null) lines.push(`${clockTime(next.requestedAt ?? next.updatedAt)} ${headline(next)}`);
-  else if (previous.service === null && next.service !== null) lines.push(`${clockTime(next.updatedAt)} ${headline(next)}`);
+  else if (previous.service === null && next.service !== null)
+    lines.push(`${clockTime(next.updatedAt)} ${headline(next)}`);
 
   if (before.plan === null && next.plan !== null) {
     const { totalServers, minHealthy, estimatedSeconds } = next.plan;
-    lines.push(`${clockTime(next.startedAt ?? next.updatedAt)} rollout started: ${plural(totalServers, 'server')} in ${plural(next.batches.length, 'batch', 'batches')}, min healthy ${minHealthy}, estimated ${formatDuration(estimatedSeconds * 1000)}`);
+    lines.push(
+      `${clockTime(next.startedAt ?? next.updatedAt)} rollout started: ${plural(totalServers, 'server')} in ${plural(next.batches.length, 'batch', 'batches')}, min healthy ${minHealthy}, estimated ${formatDuration(estimatedSeconds * 1000)}`,
+    );
   }
-  if (before.status !== next.status && next.outcome === null && !(before.status === 'requested' && next.status === 'running')) {
-    lines.push(`${clockTime(next.updatedAt)} ${next.status === 'paused' ? `paused (resume: conveyor deployments resume ${next.id})` : next.status.replace('_', ' ')}`);
+  if (
+    before.status !== next.status &&
+    next.outcome === null &&
+    !(before.status === 'requested' && next.status === 'running')
+  ) {
+    lines.push(
+      `${clockTime(next.updatedAt)} ${next.status === 'paused' ? `paused (resume: conveyor deployments resume ${next.id})` : next.status.replace('_', ' ')}`,
+    );
   }
 
   for (const batch of next.batches) {
@@ -32,23 +41,37 @@ export function describeChanges(previous: DeploymentView | null, next: Deploymen
       const was = before.servers[serverId];
       if (now === undefined || now.step === 'pending') return [];
       if (was !== undefined && was.step === now.step && was.detail === now.detail) return [];
-      return [{ at: now.updatedAt, line: `${clockTime(now.updatedAt)} ${serverId}: ${STEP_LOOK[now.step].label}${stepNote(was, now)}` }];
+      return [
+        {
+          at: now.updatedAt,
+          line: `${clockTime(now.updatedAt)} ${serverId}: ${STEP_LOOK[now.step].label}${stepNote(was, now)}`,
+        },
+      ];
     });
     // in the order they happened (a stable sort keeps the batch's order for equal times)
     lines.push(...moved.sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).map((m) => m.line));
     if (batch.status === 'completed' && old?.status !== 'completed') {
-      lines.push(`${clockTime(batch.completedAt)} ${title} completed${batch.durationMs === null ? '' : ` in ${formatDuration(batch.durationMs)}`}`);
+      lines.push(
+        `${clockTime(batch.completedAt)} ${title} completed${batch.durationMs === null ? '' : ` in ${formatDuration(batch.durationMs)}`}`,
+      );
     }
   }
 
-  if (before.outcome === null && next.outcome !== null) lines.push(`${clockTime(next.finishedAt ?? next.updatedAt)} ${outcomeSentence(next)}`);
+  if (before.outcome === null && next.outcome !== null)
+    lines.push(`${clockTime(next.finishedAt ?? next.updatedAt)} ${outcomeSentence(next)}`);
   return lines;
 }
 
 /** "deployment 3f2a…: shop 1.4.2 → prod (manifest v3), requested by carol, approved by alice and bob". */
 export function headline(view: DeploymentView): string {
-  const what = view.service === null ? '' : `: ${view.service} ${view.version ?? '?'} → ${view.environment ?? '?'}${view.manifestVersion === null ? '' : ` (manifest v${view.manifestVersion})`}`;
-  const who = view.requestedBy === null ? '' : `, requested by ${view.requestedBy}${view.approvedBy.length > 0 ? `, approved by ${listing(view.approvedBy)}` : ''}`;
+  const what =
+    view.service === null
+      ? ''
+      : `: ${view.service} ${view.version ?? '?'} → ${view.environment ?? '?'}${view.manifestVersion === null ? '' : ` (manifest v${view.manifestVersion})`}`;
+  const who =
+    view.requestedBy === null
+      ? ''
+      : `, requested by ${view.requestedBy}${view.approvedBy.length > 0 ? `, approved by ${listing(view.approvedBy)}` : ''}`;
   return `deployment ${view.id}${what}${who}`;
 }
 
@@ -56,7 +79,9 @@ export function headline(view: DeploymentView): string {
 export function outcomeSentence(view: DeploymentView): string {
   if (view.outcome === null) return `deployment ${view.status.replace('_', ' ')}`;
   const took = view.durationMs === null ? '' : ` in ${formatDuration(view.durationMs)}`;
-  const where = [view.outcome.step, view.outcome.serverId === null ? null : `on ${view.outcome.serverId}`].filter((p) => p !== null).join(' ');
+  const where = [view.outcome.step, view.outcome.serverId === null ? null : `on ${view.outcome.serverId}`]
+    .filter((p) => p !== null)
+    .join(' ');
   return `deployment ${view.outcome.status.replace('_', ' ')}${took}${where === '' ? '' : ` at ${where}`}${view.outcome.reason === null ? '' : `: ${view.outcome.reason}`}`;
 }
 

@@ -15,7 +15,8 @@ const SGR: Record<Style, [string, string]> = {
   cyan: ['\x1b[36m', '\x1b[39m'],
 };
 
-export const seg = (text: string, style?: Style): Segment => (style === undefined ? { text } : { text, style });
+export const seg = (text: string, style?: Style): Segment =>
+  style === undefined ? { text } : { text, style };
 
 /**
  * The line as text: at most `width` visible characters (a line never wraps, so the redraw can
@@ -29,7 +30,10 @@ export function toText(line: StyledLine, options: { color: boolean; width: numbe
     const chars = Array.from(segment.text);
     const visible = chars.length > room ? `${chars.slice(0, Math.max(0, room - 1)).join('')}…` : segment.text;
     room -= Math.min(chars.length, room);
-    out += options.color && segment.style !== undefined ? `${SGR[segment.style][0]}${visible}${SGR[segment.style][1]}` : visible;
+    out +=
+      options.color && segment.style !== undefined
+        ? `${SGR[segment.style][0]}${visible}${SGR[segment.style][1]}`
+        : visible;
   }
   return out.trimEnd();
 }

@@ -28,7 +28,11 @@ export async function fetchDeployment(client: ApiClient, id: string): Promise<De
 }
 
 /** Follows a deployment until it finishes; returns its last view. Ctrl-C stops watching, not the deployment. */
-export async function watchDeployment(ctx: CliContext, client: ApiClient, options: WatchOptions): Promise<DeploymentView> {
+export async function watchDeployment(
+  ctx: CliContext,
+  client: ApiClient,
+  options: WatchOptions,
+): Promise<DeploymentView> {
   const started = ctx.io.now();
   const screen = options.mode === 'tty' ? new LiveScreen(ctx.io.stdout) : null;
   let interrupted = false;
@@ -46,20 +50,29 @@ export async function watchDeployment(ctx: CliContext, client: ApiClient, option
         view = await fetchDeployment(client, options.deploymentId);
         missed = 0;
       } catch (error) {
-        const transient = error instanceof CliError && (error.exitCode === ExitCode.unreachable || (error.status ?? 0) >= 500);
+        const transient =
+          error instanceof CliError &&
+          (error.exitCode === ExitCode.unreachable || (error.status ?? 0) >= 500);
         if (!transient || previous === null || missed >= MAX_MISSED_POLLS) throw error;
         missed += 1;
-        if (options.mode !== 'tty') ctx.note(`poll failed (${missed}/${MAX_MISSED_POLLS}), retrying: ${error.message}`);
+        if (options.mode !== 'tty')
+          ctx.note(`poll failed (${missed}/${MAX_MISSED_POLLS}), retrying: ${error.message}`);
         view = previous;
       }
       show(ctx, screen, options, previous, view);
       previous = view;
       if (isTerminal(view.status)) return view;
       if (interrupted) {
-        throw new CliError(`stopped watching; deployment ${view.id} goes on (${view.status}): conveyor deploy status ${view.id} --watch`, ExitCode.interrupted);
+        throw new CliError(
+          `stopped watching; deployment ${view.id} goes on (${view.status}): conveyor deploy status ${view.id} --watch`,
+          ExitCode.interrupted,
+        );
       }
       if (options.timeoutMs !== null && ctx.io.now() - started >= options.timeoutMs) {
-        throw new CliError(`deployment ${view.id} is still ${view.status} after ${formatDuration(options.timeoutMs)}; stopped watching, the deployment goes on`, ExitCode.failure);
+        throw new CliError(
+          `deployment ${view.id} is still ${view.status} after ${formatDuration(options.timeoutMs)}; stopped watching, the deployment goes on`,
+          ExitCode.failure,
+        );
       }
       await new Promise<void>((resolve) => {
         wake = resolve;
@@ -72,26 +85,42 @@ export async function watchDeployment(ctx: CliContext, client: ApiClient, option
   }
 }
 
-function show(ctx: CliContext, screen: LiveScreen | null, options: WatchOptions, previous: DeploymentView | null, view: DeploymentView): void {
+function show(
+  ctx: CliContext,
+  screen: LiveScreen | null,
+  options: WatchOptions,
+  previous: DeploymentView | null,
+  view: DeploymentView,
+): void {
   switch (options.mode) {
     case 'tty': {
       const { columns, rows } = ctx.io.stdout;
       let frame = renderFrame(view, ctx.io.now());
       if (frame.length >= rows) frame = renderFrame(view, ctx.io.now(), { compact: true });
-      const lines = frame.map((line) => toText(line, { color: options.color, width: Math.max(20, columns - 1) }));
-      screen?.draw(lines.length >= rows ? [...lines.slice(0, rows - 2), `… ${lines.length - rows + 2} more lines (enlarge the terminal)`] : lines);
+      const lines = frame.map((line) =>
+        toText(line, { color: options.color, width: Math.max(20, columns - 1) }),
+      );
+      screen?.draw(
+        lines.length >= rows
+          ? [...lines.slice(0, rows - 2), `… ${lines.length - rows + 2} more lines (enlarge the terminal)`]
+          : lines,
+      );
       return;
     }
     case 'plain':
       ctx.print(...describeChanges(previous, view));
       return;
     case 'json':
-      if (previous === null || previous.updatedAt !== view.updatedAt || previous.status !== view.status) ctx.io.stdout.write(`${JSON.stringify(view)}\n`);
+      if (previous === null || previous.updatedAt !== view.updatedAt || previous.status !== view.status)
+        ctx.io.stdout.write(`${JSON.stringify(view)}\n`);
       return;
   }
 }
 
 /** The exit code of a watched deployment, and the sentence to end on. */
 export function watchOutcome(view: DeploymentView): { exitCode: ExitCode; sentence: string } {
-  return { exitCode: view.status === 'succeeded' ? ExitCode.ok : ExitCode.failure, sentence: outcomeSentence(view) };
+  return {
+    exitCode: view.status === 'succeeded' ? ExitCode.ok : ExitCode.failure,
+    sentence: outcomeSentence(view),
+  };
 }

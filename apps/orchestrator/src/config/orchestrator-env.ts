@@ -31,12 +31,16 @@ const signingKey = z
       return readSigningKey(value);
     } catch (error) {
       // The message of a key parse error never contains the key itself.
-      ctx.addIssue({ code: 'custom', message: `is not an Ed25519 private key: ${error instanceof Error ? error.message : String(error)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `is not an Ed25519 private key: ${error instanceof Error ? error.message : String(error)}`,
+      });
       return z.NEVER;
     }
   });
 
-const ms = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const ms = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 
 export const orchestratorEnvSchema = serviceEnv(ORCHESTRATOR_PORT).extend({
   ORCHESTRATOR_SIGNING_KEY: signingKey,
@@ -44,7 +48,12 @@ export const orchestratorEnvSchema = serviceEnv(ORCHESTRATOR_PORT).extend({
   ORCHESTRATOR_INSTANCE_ID: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be 1-100 letters, digits, dots, dashes or underscores')
-    .default(() => `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 60)}-${process.pid}-${randomBytes(3).toString('hex')}`),
+    .default(
+      () =>
+        `${hostname()
+          .replace(/[^A-Za-z0-9._-]/g, '-')
+          .slice(0, 60)}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    ),
   /** How long a deployment stays owned by an instance that stopped renewing (it died). */
   ORCHESTRATOR_LEASE_MS: ms(1_000, 600_000, 10_000),
   /** How often the scheduler looks for due deadlines and orphaned deployments. */

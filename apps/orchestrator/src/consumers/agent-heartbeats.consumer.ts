@@ -11,11 +11,21 @@ export class AgentHeartbeatsConsumer {
 
   @OnEvent('agent.heartbeat')
   async heartbeat(@Payload() data: EventMap['agent.heartbeat'], @Ctx() ctx: EventContext): Promise<void> {
-    await this.agents.recordHeartbeat(ctx.unit.manager, { nodeId: data.nodeId, facts: data.facts, currentVersion: data.currentVersion, intervalMs: data.intervalMs });
+    await this.agents.recordHeartbeat(ctx.unit.manager, {
+      nodeId: data.nodeId,
+      facts: data.facts,
+      currentVersion: data.currentVersion,
+      intervalMs: data.intervalMs,
+    });
   }
 
   @OnEvent('agent.registered')
   async registered(@Payload() data: EventMap['agent.registered'], @Ctx() ctx: EventContext): Promise<void> {
-    await this.agents.recordHeartbeat(ctx.unit.manager, { nodeId: data.nodeId, facts: data.facts, currentVersion: data.currentVersion, intervalMs: null });
+    await this.agents.recordHeartbeat(ctx.unit.manager, {
+      nodeId: data.nodeId,
+      facts: data.facts,
+      currentVersion: data.currentVersion,
+      intervalMs: null,
+    });
   }
 }

@@ -16,21 +16,30 @@ function refusal(s: DeploymentState, control: ControlInput): string | undefined 
   switch (control.type) {
     case 'pause':
       if (s.status === 'paused' || s.pauseRequested) return 'the deployment is already paused or pausing';
-      if (s.status !== 'running' && s.status !== 'migrating') return `a ${s.status} deployment cannot be paused`;
+      if (s.status !== 'running' && s.status !== 'migrating')
+        return `a ${s.status} deployment cannot be paused`;
       return undefined;
     case 'resume':
-      return s.status === 'paused' || s.pauseRequested ? undefined : `the deployment is ${s.status}, not paused`;
+      return s.status === 'paused' || s.pauseRequested
+        ? undefined
+        : `the deployment is ${s.status}, not paused`;
     case 'abort':
       if (s.abortRequested) return 'an abort is already under way';
       if (s.status === 'recovering') return 'the deployment is already rolling back';
       return undefined;
     case 'retry':
-      return s.status === 'held' ? undefined : `only a held deployment can retry its failed step (it is ${s.status})`;
+      return s.status === 'held'
+        ? undefined
+        : `only a held deployment can retry its failed step (it is ${s.status})`;
     case 'exclude': {
       if (!(control.serverId in s.targets)) return `${control.serverId} is not a target of this deployment`;
       if (s.excluded.includes(control.serverId)) return `${control.serverId} is already excluded`;
       const batch = s.batches.find((b) => b.servers.includes(control.serverId));
-      if (!batch || batch.phase !== 'pending' || (s.status !== 'running' && s.status !== 'paused' && s.status !== 'migrating' && s.status !== 'held')) {
+      if (
+        !batch ||
+        batch.phase !== 'pending' ||
+        (s.status !== 'running' && s.status !== 'paused' && s.status !== 'migrating' && s.status !== 'held')
+      ) {
         return `${control.serverId} is in batch ${batch?.index ?? '?'} which has already started; only servers of batches not started can be excluded`;
       }
       if (s.failure?.step === 'drain' && s.failure.batchIndex === batch.index) {
@@ -46,7 +55,10 @@ export function applyControl(t: Transition, control: ControlInput): void {
   const { s } = t;
   const refused = refusal(s, control);
   if (refused !== undefined) {
-    t.emit({ type: 'deployment.control.refused', data: { deploymentId: s.deploymentId, control: control.type, reason: refused } });
+    t.emit({
+      type: 'deployment.control.refused',
+      data: { deploymentId: s.deploymentId, control: control.type, reason: refused },
+    });
     return;
   }
   switch (control.type) {
@@ -91,14 +103,23 @@ function startHeldAbort(t: Transition): void {
 function retryFailedStep(t: Transition): void {
   const { s } = t;
   const failure = s.failure;
-  const batch = failure?.batchIndex === null || failure === undefined ? undefined : s.batches.find((b) => b.index === failure.batchIndex);
+  const batch =
+    failure?.batchIndex === null || failure === undefined
+      ? undefined
+      : s.batches.find((b) => b.index === failure.batchIndex);
   s.failure = undefined;
   s.status = 'running';
   if (batch && failure) {
     batch.attempt += 1;
-    const phase = { drain: 'draining', deploy: 'deploying', verify: 'verifying', enable: 'enabling' } as const;
+    const phase = {
+      drain: 'draining',
+      deploy: 'deploying',
+      verify: 'verifying',
+      enable: 'enabling',
+    } as const;
     const step = failure.step;
-    if (step === 'drain' || step === 'deploy' || step === 'verify' || step === 'enable') batch.phase = phase[step];
+    if (step === 'drain' || step === 'deploy' || step === 'verify' || step === 'enable')
+      batch.phase = phase[step];
     if (batch.phase === 'pending') batch.phase = 'draining';
   }
   t.emit({ type: 'deployment.resumed', data: { deploymentId: s.deploymentId } });

@@ -1,7 +1,9 @@
 import { Driver, deploymentRequest, started } from '../testing/deployment.factory';
 
 function refusals(driver: Driver): string[] {
-  return driver.events().flatMap((e) => (e.type === 'deployment.control.refused' ? [`${e.data.control}: ${e.data.reason}`] : []));
+  return driver
+    .events()
+    .flatMap((e) => (e.type === 'deployment.control.refused' ? [`${e.data.control}: ${e.data.reason}`] : []));
 }
 
 describe('pause and resume', () => {
@@ -29,7 +31,10 @@ describe('pause and resume', () => {
     driver.feed({ type: 'resume' });
     driver.feed({ type: 'pause' });
     driver.feed({ type: 'pause' });
-    expect(refusals(driver)).toEqual(['resume: the deployment is running, not paused', 'pause: the deployment is already paused or pausing']);
+    expect(refusals(driver)).toEqual([
+      'resume: the deployment is running, not paused',
+      'pause: the deployment is already paused or pausing',
+    ]);
   });
 });
 
@@ -37,11 +42,17 @@ describe('abort', () => {
   it('mid-deploy: waits for the deploys in flight, rolls the batch back, puts it online, leaves later batches untouched', () => {
     const driver = new Driver(started(deploymentRequest()));
     driver.run((a) => {
-      if (a.type === 'agent.succeeded' && a.nodeId === 'web-2') driver.feed({ type: 'abort', reason: 'wrong build' });
+      if (a.type === 'agent.succeeded' && a.nodeId === 'web-2')
+        driver.feed({ type: 'abort', reason: 'wrong build' });
       return a;
     });
     expect(driver.state.status).toBe('aborted');
-    expect(driver.commands().filter((c) => c.kind === 'rollback').map((c) => c.nodeId)).toEqual(['web-2', 'web-3']);
+    expect(
+      driver
+        .commands()
+        .filter((c) => c.kind === 'rollback')
+        .map((c) => c.nodeId),
+    ).toEqual(['web-2', 'web-3']);
     const drained = driver.events().flatMap((e) => (e.type === 'pool.drain.requested' ? e.data.servers : []));
     expect(drained).toEqual(['web-1', 'web-2', 'web-3']);
     expect(driver.state.batches.map((b) => b.phase)).toEqual(['done', 'restored', 'pending', 'pending']);
@@ -70,7 +81,10 @@ describe('abort', () => {
     driver.feed({ type: 'abort', reason: 'stop' });
     driver.run();
     expect(driver.commands()).toEqual([]);
-    expect(driver.eventTypes().filter((t) => t.startsWith('pool.'))).toEqual(['pool.drain.requested', 'pool.enable.requested']);
+    expect(driver.eventTypes().filter((t) => t.startsWith('pool.'))).toEqual([
+      'pool.drain.requested',
+      'pool.enable.requested',
+    ]);
     expect(driver.state.status).toBe('aborted');
   });
 
@@ -93,7 +107,9 @@ describe('retry', () => {
   it('is refused unless the deployment is held', () => {
     const driver = new Driver(started(deploymentRequest()));
     driver.feed({ type: 'retry' });
-    expect(refusals(driver)).toEqual(['retry: only a held deployment can retry its failed step (it is running)']);
+    expect(refusals(driver)).toEqual([
+      'retry: only a held deployment can retry its failed step (it is running)',
+    ]);
   });
 
   it('re-drains a batch whose drain the pool manager refused', () => {
@@ -101,7 +117,12 @@ describe('retry', () => {
     const driver = new Driver(started(deploymentRequest({ strategy: { onFailure: 'hold' } }))).run((a) => {
       if (a.type !== 'pool.drained' || refused) return a;
       refused = true;
-      return { type: 'pool.failed', operationId: a.operationId, operation: 'drain', reason: 'capacity_floor' };
+      return {
+        type: 'pool.failed',
+        operationId: a.operationId,
+        operation: 'drain',
+        reason: 'capacity_floor',
+      };
     });
     expect(driver.state.status).toBe('held');
     expect(driver.state.outOfService).toEqual([]);
@@ -120,7 +141,11 @@ describe('exclude a host', () => {
     expect(driver.state.status).toBe('succeeded');
     const drained = driver.events().flatMap((e) => (e.type === 'pool.drain.requested' ? e.data.servers : []));
     expect(drained).toEqual(['web-1', 'web-2', 'web-3', 'web-5']);
-    const excluded = driver.events().flatMap((e) => (e.type === 'deployment.server.progressed' && e.data.step === 'excluded' ? [e.data.serverId] : []));
+    const excluded = driver
+      .events()
+      .flatMap((e) =>
+        e.type === 'deployment.server.progressed' && e.data.step === 'excluded' ? [e.data.serverId] : [],
+      );
     expect(excluded).toEqual(['web-6', 'web-4']);
   });
 

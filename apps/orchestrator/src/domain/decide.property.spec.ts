@@ -7,16 +7,36 @@ type Verdict = 'ok' | 'fail' | 'drop';
 type Action =
   | { kind: 'answer'; pick: number; verdict: Verdict }
   | { kind: 'duplicate'; pick: number }
-  | { kind: 'control'; control: 'pause' | 'resume' | 'abort' | 'retry'; }
+  | { kind: 'control'; control: 'pause' | 'resume' | 'abort' | 'retry' }
   | { kind: 'exclude'; server: number }
   | { kind: 'tick'; advanceMs: number; silent: number[] };
 
 const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('answer' as const), pick: fc.nat(), verdict: fc.constantFrom<Verdict>('ok', 'ok', 'ok', 'fail', 'drop') }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('answer' as const),
+      pick: fc.nat(),
+      verdict: fc.constantFrom<Verdict>('ok', 'ok', 'ok', 'fail', 'drop'),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('duplicate' as const), pick: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('control' as const), control: fc.constantFrom('pause' as const, 'resume' as const, 'abort' as const, 'retry' as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('control' as const),
+      control: fc.constantFrom('pause' as const, 'resume' as const, 'abort' as const, 'retry' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('exclude' as const), server: fc.nat(9) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), advanceMs: fc.integer({ min: 0, max: 200_000 }), silent: fc.array(fc.nat(9), { maxLength: 3 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('tick' as const),
+      advanceMs: fc.integer({ min: 0, max: 200_000 }),
+      silent: fc.array(fc.nat(9), { maxLength: 3 }),
+    }),
+  },
 );
 
 const scenario = fc
@@ -35,7 +55,12 @@ const scenario = fc
 function failed(answer: DecisionInput): DecisionInput {
   switch (answer.type) {
     case 'pool.drained':
-      return { type: 'pool.failed', operationId: answer.operationId, operation: 'drain', reason: 'capacity_floor' };
+      return {
+        type: 'pool.failed',
+        operationId: answer.operationId,
+        operation: 'drain',
+        reason: 'capacity_floor',
+      };
     case 'pool.enabled':
       return { type: 'pool.failed', operationId: answer.operationId, operation: 'enable', reason: 'timeout' };
     case 'agent.succeeded':
@@ -119,17 +144,24 @@ describe('the state machine under any order, duplication and loss of answers and
       fc.property(scenario, (s) => {
         const request = deploymentRequest({
           servers: s.servers,
-          strategy: { batchSize: s.batchSize, canary: s.canary, minHealthy: s.minHealthy, onFailure: s.onFailure },
+          strategy: {
+            batchSize: s.batchSize,
+            canary: s.canary,
+            minHealthy: s.minHealthy,
+            onFailure: s.onFailure,
+          },
           migration: s.migration,
           bakeSeconds: s.bakeSeconds,
         });
         const checker = new InvariantChecker();
         const driver = new Driver(started(request));
         const ids = serverIds(s.servers);
-        const fresh = (silent: readonly string[] = []) => Object.fromEntries(ids.filter((id) => !silent.includes(id)).map((id) => [id, driver.now]));
+        const fresh = (silent: readonly string[] = []) =>
+          Object.fromEntries(ids.filter((id) => !silent.includes(id)).map((id) => [id, driver.now]));
         const delivered: DecisionInput[] = [];
         checker.check(driver.last, s.minHealthy);
-        const feed = (input: DecisionInput, advanceMs = 10) => checker.check(driver.feed(input, advanceMs), s.minHealthy, input);
+        const feed = (input: DecisionInput, advanceMs = 10) =>
+          checker.check(driver.feed(input, advanceMs), s.minHealthy, input);
 
         for (const a of s.actions) {
           if (a.kind === 'answer' && driver.outstanding.length > 0) {
@@ -155,7 +187,11 @@ describe('the state machine under any order, duplication and loss of answers and
           if (TERMINAL_STATUSES.includes(status) || status === 'held') break;
           if (status === 'paused') feed({ type: 'resume' });
           else if (driver.outstanding.length > 0) feed(driver.outstanding.shift() as DecisionInput);
-          else feed({ type: 'tick', lastHeartbeats: fresh() }, Math.max(1, (driver.state.wakeAt ?? driver.now) - driver.now));
+          else
+            feed(
+              { type: 'tick', lastHeartbeats: fresh() },
+              Math.max(1, (driver.state.wakeAt ?? driver.now) - driver.now),
+            );
         }
         expect([...TERMINAL_STATUSES, 'held']).toContain(driver.state.status);
       }),

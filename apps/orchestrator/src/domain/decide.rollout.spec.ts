@@ -8,15 +8,21 @@ describe('a rollout that goes well', () => {
     const driver = new Driver(started(request)).run();
 
     expect(driver.state.status).toBe('succeeded');
-    const batches = driver.events().filter((e) => e.type === 'deployment.batch.started').map((e) => e.data);
+    const batches = driver
+      .events()
+      .filter((e) => e.type === 'deployment.batch.started')
+      .map((e) => e.data);
     expect(batches.map((b) => [b.kind, b.servers])).toEqual([
       ['canary', ['web-1']],
       ['regular', ['web-2', 'web-3']],
       ['regular', ['web-4', 'web-5']],
       ['regular', ['web-6']],
     ]);
-    const conversation = driver
-      .decisions.flatMap((d) => [...d.events.map((e) => e.type as string), ...d.commands.map((c) => `agent.${c.kind}.requested`)])
+    const conversation = driver.decisions
+      .flatMap((d) => [
+        ...d.events.map((e) => e.type as string),
+        ...d.commands.map((c) => `agent.${c.kind}.requested`),
+      ])
       .filter((type) => type !== 'deployment.server.progressed');
     expect(conversation.slice(0, 8)).toEqual([
       'deployment.started',
@@ -48,29 +54,45 @@ describe('a rollout that goes well', () => {
     const deploys = driver.commands().filter((c) => c.kind === 'deploy');
     expect(deploys.map((c) => c.nodeId)).toEqual(['web-1', 'web-2', 'web-3', 'web-4', 'web-5', 'web-6']);
     expect(new Set(deploys.map((c) => c.payload.stepId)).size).toBe(6);
-    expect(deploys[0]?.payload).toEqual(expect.objectContaining({ deploymentId: request.deploymentId, artifact: request.artifact }));
+    expect(deploys[0]?.payload).toEqual(
+      expect.objectContaining({ deploymentId: request.deploymentId, artifact: request.artifact }),
+    );
   });
 
   it('verifies each batch against the new version at the addresses of the manifest', () => {
     const driver = new Driver(started(deploymentRequest())).run();
     const first = driver.events().find((e) => e.type === 'verification.requested');
     expect(first?.type === 'verification.requested' && first.data).toEqual(
-      expect.objectContaining({ batchIndex: 0, expectedVersion: '2.0.0', servers: [{ id: 'web-1', address: '127.0.0.1:9100', via: 'direct' }] }),
+      expect.objectContaining({
+        batchIndex: 0,
+        expectedVersion: '2.0.0',
+        servers: [{ id: 'web-1', address: '127.0.0.1:9100', via: 'direct' }],
+      }),
     );
   });
 
   it('runs the migration once on its runner before any server is drained', () => {
     const driver = new Driver(started(deploymentRequest({ migration: true }))).run();
-    const asked = driver.decisions.flatMap((d) => [...d.commands.map((c) => c.kind), ...d.events.map((e) => e.type)]);
+    const asked = driver.decisions.flatMap((d) => [
+      ...d.commands.map((c) => c.kind),
+      ...d.events.map((e) => e.type),
+    ]);
     expect(asked.indexOf('migrate')).toBeLessThan(asked.indexOf('pool.drain.requested'));
-    expect(driver.commands().filter((c) => c.kind === 'migrate').map((c) => c.nodeId)).toEqual(['web-1']);
+    expect(
+      driver
+        .commands()
+        .filter((c) => c.kind === 'migrate')
+        .map((c) => c.nodeId),
+    ).toEqual(['web-1']);
     expect(driver.state.status).toBe('succeeded');
   });
 
   it('watches a bake window after the last batch and succeeds when it stays healthy', () => {
     const driver = new Driver(started(deploymentRequest({ bakeSeconds: 60 }))).run();
     const types = driver.eventTypes();
-    expect(types.indexOf('verification.bake.requested')).toBeGreaterThan(types.lastIndexOf('deployment.batch.completed'));
+    expect(types.indexOf('verification.bake.requested')).toBeGreaterThan(
+      types.lastIndexOf('deployment.batch.completed'),
+    );
     expect(types.at(-1)).toBe('deployment.succeeded');
   });
 
@@ -84,7 +106,10 @@ describe('a rollout that goes well', () => {
     expect(again.events).toEqual([]);
     expect(again.commands).toEqual([]);
     expect(again.ignored).toMatch(/already succeeded/);
-    const stranger = driver.feed({ type: 'pool.drained', operationId: '00000000-0000-4000-8000-000000000000' });
+    const stranger = driver.feed({
+      type: 'pool.drained',
+      operationId: '00000000-0000-4000-8000-000000000000',
+    });
     expect(stranger.events).toEqual([]);
     expect(driver.run().state.status).toBe('succeeded');
   });
@@ -102,29 +127,67 @@ describe('a rollout that goes well', () => {
 describe('starting a deployment', () => {
   it('refuses a request with no servers to deploy', () => {
     const request = deploymentRequest();
-    const bySelector = { ...request, environmentSpec: { ...request.environmentSpec, servers: undefined, select: { facts: { service: 'nothing' } } } };
-    expect(startDeployment(bySelector, startContext(), 0)).toEqual(expect.objectContaining({ ok: false, reason: 'no_targets' }));
+    const bySelector = {
+      ...request,
+      environmentSpec: {
+        ...request.environmentSpec,
+        servers: undefined,
+        select: { facts: { service: 'nothing' } },
+      },
+    };
+    expect(startDeployment(bySelector, startContext(), 0)).toEqual(
+      expect.objectContaining({ ok: false, reason: 'no_targets' }),
+    );
   });
 
   it('selects servers by agent facts and takes their address from the facts', () => {
     const request = deploymentRequest({ servers: 3 });
-    const agents = knownAgents(3).map((a, i) => ({ ...a, facts: { ...a.facts, address: `10.0.0.${i + 1}:80` } }));
-    const spec = { ...request.environmentSpec, servers: undefined, select: { facts: { service: 'billing' } }, strategy: { ...request.environmentSpec.strategy, minHealthy: 1 } };
+    const agents = knownAgents(3).map((a, i) => ({
+      ...a,
+      facts: { ...a.facts, address: `10.0.0.${i + 1}:80` },
+    }));
+    const spec = {
+      ...request.environmentSpec,
+      servers: undefined,
+      select: { facts: { service: 'billing' } },
+      strategy: { ...request.environmentSpec.strategy, minHealthy: 1 },
+    };
     const result = startDeployment({ ...request, environmentSpec: spec }, startContext(agents), 0);
     if (!result.ok) throw new Error(result.detail);
-    expect(Object.values(result.decision.state.targets).map((t) => t.address)).toEqual(['10.0.0.1:80', '10.0.0.2:80', '10.0.0.3:80']);
+    expect(Object.values(result.decision.state.targets).map((t) => t.address)).toEqual([
+      '10.0.0.1:80',
+      '10.0.0.2:80',
+      '10.0.0.3:80',
+    ]);
   });
 
   it('refuses servers it could not verify for want of an address', () => {
     const request = deploymentRequest({ servers: 2, strategy: { minHealthy: 1 } });
-    const spec = { ...request.environmentSpec, servers: [{ id: 'web-1' }, { id: 'web-2', address: '127.0.0.1:1' }] };
+    const spec = {
+      ...request.environmentSpec,
+      servers: [{ id: 'web-1' }, { id: 'web-2', address: '127.0.0.1:1' }],
+    };
     expect(startDeployment({ ...request, environmentSpec: spec }, startContext(), 0)).toEqual(
-      expect.objectContaining({ ok: false, reason: 'invalid_request', detail: expect.stringContaining('web-1') }),
+      expect.objectContaining({
+        ok: false,
+        reason: 'invalid_request',
+        detail: expect.stringContaining('web-1'),
+      }),
     );
   });
 
   it('refuses a plan that would break the floor, with the planner reason', () => {
-    const result = startDeployment(deploymentRequest({ servers: 2, strategy: { minHealthy: 2 } }), startContext(knownAgents(2)), 0);
-    expect(result).toEqual(expect.objectContaining({ ok: false, reason: 'plan_refused', detail: expect.stringContaining('floor_unreachable') }));
+    const result = startDeployment(
+      deploymentRequest({ servers: 2, strategy: { minHealthy: 2 } }),
+      startContext(knownAgents(2)),
+      0,
+    );
+    expect(result).toEqual(
+      expect.objectContaining({
+        ok: false,
+        reason: 'plan_refused',
+        detail: expect.stringContaining('floor_unreachable'),
+      }),
+    );
   });
 });

@@ -12,7 +12,13 @@ export type DecisionInput =
   | { type: 'pool.enabled'; operationId: string }
   | { type: 'pool.failed'; operationId: string; operation: 'drain' | 'enable'; reason: string }
   | { type: 'agent.succeeded'; kind: 'deploy' | 'rollback' | 'migrate'; stepId: string; nodeId: string }
-  | { type: 'agent.failed'; kind: 'deploy' | 'rollback' | 'migrate'; stepId: string; nodeId: string; reason: string }
+  | {
+      type: 'agent.failed';
+      kind: 'deploy' | 'rollback' | 'migrate';
+      stepId: string;
+      nodeId: string;
+      reason: string;
+    }
   | { type: 'verification.passed'; verificationId: string }
   | { type: 'verification.failed'; verificationId: string; reason: string; serverId?: string }
   | { type: 'bake.completed'; bakeId: string; outcome: 'healthy' | 'degraded' | 'cancelled'; detail: string }
@@ -35,12 +41,19 @@ export function decide(state: DeploymentState, input: DecisionInput, now: number
   // A deep copy through JSON: the state is plain JSON (it is stored as jsonb), and the copy's
   // objects are plain objects of this realm (signing refuses anything else).
   const t = new Transition(JSON.parse(JSON.stringify(state)) as DeploymentState, now);
-  const ignored = TERMINAL_STATUSES.includes(state.status) && input.type !== 'tick' && !isControl(input)
-    ? `deployment is ${state.status}`
-    : apply(t, input);
+  const ignored =
+    TERMINAL_STATUSES.includes(state.status) && input.type !== 'tick' && !isControl(input)
+      ? `deployment is ${state.status}`
+      : apply(t, input);
   drive(t);
   t.s.wakeAt = nextWake(t.s, now);
-  return { state: t.s, events: t.events, commands: t.commands, finishedSteps: t.finishedSteps, ...(ignored ? { ignored } : {}) };
+  return {
+    state: t.s,
+    events: t.events,
+    commands: t.commands,
+    finishedSteps: t.finishedSteps,
+    ...(ignored ? { ignored } : {}),
+  };
 }
 
 function isControl(input: DecisionInput): input is ControlInput {
@@ -55,11 +68,19 @@ function apply(t: Transition, input: DecisionInput): string | undefined {
     case 'pool.enabled':
       return answer(t, findByRequest(t, input.operationId, 'enable'), { ok: true });
     case 'pool.failed':
-      return answer(t, findByRequest(t, input.operationId, input.operation), { ok: false, status: 'failed', reason: `pool ${input.operation} failed: ${input.reason}` });
+      return answer(t, findByRequest(t, input.operationId, input.operation), {
+        ok: false,
+        status: 'failed',
+        reason: `pool ${input.operation} failed: ${input.reason}`,
+      });
     case 'agent.succeeded':
       return answer(t, findAgentStep(t, input.stepId, input.kind, input.nodeId), { ok: true });
     case 'agent.failed':
-      return answer(t, findAgentStep(t, input.stepId, input.kind, input.nodeId), { ok: false, status: 'failed', reason: input.reason });
+      return answer(t, findAgentStep(t, input.stepId, input.kind, input.nodeId), {
+        ok: false,
+        status: 'failed',
+        reason: input.reason,
+      });
     case 'verification.passed':
       return answer(t, findByRequest(t, input.verificationId, 'verify'), { ok: true });
     case 'verification.failed':
@@ -91,16 +112,31 @@ function findByRequest(t: Transition, requestId: string, kind: StepKind): StepRe
   return t.s.steps.find((s) => s.requestId === requestId && s.kind === kind);
 }
 
-function findAgentStep(t: Transition, stepId: string, kind: StepKind, nodeId: string): StepRecord | undefined {
+function findAgentStep(
+  t: Transition,
+  stepId: string,
+  kind: StepKind,
+  nodeId: string,
+): StepRecord | undefined {
   return t.s.steps.find((s) => s.stepId === stepId && s.kind === kind && s.servers[0] === nodeId);
 }
 
-function bakeCompleted(t: Transition, bakeId: string, outcome: 'healthy' | 'degraded' | 'cancelled', detail: string): string | undefined {
+function bakeCompleted(
+  t: Transition,
+  bakeId: string,
+  outcome: 'healthy' | 'degraded' | 'cancelled',
+  detail: string,
+): string | undefined {
   const step = findByRequest(t, bakeId, 'bake');
   if (!step || step.status !== 'issued') return 'no bake window of this deployment is awaited';
   if (outcome === 'healthy') return answer(t, step, { ok: true });
-  if (outcome === 'cancelled') return answer(t, step, { ok: false, status: 'failed', reason: `bake window cancelled: ${detail}` });
-  return degraded(t, t.s.batches.flatMap((b) => b.servers), detail);
+  if (outcome === 'cancelled')
+    return answer(t, step, { ok: false, status: 'failed', reason: `bake window cancelled: ${detail}` });
+  return degraded(
+    t,
+    t.s.batches.flatMap((b) => b.servers),
+    detail,
+  );
 }
 
 /** The bake window saw online servers degrade: the failure policy applies to their batches. */
@@ -109,7 +145,12 @@ function degraded(t: Transition, servers: readonly string[], detail: string): st
   if (s.status !== 'baking') return `health.degraded ignored: the deployment is ${s.status}`;
   const bake = s.steps.find((step) => step.kind === 'bake' && step.status === 'issued');
   if (bake) t.finish(bake, 'failed', detail);
-  const failure = { step: 'bake' as const, batchIndex: null, ...(servers[0] ? { serverId: servers[0] } : {}), reason: `health degraded after the rollout: ${detail}` };
+  const failure = {
+    step: 'bake' as const,
+    batchIndex: null,
+    ...(servers[0] ? { serverId: servers[0] } : {}),
+    reason: `health degraded after the rollout: ${detail}`,
+  };
   if (s.settings.onFailure === 'hold') {
     failTerminally(t, { ...failure, reason: `${failure.reason} (onFailure hold: servers left as they are)` });
     return undefined;
@@ -139,8 +180,14 @@ function tick(t: Transition, lastHeartbeats: Readonly<Record<string, number>>, l
     const heard = Math.max(lastHeartbeats[node] ?? Number.NEGATIVE_INFINITY, step.issuedAt, listeningSince);
     if (t.now - heard > settings.agentSilenceMs) {
       const last = lastHeartbeats[node];
-      const since = last === undefined ? 'never heard from' : `last heartbeat ${Math.round((t.now - last) / 1000)} s ago`;
-      applyStepOutcome(t, step, { ok: false, status: 'timed_out', reason: `agent ${node} went silent (${since})`, serverId: node });
+      const since =
+        last === undefined ? 'never heard from' : `last heartbeat ${Math.round((t.now - last) / 1000)} s ago`;
+      applyStepOutcome(t, step, {
+        ok: false,
+        status: 'timed_out',
+        reason: `agent ${node} went silent (${since})`,
+        serverId: node,
+      });
     }
   }
 }
@@ -151,6 +198,10 @@ export function nextWake(s: DeploymentState, now: number): number | null {
   const inFlight = s.steps.filter((step) => step.status === 'issued');
   if (inFlight.length === 0) return now;
   return Math.min(
-    ...inFlight.map((step) => (AGENT_STEP_KINDS.includes(step.kind) ? Math.min(step.deadlineAt, now + s.settings.livenessCheckMs) : step.deadlineAt)),
+    ...inFlight.map((step) =>
+      AGENT_STEP_KINDS.includes(step.kind)
+        ? Math.min(step.deadlineAt, now + s.settings.livenessCheckMs)
+        : step.deadlineAt,
+    ),
   );
 }

@@ -69,7 +69,12 @@ export type DeploymentStatus =
   | 'rolled_back'
   | 'aborted';
 
-export const TERMINAL_STATUSES: readonly DeploymentStatus[] = ['succeeded', 'failed', 'rolled_back', 'aborted'];
+export const TERMINAL_STATUSES: readonly DeploymentStatus[] = [
+  'succeeded',
+  'failed',
+  'rolled_back',
+  'aborted',
+];
 /** Waiting for a person: no deadline, nothing in flight. */
 export const WAITING_STATUSES: readonly DeploymentStatus[] = ['paused', 'held'];
 
@@ -141,8 +146,18 @@ export type Emission = { [T in EventType]: { type: T; data: EventInput[T] } }[Ev
 
 /** An agent command before signing: the shell signs it and publishes `agent.<kind>.requested`. */
 export type AgentCommandIntent =
-  | { kind: 'deploy'; nodeId: string; lifetimeMs: number; payload: { deploymentId: string; stepId: string; artifact: ArtifactRef } }
-  | { kind: 'rollback'; nodeId: string; lifetimeMs: number; payload: { deploymentId: string; stepId: string; toVersion?: string } }
+  | {
+      kind: 'deploy';
+      nodeId: string;
+      lifetimeMs: number;
+      payload: { deploymentId: string; stepId: string; artifact: ArtifactRef };
+    }
+  | {
+      kind: 'rollback';
+      nodeId: string;
+      lifetimeMs: number;
+      payload: { deploymentId: string; stepId: string; toVersion?: string };
+    }
   | {
       kind: 'migrate';
       nodeId: string;

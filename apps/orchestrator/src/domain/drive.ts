@@ -11,8 +11,14 @@ export function rollbackTargets(t: Transition, batch: BatchState): string[] {
   });
 }
 
-function latestDeploy(steps: readonly StepRecord[], batchIndex: number, server: string): StepRecord | undefined {
-  return steps.filter((s) => s.kind === 'deploy' && s.batchIndex === batchIndex && s.servers[0] === server).at(-1);
+function latestDeploy(
+  steps: readonly StepRecord[],
+  batchIndex: number,
+  server: string,
+): StepRecord | undefined {
+  return steps
+    .filter((s) => s.kind === 'deploy' && s.batchIndex === batchIndex && s.servers[0] === server)
+    .at(-1);
 }
 
 function wasDeployed(t: Transition, batch: BatchState): boolean {
@@ -31,7 +37,12 @@ function startBatch(t: Transition, batch: BatchState): void {
   batch.startedAt = t.now;
   t.emit({
     type: 'deployment.batch.started',
-    data: { deploymentId: t.s.deploymentId, batchIndex: batch.index, kind: batch.kind === 'canary' ? 'canary' : 'regular', servers: [...batch.servers] },
+    data: {
+      deploymentId: t.s.deploymentId,
+      batchIndex: batch.index,
+      kind: batch.kind === 'canary' ? 'canary' : 'regular',
+      servers: [...batch.servers],
+    },
   });
 }
 
@@ -86,7 +97,13 @@ function driveOnce(t: Transition): boolean {
         succeed(t);
         return false;
       }
-      t.issue('bake', null, s.batches.flatMap((b) => b.servers), 'forward', 1);
+      t.issue(
+        'bake',
+        null,
+        s.batches.flatMap((b) => b.servers),
+        'forward',
+        1,
+      );
       return false;
     default:
       return false;

@@ -8,7 +8,8 @@ export function isOutOfPool(batch: BatchState): boolean {
 
 function supersedeInFlight(t: Transition, batchIndex: number | null): void {
   for (const step of t.inFlight()) {
-    if (batchIndex === null || step.batchIndex === batchIndex) t.finish(step, 'superseded', 'abandoned after a failure');
+    if (batchIndex === null || step.batchIndex === batchIndex)
+      t.finish(step, 'superseded', 'abandoned after a failure');
   }
 }
 
@@ -46,7 +47,13 @@ export function succeed(t: Transition): void {
   terminate(t, 'succeeded');
   t.emit({
     type: 'deployment.succeeded',
-    data: { deploymentId: s.deploymentId, service: s.service, environment: s.environment, version: s.version, durationMs: durationMs(t) },
+    data: {
+      deploymentId: s.deploymentId,
+      service: s.service,
+      environment: s.environment,
+      version: s.version,
+      durationMs: durationMs(t),
+    },
   });
 }
 
@@ -62,7 +69,12 @@ export function failTerminally(t: Transition, failure: FailureRecord): void {
  * `rollback` restores the failed batch; `rollback-all` also the batches already done (newest first).
  * An abort already asked for wins over `hold`: its promise is every server online or restored.
  */
-export function failRollout(t: Transition, batch: BatchState | null, failure: FailureRecord, alsoRecover: number[] = []): void {
+export function failRollout(
+  t: Transition,
+  batch: BatchState | null,
+  failure: FailureRecord,
+  alsoRecover: number[] = [],
+): void {
   const { s } = t;
   s.failure = failure;
   supersedeInFlight(t, batch?.index ?? null);
@@ -76,7 +88,10 @@ export function failRollout(t: Transition, batch: BatchState | null, failure: Fa
     emitFailed(t, failure, `${failure.reason} (held for investigation: retry or abort)`);
     return;
   }
-  const done = s.batches.filter((b) => b.phase === 'done').map((b) => b.index).reverse();
+  const done = s.batches
+    .filter((b) => b.phase === 'done')
+    .map((b) => b.index)
+    .reverse();
   const queue = [
     ...(batch && isOutOfPool(batch) ? [batch.index] : []),
     ...(policy === 'rollback-all' ? done : done.filter((i) => alsoRecover.includes(i))),
@@ -86,7 +101,12 @@ export function failRollout(t: Transition, batch: BatchState | null, failure: Fa
 }
 
 /** A recovery step failed: stop; servers that could not be restored stay in maintenance. */
-export function failRecovery(t: Transition, step: StepKind, serverId: string | undefined, reason: string): void {
+export function failRecovery(
+  t: Transition,
+  step: StepKind,
+  serverId: string | undefined,
+  reason: string,
+): void {
   const { s } = t;
   const original = s.failure;
   const batchIndex = s.recovery?.queue[0] ?? null;

@@ -51,22 +51,37 @@ function resolveTargets(request: DeploymentRequested, context: StartContext): Ta
  * Plans a requested deployment and takes its first steps (the migration, or the first batch's
  * drain). Refuses, with the reason, what cannot be rolled out safely.
  */
-export function startDeployment(request: DeploymentRequested, context: StartContext, now: number, correlationId?: string): StartResult {
+export function startDeployment(
+  request: DeploymentRequested,
+  context: StartContext,
+  now: number,
+  correlationId?: string,
+): StartResult {
   const spec = request.environmentSpec;
   const targets = resolveTargets(request, context);
   if (targets.length === 0) {
-    return { ok: false, reason: 'no_targets', detail: 'the manifest lists no servers and no known agent matches its selector' };
+    return {
+      ok: false,
+      reason: 'no_targets',
+      detail: 'the manifest lists no servers and no known agent matches its selector',
+    };
   }
   const noAddress = targets.filter((target) => target.address === undefined).map((target) => target.id);
   if (noAddress.length > 0) {
-    return { ok: false, reason: 'invalid_request', detail: `no address to verify ${noAddress.join(', ')}: give one in the manifest or the agent's "address" fact` };
+    return {
+      ok: false,
+      reason: 'invalid_request',
+      detail: `no address to verify ${noAddress.join(', ')}: give one in the manifest or the agent's "address" fact`,
+    };
   }
   const { strategy } = spec;
   const planned = planRollout({
     strategy: {
       batchSize: strategy.batchSize as number | `${number}%`,
       ...(strategy.canary === undefined ? {} : { canary: strategy.canary as number | `${number}%` | null }),
-      ...(strategy.maxUnavailable === undefined ? {} : { maxUnavailable: strategy.maxUnavailable as number | `${number}%` }),
+      ...(strategy.maxUnavailable === undefined
+        ? {}
+        : { maxUnavailable: strategy.maxUnavailable as number | `${number}%` }),
       minHealthy: strategy.minHealthy as number | `${number}%`,
     },
     targets: targets.map((target) => ({ id: target.id, healthy: true })),
@@ -85,7 +100,9 @@ export function startDeployment(request: DeploymentRequested, context: StartCont
     agentSilenceMs: context.agentSilenceMs,
     livenessCheckMs: context.livenessCheckMs,
     verification: spec.verification,
-    ...(spec.migration ? { migration: { runner: spec.migration.runner, timeoutSeconds: spec.migration.timeoutSeconds } } : {}),
+    ...(spec.migration
+      ? { migration: { runner: spec.migration.runner, timeoutSeconds: spec.migration.timeoutSeconds } }
+      : {}),
   };
   const state: DeploymentState = {
     deploymentId: request.deploymentId,
@@ -98,7 +115,13 @@ export function startDeployment(request: DeploymentRequested, context: StartCont
     startedAt: now,
     ...(correlationId ? { correlationId } : {}),
     status: spec.migration ? 'migrating' : 'running',
-    batches: plan.batches.map((b) => ({ index: b.index, kind: b.kind, servers: [...b.serverIds], phase: 'pending', attempt: 1 })),
+    batches: plan.batches.map((b) => ({
+      index: b.index,
+      kind: b.kind,
+      servers: [...b.serverIds],
+      phase: 'pending',
+      attempt: 1,
+    })),
     steps: [],
     outOfService: [],
     excluded: [],
@@ -115,7 +138,11 @@ export function startDeployment(request: DeploymentRequested, context: StartCont
       environment: state.environment,
       version: state.version,
       plan: {
-        batches: plan.batches.map((b) => ({ index: b.index, kind: b.kind === 'canary' ? 'canary' : 'regular', servers: [...b.serverIds] })),
+        batches: plan.batches.map((b) => ({
+          index: b.index,
+          kind: b.kind === 'canary' ? 'canary' : 'regular',
+          servers: [...b.serverIds],
+        })),
         minHealthy: plan.strategy.floor,
         totalServers: targets.length,
         estimatedSeconds: plan.estimatedSeconds,
@@ -124,5 +151,9 @@ export function startDeployment(request: DeploymentRequested, context: StartCont
   });
   drive(t);
   t.s.wakeAt = nextWake(t.s, now);
-  return { ok: true, plan, decision: { state: t.s, events: t.events, commands: t.commands, finishedSteps: t.finishedSteps } };
+  return {
+    ok: true,
+    plan,
+    decision: { state: t.s, events: t.events, commands: t.commands, finishedSteps: t.finishedSteps },
+  };
 }

@@ -6,7 +6,13 @@ import type { StepKind } from './deployment-state.types';
  * increasing, never reused), its kind, batch and server. Dots only, so it is a safe file name on
  * every agent (agents journal each step under its id).
  */
-export function stepIdFor(deploymentId: string, sequence: number, kind: StepKind, batchIndex: number | null, server?: string): string {
+export function stepIdFor(
+  deploymentId: string,
+  sequence: number,
+  kind: StepKind,
+  batchIndex: number | null,
+  server?: string,
+): string {
   const batch = batchIndex === null ? 'all' : `b${batchIndex}`;
   return [deploymentId, `s${sequence}`, kind, batch, ...(server === undefined ? [] : [server])].join('.');
 }

@@ -10,9 +10,20 @@ function putBack(t: Transition, servers: readonly string[]): void {
   t.s.outOfService = t.s.outOfService.filter((id) => !servers.includes(id));
 }
 
-function allSucceeded(t: Transition, kind: 'deploy' | 'rollback', batchIndex: number, attempt: number, purpose: 'forward' | 'recovery'): boolean {
+function allSucceeded(
+  t: Transition,
+  kind: 'deploy' | 'rollback',
+  batchIndex: number,
+  attempt: number,
+  purpose: 'forward' | 'recovery',
+): boolean {
   const steps = t.s.steps.filter(
-    (s) => s.kind === kind && s.batchIndex === batchIndex && s.attempt === attempt && s.purpose === purpose && s.status !== 'superseded',
+    (s) =>
+      s.kind === kind &&
+      s.batchIndex === batchIndex &&
+      s.attempt === attempt &&
+      s.purpose === purpose &&
+      s.status !== 'superseded',
   );
   return steps.length > 0 && steps.every((s) => s.status === 'succeeded');
 }
@@ -31,8 +42,16 @@ function forwardOutcome(t: Transition, step: StepRecord, outcome: StepOutcome): 
   if (step.batchIndex === null) {
     if (!outcome.ok) {
       const serverId = step.kind === 'migrate' ? server : outcome.serverId;
-      const what = step.kind === 'migrate' ? 'migration failed (no server was touched)' : 'bake window ended without a verdict';
-      failTerminally(t, { step: step.kind, batchIndex: null, ...(serverId ? { serverId } : {}), reason: `${what}: ${outcome.reason}` });
+      const what =
+        step.kind === 'migrate'
+          ? 'migration failed (no server was touched)'
+          : 'bake window ended without a verdict';
+      failTerminally(t, {
+        step: step.kind,
+        batchIndex: null,
+        ...(serverId ? { serverId } : {}),
+        reason: `${what}: ${outcome.reason}`,
+      });
     }
     return;
   }
@@ -45,7 +64,12 @@ function forwardOutcome(t: Transition, step: StepRecord, outcome: StepOutcome): 
     }
     if (step.kind === 'deploy' && server) t.progress(batch.index, [server], 'failed', outcome.reason);
     const serverId = step.kind === 'deploy' ? server : outcome.serverId;
-    failRollout(t, batch, { step: step.kind, batchIndex: batch.index, ...(serverId ? { serverId } : {}), reason: outcome.reason });
+    failRollout(t, batch, {
+      step: step.kind,
+      batchIndex: batch.index,
+      ...(serverId ? { serverId } : {}),
+      reason: outcome.reason,
+    });
     return;
   }
   switch (step.kind) {

@@ -66,12 +66,24 @@ export class Transition {
   }
 
   /** Issues a step: one record per server for agent commands, one for everything else. */
-  issue(kind: StepKind, batchIndex: number | null, servers: readonly string[], purpose: 'forward' | 'recovery', attempt: number): StepRecord[] {
+  issue(
+    kind: StepKind,
+    batchIndex: number | null,
+    servers: readonly string[],
+    purpose: 'forward' | 'recovery',
+    attempt: number,
+  ): StepRecord[] {
     const perServer = AGENT_STEP_KINDS.includes(kind);
     const groups = perServer ? servers.map((server) => [server]) : [servers];
     return groups.map((group) => {
       const sequence = this.s.steps.length + 1;
-      const stepId = stepIdFor(this.s.deploymentId, sequence, kind, batchIndex, perServer ? group[0] : undefined);
+      const stepId = stepIdFor(
+        this.s.deploymentId,
+        sequence,
+        kind,
+        batchIndex,
+        perServer ? group[0] : undefined,
+      );
       const step: StepRecord = {
         stepId,
         requestId: requestIdFor(stepId),
@@ -130,15 +142,29 @@ export class Transition {
           kind: 'migrate',
           nodeId: server,
           lifetimeMs,
-          payload: { ...base, artifact: s.artifact, timeoutSeconds: s.settings.migration?.timeoutSeconds ?? 900 },
+          payload: {
+            ...base,
+            artifact: s.artifact,
+            timeoutSeconds: s.settings.migration?.timeoutSeconds ?? 900,
+          },
         });
         return;
       case 'deploy':
-        this.commands.push({ kind: 'deploy', nodeId: server, lifetimeMs, payload: { ...base, artifact: s.artifact } });
+        this.commands.push({
+          kind: 'deploy',
+          nodeId: server,
+          lifetimeMs,
+          payload: { ...base, artifact: s.artifact },
+        });
         return;
       case 'rollback': {
         const toVersion = s.targets[server]?.previousVersion ?? undefined;
-        this.commands.push({ kind: 'rollback', nodeId: server, lifetimeMs, payload: { ...base, ...(toVersion ? { toVersion } : {}) } });
+        this.commands.push({
+          kind: 'rollback',
+          nodeId: server,
+          lifetimeMs,
+          payload: { ...base, ...(toVersion ? { toVersion } : {}) },
+        });
         return;
       }
       case 'drain':

@@ -21,17 +21,47 @@ export class CommandSigner {
       case 'deploy':
         return {
           type: 'agent.deploy.requested',
-          data: signCommand(newCommand({ kind: 'deploy', target, payload: intent.payload, now, lifetimeMs: intent.lifetimeMs }), privateKey, keyId),
+          data: signCommand(
+            newCommand({
+              kind: 'deploy',
+              target,
+              payload: intent.payload,
+              now,
+              lifetimeMs: intent.lifetimeMs,
+            }),
+            privateKey,
+            keyId,
+          ),
         };
       case 'rollback':
         return {
           type: 'agent.rollback.requested',
-          data: signCommand(newCommand({ kind: 'rollback', target, payload: intent.payload, now, lifetimeMs: intent.lifetimeMs }), privateKey, keyId),
+          data: signCommand(
+            newCommand({
+              kind: 'rollback',
+              target,
+              payload: intent.payload,
+              now,
+              lifetimeMs: intent.lifetimeMs,
+            }),
+            privateKey,
+            keyId,
+          ),
         };
       case 'migrate':
         return {
           type: 'agent.migrate.requested',
-          data: signCommand(newCommand({ kind: 'migrate', target, payload: intent.payload, now, lifetimeMs: intent.lifetimeMs }), privateKey, keyId),
+          data: signCommand(
+            newCommand({
+              kind: 'migrate',
+              target,
+              payload: intent.payload,
+              now,
+              lifetimeMs: intent.lifetimeMs,
+            }),
+            privateKey,
+            keyId,
+          ),
         };
     }
   }

@@ -51,9 +51,15 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
     const manager = this.dataSource.manager;
     await this.deployments.renewLeases(manager, instanceId, leaseMs);
     const claimed = await this.deployments.claimOrphans(manager, instanceId, leaseMs, 50);
-    if (claimed.length > 0) this.logger.info({ deployments: claimed, instanceId }, 'took over deployments whose lease expired');
+    if (claimed.length > 0)
+      this.logger.info({ deployments: claimed, instanceId }, 'took over deployments whose lease expired');
     let fired = 0;
-    while (!this.stopped && fired < MAX_FIRED_PER_POLL && (await this.bus.transaction((unit) => this.engine.fireDue(unit)))) fired += 1;
+    while (
+      !this.stopped &&
+      fired < MAX_FIRED_PER_POLL &&
+      (await this.bus.transaction((unit) => this.engine.fireDue(unit)))
+    )
+      fired += 1;
     return fired;
   }
 
@@ -62,7 +68,9 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
     this.timer = setTimeout(() => {
       this.running = this.poll()
         .then(() => undefined)
-        .catch((error: unknown) => this.logger.error({ err: describe(error) }, 'deadline scheduler round failed; will retry'))
+        .catch((error: unknown) =>
+          this.logger.error({ err: describe(error) }, 'deadline scheduler round failed; will retry'),
+        )
         .finally(() => this.schedule(this.settings.pollMs));
     }, delayMs);
   }

@@ -44,19 +44,41 @@ export class DeploymentEngine {
     await this.deployments.lockSlot(manager, data.service, data.environment);
     const active = await this.deployments.activeFor(manager, data.service, data.environment);
     if (active) {
-      this.reject(unit, data, 'deployment_in_progress', `deployment ${active.deploymentId} of ${data.service} to ${data.environment} is ${active.status}; wait for it to end, or abort it`, correlationId);
+      this.reject(
+        unit,
+        data,
+        'deployment_in_progress',
+        `deployment ${active.deploymentId} of ${data.service} to ${data.environment} is ${active.status}; wait for it to end, or abort it`,
+        correlationId,
+      );
       return;
     }
-    const context = { agents: await this.agents.knownAgents(manager), agentSilenceMs: this.settings.agentSilenceMs, livenessCheckMs: this.settings.livenessCheckMs };
+    const context = {
+      agents: await this.agents.knownAgents(manager),
+      agentSilenceMs: this.settings.agentSilenceMs,
+      livenessCheckMs: this.settings.livenessCheckMs,
+    };
     const result = startDeployment(data, context, Date.now(), correlationId);
     if (!result.ok) {
       this.reject(unit, data, result.reason, result.detail, correlationId);
       return;
     }
-    await this.deployments.insert(manager, result.decision.state, this.settings.instanceId, this.settings.leaseMs);
+    await this.deployments.insert(
+      manager,
+      result.decision.state,
+      this.settings.instanceId,
+      this.settings.leaseMs,
+    );
     await this.publish(unit, result.decision);
     this.metrics.recordTransition(undefined, result.decision);
-    this.logger.info({ deploymentId: data.deploymentId, batches: result.plan.batches.length, floor: result.plan.strategy.floor }, 'deployment started');
+    this.logger.info(
+      {
+        deploymentId: data.deploymentId,
+        batches: result.plan.batches.length,
+        floor: result.plan.strategy.floor,
+      },
+      'deployment started',
+    );
   }
 
   /** Feeds one input to a deployment's state machine. */
@@ -74,27 +96,60 @@ export class DeploymentEngine {
     const now = Date.now();
     const before = await this.deployments.lockDue(unit.manager, this.settings.instanceId, now);
     if (!before) return false;
-    const watched = before.steps.filter((s) => s.status === 'issued' && AGENT_STEP_KINDS.includes(s.kind)).map((s) => s.servers[0] ?? '');
+    const watched = before.steps
+      .filter((s) => s.status === 'issued' && AGENT_STEP_KINDS.includes(s.kind))
+      .map((s) => s.servers[0] ?? '');
     const lastHeartbeats = await this.agents.lastHeartbeats(unit.manager, watched);
-    await this.transition(unit, before, { type: 'tick', lastHeartbeats, listeningSince: this.listeningSince }, now);
+    await this.transition(
+      unit,
+      before,
+      { type: 'tick', lastHeartbeats, listeningSince: this.listeningSince },
+      now,
+    );
     return true;
   }
 
-  private async transition(unit: UnitOfWork, before: DeploymentState, input: DecisionInput, now = Date.now()): Promise<Decision> {
+  private async transition(
+    unit: UnitOfWork,
+    before: DeploymentState,
+    input: DecisionInput,
+    now = Date.now(),
+  ): Promise<Decision> {
     const decision = decide(before, input, now);
-    if (decision.ignored) this.logger.debug({ deploymentId: before.deploymentId, input: input.type, why: decision.ignored }, 'input changed nothing');
-    await this.deployments.save(unit.manager, before, decision.state, this.settings.instanceId, this.settings.leaseMs);
+    if (decision.ignored)
+      this.logger.debug(
+        { deploymentId: before.deploymentId, input: input.type, why: decision.ignored },
+        'input changed nothing',
+      );
+    await this.deployments.save(
+      unit.manager,
+      before,
+      decision.state,
+      this.settings.instanceId,
+      this.settings.leaseMs,
+    );
     await this.publish(unit, decision);
     this.metrics.recordTransition(before, decision);
     if (decision.state.status !== before.status) {
-      this.logger.info({ deploymentId: before.deploymentId, from: before.status, to: decision.state.status, input: input.type }, 'deployment moved on');
+      this.logger.info(
+        {
+          deploymentId: before.deploymentId,
+          from: before.status,
+          to: decision.state.status,
+          input: input.type,
+        },
+        'deployment moved on',
+      );
     }
     return decision;
   }
 
   private async publish(unit: UnitOfWork, decision: Decision): Promise<void> {
     const { state } = decision;
-    const options: EmitOptions = { subject: state.deploymentId, ...(state.correlationId ? { correlationId: state.correlationId } : {}) };
+    const options: EmitOptions = {
+      subject: state.deploymentId,
+      ...(state.correlationId ? { correlationId: state.correlationId } : {}),
+    };
     const emit = unit.emit.bind(unit) as Emit;
     for (const event of decision.events) emitEvent(emit, event, options);
     for (const intent of decision.commands) {
@@ -110,10 +165,22 @@ export class DeploymentEngine {
     }
   }
 
-  private reject(unit: UnitOfWork, data: DeploymentRequested, reason: DeploymentRejected['reason'], detail: string, correlationId: string): void {
+  private reject(
+    unit: UnitOfWork,
+    data: DeploymentRequested,
+    reason: DeploymentRejected['reason'],
+    detail: string,
+    correlationId: string,
+  ): void {
     unit.emit(
       'deployment.rejected',
-      { deploymentId: data.deploymentId, service: data.service, environment: data.environment, reason, detail },
+      {
+        deploymentId: data.deploymentId,
+        service: data.service,
+        environment: data.environment,
+        reason,
+        detail,
+      },
       { subject: data.deploymentId, correlationId },
     );
     this.metrics.recordRejected(data.service, data.environment);

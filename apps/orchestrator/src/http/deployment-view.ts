@@ -36,7 +36,8 @@ export interface DeploymentView {
   }[];
 }
 
-const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+const iso = (ms: number | null | undefined): string | null =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
 /** The read-only view of a deployment: batches, and for each server every step that touched it. */
 export function deploymentView(s: DeploymentState): DeploymentView {

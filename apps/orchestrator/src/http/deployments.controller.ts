@@ -16,7 +16,8 @@ export class DeploymentsController {
 
   @Get(':id')
   async get(@Param('id') id: string): Promise<DeploymentView> {
-    if (!deploymentId.safeParse(id).success) throw new BadRequestException(`id: "${id}" is not a deployment id (a uuid)`);
+    if (!deploymentId.safeParse(id).success)
+      throw new BadRequestException(`id: "${id}" is not a deployment id (a uuid)`);
     const row = await this.deployments.find(this.dataSource.manager, id);
     if (!row) throw new NotFoundException(`no deployment ${id}`);
     return deploymentView(row.state);

@@ -36,12 +36,20 @@ export class OrchestratorMetrics {
     const labels = { service: after.service, environment: after.environment };
     outOfService.set(labels, after.outOfService.length);
     for (const step of decision.finishedSteps) {
-      stepSeconds.observe({ step: step.kind }, Math.max(0, ((step.finishedAt ?? step.issuedAt) - step.issuedAt) / 1000));
+      stepSeconds.observe(
+        { step: step.kind },
+        Math.max(0, ((step.finishedAt ?? step.issuedAt) - step.issuedAt) / 1000),
+      );
     }
-    const ended = TERMINAL_STATUSES.includes(after.status) && (before === undefined || !TERMINAL_STATUSES.includes(before.status));
+    const ended =
+      TERMINAL_STATUSES.includes(after.status) &&
+      (before === undefined || !TERMINAL_STATUSES.includes(before.status));
     if (ended) {
       deploymentsTotal.inc({ ...labels, outcome: after.status });
-      deploymentDuration.observe({ ...labels, outcome: after.status }, Math.max(0, ((after.finishedAt ?? after.startedAt) - after.startedAt) / 1000));
+      deploymentDuration.observe(
+        { ...labels, outcome: after.status },
+        Math.max(0, ((after.finishedAt ?? after.startedAt) - after.startedAt) / 1000),
+      );
     }
   }
 

@@ -27,10 +27,13 @@ export class AgentRepository {
   }
 
   async knownAgents(manager: EntityManager): Promise<KnownAgent[]> {
-    const rows: { node_id: string; facts: Record<string, string>; current_version: string | null }[] = await manager.query(
-      `SELECT node_id, facts, current_version FROM "${S}".agents ORDER BY node_id`,
-    );
-    return rows.map((row) => ({ nodeId: row.node_id, facts: row.facts, currentVersion: row.current_version }));
+    const rows: { node_id: string; facts: Record<string, string>; current_version: string | null }[] =
+      await manager.query(`SELECT node_id, facts, current_version FROM "${S}".agents ORDER BY node_id`);
+    return rows.map((row) => ({
+      nodeId: row.node_id,
+      facts: row.facts,
+      currentVersion: row.current_version,
+    }));
   }
 
   /** Last heartbeat of each node, in ms since the epoch. */

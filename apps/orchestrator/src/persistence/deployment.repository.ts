@@ -5,7 +5,8 @@ import { DeploymentEntity } from './deployment.entity';
 import { ORCHESTRATOR_SCHEMA as S } from './orchestrator-tables.migration';
 import { StepEntity } from './step.entity';
 
-const at = (ms: number | null | undefined): Date | null => (ms === null || ms === undefined ? null : new Date(ms));
+const at = (ms: number | null | undefined): Date | null =>
+  ms === null || ms === undefined ? null : new Date(ms);
 
 function stepRow(deploymentId: string, step: StepRecord): StepEntity {
   return Object.assign(new StepEntity(), {
@@ -48,7 +49,11 @@ export class DeploymentRepository {
   }
 
   /** The deployment holding the service/environment's slot, if any (locked, so two requests queue up). */
-  async activeFor(manager: EntityManager, service: string, environment: string): Promise<{ deploymentId: string; status: string } | undefined> {
+  async activeFor(
+    manager: EntityManager,
+    service: string,
+    environment: string,
+  ): Promise<{ deploymentId: string; status: string } | undefined> {
     const rows: { deployment_id: string; status: string }[] = await manager.query(
       `SELECT deployment_id, status FROM "${S}".deployments WHERE service = $1 AND environment = $2 AND active FOR UPDATE`,
       [service, environment],
@@ -59,10 +64,17 @@ export class DeploymentRepository {
 
   /** Serialises requests for one service/environment for the rest of the transaction. */
   async lockSlot(manager: EntityManager, service: string, environment: string): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`orchestrator:${service}/${environment}`]);
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [
+      `orchestrator:${service}/${environment}`,
+    ]);
   }
 
-  async insert(manager: EntityManager, state: DeploymentState, owner: string, leaseMs: number): Promise<void> {
+  async insert(
+    manager: EntityManager,
+    state: DeploymentState,
+    owner: string,
+    leaseMs: number,
+  ): Promise<void> {
     const row = Object.assign(new DeploymentEntity(), {
       deploymentId: state.deploymentId,
       service: state.service,
@@ -81,7 +93,13 @@ export class DeploymentRepository {
   }
 
   /** Writes a transition; this instance takes the lease if nobody holds it or it expired. */
-  async save(manager: EntityManager, before: DeploymentState, after: DeploymentState, owner: string, leaseMs: number): Promise<void> {
+  async save(
+    manager: EntityManager,
+    before: DeploymentState,
+    after: DeploymentState,
+    owner: string,
+    leaseMs: number,
+  ): Promise<void> {
     await manager.query(
       `UPDATE "${S}".deployments SET status = $2, active = $3, state = $4, wake_at = $5, finished_at = $6, updated_at = now(),
          lease_owner = CASE WHEN lease_owner = $7 OR lease_owner IS NULL OR lease_until < now() THEN $7 ELSE lease_owner END,
@@ -102,22 +120,40 @@ export class DeploymentRepository {
   }
 
   /** New steps are inserted (a reused step id violates the primary key); finished ones updated. */
-  private async saveSteps(manager: EntityManager, before: DeploymentState | undefined, after: DeploymentState): Promise<void> {
+  private async saveSteps(
+    manager: EntityManager,
+    before: DeploymentState | undefined,
+    after: DeploymentState,
+  ): Promise<void> {
     const known = new Map((before?.steps ?? []).map((step) => [step.stepId, step]));
     const fresh = after.steps.filter((step) => !known.has(step.stepId));
-    if (fresh.length > 0) await manager.insert(StepEntity, fresh.map((step) => stepRow(after.deploymentId, step)));
+    if (fresh.length > 0)
+      await manager.insert(
+        StepEntity,
+        fresh.map((step) => stepRow(after.deploymentId, step)),
+      );
     for (const step of after.steps) {
       const old = known.get(step.stepId);
       if (old && old.status !== step.status) {
-        await manager.update(StepEntity, { stepId: step.stepId }, { status: step.status, finishedAt: at(step.finishedAt), detail: step.detail ?? null });
+        await manager.update(
+          StepEntity,
+          { stepId: step.stepId },
+          { status: step.status, finishedAt: at(step.finishedAt), detail: step.detail ?? null },
+        );
       }
     }
   }
 
   /** The deployment a participant's answer belongs to, by the request id or step id we sent. */
-  async deploymentOfStep(manager: EntityManager, key: { requestId: string } | { stepId: string }): Promise<string | undefined> {
+  async deploymentOfStep(
+    manager: EntityManager,
+    key: { requestId: string } | { stepId: string },
+  ): Promise<string | undefined> {
     const [column, value] = 'requestId' in key ? ['request_id', key.requestId] : ['step_id', key.stepId];
-    const rows: { deployment_id: string }[] = await manager.query(`SELECT deployment_id FROM "${S}".steps WHERE ${column} = $1`, [value]);
+    const rows: { deployment_id: string }[] = await manager.query(
+      `SELECT deployment_id FROM "${S}".steps WHERE ${column} = $1`,
+      [value],
+    );
     return rows[0]?.deployment_id;
   }
 
@@ -131,7 +167,12 @@ export class DeploymentRepository {
   }
 
   /** Takes over active deployments nobody holds (their owner died and the lease expired). */
-  async claimOrphans(manager: EntityManager, owner: string, leaseMs: number, limit: number): Promise<string[]> {
+  async claimOrphans(
+    manager: EntityManager,
+    owner: string,
+    leaseMs: number,
+    limit: number,
+  ): Promise<string[]> {
     const result: unknown = await manager.query(
       `UPDATE "${S}".deployments SET lease_owner = $1, lease_until = now() + make_interval(secs => $2)
        WHERE deployment_id IN (
@@ -157,6 +198,9 @@ export class DeploymentRepository {
 
   /** Gives this instance's leases back on a clean shutdown so another takes over at once. */
   async releaseLeases(manager: EntityManager, owner: string): Promise<void> {
-    await manager.query(`UPDATE "${S}".deployments SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [owner]);
+    await manager.query(
+      `UPDATE "${S}".deployments SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`,
+      [owner],
+    );
   }
 }

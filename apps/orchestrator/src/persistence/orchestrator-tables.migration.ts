@@ -24,8 +24,12 @@ export class OrchestratorTables1734000000000 implements MigrationInterface {
       finished_at timestamptz
     )`);
     // One deployment at a time per service and environment, enforced by the database too.
-    await runner.query(`CREATE UNIQUE INDEX deployments_one_active ON "${S}".deployments (service, environment) WHERE active`);
-    await runner.query(`CREATE INDEX deployments_due ON "${S}".deployments (wake_at) WHERE active AND wake_at IS NOT NULL`);
+    await runner.query(
+      `CREATE UNIQUE INDEX deployments_one_active ON "${S}".deployments (service, environment) WHERE active`,
+    );
+    await runner.query(
+      `CREATE INDEX deployments_due ON "${S}".deployments (wake_at) WHERE active AND wake_at IS NOT NULL`,
+    );
     await runner.query(`CREATE TABLE "${S}".steps (
       step_id text PRIMARY KEY,
       request_id uuid NOT NULL UNIQUE,

@@ -29,14 +29,32 @@ export function deploymentRequest(options: RequestOptions = {}): DeploymentReque
     service: 'billing',
     environment: 'production',
     version,
-    artifact: { service: 'billing', version, url: `https://artifacts.example/billing-${version}.tgz`, sha256: SHA },
+    artifact: {
+      service: 'billing',
+      version,
+      url: `https://artifacts.example/billing-${version}.tgz`,
+      sha256: SHA,
+    },
     manifestVersion: 1,
     environmentSpec: {
       pool: 'billing-web',
       servers: serverIds(count).map((id, i) => ({ id, address: `127.0.0.1:${9100 + i}` })),
-      strategy: { batchSize: 2, canary: 1, minHealthy: Math.max(0, count - 2), stepTimeoutSeconds: 60, drainTimeoutSeconds: 30, ...options.strategy },
-      verification: { timeoutSeconds: 30, bakeSeconds: options.bakeSeconds ?? 0, health: { versionField: 'version', timeoutSeconds: 20 } },
-      ...(options.migration ? { migration: { runner: 'web-1', timeoutSeconds: 60, backwardCompatible: true } } : {}),
+      strategy: {
+        batchSize: 2,
+        canary: 1,
+        minHealthy: Math.max(0, count - 2),
+        stepTimeoutSeconds: 60,
+        drainTimeoutSeconds: 30,
+        ...options.strategy,
+      },
+      verification: {
+        timeoutSeconds: 30,
+        bakeSeconds: options.bakeSeconds ?? 0,
+        health: { versionField: 'version', timeoutSeconds: 20 },
+      },
+      ...(options.migration
+        ? { migration: { runner: 'web-1', timeoutSeconds: 60, backwardCompatible: true } }
+        : {}),
     },
     requestedBy: 'alice',
   });
@@ -51,7 +69,11 @@ export function startContext(agents: KnownAgent[] = knownAgents(6)): StartContex
 }
 
 /** Starts a deployment and throws if it was refused. */
-export function started(request: DeploymentRequested, now = 0, agents: KnownAgent[] = knownAgents(request.environmentSpec.servers?.length ?? 6)): Decision {
+export function started(
+  request: DeploymentRequested,
+  now = 0,
+  agents: KnownAgent[] = knownAgents(request.environmentSpec.servers?.length ?? 6),
+): Decision {
   const result = startDeployment(request, startContext(agents), now);
   if (!result.ok) throw new Error(`refused: ${result.reason}: ${result.detail}`);
   return result.decision;
@@ -61,13 +83,27 @@ export function started(request: DeploymentRequested, now = 0, agents: KnownAgen
 export function successfulAnswers(decision: Decision): DecisionInput[] {
   const answers: DecisionInput[] = [];
   for (const event of decision.events) {
-    if (event.type === 'pool.drain.requested') answers.push({ type: 'pool.drained', operationId: event.data.operationId });
-    if (event.type === 'pool.enable.requested') answers.push({ type: 'pool.enabled', operationId: event.data.operationId });
-    if (event.type === 'verification.requested') answers.push({ type: 'verification.passed', verificationId: event.data.verificationId });
-    if (event.type === 'verification.bake.requested') answers.push({ type: 'bake.completed', bakeId: event.data.bakeId, outcome: 'healthy', detail: 'steady' });
+    if (event.type === 'pool.drain.requested')
+      answers.push({ type: 'pool.drained', operationId: event.data.operationId });
+    if (event.type === 'pool.enable.requested')
+      answers.push({ type: 'pool.enabled', operationId: event.data.operationId });
+    if (event.type === 'verification.requested')
+      answers.push({ type: 'verification.passed', verificationId: event.data.verificationId });
+    if (event.type === 'verification.bake.requested')
+      answers.push({
+        type: 'bake.completed',
+        bakeId: event.data.bakeId,
+        outcome: 'healthy',
+        detail: 'steady',
+      });
   }
   for (const command of decision.commands) {
-    answers.push({ type: 'agent.succeeded', kind: command.kind, stepId: command.payload.stepId, nodeId: command.nodeId });
+    answers.push({
+      type: 'agent.succeeded',
+      kind: command.kind,
+      stepId: command.payload.stepId,
+      nodeId: command.nodeId,
+    });
   }
   return answers;
 }

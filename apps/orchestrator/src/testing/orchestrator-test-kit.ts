@@ -12,7 +12,12 @@ export function signingKeys(): SigningKeyPair {
 }
 
 /** The orchestrator's environment in a test: short leases and a short agent-silence window. */
-export function orchestratorTestEnv(amqpUrl: string, databaseUrl: string, privateKeyPem: string, extra: Record<string, string> = {}): Record<string, string> {
+export function orchestratorTestEnv(
+  amqpUrl: string,
+  databaseUrl: string,
+  privateKeyPem: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const base = testServiceEnv(amqpUrl, databaseUrl);
   return {
     ...Object.fromEntries(Object.entries(base).map(([k, v]) => [k, String(v)])),
@@ -34,18 +39,33 @@ export function parsedEnv(vars: Record<string, string>): OrchestratorEnv {
 type Strategy = EventInput['deployment.requested']['environmentSpec']['strategy'];
 
 /** A request to roll `version` out to the 6 servers in batches of 2 with a canary of 1, floor 4. */
-export function rolloutRequest(version: string, strategy: Partial<Strategy> = {}): EventInput['deployment.requested'] {
+export function rolloutRequest(
+  version: string,
+  strategy: Partial<Strategy> = {},
+): EventInput['deployment.requested'] {
   return deploymentRequestedEvent.schema.parse({
     deploymentId: randomUUID(),
     service: 'billing',
     environment: 'production',
     version,
-    artifact: { service: 'billing', version, url: `https://artifacts.example/billing-${version}.tgz`, sha256: SHA },
+    artifact: {
+      service: 'billing',
+      version,
+      url: `https://artifacts.example/billing-${version}.tgz`,
+      sha256: SHA,
+    },
     manifestVersion: 1,
     environmentSpec: {
       pool: 'billing-web',
       servers: SERVERS.map((id, i) => ({ id, address: `127.0.0.1:${9100 + i}` })),
-      strategy: { batchSize: 2, canary: 1, minHealthy: 4, stepTimeoutSeconds: 600, drainTimeoutSeconds: 30, ...strategy },
+      strategy: {
+        batchSize: 2,
+        canary: 1,
+        minHealthy: 4,
+        stepTimeoutSeconds: 600,
+        drainTimeoutSeconds: 30,
+        ...strategy,
+      },
       verification: { timeoutSeconds: 60, health: { versionField: 'version' } },
     },
     requestedBy: 'alice',

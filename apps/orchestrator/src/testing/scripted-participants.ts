@@ -1,7 +1,14 @@
 import { Controller, type DynamicModule } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { checkCommand, loadTrustedKeys, MemoryNonceStore, type TrustedKeys } from '@conveyor/command-signing';
-import { deployCommandPayload, migrateCommandPayload, rollbackCommandPayload, type EventInput, type EventMap, type EventType } from '@conveyor/contracts';
+import {
+  deployCommandPayload,
+  migrateCommandPayload,
+  rollbackCommandPayload,
+  type EventInput,
+  type EventMap,
+  type EventType,
+} from '@conveyor/contracts';
 import { EventContext, OnEvent, TransactionalBus } from '@conveyor/messaging';
 import { startService, testServiceEnv, type RunningService } from '@conveyor/service-kit';
 
@@ -31,8 +38,18 @@ export interface Recorded {
 }
 
 const DEPLOYMENT_EVENTS = [
-  'deployment.started', 'deployment.batch.started', 'deployment.batch.completed', 'deployment.server.progressed', 'deployment.succeeded',
-  'deployment.failed', 'deployment.rolled_back', 'deployment.aborted', 'deployment.paused', 'deployment.resumed', 'deployment.rejected', 'deployment.control.refused',
+  'deployment.started',
+  'deployment.batch.started',
+  'deployment.batch.completed',
+  'deployment.server.progressed',
+  'deployment.succeeded',
+  'deployment.failed',
+  'deployment.rolled_back',
+  'deployment.aborted',
+  'deployment.paused',
+  'deployment.resumed',
+  'deployment.rejected',
+  'deployment.control.refused',
 ] as const;
 
 /**
@@ -42,7 +59,15 @@ const DEPLOYMENT_EVENTS = [
  */
 export class ScriptedParticipants {
   readonly recorded: Recorded = {
-    deploymentEvents: [], executions: new Map(), agentSteps: [], drains: [], enables: [], verifications: [], floorViolations: [], minOnlineSeen: Number.POSITIVE_INFINITY, commandRejections: [],
+    deploymentEvents: [],
+    executions: new Map(),
+    agentSteps: [],
+    drains: [],
+    enables: [],
+    verifications: [],
+    floorViolations: [],
+    minOnlineSeen: Number.POSITIVE_INFINITY,
+    commandRejections: [],
   };
   readonly online: Set<string>;
   readonly versions = new Map<string, string>();
@@ -52,7 +77,11 @@ export class ScriptedParticipants {
   private readonly trustedKeys: TrustedKeys;
   private readonly nonces = new MemoryNonceStore();
 
-  constructor(readonly servers: string[], publicKeyPem: string, readonly script: ParticipantScript) {
+  constructor(
+    readonly servers: string[],
+    publicKeyPem: string,
+    readonly script: ParticipantScript,
+  ) {
     this.online = new Set(servers);
     this.recorded.minOnlineSeen = servers.length;
     this.trustedKeys = loadTrustedKeys([publicKeyPem]);
@@ -63,7 +92,12 @@ export class ScriptedParticipants {
     const controllers = participantControllers(this);
     class ParticipantsModule {}
     this.service = await startService(
-      { name: 'participants', schema: 'participants', defaultPort: 0, module: (kit: DynamicModule) => ({ module: ParticipantsModule, imports: [kit], controllers }) },
+      {
+        name: 'participants',
+        schema: 'participants',
+        defaultPort: 0,
+        module: (kit: DynamicModule) => ({ module: ParticipantsModule, imports: [kit], controllers }),
+      },
       testServiceEnv(amqpUrl, databaseUrl),
     );
     this.sendHeartbeats();
@@ -91,7 +125,11 @@ export class ScriptedParticipants {
     return this.service.app.get(TransactionalBus);
   }
 
-  private reply<T extends EventType>(type: T, data: EventInput[T], step?: 'drain' | 'enable' | 'deploy' | 'verify'): void {
+  private reply<T extends EventType>(
+    type: T,
+    data: EventInput[T],
+    step?: 'drain' | 'enable' | 'deploy' | 'verify',
+  ): void {
     const delay = this.script.replyDelayMs + (step ? (this.script.stepDelaysMs?.[step] ?? 0) : 0);
     setTimeout(() => {
       this.send(type, data).catch(() => undefined);
@@ -109,7 +147,13 @@ export class ScriptedParticipants {
     void this.bus()
       .transaction(async (unit) => {
         for (const nodeId of live) {
-          unit.emit('agent.heartbeat', { nodeId, facts: { service: 'billing' }, currentVersion: this.versions.get(nodeId) ?? null, sequence, intervalMs: 500 });
+          unit.emit('agent.heartbeat', {
+            nodeId,
+            facts: { service: 'billing' },
+            currentVersion: this.versions.get(nodeId) ?? null,
+            sequence,
+            intervalMs: 500,
+          });
         }
       })
       .catch(() => undefined);
@@ -120,27 +164,73 @@ export class ScriptedParticipants {
     this.recorded.drains.push(data);
     const remaining = [...this.online].filter((id) => !data.servers.includes(id)).length;
     if (remaining < data.minHealthy) {
-      this.recorded.floorViolations.push(`${data.servers.join(',')} leaves ${remaining} < ${data.minHealthy}`);
-      this.reply('pool.operation.failed', { operationId: data.operationId, deploymentId: data.deploymentId, pool: data.pool, operation: 'drain', reason: 'capacity_floor', detail: `would leave ${remaining}` });
+      this.recorded.floorViolations.push(
+        `${data.servers.join(',')} leaves ${remaining} < ${data.minHealthy}`,
+      );
+      this.reply('pool.operation.failed', {
+        operationId: data.operationId,
+        deploymentId: data.deploymentId,
+        pool: data.pool,
+        operation: 'drain',
+        reason: 'capacity_floor',
+        detail: `would leave ${remaining}`,
+      });
       return;
     }
     for (const id of data.servers) this.online.delete(id);
     this.recorded.minOnlineSeen = Math.min(this.recorded.minOnlineSeen, this.online.size);
-    const servers = data.servers.map((server) => ({ server, sessionsAtStart: 0, waitedMs: 0, sessionsShutDown: 0 }));
-    this.reply('pool.server.drained', { operationId: data.operationId, deploymentId: data.deploymentId, pool: data.pool, servers, durationMs: 1 }, 'drain');
+    const servers = data.servers.map((server) => ({
+      server,
+      sessionsAtStart: 0,
+      waitedMs: 0,
+      sessionsShutDown: 0,
+    }));
+    this.reply(
+      'pool.server.drained',
+      {
+        operationId: data.operationId,
+        deploymentId: data.deploymentId,
+        pool: data.pool,
+        servers,
+        durationMs: 1,
+      },
+      'drain',
+    );
   }
 
   onEnable(data: EventMap['pool.enable.requested']): void {
     this.executed(`enable:${data.operationId}`);
     this.recorded.enables.push(data);
     for (const id of data.servers) this.online.add(id);
-    this.reply('pool.server.enabled', { operationId: data.operationId, deploymentId: data.deploymentId, pool: data.pool, servers: data.servers, durationMs: 1 }, 'enable');
+    this.reply(
+      'pool.server.enabled',
+      {
+        operationId: data.operationId,
+        deploymentId: data.deploymentId,
+        pool: data.pool,
+        servers: data.servers,
+        durationMs: 1,
+      },
+      'enable',
+    );
   }
 
   async onAgentCommand(kind: 'deploy' | 'rollback' | 'migrate', received: unknown): Promise<void> {
-    const payloadSchema = kind === 'deploy' ? deployCommandPayload : kind === 'rollback' ? rollbackCommandPayload : migrateCommandPayload;
+    const payloadSchema =
+      kind === 'deploy'
+        ? deployCommandPayload
+        : kind === 'rollback'
+          ? rollbackCommandPayload
+          : migrateCommandPayload;
     const target = (received as { target?: { nodeIds?: string[] } }).target?.nodeIds?.[0] ?? '';
-    const checked = await checkCommand(received, { trustedKeys: this.trustedKeys, nodeId: target, facts: {}, nonceStore: this.nonces, payloadSchema, now: new Date() });
+    const checked = await checkCommand(received, {
+      trustedKeys: this.trustedKeys,
+      nodeId: target,
+      facts: {},
+      nonceStore: this.nonces,
+      payloadSchema,
+      now: new Date(),
+    });
     if (!checked.ok) {
       this.recorded.commandRejections.push(`${kind} for ${target}: ${checked.reason} ${checked.detail}`);
       return;
@@ -149,18 +239,46 @@ export class ScriptedParticipants {
     this.executed(`${kind}:${payload.stepId}`);
     this.recorded.agentSteps.push({ kind, nodeId: target, stepId: payload.stepId });
     if (this.script.silent.has(target)) return;
-    const report = { commandId, deploymentId: payload.deploymentId, stepId: payload.stepId, nodeId: target, durationMs: 1 };
+    const report = {
+      commandId,
+      deploymentId: payload.deploymentId,
+      stepId: payload.stepId,
+      nodeId: target,
+      durationMs: 1,
+    };
     if (kind === 'deploy' && 'artifact' in payload) this.versions.set(target, payload.artifact.version);
-    if (kind === 'rollback') this.versions.set(target, ('toVersion' in payload && payload.toVersion) || '1.0.0');
-    this.reply(kind === 'deploy' ? 'agent.deploy.succeeded' : kind === 'rollback' ? 'agent.rollback.succeeded' : 'agent.migrate.succeeded', report, 'deploy');
+    if (kind === 'rollback')
+      this.versions.set(target, ('toVersion' in payload && payload.toVersion) || '1.0.0');
+    this.reply(
+      kind === 'deploy'
+        ? 'agent.deploy.succeeded'
+        : kind === 'rollback'
+          ? 'agent.rollback.succeeded'
+          : 'agent.migrate.succeeded',
+      report,
+      'deploy',
+    );
   }
 
   onVerify(data: EventMap['verification.requested']): void {
     this.executed(`verify:${data.verificationId}`);
     this.recorded.verifications.push(data);
     const reason = this.script.failVerification?.(data);
-    const outcome = { verificationId: data.verificationId, deploymentId: data.deploymentId, batchIndex: data.batchIndex, durationMs: 1 };
-    const results = data.servers.map((s) => ({ serverId: s.id, check: 'health', type: 'http' as const, verdict: reason ? ('failed' as const) : ('passed' as const), expected: `version ${data.expectedVersion}`, actual: reason ?? 'ok', durationMs: 1 }));
+    const outcome = {
+      verificationId: data.verificationId,
+      deploymentId: data.deploymentId,
+      batchIndex: data.batchIndex,
+      durationMs: 1,
+    };
+    const results = data.servers.map((s) => ({
+      serverId: s.id,
+      check: 'health',
+      type: 'http' as const,
+      verdict: reason ? ('failed' as const) : ('passed' as const),
+      expected: `version ${data.expectedVersion}`,
+      actual: reason ?? 'ok',
+      durationMs: 1,
+    }));
     if (reason) this.reply('verification.failed', { ...outcome, results, summary: reason, reason }, 'verify');
     else this.reply('verification.passed', { ...outcome, results, summary: 'all checks passed' }, 'verify');
   }
@@ -171,25 +289,44 @@ function participantControllers(self: ScriptedParticipants): (new (...args: neve
   @Controller()
   class ParticipantHandlers {
     @OnEvent('pool.drain.requested')
-    drain(@Payload() data: EventMap['pool.drain.requested']) { self.onDrain(data); }
+    drain(@Payload() data: EventMap['pool.drain.requested']) {
+      self.onDrain(data);
+    }
     @OnEvent('pool.enable.requested')
-    enable(@Payload() data: EventMap['pool.enable.requested']) { self.onEnable(data); }
+    enable(@Payload() data: EventMap['pool.enable.requested']) {
+      self.onEnable(data);
+    }
     @OnEvent('agent.deploy.requested')
-    deploy(@Payload() data: unknown, @Ctx() ctx: EventContext) { return self.onAgentCommand('deploy', ctx.delivery.receivedData ?? data); }
+    deploy(@Payload() data: unknown, @Ctx() ctx: EventContext) {
+      return self.onAgentCommand('deploy', ctx.delivery.receivedData ?? data);
+    }
     @OnEvent('agent.rollback.requested')
-    rollback(@Payload() data: unknown, @Ctx() ctx: EventContext) { return self.onAgentCommand('rollback', ctx.delivery.receivedData ?? data); }
+    rollback(@Payload() data: unknown, @Ctx() ctx: EventContext) {
+      return self.onAgentCommand('rollback', ctx.delivery.receivedData ?? data);
+    }
     @OnEvent('agent.migrate.requested')
-    migrate(@Payload() data: unknown, @Ctx() ctx: EventContext) { return self.onAgentCommand('migrate', ctx.delivery.receivedData ?? data); }
+    migrate(@Payload() data: unknown, @Ctx() ctx: EventContext) {
+      return self.onAgentCommand('migrate', ctx.delivery.receivedData ?? data);
+    }
     @OnEvent('verification.requested')
-    verify(@Payload() data: EventMap['verification.requested']) { self.onVerify(data); }
+    verify(@Payload() data: EventMap['verification.requested']) {
+      self.onVerify(data);
+    }
   }
   @Controller()
   class DeploymentEventRecorder {}
   for (const type of DEPLOYMENT_EVENTS) {
-    const handler = function (this: unknown, data: Record<string, unknown>) { self.recorded.deploymentEvents.push({ type, data }); };
-    Object.defineProperty(DeploymentEventRecorder.prototype, `on_${type.replace(/\./g, '_')}`, { value: handler });
+    const handler = function (this: unknown, data: Record<string, unknown>) {
+      self.recorded.deploymentEvents.push({ type, data });
+    };
+    Object.defineProperty(DeploymentEventRecorder.prototype, `on_${type.replace(/\./g, '_')}`, {
+      value: handler,
+    });
     Payload()(DeploymentEventRecorder.prototype, `on_${type.replace(/\./g, '_')}`, 0);
-    const descriptor = Object.getOwnPropertyDescriptor(DeploymentEventRecorder.prototype, `on_${type.replace(/\./g, '_')}`) as PropertyDescriptor;
+    const descriptor = Object.getOwnPropertyDescriptor(
+      DeploymentEventRecorder.prototype,
+      `on_${type.replace(/\./g, '_')}`,
+    ) as PropertyDescriptor;
     OnEvent(type)(DeploymentEventRecorder.prototype, `on_${type.replace(/\./g, '_')}`, descriptor);
   }
   return [ParticipantHandlers, DeploymentEventRecorder];

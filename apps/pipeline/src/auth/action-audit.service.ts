@@ -11,7 +11,9 @@ export class ActionAuditService {
   async refused(action: ApiAction, error: HttpException, subject?: string): Promise<HttpException> {
     const body = error.getResponse();
     const message = typeof body === 'object' && 'message' in body ? String(body.message) : error.message;
-    await this.bus.transaction(async (unit) => emitApiAction(unit, action, error.getStatus(), `refused: ${message}`, subject));
+    await this.bus.transaction(async (unit) =>
+      emitApiAction(unit, action, error.getStatus(), `refused: ${message}`, subject),
+    );
     return error;
   }
 }

@@ -20,7 +20,9 @@ export class ApiTokensRepository {
   }
 
   findById(manager: EntityManager, id: string): Promise<ApiTokenEntity | null> {
-    return manager.getRepository(ApiTokenEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    return manager
+      .getRepository(ApiTokenEntity)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
   async save(manager: EntityManager, token: ApiTokenEntity): Promise<void> {

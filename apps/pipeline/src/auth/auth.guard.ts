@@ -1,5 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { PIPELINE_SETTINGS, type PipelineSettings } from '../config/pipeline-env';
 import { forbidden } from '../http/api-errors';
@@ -30,7 +36,9 @@ export class AuthGuard implements CanActivate {
     const caller = await this.authenticate(request.headers.authorization);
     const allowed: readonly Role[] = PERMISSIONS[permission];
     if (!allowed.includes(caller.role)) {
-      throw forbidden(`role ${caller.role} may not ${request.method} ${request.path}; allowed roles: ${allowed.join(', ')}`);
+      throw forbidden(
+        `role ${caller.role} may not ${request.method} ${request.path}; allowed roles: ${allowed.join(', ')}`,
+      );
     }
     request.caller = caller;
     return true;

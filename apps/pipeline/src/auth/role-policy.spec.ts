@@ -11,8 +11,14 @@ describe('API tokens', () => {
   });
 
   it('say why a header is not a bearer token', () => {
-    expect(parseBearer(undefined)).toEqual({ ok: false, reason: 'no API token: send Authorization: Bearer <token>' });
-    expect(parseBearer('Basic abc')).toEqual({ ok: false, reason: 'the Authorization header must be "Bearer <token>"' });
+    expect(parseBearer(undefined)).toEqual({
+      ok: false,
+      reason: 'no API token: send Authorization: Bearer <token>',
+    });
+    expect(parseBearer('Basic abc')).toEqual({
+      ok: false,
+      reason: 'the Authorization header must be "Bearer <token>"',
+    });
     expect(parseBearer('Bearer cvy_x')).toEqual({ ok: true, token: 'cvy_x' });
   });
 });
@@ -22,7 +28,8 @@ describe('who may promote where', () => {
     expect(mayPromoteTo('ci', 0)).toEqual({ ok: true });
     expect(mayPromoteTo('ci', 2)).toEqual({
       ok: false,
-      reason: 'role ci may only promote to environments without approvals; this one needs 2 (use a deployer token)',
+      reason:
+        'role ci may only promote to environments without approvals; this one needs 2 (use a deployer token)',
     });
     expect(mayPromoteTo('deployer', 2)).toEqual({ ok: true });
   });

@@ -25,7 +25,10 @@ export interface Caller {
   role: Role;
 }
 
-export function mayPromoteTo(role: Role, approvalsRequired: number): { ok: true } | { ok: false; reason: string } {
+export function mayPromoteTo(
+  role: Role,
+  approvalsRequired: number,
+): { ok: true } | { ok: false; reason: string } {
   if (role !== 'ci' || approvalsRequired === 0) return { ok: true };
   return {
     ok: false,

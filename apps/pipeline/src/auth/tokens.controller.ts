@@ -27,9 +27,14 @@ export class TokensController {
 
   @Post()
   @Requires('manageTokens')
-  @ApiOperation({ summary: 'Issue an API token with a role (admin). The token is shown once; only its sha256 is stored.' })
+  @ApiOperation({
+    summary: 'Issue an API token with a role (admin). The token is shown once; only its sha256 is stored.',
+  })
   @ApiZodBody(createTokenBody, { name: 'jenkins', role: 'ci' })
-  @ApiExampleResponse(201, 'The token, shown this once.', { ...tokenExample, token: 'cvy_q9VbV2m1T0Jx2q0Yk1x8mFh2k8l3sQJ1r7cT0eQmZ2A' })
+  @ApiExampleResponse(201, 'The token, shown this once.', {
+    ...tokenExample,
+    token: 'cvy_q9VbV2m1T0Jx2q0Yk1x8mFh2k8l3sQJ1r7cT0eQmZ2A',
+  })
   create(@Body(validBody(createTokenBody)) body: CreateTokenBody, @CurrentAction() action: ApiAction) {
     return this.tokens.create(body, action);
   }

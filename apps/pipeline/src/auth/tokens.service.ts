@@ -59,7 +59,14 @@ export class TokensService {
   }
 }
 
-function toView(token: { id: string; name: string; role: string; createdBy: string; createdAt: Date; revokedAt: Date | null }): TokenView {
+function toView(token: {
+  id: string;
+  name: string;
+  role: string;
+  createdBy: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}): TokenView {
   return {
     id: token.id,
     name: token.name,

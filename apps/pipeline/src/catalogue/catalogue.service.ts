@@ -43,7 +43,13 @@ export class CatalogueService {
       await this.manifests.lockService(unit.manager, service);
       const latest = await this.manifests.latest(service, unit.manager);
       if (latest?.contentHash === parsed.contentHash) {
-        emitApiAction(unit, action, 200, `manifest of ${service} unchanged (version ${latest.version})`, service);
+        emitApiAction(
+          unit,
+          action,
+          200,
+          `manifest of ${service} unchanged (version ${latest.version})`,
+          service,
+        );
         return { service, version: latest.version, changed: false, environments };
       }
       const version = (latest?.version ?? 0) + 1;
@@ -55,16 +61,39 @@ export class CatalogueService {
         appliedBy: action.caller.name,
         appliedAt: new Date(),
       });
-      unit.emit('service.manifest.applied', { service, manifestVersion: version, environments }, { actor: action.caller.name, subject: service });
-      await this.voiding.afterManifestChange(unit, latest?.manifest ?? null, parsed.manifest, action.caller.name);
-      emitApiAction(unit, action, 201, `applied manifest version ${version} of ${service} (${environments.join(' → ')})`, service);
+      unit.emit(
+        'service.manifest.applied',
+        { service, manifestVersion: version, environments },
+        { actor: action.caller.name, subject: service },
+      );
+      await this.voiding.afterManifestChange(
+        unit,
+        latest?.manifest ?? null,
+        parsed.manifest,
+        action.caller.name,
+      );
+      emitApiAction(
+        unit,
+        action,
+        201,
+        `applied manifest version ${version} of ${service} (${environments.join(' → ')})`,
+        service,
+      );
       return { service, version, changed: true, environments };
     });
   }
 
   async get(service: string, version?: number): Promise<ManifestView> {
-    const entity = version === undefined ? await this.manifests.latest(service) : await this.manifests.byVersion(service, version);
-    if (!entity) throw notFound(version === undefined ? `no service ${service} in the catalogue` : `${service} has no manifest version ${version}`);
+    const entity =
+      version === undefined
+        ? await this.manifests.latest(service)
+        : await this.manifests.byVersion(service, version);
+    if (!entity)
+      throw notFound(
+        version === undefined
+          ? `no service ${service} in the catalogue`
+          : `${service} has no manifest version ${version}`,
+      );
     return toView(entity);
   }
 

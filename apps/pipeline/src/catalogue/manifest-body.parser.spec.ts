@@ -18,7 +18,11 @@ describe('a manifest sent to PUT /services/:name', () => {
     const result = parseManifestBody('shop', yaml);
     if (!result.ok) throw new Error(result.problems.join('; '));
     expect(Object.keys(result.manifest.environments)).toEqual(['dev', 'prod']);
-    expect(result.manifest.environments['prod']!.approvals).toEqual({ required: 2, separationOfDuties: true, expiresAfterHours: 24 });
+    expect(result.manifest.environments['prod']!.approvals).toEqual({
+      required: 2,
+      separationOfDuties: true,
+      expiresAfterHours: 24,
+    });
     expect(result.contentHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -43,7 +47,11 @@ describe('a manifest sent to PUT /services/:name', () => {
     const result = parseManifestBody('shop', {
       service: 'other',
       environments: {
-        prod: { pool: 'shop-prod', strategy: { batchSize: 'lots', minHealthy: 1 }, migration: { runner: 'db-1', backwardCompatible: false } },
+        prod: {
+          pool: 'shop-prod',
+          strategy: { batchSize: 'lots', minHealthy: 1 },
+          migration: { runner: 'db-1', backwardCompatible: false },
+        },
       },
     });
     expect(result).toEqual({
@@ -57,15 +65,27 @@ describe('a manifest sent to PUT /services/:name', () => {
   });
 
   it('names a bad environment name', () => {
-    const result = parseManifestBody('shop', { environments: { 'pre prod': { pool: 'p', servers: [{ id: 'a' }], strategy: { batchSize: 1, minHealthy: 0 } } } });
+    const result = parseManifestBody('shop', {
+      environments: {
+        'pre prod': { pool: 'p', servers: [{ id: 'a' }], strategy: { batchSize: 1, minHealthy: 0 } },
+      },
+    });
     expect(result).toEqual({
       ok: false,
-      problems: ['environments.pre prod: not a valid name: must be 1-63 letters, digits, dots, dashes or underscores'],
+      problems: [
+        'environments.pre prod: not a valid name: must be 1-63 letters, digits, dots, dashes or underscores',
+      ],
     });
   });
 
   it('says when the body is not YAML or not a manifest', () => {
-    expect(parseManifestBody('shop', 'environments: [unclosed')).toMatchObject({ ok: false, problems: [expect.stringMatching(/^\(root\): not valid YAML or JSON: /)] });
-    expect(parseManifestBody('shop', '42')).toEqual({ ok: false, problems: ['(root): must be a manifest object (YAML or JSON) with service and environments'] });
+    expect(parseManifestBody('shop', 'environments: [unclosed')).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/^\(root\): not valid YAML or JSON: /)],
+    });
+    expect(parseManifestBody('shop', '42')).toEqual({
+      ok: false,
+      problems: ['(root): must be a manifest object (YAML or JSON) with service and environments'],
+    });
   });
 });

@@ -4,7 +4,9 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { serviceManifestSchema, type ServiceManifest } from '@conveyor/contracts';
 import { listProblems } from '../http/zod-validation.pipe';
 
-export type ManifestParse = { ok: true; manifest: ServiceManifest; contentHash: string } | { ok: false; problems: string[] };
+export type ManifestParse =
+  | { ok: true; manifest: ServiceManifest; contentHash: string }
+  | { ok: false; problems: string[] };
 
 /**
  * A manifest sent as JSON (already parsed) or YAML (a string) for the service named in the path.
@@ -21,11 +23,15 @@ export function parseManifestBody(serviceName: string, body: unknown): ManifestP
     }
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    return { ok: false, problems: ['(root): must be a manifest object (YAML or JSON) with service and environments'] };
+    return {
+      ok: false,
+      problems: ['(root): must be a manifest object (YAML or JSON) with service and environments'],
+    };
   }
   const withService: Record<string, unknown> = { service: serviceName, ...document };
   const problems: string[] = [];
-  if (withService['service'] !== serviceName) problems.push(`service: must be "${serviceName}", the name in the path`);
+  if (withService['service'] !== serviceName)
+    problems.push(`service: must be "${serviceName}", the name in the path`);
   const parsed = serviceManifestSchema.safeParse(withService);
   if (!parsed.success) problems.push(...listProblems(parsed.error));
   if (!parsed.success || problems.length > 0) return { ok: false, problems };
@@ -33,5 +39,7 @@ export function parseManifestBody(serviceName: string, body: unknown): ManifestP
 }
 
 export function manifestHash(manifest: ServiceManifest): string {
-  return createHash('sha256').update(canonicalize(manifest) ?? '', 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(canonicalize(manifest) ?? '', 'utf8')
+    .digest('hex');
 }

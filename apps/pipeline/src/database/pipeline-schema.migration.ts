@@ -101,11 +101,22 @@ export class PipelineSchema1733100000000 implements MigrationInterface {
       view jsonb NOT NULL,
       updated_at timestamptz NOT NULL
     )`);
-    await runner.query(`CREATE INDEX deployments_service_environment ON pipeline.deployments (service, environment, updated_at)`);
+    await runner.query(
+      `CREATE INDEX deployments_service_environment ON pipeline.deployments (service, environment, updated_at)`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    for (const table of ['deployments', 'approvals', 'promotions', 'artifacts', 'pipeline_stages', 'pipeline_runs', 'service_manifests', 'api_tokens']) {
+    for (const table of [
+      'deployments',
+      'approvals',
+      'promotions',
+      'artifacts',
+      'pipeline_stages',
+      'pipeline_runs',
+      'service_manifests',
+      'api_tokens',
+    ]) {
       await runner.query(`DROP TABLE pipeline.${table}`);
     }
   }

@@ -30,31 +30,59 @@ export class DeploymentControlService {
   }
 
   async list(query: ListDeploymentsQuery): Promise<DeploymentView[]> {
-    const filter = { ...(query.service ? { service: query.service } : {}), ...(query.environment ? { environment: query.environment } : {}) };
+    const filter = {
+      ...(query.service ? { service: query.service } : {}),
+      ...(query.environment ? { environment: query.environment } : {}),
+    };
     return (await this.deployments.list(filter, query.limit)).map((row) => row.view);
   }
 
   /** 202: the request is on its way to the orchestrator; the deployment's events say what happened. */
-  async control(id: string, request: ControlRequest, action: ApiAction): Promise<{ deploymentId: string; requested: string; status: string }> {
+  async control(
+    id: string,
+    request: ControlRequest,
+    action: ApiAction,
+  ): Promise<{ deploymentId: string; requested: string; status: string }> {
     return this.bus.transaction(async (unit) => {
       const row = await this.deployments.find(id, unit.manager);
       if (!row) throw notFound(`no deployment ${id}`);
-      if (isTerminal(row.status)) throw conflict(`deployment ${id} already ${row.status.replace('_', ' ')}; there is nothing to ${request.kind}`);
+      if (isTerminal(row.status))
+        throw conflict(
+          `deployment ${id} already ${row.status.replace('_', ' ')}; there is nothing to ${request.kind}`,
+        );
       const options = { actor: action.caller.name, subject: id, correlationId: id };
       const type = emitControl(unit.emit.bind(unit), id, request, options);
-      emitApiAction(unit, action, 202, `${request.kind} requested for deployment ${id} (${row.service ?? '?'} to ${row.environment ?? '?'})`, id);
+      emitApiAction(
+        unit,
+        action,
+        202,
+        `${request.kind} requested for deployment ${id} (${row.service ?? '?'} to ${row.environment ?? '?'})`,
+        id,
+      );
       return { deploymentId: id, requested: type, status: row.status };
     });
   }
 }
 
-type Emit = <T extends 'deployment.pause.requested' | 'deployment.resume.requested' | 'deployment.retry.requested' | 'deployment.abort.requested' | 'deployment.host.exclude.requested'>(
+type Emit = <
+  T extends
+    | 'deployment.pause.requested'
+    | 'deployment.resume.requested'
+    | 'deployment.retry.requested'
+    | 'deployment.abort.requested'
+    | 'deployment.host.exclude.requested',
+>(
   type: T,
   data: EventInput[T],
   options: { actor: string; subject: string; correlationId: string },
 ) => unknown;
 
-function emitControl(emit: Emit, deploymentId: string, request: ControlRequest, options: { actor: string; subject: string; correlationId: string }): string {
+function emitControl(
+  emit: Emit,
+  deploymentId: string,
+  request: ControlRequest,
+  options: { actor: string; subject: string; correlationId: string },
+): string {
   switch (request.kind) {
     case 'pause':
       emit('deployment.pause.requested', { deploymentId }, options);
@@ -69,7 +97,11 @@ function emitControl(emit: Emit, deploymentId: string, request: ControlRequest, 
       emit('deployment.abort.requested', { deploymentId, reason: request.reason }, options);
       return 'deployment.abort.requested';
     case 'exclude-host':
-      emit('deployment.host.exclude.requested', { deploymentId, serverId: request.serverId, reason: request.reason }, options);
+      emit(
+        'deployment.host.exclude.requested',
+        { deploymentId, serverId: request.serverId, reason: request.reason },
+        options,
+      );
       return 'deployment.host.exclude.requested';
   }
 }

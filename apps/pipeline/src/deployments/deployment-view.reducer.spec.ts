@@ -5,7 +5,10 @@ import type { DeploymentView } from './deployment-view';
 
 const deploymentId = randomUUID();
 let clock = Date.parse('2025-03-01T10:00:00Z');
-function event<T extends DeploymentViewEvent['type']>(type: T, data: Omit<EventInput[T], 'deploymentId'>): DeploymentViewEvent {
+function event<T extends DeploymentViewEvent['type']>(
+  type: T,
+  data: Omit<EventInput[T], 'deploymentId'>,
+): DeploymentViewEvent {
   clock += 1000;
   return {
     specversion: '1.0',
@@ -21,7 +24,8 @@ function event<T extends DeploymentViewEvent['type']>(type: T, data: Omit<EventI
     data: { deploymentId, ...data },
   } as EventEnvelope<T> as DeploymentViewEvent;
 }
-const fold = (events: DeploymentViewEvent[], from: DeploymentView | null = null) => events.reduce<DeploymentView | null>(reduceDeploymentView, from)!;
+const fold = (events: DeploymentViewEvent[], from: DeploymentView | null = null) =>
+  events.reduce<DeploymentView | null>(reduceDeploymentView, from)!;
 const where = { service: 'shop', environment: 'prod', version: '1.4.2' };
 const started = () =>
   event('deployment.started', {
@@ -67,15 +71,38 @@ describe('the read model of a deployment', () => {
     const resumed = fold([event('deployment.resumed', {})], paused);
     expect(resumed.status).toBe('running');
     const rolledBack = fold(
-      [event('deployment.rolled_back', { ...where, failedStep: 'verify', serverId: 'web-2', reason: 'health check failed', durationMs: 5 })],
+      [
+        event('deployment.rolled_back', {
+          ...where,
+          failedStep: 'verify',
+          serverId: 'web-2',
+          reason: 'health check failed',
+          durationMs: 5,
+        }),
+      ],
       resumed,
     );
-    expect(rolledBack.outcome).toEqual({ status: 'rolled_back', reason: 'health check failed', step: 'verify', serverId: 'web-2' });
+    expect(rolledBack.outcome).toEqual({
+      status: 'rolled_back',
+      reason: 'health check failed',
+      step: 'verify',
+      serverId: 'web-2',
+    });
   });
 
   it('keeps a terminal outcome when late or repeated events arrive', () => {
-    const failed = fold([started(), event('deployment.failed', { ...where, step: 'deploy', reason: 'agent timed out', durationMs: 7 })]);
-    const after = fold([event('deployment.resumed', {}), event('deployment.batch.started', { batchIndex: 1, kind: 'regular', servers: ['web-2'] }), event('deployment.succeeded', { ...where, durationMs: 1 })], failed);
+    const failed = fold([
+      started(),
+      event('deployment.failed', { ...where, step: 'deploy', reason: 'agent timed out', durationMs: 7 }),
+    ]);
+    const after = fold(
+      [
+        event('deployment.resumed', {}),
+        event('deployment.batch.started', { batchIndex: 1, kind: 'regular', servers: ['web-2'] }),
+        event('deployment.succeeded', { ...where, durationMs: 1 }),
+      ],
+      failed,
+    );
     expect(after.status).toBe('failed');
     expect(after.outcome?.reason).toBe('agent timed out');
   });
@@ -84,13 +111,28 @@ describe('the read model of a deployment', () => {
     const view = fold([
       event('deployment.requested', {
         ...where,
-        artifact: { service: 'shop', version: '1.4.2', url: 'https://artifacts.example/shop-1.4.2.zip', sha256: 'a'.repeat(64) },
+        artifact: {
+          service: 'shop',
+          version: '1.4.2',
+          url: 'https://artifacts.example/shop-1.4.2.zip',
+          sha256: 'a'.repeat(64),
+        },
         manifestVersion: 3,
-        environmentSpec: { pool: 'web', servers: [{ id: 'web-1' }], strategy: { batchSize: 1, minHealthy: 0 } },
+        environmentSpec: {
+          pool: 'web',
+          servers: [{ id: 'web-1' }],
+          strategy: { batchSize: 1, minHealthy: 0 },
+        },
         requestedBy: 'carol',
         approvedBy: ['alice', 'bob'],
       }),
     ]);
-    expect(view).toMatchObject({ status: 'requested', manifestVersion: 3, requestedBy: 'carol', approvedBy: ['alice', 'bob'], ...where });
+    expect(view).toMatchObject({
+      status: 'requested',
+      manifestVersion: 3,
+      requestedBy: 'carol',
+      approvedBy: ['alice', 'bob'],
+      ...where,
+    });
   });
 });

@@ -46,7 +46,10 @@ export function emptyDeploymentView(id: string, time: string): DeploymentView {
  * never replaced by a later progress event, and batches and servers are keyed, so a repeat
  * changes nothing.
  */
-export function reduceDeploymentView(previous: DeploymentView | null, event: DeploymentViewEvent): DeploymentView {
+export function reduceDeploymentView(
+  previous: DeploymentView | null,
+  event: DeploymentViewEvent,
+): DeploymentView {
   const view = structuredClone(previous ?? emptyDeploymentView(event.data.deploymentId, event.time));
   view.updatedAt = event.time > view.updatedAt ? event.time : view.updatedAt;
   switch (event.type) {
@@ -64,11 +67,20 @@ export function reduceDeploymentView(previous: DeploymentView | null, event: Dep
       const d = event.data;
       Object.assign(view, { service: d.service, environment: d.environment, version: d.version });
       view.startedAt = view.startedAt ?? event.time;
-      view.plan = { minHealthy: d.plan.minHealthy, totalServers: d.plan.totalServers, estimatedSeconds: d.plan.estimatedSeconds };
+      view.plan = {
+        minHealthy: d.plan.minHealthy,
+        totalServers: d.plan.totalServers,
+        estimatedSeconds: d.plan.estimatedSeconds,
+      };
       for (const batch of d.plan.batches) upsertBatch(view, batch.index, batch.kind, batch.servers);
       for (const batch of d.plan.batches) {
         for (const server of batch.servers) {
-          view.servers[server] ??= { batchIndex: batch.index, step: 'pending', detail: null, updatedAt: event.time };
+          view.servers[server] ??= {
+            batchIndex: batch.index,
+            step: 'pending',
+            detail: null,
+            updatedAt: event.time,
+          };
         }
       }
       return withStatus(view, 'running');
@@ -83,7 +95,12 @@ export function reduceDeploymentView(previous: DeploymentView | null, event: Dep
       const d = event.data;
       const current = view.servers[d.serverId];
       if (!current || current.updatedAt <= event.time) {
-        view.servers[d.serverId] = { batchIndex: d.batchIndex, step: d.step, detail: d.detail ?? null, updatedAt: event.time };
+        view.servers[d.serverId] = {
+          batchIndex: d.batchIndex,
+          step: d.step,
+          detail: d.detail ?? null,
+          updatedAt: event.time,
+        };
       }
       return view;
     }
@@ -99,25 +116,54 @@ export function reduceDeploymentView(previous: DeploymentView | null, event: Dep
     case 'deployment.resumed':
       return view.status === 'paused' ? withStatus(view, 'running') : view;
     case 'deployment.succeeded':
-      Object.assign(view, { service: event.data.service, environment: event.data.environment, version: event.data.version });
-      return finish(view, event.time, event.data.durationMs, { status: 'succeeded', reason: null, step: null, serverId: null });
+      Object.assign(view, {
+        service: event.data.service,
+        environment: event.data.environment,
+        version: event.data.version,
+      });
+      return finish(view, event.time, event.data.durationMs, {
+        status: 'succeeded',
+        reason: null,
+        step: null,
+        serverId: null,
+      });
     case 'deployment.failed': {
       const d = event.data;
       Object.assign(view, { service: d.service, environment: d.environment, version: d.version });
-      return finish(view, event.time, d.durationMs, { status: 'failed', reason: d.reason, step: d.step, serverId: d.serverId ?? null });
+      return finish(view, event.time, d.durationMs, {
+        status: 'failed',
+        reason: d.reason,
+        step: d.step,
+        serverId: d.serverId ?? null,
+      });
     }
     case 'deployment.rolled_back': {
       const d = event.data;
       Object.assign(view, { service: d.service, environment: d.environment, version: d.version });
-      return finish(view, event.time, d.durationMs, { status: 'rolled_back', reason: d.reason, step: d.failedStep, serverId: d.serverId ?? null });
+      return finish(view, event.time, d.durationMs, {
+        status: 'rolled_back',
+        reason: d.reason,
+        step: d.failedStep,
+        serverId: d.serverId ?? null,
+      });
     }
     case 'deployment.aborted':
-      return finish(view, event.time, event.data.durationMs, { status: 'aborted', reason: event.data.reason, step: null, serverId: null });
+      return finish(view, event.time, event.data.durationMs, {
+        status: 'aborted',
+        reason: event.data.reason,
+        step: null,
+        serverId: null,
+      });
     case 'deployment.rejected': {
       const d = event.data;
       view.service ??= d.service;
       view.environment ??= d.environment;
-      return finish(view, event.time, null, { status: 'rejected', reason: `${d.reason}: ${d.detail}`, step: null, serverId: null });
+      return finish(view, event.time, null, {
+        status: 'rejected',
+        reason: `${d.reason}: ${d.detail}`,
+        step: null,
+        serverId: null,
+      });
     }
   }
 }
@@ -141,10 +187,23 @@ function finish(
   return view;
 }
 
-function upsertBatch(view: DeploymentView, index: number, kind: BatchView['kind'], servers: string[]): BatchView {
+function upsertBatch(
+  view: DeploymentView,
+  index: number,
+  kind: BatchView['kind'],
+  servers: string[],
+): BatchView {
   let batch = view.batches.find((b) => b.index === index);
   if (!batch) {
-    batch = { index, kind, servers: [...servers], status: 'pending', startedAt: null, completedAt: null, durationMs: null };
+    batch = {
+      index,
+      kind,
+      servers: [...servers],
+      status: 'pending',
+      startedAt: null,
+      completedAt: null,
+      durationMs: null,
+    };
     view.batches.push(batch);
     view.batches.sort((a, b) => a.index - b.index);
   }

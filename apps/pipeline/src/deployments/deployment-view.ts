@@ -9,7 +9,13 @@ export type DeploymentStatus =
   | 'aborted'
   | 'rejected';
 
-export const TERMINAL_STATUSES: readonly DeploymentStatus[] = ['succeeded', 'failed', 'rolled_back', 'aborted', 'rejected'];
+export const TERMINAL_STATUSES: readonly DeploymentStatus[] = [
+  'succeeded',
+  'failed',
+  'rolled_back',
+  'aborted',
+  'rejected',
+];
 
 export type ServerStep =
   | 'pending'

@@ -12,15 +12,23 @@ export class DeploymentsRepository {
   }
 
   findForUpdate(manager: EntityManager, id: string): Promise<DeploymentEntity | null> {
-    return manager.getRepository(DeploymentEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    return manager
+      .getRepository(DeploymentEntity)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
   list(filter: { service?: string; environment?: string }, limit: number): Promise<DeploymentEntity[]> {
-    return this.dataSource.getRepository(DeploymentEntity).find({ where: filter, order: { updatedAt: 'DESC' }, take: limit });
+    return this.dataSource
+      .getRepository(DeploymentEntity)
+      .find({ where: filter, order: { updatedAt: 'DESC' }, take: limit });
   }
 
   /** Environments where a deployment of this version succeeded. */
-  async succeededEnvironments(manager: EntityManager, service: string, version: string): Promise<Set<string>> {
+  async succeededEnvironments(
+    manager: EntityManager,
+    service: string,
+    version: string,
+  ): Promise<Set<string>> {
     const rows = await manager.getRepository(DeploymentEntity).find({
       select: { environment: true },
       where: { service, version, status: 'succeeded' },
@@ -28,11 +36,20 @@ export class DeploymentsRepository {
     return new Set(rows.map((row) => row.environment).filter((env): env is string => env !== null));
   }
 
-  finishedIn(service: string, environment: string, since: Date, manager: EntityManager = this.dataSource.manager): Promise<DeploymentEntity[]> {
+  finishedIn(
+    service: string,
+    environment: string,
+    since: Date,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<DeploymentEntity[]> {
     return manager
       .getRepository(DeploymentEntity)
       .createQueryBuilder('d')
-      .where('d.service = :service AND d.environment = :environment AND d.finished_at > :since', { service, environment, since })
+      .where('d.service = :service AND d.environment = :environment AND d.finished_at > :since', {
+        service,
+        environment,
+        since,
+      })
       .andWhere({ status: In(['succeeded', 'failed', 'rolled_back']) })
       .orderBy('d.finished_at', 'ASC')
       .getMany();

@@ -1,11 +1,22 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiForbiddenResponse, ApiResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiForbiddenResponse,
+  ApiResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { z } from 'zod';
 
 /** The JSON Schema (OpenAPI 3.0 dialect) of what a client sends. */
 export function openApiSchema(schema: z.ZodType): SchemaObject {
-  return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as SchemaObject;
+  return z.toJSONSchema(schema, {
+    target: 'openapi-3.0',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as SchemaObject;
 }
 
 /** Documents a zod-validated body with an example. */
@@ -24,17 +35,35 @@ export function ApiAuthenticated(roles: readonly string[]): MethodDecorator & Cl
     ApiBearerAuth('token'),
     ApiUnauthorizedResponse({
       description: 'No token, a malformed Authorization header, or an unknown or revoked token.',
-      schema: { type: 'object', example: { statusCode: 401, error: 'Unauthorized', message: 'no API token: send Authorization: Bearer <token>' } },
+      schema: {
+        type: 'object',
+        example: {
+          statusCode: 401,
+          error: 'Unauthorized',
+          message: 'no API token: send Authorization: Bearer <token>',
+        },
+      },
     }),
     ApiForbiddenResponse({
       description: `The token's role may not do this. Allowed roles: ${roles.join(', ')}.`,
-      schema: { type: 'object', example: { statusCode: 403, error: 'Forbidden', message: `role auditor may not do this; allowed: ${roles.join(', ')}` } },
+      schema: {
+        type: 'object',
+        example: {
+          statusCode: 403,
+          error: 'Forbidden',
+          message: `role auditor may not do this; allowed: ${roles.join(', ')}`,
+        },
+      },
     }),
     ApiBadRequestResponse({
       description: 'A body, path parameter or query that does not validate; every problem with its path.',
       schema: {
         type: 'object',
-        example: { statusCode: 400, error: 'invalid request body', problems: ['environments.prod.strategy.batchSize: must be a count or a percentage'] },
+        example: {
+          statusCode: 400,
+          error: 'invalid request body',
+          problems: ['environments.prod.strategy.batchSize: must be a count or a percentage'],
+        },
       },
     }),
   );

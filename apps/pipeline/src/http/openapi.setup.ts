@@ -13,7 +13,11 @@ export function openApiConfig(): Omit<OpenAPIObject, 'paths'> {
     )
     .setVersion('1')
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'An API token (cvy_…) issued by POST /tokens, or the bootstrap admin token.' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'An API token (cvy_…) issued by POST /tokens, or the bootstrap admin token.',
+      },
       'token',
     )
     .build();

@@ -5,7 +5,10 @@ import type { z } from 'zod';
 export function listProblems(error: z.ZodError, prefix = ''): string[] {
   return error.issues.map((issue) => {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-    const message = issue.code === 'invalid_key' ? `not a valid name: ${issue.issues.map((inner) => inner.message).join('; ')}` : issue.message;
+    const message =
+      issue.code === 'invalid_key'
+        ? `not a valid name: ${issue.issues.map((inner) => inner.message).join('; ')}`
+        : issue.message;
     return `${path || '(root)'}: ${message}`;
   });
 }
@@ -30,5 +33,7 @@ export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unk
 }
 
 export const validBody = <S extends z.ZodType>(schema: S) => new ZodValidationPipe(schema);
-export const validParam = <S extends z.ZodType>(name: string, schema: S) => new ZodValidationPipe(schema, name, 'invalid path parameter');
-export const validQuery = <S extends z.ZodType>(schema: S) => new ZodValidationPipe(schema, 'query', 'invalid query');
+export const validParam = <S extends z.ZodType>(name: string, schema: S) =>
+  new ZodValidationPipe(schema, name, 'invalid path parameter');
+export const validQuery = <S extends z.ZodType>(schema: S) =>
+  new ZodValidationPipe(schema, 'query', 'invalid query');

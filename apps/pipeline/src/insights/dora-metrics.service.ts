@@ -4,7 +4,12 @@ import { environmentOrder } from '@conveyor/contracts';
 import { ManifestsRepository } from '../catalogue/manifests.repository';
 import { DeploymentsRepository } from '../deployments/deployments.repository';
 import { computeDora, type DoraFigures, type ProductionDeployment } from './dora.calculator';
-import { doraChangeFailureRate, doraDeploymentFrequency, doraLeadTime, doraTimeToRestore } from './dora.metrics';
+import {
+  doraChangeFailureRate,
+  doraDeploymentFrequency,
+  doraLeadTime,
+  doraTimeToRestore,
+} from './dora.metrics';
 
 export const METRICS_WINDOW_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -27,14 +32,25 @@ export class DoraMetricsService implements OnApplicationBootstrap {
     for (const manifest of await this.manifests.latestOfEach()) await this.refresh(manifest.service);
   }
 
-  async figures(service: string, days: number, environment?: string, manager?: EntityManager): Promise<ServiceDora | null> {
+  async figures(
+    service: string,
+    days: number,
+    environment?: string,
+    manager?: EntityManager,
+  ): Promise<ServiceDora | null> {
     const manifest = await this.manifests.latest(service, manager);
     if (!manifest) return null;
     const production = environment ?? environmentOrder(manifest.manifest).at(-1) ?? '';
     const now = new Date();
-    const rows = await this.deployments.finishedIn(service, production, new Date(now.getTime() - days * DAY_MS), manager);
+    const rows = await this.deployments.finishedIn(
+      service,
+      production,
+      new Date(now.getTime() - days * DAY_MS),
+      manager,
+    );
     const finished: ProductionDeployment[] = rows.flatMap((row) =>
-      row.finishedAt && (row.status === 'succeeded' || row.status === 'failed' || row.status === 'rolled_back')
+      row.finishedAt &&
+      (row.status === 'succeeded' || row.status === 'failed' || row.status === 'rolled_back')
         ? [{ status: row.status, finishedAt: row.finishedAt, committedAt: row.committedAt }]
         : [],
     );

@@ -2,7 +2,11 @@ import { computeDora, type ProductionDeployment } from './dora.calculator';
 
 const now = new Date('2025-03-31T00:00:00Z');
 const at = (iso: string) => new Date(iso);
-function deployment(status: ProductionDeployment['status'], finished: string, committed: string | null = null): ProductionDeployment {
+function deployment(
+  status: ProductionDeployment['status'],
+  finished: string,
+  committed: string | null = null,
+): ProductionDeployment {
   return { status, finishedAt: at(finished), committedAt: committed === null ? null : at(committed) };
 }
 

@@ -25,7 +25,11 @@ const DAY_MS = 86_400_000;
  * The four DORA figures for one service over the `windowDays` before `now`. Pure.
  * Aborted and rejected deployments count for nothing: they changed nothing in production.
  */
-export function computeDora(deployments: readonly ProductionDeployment[], now: Date, windowDays: number): DoraFigures {
+export function computeDora(
+  deployments: readonly ProductionDeployment[],
+  now: Date,
+  windowDays: number,
+): DoraFigures {
   const since = now.getTime() - windowDays * DAY_MS;
   const inWindow = deployments
     .filter((d) => d.finishedAt.getTime() > since && d.finishedAt.getTime() <= now.getTime())

@@ -30,13 +30,22 @@ export class InsightsController {
     description:
       'Deployment frequency (successful production deployments per day), lead time (median seconds from commit to a successful production deployment), ' +
       'change failure rate (failed or rolled back over finished production deployments) and time to restore (median seconds from a failure to the next success). ' +
-      'Production is the last environment of the service\'s promotion order unless `environment` says otherwise. Also exported as conveyor_dora_* metrics (30 days).',
+      "Production is the last environment of the service's promotion order unless `environment` says otherwise. Also exported as conveyor_dora_* metrics (30 days).",
   })
   @ApiQuery({ name: 'service', required: false, example: 'shop' })
   @ApiQuery({ name: 'environment', required: false, example: 'prod' })
   @ApiQuery({ name: 'days', required: false, example: 30 })
   @ApiExampleResponse(200, 'One entry per service.', [
-    { service: 'shop', environment: 'prod', windowDays: 30, deployments: 12, deploymentFrequencyPerDay: 0.367, leadTimeSeconds: 5400, changeFailureRate: 0.083, timeToRestoreSeconds: 1800 },
+    {
+      service: 'shop',
+      environment: 'prod',
+      windowDays: 30,
+      deployments: 12,
+      deploymentFrequencyPerDay: 0.367,
+      leadTimeSeconds: 5400,
+      changeFailureRate: 0.083,
+      timeToRestoreSeconds: 1800,
+    },
   ])
   async get(@Query(validQuery(doraQuery)) query: z.infer<typeof doraQuery>) {
     if (query.service === undefined) return this.dora.all(query.days);

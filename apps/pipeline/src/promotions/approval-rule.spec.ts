@@ -1,4 +1,9 @@
-import { checkApprovalAttempt, evaluateApprovals, type ApprovalRule, type RecordedApproval } from './approval-rule';
+import {
+  checkApprovalAttempt,
+  evaluateApprovals,
+  type ApprovalRule,
+  type RecordedApproval,
+} from './approval-rule';
 
 const rule: ApprovalRule = { required: 2, separationOfDuties: true, expiresAfterHours: 24 };
 const current = { planHash: 'plan-a', artifactSha256: 'sha-a' };
@@ -14,19 +19,26 @@ const approval = (approver: string, overrides: Partial<RecordedApproval> = {}): 
 
 describe('the approval rule', () => {
   it('is met by two distinct approvers and not by one approving twice', () => {
-    expect(evaluateApprovals(rule, 'carol', [approval('alice')], current, now)).toMatchObject({ met: false, missing: 1 });
-    expect(evaluateApprovals(rule, 'carol', [approval('alice'), approval('alice')], current, now)).toMatchObject({
+    expect(evaluateApprovals(rule, 'carol', [approval('alice')], current, now)).toMatchObject({
+      met: false,
+      missing: 1,
+    });
+    expect(
+      evaluateApprovals(rule, 'carol', [approval('alice'), approval('alice')], current, now),
+    ).toMatchObject({
       met: false,
       validApprovers: ['alice'],
     });
-    expect(evaluateApprovals(rule, 'carol', [approval('alice'), approval('bob')], current, now)).toMatchObject({
+    expect(
+      evaluateApprovals(rule, 'carol', [approval('alice'), approval('bob')], current, now),
+    ).toMatchObject({
       met: true,
       missing: 0,
       validApprovers: ['alice', 'bob'],
     });
   });
 
-  it('voids approvals bound to another plan or artifact, expired ones, and the requester\'s own', () => {
+  it("voids approvals bound to another plan or artifact, expired ones, and the requester's own", () => {
     const result = evaluateApprovals(
       rule,
       'carol',
@@ -51,13 +63,22 @@ describe('the approval rule', () => {
 
   it('counts the requester when separation of duties is off, and needs nothing when none are required', () => {
     const lenient = { ...rule, separationOfDuties: false };
-    expect(evaluateApprovals(lenient, 'carol', [approval('carol'), approval('alice')], current, now).met).toBe(true);
+    expect(
+      evaluateApprovals(lenient, 'carol', [approval('carol'), approval('alice')], current, now).met,
+    ).toBe(true);
     expect(evaluateApprovals({ ...rule, required: 0 }, 'carol', [], current, now).met).toBe(true);
   });
 });
 
 describe('an attempt to approve', () => {
-  const attempt = { rule, promotionStatus: 'awaiting_approval', requester: 'carol', approver: 'alice', reviewed: { planHash: 'plan-a' }, current };
+  const attempt = {
+    rule,
+    promotionStatus: 'awaiting_approval',
+    requester: 'carol',
+    approver: 'alice',
+    reviewed: { planHash: 'plan-a' },
+    current,
+  };
 
   it('is refused to the requester', () => {
     expect(checkApprovalAttempt({ ...attempt, approver: 'carol' })).toEqual({
@@ -68,8 +89,13 @@ describe('an attempt to approve', () => {
   });
 
   it('is refused when the reviewed plan or artifact is not the current one', () => {
-    expect(checkApprovalAttempt({ ...attempt, reviewed: { planHash: 'plan-old' } })).toMatchObject({ ok: false, status: 409 });
-    expect(checkApprovalAttempt({ ...attempt, reviewed: { planHash: 'plan-a', artifactSha256: 'sha-old' } })).toMatchObject({
+    expect(checkApprovalAttempt({ ...attempt, reviewed: { planHash: 'plan-old' } })).toMatchObject({
+      ok: false,
+      status: 409,
+    });
+    expect(
+      checkApprovalAttempt({ ...attempt, reviewed: { planHash: 'plan-a', artifactSha256: 'sha-old' } }),
+    ).toMatchObject({
       ok: false,
       status: 409,
     });

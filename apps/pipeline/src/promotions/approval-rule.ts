@@ -52,7 +52,13 @@ export function evaluateApprovals(
   return { met: missing === 0, required: rule.required, validApprovers, missing, voided };
 }
 
-function voidReason(rule: ApprovalRule, requester: string, approval: RecordedApproval, current: CurrentBinding, now: Date): VoidReason | null {
+function voidReason(
+  rule: ApprovalRule,
+  requester: string,
+  approval: RecordedApproval,
+  current: CurrentBinding,
+  now: Date,
+): VoidReason | null {
   if (rule.separationOfDuties && approval.approver === requester) return 'requester';
   if (approval.planHash !== current.planHash) return 'plan_changed';
   if (approval.artifactSha256 !== current.artifactSha256) return 'artifact_changed';
@@ -60,9 +66,7 @@ function voidReason(rule: ApprovalRule, requester: string, approval: RecordedApp
   return null;
 }
 
-export type ApprovalAttempt =
-  | { ok: true }
-  | { ok: false; status: 403 | 409; reason: string };
+export type ApprovalAttempt = { ok: true } | { ok: false; status: 403 | 409; reason: string };
 
 /** May `approver` approve now, having reviewed `reviewed`? Pure. */
 export function checkApprovalAttempt(input: {
@@ -75,16 +79,32 @@ export function checkApprovalAttempt(input: {
 }): ApprovalAttempt {
   const { rule, requester, approver, reviewed, current } = input;
   if (input.promotionStatus !== 'awaiting_approval') {
-    return { ok: false, status: 409, reason: `the promotion is ${input.promotionStatus.replace('_', ' ')}; it no longer takes approvals` };
+    return {
+      ok: false,
+      status: 409,
+      reason: `the promotion is ${input.promotionStatus.replace('_', ' ')}; it no longer takes approvals`,
+    };
   }
   if (rule.separationOfDuties && approver === requester) {
-    return { ok: false, status: 403, reason: `separation of duties: ${approver} requested this promotion and cannot approve it` };
+    return {
+      ok: false,
+      status: 403,
+      reason: `separation of duties: ${approver} requested this promotion and cannot approve it`,
+    };
   }
   if (reviewed.planHash !== current.planHash) {
-    return { ok: false, status: 409, reason: `the plan changed since it was reviewed (reviewed ${reviewed.planHash}, now ${current.planHash}); review GET /promotions/:id/plan again` };
+    return {
+      ok: false,
+      status: 409,
+      reason: `the plan changed since it was reviewed (reviewed ${reviewed.planHash}, now ${current.planHash}); review GET /promotions/:id/plan again`,
+    };
   }
   if (reviewed.artifactSha256 !== undefined && reviewed.artifactSha256 !== current.artifactSha256) {
-    return { ok: false, status: 409, reason: `the artifact changed since it was reviewed (sha256 now ${current.artifactSha256})` };
+    return {
+      ok: false,
+      status: 409,
+      reason: `the artifact changed since it was reviewed (sha256 now ${current.artifactSha256})`,
+    };
   }
   return { ok: true };
 }

@@ -38,8 +38,19 @@ export class ApprovalsService {
       if (!promotion) throw notFound(`no promotion ${promotionId}`);
       const binding = await this.bindings.current(unit.manager, promotion);
       const current = { planHash: binding.planHash, artifactSha256: binding.artifact.sha256 };
-      const attempt = checkApprovalAttempt({ rule: binding.rule, promotionStatus: promotion.status, requester: promotion.requestedBy, approver, reviewed: body, current });
-      if (!attempt.ok) return { ok: false, error: attempt.status === 403 ? forbidden(attempt.reason) : conflict(attempt.reason) };
+      const attempt = checkApprovalAttempt({
+        rule: binding.rule,
+        promotionStatus: promotion.status,
+        requester: promotion.requestedBy,
+        approver,
+        reviewed: body,
+        current,
+      });
+      if (!attempt.ok)
+        return {
+          ok: false,
+          error: attempt.status === 403 ? forbidden(attempt.reason) : conflict(attempt.reason),
+        };
       const now = new Date();
       await this.promotions.addApproval(unit.manager, {
         id: randomUUID(),
@@ -56,7 +67,8 @@ export class ApprovalsService {
         { promotionId, approver, ...current, approvalsCount: Math.max(1, evaluation.validApprovers.length) },
         { actor: approver, subject: promotionId },
       );
-      if (evaluation.met) await this.requester.request(unit, promotion, binding, evaluation.validApprovers, approver);
+      if (evaluation.met)
+        await this.requester.request(unit, promotion, binding, evaluation.validApprovers, approver);
       const summary = evaluation.met
         ? `approved promotion of ${promotion.service} ${promotion.version} to ${promotion.toEnvironment}; rule met, deployment requested`
         : `approved promotion of ${promotion.service} ${promotion.version} to ${promotion.toEnvironment}; ${evaluation.missing} more approval(s) needed`;

@@ -17,7 +17,13 @@ export class DeploymentRequesterService {
     private readonly runs: RunsRepository,
   ) {}
 
-  async request(unit: UnitOfWork, promotion: PromotionEntity, binding: PromotionBinding, approvedBy: string[], actor: string): Promise<string> {
+  async request(
+    unit: UnitOfWork,
+    promotion: PromotionEntity,
+    binding: PromotionBinding,
+    approvedBy: string[],
+    actor: string,
+  ): Promise<string> {
     const deploymentId = randomUUID();
     const { artifact } = binding;
     const envelope = unit.emit(
@@ -27,7 +33,13 @@ export class DeploymentRequesterService {
         service: promotion.service,
         environment: promotion.toEnvironment,
         version: promotion.version,
-        artifact: { service: artifact.service, version: artifact.version, url: artifact.url, sha256: artifact.sha256, ...(artifact.size === null ? {} : { size: artifact.size }) },
+        artifact: {
+          service: artifact.service,
+          version: artifact.version,
+          url: artifact.url,
+          sha256: artifact.sha256,
+          ...(artifact.size === null ? {} : { size: artifact.size }),
+        },
         manifestVersion: binding.manifestVersion,
         environmentSpec: binding.spec,
         promotionId: promotion.id,

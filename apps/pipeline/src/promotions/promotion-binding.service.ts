@@ -30,11 +30,20 @@ export class PromotionBindingService {
     const manifest = await this.manifests.latest(promotion.service, manager);
     const spec = manifest?.manifest.environments[promotion.toEnvironment];
     if (!manifest || !spec) {
-      throw conflict(`${promotion.service} no longer has an environment ${promotion.toEnvironment} in its manifest`);
+      throw conflict(
+        `${promotion.service} no longer has an environment ${promotion.toEnvironment} in its manifest`,
+      );
     }
     const artifact = await this.runs.artifact(promotion.service, promotion.version, manager);
     if (!artifact) throw conflict(`no artifact of ${promotion.service} ${promotion.version} is published`);
     const plan = buildPromotionPlan(promotion.service, promotion.toEnvironment, promotion.version, spec);
-    return { manifestVersion: manifest.version, spec, rule: spec.approvals, plan, planHash: hashPlan(plan), artifact };
+    return {
+      manifestVersion: manifest.version,
+      spec,
+      rule: spec.approvals,
+      plan,
+      planHash: hashPlan(plan),
+      artifact,
+    };
   }
 }

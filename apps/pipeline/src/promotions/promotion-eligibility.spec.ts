@@ -16,7 +16,10 @@ describe('whether a version may be promoted', () => {
   });
 
   it('refuses without an artifact, or when a stage of the build failed', () => {
-    expect(checkPromotionEligibility({ ...base, hasArtifact: false })).toMatchObject({ ok: false, code: 'no_artifact' });
+    expect(checkPromotionEligibility({ ...base, hasArtifact: false })).toMatchObject({
+      ok: false,
+      code: 'no_artifact',
+    });
     expect(checkPromotionEligibility({ ...base, failedStages: ['test'] })).toEqual({
       ok: false,
       code: 'build_failed',
@@ -25,16 +28,23 @@ describe('whether a version may be promoted', () => {
   });
 
   it('refuses prod until the version succeeded in staging, saying so', () => {
-    const result = checkPromotionEligibility({ ...base, target: 'prod', succeededIn: new Set(['dev', 'qa']) });
+    const result = checkPromotionEligibility({
+      ...base,
+      target: 'prod',
+      succeededIn: new Set(['dev', 'qa']),
+    });
     expect(result).toEqual({
       ok: false,
       code: 'previous_not_succeeded',
-      reason: 'shop 1.4.2 has not succeeded in staging, the environment before prod (dev → qa → staging → prod); promote it to staging first',
+      reason:
+        'shop 1.4.2 has not succeeded in staging, the environment before prod (dev → qa → staging → prod); promote it to staging first',
     });
-    expect(checkPromotionEligibility({ ...base, target: 'prod', succeededIn: new Set(['staging']) })).toEqual({
-      ok: true,
-      fromEnvironment: 'staging',
-    });
+    expect(checkPromotionEligibility({ ...base, target: 'prod', succeededIn: new Set(['staging']) })).toEqual(
+      {
+        ok: true,
+        fromEnvironment: 'staging',
+      },
+    );
   });
 
   it('refuses an environment the service does not have, listing the ones it has', () => {

@@ -11,7 +11,11 @@ export interface EligibilityInput {
   succeededIn: ReadonlySet<string>;
 }
 
-export type EligibilityRefusal = 'unknown_environment' | 'no_artifact' | 'build_failed' | 'previous_not_succeeded';
+export type EligibilityRefusal =
+  | 'unknown_environment'
+  | 'no_artifact'
+  | 'build_failed'
+  | 'previous_not_succeeded';
 export type Eligibility =
   | { ok: true; fromEnvironment: string | null }
   | { ok: false; code: EligibilityRefusal; reason: string };
@@ -25,13 +29,25 @@ export function checkPromotionEligibility(input: EligibilityInput): Eligibility 
   const { service, version, target, order } = input;
   const index = order.indexOf(target);
   if (index < 0) {
-    return { ok: false, code: 'unknown_environment', reason: `${service} has no environment "${target}"; its environments are ${order.join(' → ')}` };
+    return {
+      ok: false,
+      code: 'unknown_environment',
+      reason: `${service} has no environment "${target}"; its environments are ${order.join(' → ')}`,
+    };
   }
   if (!input.hasArtifact) {
-    return { ok: false, code: 'no_artifact', reason: `no artifact of ${service} ${version} was published; publish it from its pipeline run first` };
+    return {
+      ok: false,
+      code: 'no_artifact',
+      reason: `no artifact of ${service} ${version} was published; publish it from its pipeline run first`,
+    };
   }
   if (input.failedStages.length > 0) {
-    return { ok: false, code: 'build_failed', reason: `the build of ${service} ${version} failed (stages: ${input.failedStages.join(', ')})` };
+    return {
+      ok: false,
+      code: 'build_failed',
+      reason: `the build of ${service} ${version} failed (stages: ${input.failedStages.join(', ')})`,
+    };
   }
   const previous = order[index - 1];
   if (previous === undefined) return { ok: true, fromEnvironment: null };

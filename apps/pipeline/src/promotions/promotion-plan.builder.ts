@@ -40,24 +40,46 @@ export const DISCOVERED_AT_RUN_TIME =
  * Pure. Listed servers are assumed healthy. Estimates are upper bounds from the manifest's
  * timeouts (drain timeout, step timeout, verification timeout, 5 s to enable).
  */
-export function buildPromotionPlan(service: string, environment: string, version: string, spec: EnvironmentSpec): PromotionPlan {
+export function buildPromotionPlan(
+  service: string,
+  environment: string,
+  version: string,
+  spec: EnvironmentSpec,
+): PromotionPlan {
   const timings: StepTimings = {
     drainSeconds: spec.strategy.drainTimeoutSeconds,
     deploySeconds: spec.strategy.stepTimeoutSeconds,
     verifySeconds: spec.verification.timeoutSeconds,
     enableSeconds: 5,
   };
-  const base = { service, environment, version, strategy: spec.strategy, timings, verification: spec.verification, migration: spec.migration ?? null };
+  const base = {
+    service,
+    environment,
+    version,
+    strategy: spec.strategy,
+    timings,
+    verification: spec.verification,
+    migration: spec.migration ?? null,
+  };
   const servers = spec.servers ?? [];
   if (servers.length === 0) {
     const facts = spec.select?.facts ?? {};
-    return { ...base, targets: { source: 'facts', facts, note: DISCOVERED_AT_RUN_TIME }, rollout: { ok: null, reason: DISCOVERED_AT_RUN_TIME } };
+    return {
+      ...base,
+      targets: { source: 'facts', facts, note: DISCOVERED_AT_RUN_TIME },
+      rollout: { ok: null, reason: DISCOVERED_AT_RUN_TIME },
+    };
   }
   const result = planRollout({
     strategy: {
       batchSize: toQuantity(spec.strategy.batchSize),
-      canary: spec.strategy.canary === undefined || spec.strategy.canary === null ? null : toQuantity(spec.strategy.canary),
-      ...(spec.strategy.maxUnavailable === undefined ? {} : { maxUnavailable: toQuantity(spec.strategy.maxUnavailable) }),
+      canary:
+        spec.strategy.canary === undefined || spec.strategy.canary === null
+          ? null
+          : toQuantity(spec.strategy.canary),
+      ...(spec.strategy.maxUnavailable === undefined
+        ? {}
+        : { maxUnavailable: toQuantity(spec.strategy.maxUnavailable) }),
       minHealthy: toQuantity(spec.strategy.minHealthy),
     },
     targets: servers.map((server) => ({ id: server.id, healthy: true })),
@@ -65,7 +87,11 @@ export function buildPromotionPlan(service: string, environment: string, version
   });
   const targets: PlanTargets = { source: 'listed', servers: servers.map((s) => s.id) };
   if (!result.ok) {
-    return { ...base, targets, rollout: { ok: false, code: result.code, reason: result.reason, field: result.field ?? null } };
+    return {
+      ...base,
+      targets,
+      rollout: { ok: false, code: result.code, reason: result.reason, field: result.field ?? null },
+    };
   }
   const { plan } = result;
   return {
@@ -84,7 +110,9 @@ export function buildPromotionPlan(service: string, environment: string, version
 
 /** sha256 (hex) of the plan's canonical JSON (RFC 8785). */
 export function hashPlan(plan: PromotionPlan): string {
-  return createHash('sha256').update(canonicalize(plan) ?? '', 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(canonicalize(plan) ?? '', 'utf8')
+    .digest('hex');
 }
 
 function toQuantity(value: CountOrPercent): Quantity {

@@ -11,7 +11,9 @@ export type RequestPromotionBody = z.infer<typeof requestPromotionBody>;
 
 export const approveBody = z.strictObject({
   /** The planHash of GET /promotions/:id/plan the approver reviewed. */
-  planHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the planHash of GET /promotions/:id/plan (64 hex characters)'),
+  planHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be the planHash of GET /promotions/:id/plan (64 hex characters)'),
   /** The artifact sha256 the approver reviewed (optional; checked when given). */
   artifactSha256: sha256Hex.optional(),
   comment: z.string().max(2000).optional(),

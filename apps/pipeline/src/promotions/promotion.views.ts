@@ -3,7 +3,12 @@ import type { PromotionEntity } from '../database/promotion.entity';
 import type { ApprovalEvaluation } from './approval-rule';
 import type { PromotionBinding } from './promotion-binding.service';
 
-export function promotionView(promotion: PromotionEntity, approvals: ApprovalEntity[], evaluation: ApprovalEvaluation | null, binding: PromotionBinding | null) {
+export function promotionView(
+  promotion: PromotionEntity,
+  approvals: ApprovalEntity[],
+  evaluation: ApprovalEvaluation | null,
+  binding: PromotionBinding | null,
+) {
   return {
     id: promotion.id,
     service: promotion.service,
@@ -24,8 +29,18 @@ export function promotionView(promotion: PromotionEntity, approvals: ApprovalEnt
       expiresAfterHours: binding?.rule.expiresAfterHours ?? null,
       valid: evaluation?.validApprovers ?? [],
       missing: evaluation?.missing ?? 0,
-      voided: (evaluation?.voided ?? []).map((v) => ({ approver: v.approver, approvedAt: v.approvedAt.toISOString(), reason: v.reason })),
-      given: approvals.map((a) => ({ approver: a.approver, approvedAt: a.approvedAt.toISOString(), expiresAt: a.expiresAt.toISOString(), planHash: a.planHash, artifactSha256: a.artifactSha256 })),
+      voided: (evaluation?.voided ?? []).map((v) => ({
+        approver: v.approver,
+        approvedAt: v.approvedAt.toISOString(),
+        reason: v.reason,
+      })),
+      given: approvals.map((a) => ({
+        approver: a.approver,
+        approvedAt: a.approvedAt.toISOString(),
+        expiresAt: a.expiresAt.toISOString(),
+        planHash: a.planHash,
+        artifactSha256: a.artifactSha256,
+      })),
     },
   };
 }

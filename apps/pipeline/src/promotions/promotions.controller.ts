@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { AuthGuard } from '../auth/auth.guard';
@@ -8,7 +15,14 @@ import { PERMISSIONS } from '../auth/role-policy';
 import { ApiAuthenticated, ApiExampleResponse, ApiZodBody } from '../http/openapi.decorators';
 import { validBody, validParam, validQuery } from '../http/zod-validation.pipe';
 import { ApprovalsService } from './approvals.service';
-import { approveBody, listPromotionsQuery, requestPromotionBody, type ApproveBody, type ListPromotionsQuery, type RequestPromotionBody } from './promotion.schemas';
+import {
+  approveBody,
+  listPromotionsQuery,
+  requestPromotionBody,
+  type ApproveBody,
+  type ListPromotionsQuery,
+  type RequestPromotionBody,
+} from './promotion.schemas';
 import { PromotionsService } from './promotions.service';
 
 const id = '0b8e7f1e-2a4b-4d6c-9f3e-5a7b8c9d0e1f';
@@ -25,13 +39,24 @@ const promotionExample = {
   planHash,
   artifactSha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
   manifestVersion: 3,
-  approvals: { required: 2, separationOfDuties: true, expiresAfterHours: 24, valid: ['alice'], missing: 1, voided: [], given: [] },
+  approvals: {
+    required: 2,
+    separationOfDuties: true,
+    expiresAfterHours: 24,
+    valid: ['alice'],
+    missing: 1,
+    voided: [],
+    given: [],
+  },
 };
 const uuidParam = validParam('id', z.uuid());
 
 @ApiTags('promotions')
 @ApiAuthenticated(PERMISSIONS.requestPromotions)
-@ApiNotFoundResponse({ description: 'No such service or promotion.', schema: { type: 'object', example: { statusCode: 404, error: 'Not Found', message: 'no promotion 0b8e…' } } })
+@ApiNotFoundResponse({
+  description: 'No such service or promotion.',
+  schema: { type: 'object', example: { statusCode: 404, error: 'Not Found', message: 'no promotion 0b8e…' } },
+})
 @UseGuards(AuthGuard)
 @Controller('promotions')
 export class PromotionsController {
@@ -51,12 +76,28 @@ export class PromotionsController {
   })
   @ApiZodBody(requestPromotionBody, { service: 'shop', version: '1.4.2', environment: 'prod' })
   @ApiExampleResponse(201, 'The promotion (deploying, or awaiting approval).', promotionExample)
-  @ApiExampleResponse(200, 'A promotion of this version to this environment is already open.', promotionExample)
+  @ApiExampleResponse(
+    200,
+    'A promotion of this version to this environment is already open.',
+    promotionExample,
+  )
   @ApiConflictResponse({
     description: 'The version may not go there yet.',
-    schema: { type: 'object', example: { statusCode: 409, error: 'Conflict', message: 'shop 1.4.2 has not succeeded in staging, the environment before prod (dev → qa → staging → prod); promote it to staging first' } },
+    schema: {
+      type: 'object',
+      example: {
+        statusCode: 409,
+        error: 'Conflict',
+        message:
+          'shop 1.4.2 has not succeeded in staging, the environment before prod (dev → qa → staging → prod); promote it to staging first',
+      },
+    },
   })
-  async request(@Body(validBody(requestPromotionBody)) body: RequestPromotionBody, @CurrentAction() action: ApiAction, @Res({ passthrough: true }) res: Response) {
+  async request(
+    @Body(validBody(requestPromotionBody)) body: RequestPromotionBody,
+    @CurrentAction() action: ApiAction,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const result = await this.promotions.request(body, action);
     res.status(result.created ? 201 : 200);
     return result.view;
@@ -66,7 +107,11 @@ export class PromotionsController {
   @Requires('read')
   @ApiOperation({ summary: 'List promotions, newest first' })
   @ApiQuery({ name: 'service', required: false, example: 'shop' })
-  @ApiQuery({ name: 'status', required: false, enum: ['awaiting_approval', 'deploying', 'succeeded', 'failed'] })
+  @ApiQuery({
+    name: 'status',
+    required: false,
+    enum: ['awaiting_approval', 'deploying', 'succeeded', 'failed'],
+  })
   @ApiQuery({ name: 'limit', required: false, example: 50 })
   @ApiExampleResponse(200, 'Promotions.', [promotionExample])
   list(@Query(validQuery(listPromotionsQuery)) query: ListPromotionsQuery) {
@@ -86,15 +131,26 @@ export class PromotionsController {
   @Requires('read')
   @ApiOperation({
     summary: 'The dry-run plan approvers review',
-    description: 'Batches, capacity at each step and estimated time from the planner, and planHash = sha256 of the plan\'s canonical JSON. Approvals are bound to planHash and the artifact sha256.',
+    description:
+      "Batches, capacity at each step and estimated time from the planner, and planHash = sha256 of the plan's canonical JSON. Approvals are bound to planHash and the artifact sha256.",
   })
   @ApiParam({ name: 'id', format: 'uuid', example: id })
   @ApiExampleResponse(200, 'The plan.', {
     promotionId: id,
     planHash,
-    artifact: { url: 'https://artifacts.example.com/shop/shop-1.4.2.zip', sha256: promotionExample.artifactSha256, size: 1048576 },
+    artifact: {
+      url: 'https://artifacts.example.com/shop/shop-1.4.2.zip',
+      sha256: promotionExample.artifactSha256,
+      size: 1048576,
+    },
     manifestVersion: 3,
-    plan: { service: 'shop', environment: 'prod', version: '1.4.2', targets: { source: 'listed', servers: ['web-1', 'web-2'] }, rollout: { ok: true, batches: [], estimatedSeconds: 1470 } },
+    plan: {
+      service: 'shop',
+      environment: 'prod',
+      version: '1.4.2',
+      targets: { source: 'listed', servers: ['web-1', 'web-2'] },
+      rollout: { ok: true, batches: [], estimatedSeconds: 1470 },
+    },
   })
   plan(@Param('id', uuidParam) promotionId: string) {
     return this.promotions.plan(promotionId);
@@ -104,13 +160,28 @@ export class PromotionsController {
   @Requires('approve')
   @ApiOperation({
     summary: 'Approve a promotion (approver, admin)',
-    description: 'Bound to the planHash reviewed and the current artifact. The requester cannot approve (separation of duties); approvals expire; when the rule is met deployment.requested is emitted.',
+    description:
+      'Bound to the planHash reviewed and the current artifact. The requester cannot approve (separation of duties); approvals expire; when the rule is met deployment.requested is emitted.',
   })
   @ApiParam({ name: 'id', format: 'uuid', example: id })
-  @ApiZodBody(approveBody, { planHash, artifactSha256: promotionExample.artifactSha256, comment: 'plan reviewed, change ticket CHG-1234' })
-  @ApiExampleResponse(201, 'The promotion after this approval.', { ...promotionExample, status: 'deploying', approvals: { ...promotionExample.approvals, valid: ['alice', 'bob'], missing: 0 } })
-  @ApiConflictResponse({ description: 'The plan or artifact changed since review, or the promotion no longer awaits approvals.' })
-  approve(@Param('id', uuidParam) promotionId: string, @Body(validBody(approveBody)) body: ApproveBody, @CurrentAction() action: ApiAction) {
+  @ApiZodBody(approveBody, {
+    planHash,
+    artifactSha256: promotionExample.artifactSha256,
+    comment: 'plan reviewed, change ticket CHG-1234',
+  })
+  @ApiExampleResponse(201, 'The promotion after this approval.', {
+    ...promotionExample,
+    status: 'deploying',
+    approvals: { ...promotionExample.approvals, valid: ['alice', 'bob'], missing: 0 },
+  })
+  @ApiConflictResponse({
+    description: 'The plan or artifact changed since review, or the promotion no longer awaits approvals.',
+  })
+  approve(
+    @Param('id', uuidParam) promotionId: string,
+    @Body(validBody(approveBody)) body: ApproveBody,
+    @CurrentAction() action: ApiAction,
+  ) {
     return this.approvals.approve(promotionId, body, action);
   }
 }

@@ -19,10 +19,17 @@ export class PromotionsRepository {
 
   /** Locks the promotion row: approvals of one promotion are decided one at a time. */
   findForUpdate(manager: EntityManager, id: string): Promise<PromotionEntity | null> {
-    return manager.getRepository(PromotionEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    return manager
+      .getRepository(PromotionEntity)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  findOpen(manager: EntityManager, service: string, environment: string, version: string): Promise<PromotionEntity | null> {
+  findOpen(
+    manager: EntityManager,
+    service: string,
+    environment: string,
+    version: string,
+  ): Promise<PromotionEntity | null> {
     return manager.getRepository(PromotionEntity).findOne({
       where: { service, toEnvironment: environment, version, status: In(['awaiting_approval', 'deploying']) },
     });
@@ -40,15 +47,22 @@ export class PromotionsRepository {
   }
 
   list(filter: { service?: string; status?: PromotionStatus }, limit: number): Promise<PromotionEntity[]> {
-    return this.dataSource.getRepository(PromotionEntity).find({ where: filter, order: { createdAt: 'DESC' }, take: limit });
+    return this.dataSource
+      .getRepository(PromotionEntity)
+      .find({ where: filter, order: { createdAt: 'DESC' }, take: limit });
   }
 
   async save(manager: EntityManager, promotion: PromotionEntity): Promise<void> {
     await manager.getRepository(PromotionEntity).save(promotion);
   }
 
-  approvals(promotionId: string, manager: EntityManager = this.dataSource.manager): Promise<ApprovalEntity[]> {
-    return manager.getRepository(ApprovalEntity).find({ where: { promotionId }, order: { approvedAt: 'ASC' } });
+  approvals(
+    promotionId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ApprovalEntity[]> {
+    return manager
+      .getRepository(ApprovalEntity)
+      .find({ where: { promotionId }, order: { approvedAt: 'ASC' } });
   }
 
   /** Inserts an approval; the same approver approving the same plan and artifact again adds nothing. */

@@ -40,7 +40,10 @@ export class PromotionsService {
    * previous environment; the same request while one is open returns the open one. Without
    * required approvals, `deployment.requested` is emitted at once.
    */
-  async request(body: RequestPromotionBody, action: ApiAction): Promise<{ created: boolean; view: PromotionView }> {
+  async request(
+    body: RequestPromotionBody,
+    action: ApiAction,
+  ): Promise<{ created: boolean; view: PromotionView }> {
     const manifest = await this.manifests.latest(body.service);
     if (!manifest) throw notFound(`no service ${body.service} in the catalogue`);
     const required = manifest.manifest.environments[body.environment]?.approvals.required ?? 0;
@@ -51,7 +54,13 @@ export class PromotionsService {
       await this.manifests.lockService(unit.manager, body.service);
       const open = await this.promotions.findOpen(unit.manager, body.service, body.environment, body.version);
       if (open) {
-        emitApiAction(unit, action, 200, `promotion of ${body.service} ${body.version} to ${body.environment} already open`, open.id);
+        emitApiAction(
+          unit,
+          action,
+          200,
+          `promotion of ${body.service} ${body.version} to ${body.environment} already open`,
+          open.id,
+        );
         return { ok: true, created: false, view: await this.view(unit.manager, open) };
       }
       const artifact = await this.runs.artifact(body.service, body.version, unit.manager);
@@ -84,14 +93,28 @@ export class PromotionsService {
       const actor = action.caller.name;
       unit.emit(
         'promotion.requested',
-        { promotionId: promotion.id, service: body.service, version: body.version, fromEnvironment: eligibility.fromEnvironment, toEnvironment: body.environment, requestedBy: actor, approvalsRequired: required },
+        {
+          promotionId: promotion.id,
+          service: body.service,
+          version: body.version,
+          fromEnvironment: eligibility.fromEnvironment,
+          toEnvironment: body.environment,
+          requestedBy: actor,
+          approvalsRequired: required,
+        },
         { actor, subject: promotion.id },
       );
       if (required === 0) {
         const binding = await this.bindings.current(unit.manager, promotion);
         await this.requester.request(unit, promotion, binding, [], actor);
       }
-      emitApiAction(unit, action, 201, `requested promotion of ${body.service} ${body.version} to ${body.environment}`, promotion.id);
+      emitApiAction(
+        unit,
+        action,
+        201,
+        `requested promotion of ${body.service} ${body.version} to ${body.environment}`,
+        promotion.id,
+      );
       return { ok: true, created: true, view: await this.view(unit.manager, promotion) };
     });
     if (!result.ok) throw await this.audit.refused(action, result.error);
@@ -105,7 +128,13 @@ export class PromotionsService {
   }
 
   async list(query: ListPromotionsQuery): Promise<PromotionView[]> {
-    const found = await this.promotions.list({ ...(query.service ? { service: query.service } : {}), ...(query.status ? { status: query.status } : {}) }, query.limit);
+    const found = await this.promotions.list(
+      {
+        ...(query.service ? { service: query.service } : {}),
+        ...(query.status ? { status: query.status } : {}),
+      },
+      query.limit,
+    );
     return Promise.all(found.map((promotion) => this.view(undefined, promotion)));
   }
 
@@ -132,7 +161,15 @@ export class PromotionsService {
     } catch {
       binding = null;
     }
-    const evaluation = binding ? evaluateApprovals(binding.rule, promotion.requestedBy, approvals, { planHash: binding.planHash, artifactSha256: binding.artifact.sha256 }, new Date()) : null;
+    const evaluation = binding
+      ? evaluateApprovals(
+          binding.rule,
+          promotion.requestedBy,
+          approvals,
+          { planHash: binding.planHash, artifactSha256: binding.artifact.sha256 },
+          new Date(),
+        )
+      : null;
     return promotionView(promotion, approvals, evaluation, binding);
   }
 

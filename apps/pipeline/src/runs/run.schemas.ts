@@ -15,18 +15,26 @@ export const createRunBody = z.strictObject({
 });
 export type CreateRunBody = z.infer<typeof createRunBody>;
 
-const count = z.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more');
+const count = z
+  .number({ error: 'must be a whole number' })
+  .int('must be a whole number')
+  .min(0, 'must be 0 or more');
 
 export const reportStageBody = z
   .strictObject({
     name,
-    status: z.enum(['running', 'succeeded', 'failed', 'skipped'], { error: 'must be running, succeeded, failed or skipped' }),
+    status: z.enum(['running', 'succeeded', 'failed', 'skipped'], {
+      error: 'must be running, succeeded, failed or skipped',
+    }),
     environment: identifier.optional(),
     startedAt: isoTime.optional(),
     finishedAt: isoTime.optional(),
     tests: z
       .strictObject({ total: count, failed: count, skipped: count })
-      .refine((t) => t.failed + t.skipped <= t.total, { message: 'failed + skipped must not exceed total', path: ['total'] })
+      .refine((t) => t.failed + t.skipped <= t.total, {
+        message: 'failed + skipped must not exceed total',
+        path: ['total'],
+      })
       .optional(),
   })
   .refine((s) => !s.startedAt || !s.finishedAt || Date.parse(s.finishedAt) >= Date.parse(s.startedAt), {

@@ -24,7 +24,11 @@ export const artifactView = (a: ArtifactEntity) => ({
   publishedAt: a.publishedAt.toISOString(),
 });
 
-export const runView = (run: PipelineRunEntity, stages: PipelineStageEntity[], artifacts: ArtifactEntity[]) => ({
+export const runView = (
+  run: PipelineRunEntity,
+  stages: PipelineStageEntity[],
+  artifacts: ArtifactEntity[],
+) => ({
   id: run.id,
   service: run.service,
   version: run.version,

@@ -18,7 +18,10 @@ export class RunsRepository {
     return manager.getRepository(PipelineRunEntity).findOne({ where: { id } });
   }
 
-  findSameRun(manager: EntityManager, run: Pick<PipelineRunEntity, 'service' | 'version' | 'commit' | 'jobUrl' | 'buildNumber'>) {
+  findSameRun(
+    manager: EntityManager,
+    run: Pick<PipelineRunEntity, 'service' | 'version' | 'commit' | 'jobUrl' | 'buildNumber'>,
+  ) {
     return manager
       .getRepository(PipelineRunEntity)
       .createQueryBuilder('r')
@@ -43,7 +46,9 @@ export class RunsRepository {
   }
 
   stages(runId: string, manager: EntityManager = this.dataSource.manager): Promise<PipelineStageEntity[]> {
-    return manager.getRepository(PipelineStageEntity).find({ where: { runId }, order: { reportedAt: 'ASC' } });
+    return manager
+      .getRepository(PipelineStageEntity)
+      .find({ where: { runId }, order: { reportedAt: 'ASC' } });
   }
 
   async saveStage(manager: EntityManager, stage: PipelineStageEntity): Promise<void> {
@@ -51,10 +56,16 @@ export class RunsRepository {
   }
 
   artifactsOfRun(runId: string): Promise<ArtifactEntity[]> {
-    return this.dataSource.getRepository(ArtifactEntity).find({ where: { runId }, order: { publishedAt: 'ASC' } });
+    return this.dataSource
+      .getRepository(ArtifactEntity)
+      .find({ where: { runId }, order: { publishedAt: 'ASC' } });
   }
 
-  artifact(service: string, version: string, manager: EntityManager = this.dataSource.manager): Promise<ArtifactEntity | null> {
+  artifact(
+    service: string,
+    version: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ArtifactEntity | null> {
     return manager.getRepository(ArtifactEntity).findOne({ where: { service, version } });
   }
 

@@ -28,13 +28,20 @@ export class RunsService {
 
   /** Creates a run; the same build reported again (a Jenkins retry) is the same run. */
   async createRun(body: CreateRunBody, action: ApiAction): Promise<{ outcome: ReportOutcome; run: RunView }> {
-    if (!(await this.manifests.latest(body.service))) throw notFound(`no service ${body.service} in the catalogue; PUT /services/${body.service} first`);
+    if (!(await this.manifests.latest(body.service)))
+      throw notFound(`no service ${body.service} in the catalogue; PUT /services/${body.service} first`);
     return this.bus.transaction(async (unit) => {
       await this.runs.lockKey(unit.manager, `${body.service}:${body.version}:${body.commit}`);
       const candidate = { ...body, jobUrl: body.jobUrl ?? null, buildNumber: body.buildNumber ?? null };
       const existing = await this.runs.findSameRun(unit.manager, candidate);
       if (existing) {
-        emitApiAction(unit, action, 200, `run of ${body.service} ${body.version} already reported`, existing.id);
+        emitApiAction(
+          unit,
+          action,
+          200,
+          `run of ${body.service} ${body.version} already reported`,
+          existing.id,
+        );
         return { outcome: 'unchanged' as const, run: runView(existing, [], []) };
       }
       const run: PipelineRunEntity = {
@@ -47,16 +54,35 @@ export class RunsService {
       await this.runs.insertRun(unit.manager, run);
       unit.emit(
         'pipeline.run.created',
-        { runId: run.id, service: run.service, version: run.version, commit: run.commit, branch: run.branch, jobUrl: body.jobUrl, buildNumber: body.buildNumber, committedAt: body.committedAt },
+        {
+          runId: run.id,
+          service: run.service,
+          version: run.version,
+          commit: run.commit,
+          branch: run.branch,
+          jobUrl: body.jobUrl,
+          buildNumber: body.buildNumber,
+          committedAt: body.committedAt,
+        },
         { actor: action.caller.name, subject: run.id },
       );
-      emitApiAction(unit, action, 201, `created run of ${run.service} ${run.version} (${run.commit.slice(0, 12)} on ${run.branch})`, run.id);
+      emitApiAction(
+        unit,
+        action,
+        201,
+        `created run of ${run.service} ${run.version} (${run.commit.slice(0, 12)} on ${run.branch})`,
+        run.id,
+      );
       return { outcome: 'created' as const, run: runView(run, [], []) };
     });
   }
 
   /** Records a stage report; the same report twice is one report. */
-  async reportStage(runId: string, body: ReportStageBody, action: ApiAction): Promise<{ outcome: ReportOutcome; stage: ReturnType<typeof stageView> }> {
+  async reportStage(
+    runId: string,
+    body: ReportStageBody,
+    action: ApiAction,
+  ): Promise<{ outcome: ReportOutcome; stage: ReturnType<typeof stageView> }> {
     return this.bus.transaction(async (unit) => {
       const run = await this.requireRun(runId, unit.manager);
       await this.runs.lockKey(unit.manager, runId);
@@ -71,28 +97,58 @@ export class RunsService {
         tests: body.tests ?? null,
         reportedAt: existing?.reportedAt ?? new Date(),
       };
-      const outcome: ReportOutcome = !existing ? 'created' : sameStage(existing, stage) ? 'unchanged' : 'updated';
+      const outcome: ReportOutcome = !existing
+        ? 'created'
+        : sameStage(existing, stage)
+          ? 'unchanged'
+          : 'updated';
       if (outcome !== 'unchanged') {
         stage.reportedAt = new Date();
         await this.runs.saveStage(unit.manager, stage);
-        unit.emit('pipeline.stage.reported', { runId, ...body }, { actor: action.caller.name, subject: runId });
+        unit.emit(
+          'pipeline.stage.reported',
+          { runId, ...body },
+          { actor: action.caller.name, subject: runId },
+        );
       }
-      emitApiAction(unit, action, outcomeStatus(outcome), `stage ${body.name} of ${run.service} ${run.version}: ${body.status} (${outcome})`, runId);
+      emitApiAction(
+        unit,
+        action,
+        outcomeStatus(outcome),
+        `stage ${body.name} of ${run.service} ${run.version}: ${body.status} (${outcome})`,
+        runId,
+      );
       return { outcome, stage: stageView(outcome === 'unchanged' && existing ? existing : stage) };
     });
   }
 
   /** Publishes the run's artifact. Publishing another sha256 for the same version voids approvals bound to the old one. */
-  async publishArtifact(runId: string, body: PublishArtifactBody, action: ApiAction): Promise<{ outcome: ReportOutcome; artifact: ReturnType<typeof artifactView> }> {
+  async publishArtifact(
+    runId: string,
+    body: PublishArtifactBody,
+    action: ApiAction,
+  ): Promise<{ outcome: ReportOutcome; artifact: ReturnType<typeof artifactView> }> {
     return this.bus.transaction(async (unit) => {
       const run = await this.requireRun(runId, unit.manager);
       const version = body.version ?? run.version;
-      if (version !== run.version) throw unprocessable(`the artifact's version ${version} is not the run's version ${run.version}`);
+      if (version !== run.version)
+        throw unprocessable(`the artifact's version ${version} is not the run's version ${run.version}`);
       await this.runs.lockKey(unit.manager, `${run.service}:${version}:artifact`);
       const existing = await this.runs.artifact(run.service, version, unit.manager);
-      const same = existing && existing.url === body.url && existing.sha256 === body.sha256 && existing.size === (body.size ?? null) && existing.runId === runId;
+      const same =
+        existing &&
+        existing.url === body.url &&
+        existing.sha256 === body.sha256 &&
+        existing.size === (body.size ?? null) &&
+        existing.runId === runId;
       if (existing && same) {
-        emitApiAction(unit, action, 200, `artifact of ${run.service} ${version} already published`, existing.id);
+        emitApiAction(
+          unit,
+          action,
+          200,
+          `artifact of ${run.service} ${version} already published`,
+          existing.id,
+        );
         return { outcome: 'unchanged' as const, artifact: artifactView(existing) };
       }
       const artifact: ArtifactEntity = {
@@ -109,12 +165,33 @@ export class RunsService {
       await this.runs.saveArtifact(unit.manager, artifact);
       unit.emit(
         'artifact.published',
-        { artifactId: artifact.id, runId, service: run.service, version, url: body.url, sha256: body.sha256, size: body.size },
+        {
+          artifactId: artifact.id,
+          runId,
+          service: run.service,
+          version,
+          url: body.url,
+          sha256: body.sha256,
+          size: body.size,
+        },
         { actor: action.caller.name, subject: artifact.id },
       );
-      if (existing && existing.sha256 !== body.sha256) await this.voiding.afterArtifactChange(unit, run.service, version, existing.sha256, action.caller.name);
+      if (existing && existing.sha256 !== body.sha256)
+        await this.voiding.afterArtifactChange(
+          unit,
+          run.service,
+          version,
+          existing.sha256,
+          action.caller.name,
+        );
       const outcome: ReportOutcome = existing ? 'updated' : 'created';
-      emitApiAction(unit, action, outcomeStatus(outcome), `published artifact of ${run.service} ${version} (sha256 ${body.sha256.slice(0, 12)}…)`, artifact.id);
+      emitApiAction(
+        unit,
+        action,
+        outcomeStatus(outcome),
+        `published artifact of ${run.service} ${version} (sha256 ${body.sha256.slice(0, 12)}…)`,
+        artifact.id,
+      );
       return { outcome, artifact: artifactView(artifact) };
     });
   }
@@ -128,7 +205,10 @@ export class RunsService {
     return (await this.runs.listRuns(service, limit)).map((run) => runView(run, [], []));
   }
 
-  private async requireRun(runId: string, manager?: Parameters<RunsRepository['findRun']>[1]): Promise<PipelineRunEntity> {
+  private async requireRun(
+    runId: string,
+    manager?: Parameters<RunsRepository['findRun']>[1],
+  ): Promise<PipelineRunEntity> {
     const run = await this.runs.findRun(runId, manager);
     if (!run) throw notFound(`no pipeline run ${runId}`);
     return run;

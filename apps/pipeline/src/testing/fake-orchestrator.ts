@@ -41,18 +41,42 @@ export async function startFakeOrchestrator(amqpUrl: string, databaseUrl: string
   };
   @Controller()
   class Recorder {
-    @OnEvent('deployment.requested') a(@Ctx() c: EventContext) { record(c); }
-    @OnEvent('deployment.pause.requested') b(@Ctx() c: EventContext) { record(c); }
-    @OnEvent('deployment.abort.requested') c(@Ctx() c: EventContext) { record(c); }
-    @OnEvent('deployment.host.exclude.requested') d(@Ctx() c: EventContext) { record(c); }
-    @OnEvent('promotion.requested') e(@Ctx() c: EventContext) { record(c); }
-    @OnEvent('promotion.approved') f(@Ctx() c: EventContext) { record(c); }
-    @OnEvent('promotion.approvals.voided') g(@Ctx() c: EventContext) { record(c); }
-    @OnEvent('api.action.performed') h(@Ctx() c: EventContext) { record(c); }
-    @OnEvent('service.manifest.applied') i(@Ctx() c: EventContext) { record(c); }
-    @OnEvent('pipeline.run.created') j(@Ctx() c: EventContext) { record(c); }
-    @OnEvent('pipeline.stage.reported') k(@Ctx() c: EventContext) { record(c); }
-    @OnEvent('artifact.published') l(@Ctx() c: EventContext) { record(c); }
+    @OnEvent('deployment.requested') a(@Ctx() c: EventContext) {
+      record(c);
+    }
+    @OnEvent('deployment.pause.requested') b(@Ctx() c: EventContext) {
+      record(c);
+    }
+    @OnEvent('deployment.abort.requested') c(@Ctx() c: EventContext) {
+      record(c);
+    }
+    @OnEvent('deployment.host.exclude.requested') d(@Ctx() c: EventContext) {
+      record(c);
+    }
+    @OnEvent('promotion.requested') e(@Ctx() c: EventContext) {
+      record(c);
+    }
+    @OnEvent('promotion.approved') f(@Ctx() c: EventContext) {
+      record(c);
+    }
+    @OnEvent('promotion.approvals.voided') g(@Ctx() c: EventContext) {
+      record(c);
+    }
+    @OnEvent('api.action.performed') h(@Ctx() c: EventContext) {
+      record(c);
+    }
+    @OnEvent('service.manifest.applied') i(@Ctx() c: EventContext) {
+      record(c);
+    }
+    @OnEvent('pipeline.run.created') j(@Ctx() c: EventContext) {
+      record(c);
+    }
+    @OnEvent('pipeline.stage.reported') k(@Ctx() c: EventContext) {
+      record(c);
+    }
+    @OnEvent('artifact.published') l(@Ctx() c: EventContext) {
+      record(c);
+    }
   }
   class FakeOrchestratorModule {}
   const service = await startService(
@@ -60,7 +84,11 @@ export async function startFakeOrchestrator(amqpUrl: string, databaseUrl: string
       name: 'fake-orchestrator',
       schema: 'fake_orchestrator',
       defaultPort: 0,
-      module: (kit: DynamicModule): DynamicModule => ({ module: FakeOrchestratorModule, imports: [kit], controllers: [Recorder] }),
+      module: (kit: DynamicModule): DynamicModule => ({
+        module: FakeOrchestratorModule,
+        imports: [kit],
+        controllers: [Recorder],
+      }),
     },
     testServiceEnv(amqpUrl, databaseUrl),
   );
@@ -68,22 +96,67 @@ export async function startFakeOrchestrator(amqpUrl: string, databaseUrl: string
   return {
     service,
     received,
-    of: <T extends Recorded>(type: T) => received.filter((e) => e.type === type) as unknown as EventEnvelope<T>[],
+    of: <T extends Recorded>(type: T) =>
+      received.filter((e) => e.type === type) as unknown as EventEnvelope<T>[],
     async finish(request, outcome) {
       const { deploymentId, service: name, environment, version } = request;
       const servers = request.environmentSpec.servers?.map((s) => s.id) ?? ['discovered-1'];
       const options = { subject: deploymentId, correlationId: deploymentId, actor: 'service:orchestrator' };
       await bus.transaction(async (unit) => {
-        unit.emit('deployment.started', { deploymentId, service: name, environment, version, plan: { batches: [{ index: 0, kind: 'regular', servers }], minHealthy: 0, totalServers: servers.length, estimatedSeconds: 60 } }, options);
-        unit.emit('deployment.batch.started', { deploymentId, batchIndex: 0, kind: 'regular', servers }, options);
-        for (const serverId of servers) unit.emit('deployment.server.progressed', { deploymentId, batchIndex: 0, serverId, step: 'online' }, options);
+        unit.emit(
+          'deployment.started',
+          {
+            deploymentId,
+            service: name,
+            environment,
+            version,
+            plan: {
+              batches: [{ index: 0, kind: 'regular', servers }],
+              minHealthy: 0,
+              totalServers: servers.length,
+              estimatedSeconds: 60,
+            },
+          },
+          options,
+        );
+        unit.emit(
+          'deployment.batch.started',
+          { deploymentId, batchIndex: 0, kind: 'regular', servers },
+          options,
+        );
+        for (const serverId of servers)
+          unit.emit(
+            'deployment.server.progressed',
+            { deploymentId, batchIndex: 0, serverId, step: 'online' },
+            options,
+          );
       });
       await bus.transaction(async (unit) => {
         if (outcome === 'succeeded') {
-          unit.emit('deployment.batch.completed', { deploymentId, batchIndex: 0, servers, durationMs: 1200 }, options);
-          unit.emit('deployment.succeeded', { deploymentId, service: name, environment, version, durationMs: 1500 }, options);
+          unit.emit(
+            'deployment.batch.completed',
+            { deploymentId, batchIndex: 0, servers, durationMs: 1200 },
+            options,
+          );
+          unit.emit(
+            'deployment.succeeded',
+            { deploymentId, service: name, environment, version, durationMs: 1500 },
+            options,
+          );
         } else {
-          unit.emit('deployment.rolled_back', { deploymentId, service: name, environment, version, failedStep: 'verify', reason: 'smoke suite checkout failed', durationMs: 1500 }, options);
+          unit.emit(
+            'deployment.rolled_back',
+            {
+              deploymentId,
+              service: name,
+              environment,
+              version,
+              failedStep: 'verify',
+              reason: 'smoke suite checkout failed',
+              durationMs: 1500,
+            },
+            options,
+          );
         }
       });
     },

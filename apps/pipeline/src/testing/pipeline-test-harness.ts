@@ -20,15 +20,31 @@ export interface StartedPipeline {
   issueToken(name: string, role: string): Promise<string>;
 }
 
-export async function startPipeline(amqpUrl: string, databaseUrl: string, overrides: Partial<PipelineEnv> = {}): Promise<StartedPipeline> {
-  const env: PipelineEnv = { ...testServiceEnv(amqpUrl, databaseUrl), PIPELINE_ADMIN_TOKEN: ADMIN_TOKEN, PIPELINE_MAX_BODY_BYTES: 1_048_576, ...overrides };
+export async function startPipeline(
+  amqpUrl: string,
+  databaseUrl: string,
+  overrides: Partial<PipelineEnv> = {},
+): Promise<StartedPipeline> {
+  const env: PipelineEnv = {
+    ...testServiceEnv(amqpUrl, databaseUrl),
+    PIPELINE_ADMIN_TOKEN: ADMIN_TOKEN,
+    PIPELINE_MAX_BODY_BYTES: 1_048_576,
+    ...overrides,
+  };
   const service = await startService(pipelineService, env);
   const http = service.app.getHttpServer() as App;
-  const auth = (test: request.Test, token: string | null) => (token === null ? test : test.set('Authorization', `Bearer ${token}`));
+  const auth = (test: request.Test, token: string | null) =>
+    token === null ? test : test.set('Authorization', `Bearer ${token}`);
   const as: StartedPipeline['as'] = (token) => ({
     get: (path) => auth(request(http).get(path), token),
-    post: (path, body) => (body === undefined ? auth(request(http).post(path), token) : auth(request(http).post(path), token).send(body as object)),
-    put: (path, body) => (body === undefined ? auth(request(http).put(path), token) : auth(request(http).put(path), token).send(body as object)),
+    post: (path, body) =>
+      body === undefined
+        ? auth(request(http).post(path), token)
+        : auth(request(http).post(path), token).send(body as object),
+    put: (path, body) =>
+      body === undefined
+        ? auth(request(http).put(path), token)
+        : auth(request(http).put(path), token).send(body as object),
     delete: (path) => auth(request(http).delete(path), token),
   });
   return {

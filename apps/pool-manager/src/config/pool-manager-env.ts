@@ -24,7 +24,9 @@ export type PoolManagerEnv = ServiceEnv & { readonly settings: PoolManagerSettin
 type ConfigSource = { kind: 'file'; path: string } | { kind: 'inline'; text: string };
 
 /** Reads and validates the pools configuration; each problem names where it is. */
-export function parsePoolsConfig(source: ConfigSource): { ok: true; config: PoolsConfig } | { ok: false; problems: string[] } {
+export function parsePoolsConfig(
+  source: ConfigSource,
+): { ok: true; config: PoolsConfig } | { ok: false; problems: string[] } {
   let text: string;
   if (source.kind === 'file') {
     try {
@@ -46,7 +48,9 @@ export function parsePoolsConfig(source: ConfigSource): { ok: true; config: Pool
   if (parsed.success) return { ok: true, config: parsed.data };
   return {
     ok: false,
-    problems: parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`),
+    problems: parsed.error.issues.map(
+      (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`,
+    ),
   };
 }
 
@@ -61,20 +65,40 @@ export const poolManagerEnv = serviceEnv(POOL_MANAGER_PORT)
     STATE_POLL_MS: z.coerce.number().int().min(20).max(5000).default(100),
   })
   .transform((env, ctx): PoolManagerEnv => {
-    const { POOLS_CONFIG, POOLS_CONFIG_JSON, RECONCILE_INTERVAL_MS, OPERATION_POLL_MS, HAPROXY_TIMEOUT_MS, STATE_POLL_MS, ...common } = env;
+    const {
+      POOLS_CONFIG,
+      POOLS_CONFIG_JSON,
+      RECONCILE_INTERVAL_MS,
+      OPERATION_POLL_MS,
+      HAPROXY_TIMEOUT_MS,
+      STATE_POLL_MS,
+      ...common
+    } = env;
     const fallback = { instances: [], pools: [] } as PoolsConfig;
     let pools = fallback;
     if (POOLS_CONFIG !== undefined && POOLS_CONFIG_JSON !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['POOLS_CONFIG'], message: 'set POOLS_CONFIG or POOLS_CONFIG_JSON, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['POOLS_CONFIG'],
+        message: 'set POOLS_CONFIG or POOLS_CONFIG_JSON, not both',
+      });
     } else if (POOLS_CONFIG === undefined && POOLS_CONFIG_JSON === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['POOLS_CONFIG'], message: 'is required (a YAML/JSON file), or POOLS_CONFIG_JSON (inline)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['POOLS_CONFIG'],
+        message: 'is required (a YAML/JSON file), or POOLS_CONFIG_JSON (inline)',
+      });
     } else {
       const variable = POOLS_CONFIG !== undefined ? 'POOLS_CONFIG' : 'POOLS_CONFIG_JSON';
       const result = parsePoolsConfig(
-        POOLS_CONFIG !== undefined ? { kind: 'file', path: POOLS_CONFIG } : { kind: 'inline', text: POOLS_CONFIG_JSON ?? '' },
+        POOLS_CONFIG !== undefined
+          ? { kind: 'file', path: POOLS_CONFIG }
+          : { kind: 'inline', text: POOLS_CONFIG_JSON ?? '' },
       );
       if (result.ok) pools = result.config;
-      else for (const problem of result.problems) ctx.addIssue({ code: 'custom', path: [variable], message: problem });
+      else
+        for (const problem of result.problems)
+          ctx.addIssue({ code: 'custom', path: [variable], message: problem });
     }
     return {
       ...common,
@@ -90,6 +114,7 @@ export const poolManagerEnv = serviceEnv(POOL_MANAGER_PORT)
 
 function messageOf(error: unknown): string {
   // Errors from node:fs may come from another realm (jest): check the shape, not the class.
-  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string')
+    return error.message;
   return String(error);
 }

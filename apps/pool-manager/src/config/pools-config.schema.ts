@@ -4,7 +4,9 @@ import { parseRuntimeAddress } from '@conveyor/haproxy';
 const identifier = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/i, 'must be 1-63 letters, digits, dots, dashes or underscores');
-const backendName = z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'must be an HAProxy backend name (letters, digits, _ . : -)');
+const backendName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'must be an HAProxy backend name (letters, digits, _ . : -)');
 
 const socketAddress = z.string().superRefine((value, ctx) => {
   try {
@@ -39,7 +41,8 @@ export const poolsConfigSchema = z
     pools: z.array(poolConfig).min(1, 'at least one pool is needed'),
   })
   .superRefine((config, ctx) => {
-    for (const problem of crossCheckPools(config)) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+    for (const problem of crossCheckPools(config))
+      ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
   });
 
 export type HaproxyInstanceConfig = z.infer<typeof haproxyInstanceConfig>;
@@ -52,33 +55,53 @@ interface Problem {
 }
 
 /** Duplicate ids and names, unknown instance references, a backend claimed twice. */
-export function crossCheckPools(config: { instances: HaproxyInstanceConfig[]; pools: PoolConfig[] }): Problem[] {
+export function crossCheckPools(config: {
+  instances: HaproxyInstanceConfig[];
+  pools: PoolConfig[];
+}): Problem[] {
   const problems: Problem[] = [];
   const instanceIds = new Set<string>();
   config.instances.forEach((instance, index) => {
-    if (instanceIds.has(instance.id)) problems.push({ message: `instance id "${instance.id}" appears twice`, path: ['instances', index, 'id'] });
+    if (instanceIds.has(instance.id))
+      problems.push({
+        message: `instance id "${instance.id}" appears twice`,
+        path: ['instances', index, 'id'],
+      });
     instanceIds.add(instance.id);
   });
   const poolNames = new Set<string>();
   const backendOwners = new Map<string, string>();
   config.pools.forEach((pool, index) => {
-    if (poolNames.has(pool.name)) problems.push({ message: `pool name "${pool.name}" appears twice`, path: ['pools', index, 'name'] });
+    if (poolNames.has(pool.name))
+      problems.push({ message: `pool name "${pool.name}" appears twice`, path: ['pools', index, 'name'] });
     poolNames.add(pool.name);
     if (pool.onlineBackend === pool.maintenanceBackend) {
-      problems.push({ message: `pool "${pool.name}": onlineBackend and maintenanceBackend must differ`, path: ['pools', index] });
+      problems.push({
+        message: `pool "${pool.name}": onlineBackend and maintenanceBackend must differ`,
+        path: ['pools', index],
+      });
     }
     if (new Set(pool.instances).size !== pool.instances.length) {
-      problems.push({ message: `pool "${pool.name}" lists an instance twice`, path: ['pools', index, 'instances'] });
+      problems.push({
+        message: `pool "${pool.name}" lists an instance twice`,
+        path: ['pools', index, 'instances'],
+      });
     }
     pool.instances.forEach((instance, position) => {
       if (!instanceIds.has(instance)) {
-        problems.push({ message: `pool "${pool.name}" names unknown instance "${instance}"`, path: ['pools', index, 'instances', position] });
+        problems.push({
+          message: `pool "${pool.name}" names unknown instance "${instance}"`,
+          path: ['pools', index, 'instances', position],
+        });
       }
       for (const backend of [pool.onlineBackend, pool.maintenanceBackend]) {
         const key = `${instance}/${backend}`;
         const owner = backendOwners.get(key);
         if (owner && owner !== pool.name) {
-          problems.push({ message: `backend "${backend}" on instance "${instance}" belongs to pools "${owner}" and "${pool.name}"`, path: ['pools', index] });
+          problems.push({
+            message: `backend "${backend}" on instance "${instance}" belongs to pools "${owner}" and "${pool.name}"`,
+            path: ['pools', index],
+          });
         }
         backendOwners.set(key, pool.name);
       }

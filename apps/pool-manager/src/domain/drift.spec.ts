@@ -12,8 +12,24 @@ describe('detectDrift', () => {
       restarted,
     );
     expect(drifts).toEqual([
-      { instance: 'lb-a', role: 'online', backend: 'be_online', server: 's1', intended: 'maint', observedAdmin: 'ready', observed: 'ready (UP)' },
-      { instance: 'lb-a', role: 'maintenance', backend: 'be_maintenance', server: 's2', intended: 'maint', observedAdmin: 'ready', observed: 'ready (UP)' },
+      {
+        instance: 'lb-a',
+        role: 'online',
+        backend: 'be_online',
+        server: 's1',
+        intended: 'maint',
+        observedAdmin: 'ready',
+        observed: 'ready (UP)',
+      },
+      {
+        instance: 'lb-a',
+        role: 'maintenance',
+        backend: 'be_maintenance',
+        server: 's2',
+        intended: 'maint',
+        observedAdmin: 'ready',
+        observed: 'ready (UP)',
+      },
     ]);
   });
 
@@ -26,11 +42,23 @@ describe('detectDrift', () => {
       ],
       live,
     );
-    expect(drifts.map((drift) => `${drift.backend}/${drift.server}`)).toEqual(['be_online/s2', 'be_online/s1', 'be_maintenance/s1']);
+    expect(drifts.map((drift) => `${drift.backend}/${drift.server}`)).toEqual([
+      'be_online/s2',
+      'be_online/s1',
+      'be_maintenance/s1',
+    ]);
   });
 
   it('leaves alone servers that match, servers never changed, and servers the instance lacks', () => {
     const live = snapshotOf('lb-a', { s1: { admin: 'maint' }, s2: {} }, { s1: {}, s2: {} });
-    expect(detectDrift([{ server: 's1', online: 'maint', maintenance: 'ready' }, { server: 's9', online: 'maint', maintenance: 'ready' }], live)).toEqual([]);
+    expect(
+      detectDrift(
+        [
+          { server: 's1', online: 'maint', maintenance: 'ready' },
+          { server: 's9', online: 'maint', maintenance: 'ready' },
+        ],
+        live,
+      ),
+    ).toEqual([]);
   });
 });

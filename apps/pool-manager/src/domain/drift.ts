@@ -1,5 +1,11 @@
 import { findLiveServer } from './instance-snapshot';
-import { BACKEND_ROLES, type AdminState, type BackendRole, type InstanceSnapshot, type ServerIntent } from './pool-state.types';
+import {
+  BACKEND_ROLES,
+  type AdminState,
+  type BackendRole,
+  type InstanceSnapshot,
+  type ServerIntent,
+} from './pool-state.types';
 
 /** A server whose live administrative state differs from the intended one on an instance. */
 export interface Drift {

@@ -34,8 +34,24 @@ describe('buildInstanceSnapshot', () => {
   it('joins admin state, status and sessions per backend', () => {
     const snapshot = buildInstanceSnapshot('lb-a', pool, stat, states);
     expect(snapshot.backends.online.servers).toEqual([
-      { server: 's1', admin: 'drain', status: 'DRAIN', statusText: 'DRAIN', healthyUp: false, sessions: 2, weight: 100 },
-      { server: 's2', admin: 'ready', status: 'UP', statusText: 'UP 1/2', healthyUp: false, sessions: 0, weight: 100 },
+      {
+        server: 's1',
+        admin: 'drain',
+        status: 'DRAIN',
+        statusText: 'DRAIN',
+        healthyUp: false,
+        sessions: 2,
+        weight: 100,
+      },
+      {
+        server: 's2',
+        admin: 'ready',
+        status: 'UP',
+        statusText: 'UP 1/2',
+        healthyUp: false,
+        sessions: 0,
+        weight: 100,
+      },
     ]);
     expect(snapshot.backends.maintenance.servers.map((s) => [s.server, s.admin, s.healthyUp])).toEqual([
       ['s1', 'ready', true],
@@ -51,7 +67,12 @@ describe('buildInstanceSnapshot', () => {
       instance: 'lb-a',
       detail: 'unknown servers s7, s8: not in backend "be_online" on instance lb-a',
     });
-    const elsewhere = buildInstanceSnapshot('lb-b', { onlineBackend: 'be_online', maintenanceBackend: 'be_other' }, stat, states);
+    const elsewhere = buildInstanceSnapshot(
+      'lb-b',
+      { onlineBackend: 'be_online', maintenanceBackend: 'be_other' },
+      stat,
+      states,
+    );
     expect(missingFromSnapshot(elsewhere, ['s1'])).toEqual({
       reason: 'haproxy_error',
       instance: 'lb-b',

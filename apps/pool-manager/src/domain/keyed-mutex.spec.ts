@@ -5,10 +5,27 @@ describe('KeyedMutex', () => {
     const mutex = new KeyedMutex();
     const order: string[] = [];
     let release: () => void = () => undefined;
-    const first = mutex.run('web', () => new Promise<void>((resolve) => (release = () => { order.push('first'); resolve(); })));
-    const failing = mutex.run('web', async () => { order.push('second'); throw new Error('boom'); });
-    const third = mutex.run('web', async () => { order.push('third'); });
-    const other = mutex.run('api', async () => { order.push('other key'); });
+    const first = mutex.run(
+      'web',
+      () =>
+        new Promise<void>(
+          (resolve) =>
+            (release = () => {
+              order.push('first');
+              resolve();
+            }),
+        ),
+    );
+    const failing = mutex.run('web', async () => {
+      order.push('second');
+      throw new Error('boom');
+    });
+    const third = mutex.run('web', async () => {
+      order.push('third');
+    });
+    const other = mutex.run('api', async () => {
+      order.push('other key');
+    });
     await other;
     expect(order).toEqual(['other key']);
     release();

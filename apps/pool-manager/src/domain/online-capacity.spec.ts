@@ -29,6 +29,9 @@ describe('checkDrainCapacity', () => {
 
   it('allows a drain that keeps the floor, and one of servers already out', () => {
     expect(checkDrainCapacity([three], [], ['s1'], 1).decision.allowed).toBe(true);
-    expect(checkDrainCapacity([three], [], ['s3'], 2).decision).toMatchObject({ allowed: true, alreadyOut: ['s3'] });
+    expect(checkDrainCapacity([three], [], ['s3'], 2).decision).toMatchObject({
+      allowed: true,
+      alreadyOut: ['s3'],
+    });
   });
 });

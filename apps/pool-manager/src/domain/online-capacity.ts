@@ -6,7 +6,10 @@ import { findLiveServer } from './instance-snapshot';
  * The servers customers can reach in the online backend: UP (or unchecked) and ready on every instance of
  * the pool, and meant to be ready (a server a reload put back UP against its intent is not counted).
  */
-export function onlineServerIds(snapshots: readonly InstanceSnapshot[], intents: readonly ServerIntent[]): string[] {
+export function onlineServerIds(
+  snapshots: readonly InstanceSnapshot[],
+  intents: readonly ServerIntent[],
+): string[] {
   if (snapshots.length === 0) return [];
   const intended = new Map(intents.map((intent) => [intent.server, intent.online]));
   return snapshots[0].backends.online.servers
@@ -15,7 +18,9 @@ export function onlineServerIds(snapshots: readonly InstanceSnapshot[], intents:
     .filter((server) =>
       snapshots.every((snapshot) => {
         const live = findLiveServer(snapshot, 'online', server);
-        return live !== undefined && (live.status === 'UP' || live.status === 'NO_CHECK') && live.admin === 'ready';
+        return (
+          live !== undefined && (live.status === 'UP' || live.status === 'NO_CHECK') && live.admin === 'ready'
+        );
       }),
     );
 }

@@ -16,10 +16,16 @@ export function countServerStates(snapshots: readonly InstanceSnapshot[]): Serve
     const first = snapshots[0];
     if (!first) continue;
     const backend = first.backends[role].backend;
-    const servers = new Set(snapshots.flatMap((snapshot) => snapshot.backends[role].servers.map((server) => server.server)));
+    const servers = new Set(
+      snapshots.flatMap((snapshot) => snapshot.backends[role].servers.map((server) => server.server)),
+    );
     for (const server of servers) {
       const states = new Set(
-        snapshots.map((snapshot) => snapshot.backends[role].servers.find((live) => live.server === server)?.status.toLowerCase() ?? 'missing'),
+        snapshots.map(
+          (snapshot) =>
+            snapshot.backends[role].servers.find((live) => live.server === server)?.status.toLowerCase() ??
+            'missing',
+        ),
       );
       const state = states.size === 1 ? [...states][0] : 'inconsistent';
       const key = `${backend}|${state}`;

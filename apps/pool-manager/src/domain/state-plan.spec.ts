@@ -1,7 +1,12 @@
 import type { PoolConfig } from '../config/pools-config.schema';
 import { intentsAfter, planCompensation, planStateChange, priorIntents } from './state-plan';
 
-const pool: PoolConfig = { name: 'web', instances: ['lb-a', 'lb-b'], onlineBackend: 'be_online', maintenanceBackend: 'be_maint' };
+const pool: PoolConfig = {
+  name: 'web',
+  instances: ['lb-a', 'lb-b'],
+  onlineBackend: 'be_online',
+  maintenanceBackend: 'be_maint',
+};
 const prior = new Map([
   ['s1', { server: 's1', online: 'ready' as const, maintenance: 'maint' as const }],
   ['s2', { server: 's2', online: 'ready' as const, maintenance: 'ready' as const }],
@@ -26,14 +31,21 @@ describe('planStateChange', () => {
 describe('planCompensation', () => {
   it('puts back what was applied, in reverse, skipping the failed instance', () => {
     const applied = planStateChange(pool, ['s1'], { online: 'drain' });
-    expect(planCompensation(applied, prior, 'lb-b').map((c) => `${c.instance} ${c.backend}/${c.server} ${c.state}`)).toEqual([
-      'lb-a be_online/s1 ready',
-    ]);
+    expect(
+      planCompensation(applied, prior, 'lb-b').map(
+        (c) => `${c.instance} ${c.backend}/${c.server} ${c.state}`,
+      ),
+    ).toEqual(['lb-a be_online/s1 ready']);
   });
 
   it('restores each backend to its own prior state, once per server', () => {
-    const applied = [...planStateChange(pool, ['s1'], { online: 'drain' }), ...planStateChange(pool, ['s1'], { online: 'maint', maintenance: 'ready' })];
-    expect(planCompensation(applied, prior).map((c) => `${c.instance} ${c.backend}/${c.server} ${c.state}`)).toEqual([
+    const applied = [
+      ...planStateChange(pool, ['s1'], { online: 'drain' }),
+      ...planStateChange(pool, ['s1'], { online: 'maint', maintenance: 'ready' }),
+    ];
+    expect(
+      planCompensation(applied, prior).map((c) => `${c.instance} ${c.backend}/${c.server} ${c.state}`),
+    ).toEqual([
       'lb-b be_maint/s1 maint',
       'lb-b be_online/s1 ready',
       'lb-a be_maint/s1 maint',

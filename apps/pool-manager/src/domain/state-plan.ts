@@ -7,7 +7,11 @@ export type StateChange = Partial<Record<BackendRole, AdminState>>;
  * The Runtime API commands that put `servers` into `change` on every instance of the pool,
  * instance by instance (in configuration order), online backend before maintenance backend.
  */
-export function planStateChange(pool: PoolConfig, servers: readonly string[], change: StateChange): StateCommand[] {
+export function planStateChange(
+  pool: PoolConfig,
+  servers: readonly string[],
+  change: StateChange,
+): StateCommand[] {
   const commands: StateCommand[] = [];
   for (const instance of pool.instances) {
     for (const role of ['online', 'maintenance'] as const) {
@@ -52,7 +56,11 @@ export function intentsAfter(
 ): ServerIntent[] {
   return servers.map((server) => {
     const before = prior.get(server) ?? { server, online: 'ready', maintenance: 'ready' };
-    return { server, online: change.online ?? before.online, maintenance: change.maintenance ?? before.maintenance };
+    return {
+      server,
+      online: change.online ?? before.online,
+      maintenance: change.maintenance ?? before.maintenance,
+    };
   });
 }
 
@@ -63,13 +71,20 @@ export function intentsAfter(
 export function priorIntents(
   servers: readonly string[],
   intents: readonly ServerIntent[],
-  live: { online: (server: string) => AdminState | undefined; maintenance: (server: string) => AdminState | undefined },
+  live: {
+    online: (server: string) => AdminState | undefined;
+    maintenance: (server: string) => AdminState | undefined;
+  },
 ): Map<string, ServerIntent> {
   const recorded = new Map(intents.map((intent) => [intent.server, intent]));
   return new Map(
     servers.map((server) => [
       server,
-      recorded.get(server) ?? { server, online: live.online(server) ?? 'ready', maintenance: live.maintenance(server) ?? 'ready' },
+      recorded.get(server) ?? {
+        server,
+        online: live.online(server) ?? 'ready',
+        maintenance: live.maintenance(server) ?? 'ready',
+      },
     ]),
   );
 }

@@ -27,7 +27,10 @@ export class HaproxyFleet {
     for (const instance of settings.pools.instances) {
       this.clients.set(
         instance.id,
-        new HaproxyRuntimeClient({ address: instance.socket, timeoutMs: instance.timeoutMs ?? settings.haproxyTimeoutMs }),
+        new HaproxyRuntimeClient({
+          address: instance.socket,
+          timeoutMs: instance.timeoutMs ?? settings.haproxyTimeoutMs,
+        }),
       );
     }
   }

@@ -1,7 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolConfig } from '../config/pools-config.schema';
 import type { PoolManagerSettings } from '../config/pool-manager-env';
-import { BACKEND_ROLES, type AdminState, type BackendRole, type ServerIntent } from '../domain/pool-state.types';
+import {
+  BACKEND_ROLES,
+  type AdminState,
+  type BackendRole,
+  type ServerIntent,
+} from '../domain/pool-state.types';
 import { HaproxyFleet } from '../haproxy/haproxy-fleet.service';
 import { ServerIntentRepository } from '../persistence/server-intent.repository';
 import { POOL_MANAGER_SETTINGS } from '../pool-manager.tokens';
@@ -52,11 +57,22 @@ export class PoolsViewService {
 
   private async pool(pool: PoolConfig): Promise<PoolView> {
     const intents = new Map((await this.intents.forPool(pool.name)).map((intent) => [intent.server, intent]));
-    const instances = await Promise.all(pool.instances.map((instance) => this.instance(pool, instance, intents)));
-    return { pool: pool.name, onlineBackend: pool.onlineBackend, maintenanceBackend: pool.maintenanceBackend, instances };
+    const instances = await Promise.all(
+      pool.instances.map((instance) => this.instance(pool, instance, intents)),
+    );
+    return {
+      pool: pool.name,
+      onlineBackend: pool.onlineBackend,
+      maintenanceBackend: pool.maintenanceBackend,
+      instances,
+    };
   }
 
-  private async instance(pool: PoolConfig, instance: string, intents: ReadonlyMap<string, ServerIntent>): Promise<InstanceView> {
+  private async instance(
+    pool: PoolConfig,
+    instance: string,
+    intents: ReadonlyMap<string, ServerIntent>,
+  ): Promise<InstanceView> {
     try {
       const snapshot = await this.fleet.observe(pool, instance);
       const backends = BACKEND_ROLES.map((role): BackendView => {

@@ -32,13 +32,19 @@ export class DrainOperationService {
     @Inject(POOL_MANAGER_SETTINGS) private readonly settings: PoolManagerSettings,
   ) {}
 
-  async run(pool: PoolConfig, run: OperationRun<PoolDrainRequested>): Promise<Omit<PoolServerDrained, 'operationId' | 'deploymentId'>> {
+  async run(
+    pool: PoolConfig,
+    run: OperationRun<PoolDrainRequested>,
+  ): Promise<Omit<PoolServerDrained, 'operationId' | 'deploymentId'>> {
     const { data, signal } = run;
     const startedAt = Date.now();
     const { snapshots, intents, prior } = await this.change.prepare(pool, data.servers, run.recordedPrior);
     const { decision, onlineIds } = checkDrainCapacity(snapshots, intents, data.servers, data.minHealthy);
     if (!decision.allowed) {
-      throw new OperationFailure('capacity_floor', `${decision.reason} (UP and ready now: ${onlineIds.join(', ') || 'none'})`);
+      throw new OperationFailure(
+        'capacity_floor',
+        `${decision.reason} (UP and ready now: ${onlineIds.join(', ') || 'none'})`,
+      );
     }
     await run.onStart([...prior.values()]);
 
@@ -47,7 +53,13 @@ export class DrainOperationService {
     const drainedAt = Date.now();
     const waited = await this.waitForZeroSessions(pool, data, prior, drainedAt, signal);
 
-    await this.change.change(pool, data.servers, { online: 'maint', maintenance: 'ready' }, prior, data.operationId);
+    await this.change.change(
+      pool,
+      data.servers,
+      { online: 'maint', maintenance: 'ready' },
+      prior,
+      data.operationId,
+    );
     const servers: DrainedServer[] = data.servers.map((server) => ({
       server,
       sessionsAtStart: sessionsAtStart.get(server) ?? 0,
@@ -78,7 +90,8 @@ export class DrainOperationService {
       }
       const sessions = sessionsPerServer(snapshots, data.servers);
       for (const [server, count] of sessions) {
-        if (count === 0 && !done.has(server)) done.set(server, { waitedMs: Date.now() - drainedAt, shutDown: 0 });
+        if (count === 0 && !done.has(server))
+          done.set(server, { waitedMs: Date.now() - drainedAt, shutDown: 0 });
       }
       const remaining = [...sessions].filter(([server]) => !done.has(server));
       if (remaining.length === 0) return done;
@@ -86,7 +99,9 @@ export class DrainOperationService {
         await this.onTimeout(pool, data, prior, snapshots, remaining, done);
         return done;
       }
-      await sleep(Math.min(this.settings.statePollMs, Math.max(1, deadline - Date.now())), undefined, { signal });
+      await sleep(Math.min(this.settings.statePollMs, Math.max(1, deadline - Date.now())), undefined, {
+        signal,
+      });
     }
   }
 
@@ -101,16 +116,31 @@ export class DrainOperationService {
     const described = remaining.map(([server, count]) => `${server} (${count})`).join(', ');
     if (data.onTimeout === 'fail') {
       const note = await this.change.restore(pool, data.servers, prior, data.operationId);
-      throw new OperationFailure('timeout', `sessions still open after ${data.drainTimeoutMs} ms on ${described}; ${note}`);
+      throw new OperationFailure(
+        'timeout',
+        `sessions still open after ${data.drainTimeoutMs} ms on ${described}; ${note}`,
+      );
     }
     for (const [server, count] of remaining) {
       for (const snapshot of snapshots) {
         if ((findLiveServer(snapshot, 'online', server)?.sessions ?? 0) === 0) continue;
-        await this.change.shutdownSessions(snapshot.instance, pool.onlineBackend, server).catch(async (error: unknown) => {
-          if (!(error instanceof OperationFailure)) throw error;
-          const note = await this.change.restore(pool, data.servers, prior, data.operationId, error.instance);
-          throw new OperationFailure(error.reason, `${error.detail} while shutting sessions down; ${note}`, error.instance);
-        });
+        await this.change
+          .shutdownSessions(snapshot.instance, pool.onlineBackend, server)
+          .catch(async (error: unknown) => {
+            if (!(error instanceof OperationFailure)) throw error;
+            const note = await this.change.restore(
+              pool,
+              data.servers,
+              prior,
+              data.operationId,
+              error.instance,
+            );
+            throw new OperationFailure(
+              error.reason,
+              `${error.detail} while shutting sessions down; ${note}`,
+              error.instance,
+            );
+          });
       }
       done.set(server, { waitedMs: data.drainTimeoutMs, shutDown: count });
     }
@@ -118,11 +148,17 @@ export class DrainOperationService {
 }
 
 /** Current sessions of each server in the online backend, summed over the instances. */
-function sessionsPerServer(snapshots: readonly InstanceSnapshot[], servers: readonly string[]): Map<string, number> {
+function sessionsPerServer(
+  snapshots: readonly InstanceSnapshot[],
+  servers: readonly string[],
+): Map<string, number> {
   return new Map(
     servers.map((server) => [
       server,
-      snapshots.reduce((total, snapshot) => total + (findLiveServer(snapshot, 'online', server)?.sessions ?? 0), 0),
+      snapshots.reduce(
+        (total, snapshot) => total + (findLiveServer(snapshot, 'online', server)?.sessions ?? 0),
+        0,
+      ),
     ]),
   );
 }

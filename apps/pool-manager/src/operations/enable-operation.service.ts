@@ -24,7 +24,10 @@ export class EnableOperationService {
     @Inject(POOL_MANAGER_SETTINGS) private readonly settings: PoolManagerSettings,
   ) {}
 
-  async run(pool: PoolConfig, run: OperationRun<PoolEnableRequested>): Promise<Omit<PoolServerEnabled, 'operationId' | 'deploymentId'>> {
+  async run(
+    pool: PoolConfig,
+    run: OperationRun<PoolEnableRequested>,
+  ): Promise<Omit<PoolServerEnabled, 'operationId' | 'deploymentId'>> {
     const { data, signal } = run;
     const startedAt = Date.now();
     const deadline = startedAt + data.healthTimeoutMs;
@@ -32,9 +35,19 @@ export class EnableOperationService {
     await run.onStart([...prior.values()]);
 
     // A server checked in the maintenance backend must pass there before customers can reach it.
-    const notYetHealthy = await this.waitUntilHealthy(pool, data.servers, 'maintenance', deadline, signal, (live) => live.admin === 'ready');
+    const notYetHealthy = await this.waitUntilHealthy(
+      pool,
+      data.servers,
+      'maintenance',
+      deadline,
+      signal,
+      (live) => live.admin === 'ready',
+    );
     if (notYetHealthy.length > 0) {
-      throw new OperationFailure('timeout', `not healthy within ${data.healthTimeoutMs} ms: ${describe(notYetHealthy, pool.maintenanceBackend)}; left out, nothing changed`);
+      throw new OperationFailure(
+        'timeout',
+        `not healthy within ${data.healthTimeoutMs} ms: ${describe(notYetHealthy, pool.maintenanceBackend)}; left out, nothing changed`,
+      );
     }
     await this.change.change(pool, data.servers, { online: 'ready' }, prior, data.operationId);
     let unhealthy: Unhealthy[];
@@ -47,11 +60,20 @@ export class EnableOperationService {
     }
     if (unhealthy.length > 0) {
       const note = await this.change.restore(pool, data.servers, prior, data.operationId);
-      throw new OperationFailure('timeout', `not UP within ${data.healthTimeoutMs} ms: ${describe(unhealthy, pool.onlineBackend)}; left out (${note})`);
+      throw new OperationFailure(
+        'timeout',
+        `not UP within ${data.healthTimeoutMs} ms: ${describe(unhealthy, pool.onlineBackend)}; left out (${note})`,
+      );
     }
     // The whole target state: an intent built from `prior` with only `maintenance` set would put the
     // online intent back to `maint`, and the reconciler would then take the servers out again.
-    await this.change.change(pool, data.servers, { online: 'ready', maintenance: 'maint' }, prior, data.operationId);
+    await this.change.change(
+      pool,
+      data.servers,
+      { online: 'ready', maintenance: 'maint' },
+      prior,
+      data.operationId,
+    );
     return { pool: pool.name, servers: data.servers, durationMs: Date.now() - startedAt };
   }
 
@@ -69,7 +91,9 @@ export class EnableOperationService {
       const snapshots = await this.change.observeAll(pool);
       const unhealthy = notHealthy(snapshots, servers, role, applies);
       if (unhealthy.length === 0 || Date.now() >= deadline) return unhealthy;
-      await sleep(Math.min(this.settings.statePollMs, Math.max(1, deadline - Date.now())), undefined, { signal });
+      await sleep(Math.min(this.settings.statePollMs, Math.max(1, deadline - Date.now())), undefined, {
+        signal,
+      });
     }
   }
 }
@@ -90,5 +114,7 @@ function notHealthy(
 }
 
 function describe(unhealthy: readonly Unhealthy[], backend: string): string {
-  return unhealthy.map((entry) => `${entry.server} in ${backend} on ${entry.instance} is ${entry.status}`).join(', ');
+  return unhealthy
+    .map((entry) => `${entry.server} in ${backend} on ${entry.instance} is ${entry.status}`)
+    .join(', ');
 }

@@ -61,20 +61,28 @@ export class OperationWorker implements OnApplicationBootstrap, OnModuleDestroy 
         this.inFlight.set(operation.operationId, started);
       }
     } catch (error) {
-      if (!this.abort.signal.aborted) this.logger.warn({ err: errorText(error) }, 'cannot read pending pool operations');
+      if (!this.abort.signal.aborted)
+        this.logger.warn({ err: errorText(error) }, 'cannot read pending pool operations');
     }
     this.schedule(this.settings.operationPollMs);
   }
 
   private execute(operation: PoolOperationEntity): Promise<void> {
-    const context = { correlationId: operation.correlationId, causationId: operation.causationId, actor: operation.actor };
+    const context = {
+      correlationId: operation.correlationId,
+      causationId: operation.causationId,
+      actor: operation.actor,
+    };
     return runWithCorrelation(context, async () => {
       if (this.abort.signal.aborted) return;
       try {
         await this.carryOut(operation);
       } catch (error) {
         if (this.abort.signal.aborted) return;
-        this.logger.error({ operationId: operation.operationId, err: errorText(error) }, 'pool operation broke; retried at the next poll');
+        this.logger.error(
+          { operationId: operation.operationId, err: errorText(error) },
+          'pool operation broke; retried at the next poll',
+        );
       }
     });
   }
@@ -87,7 +95,10 @@ export class OperationWorker implements OnApplicationBootstrap, OnModuleDestroy 
       onStart: (prior: readonly ServerIntent[]) => this.operations.markRunning(operationId, prior),
       signal: this.abort.signal,
     };
-    const ids = { operationId, ...(request.data.deploymentId ? { deploymentId: request.data.deploymentId } : {}) };
+    const ids = {
+      operationId,
+      ...(request.data.deploymentId ? { deploymentId: request.data.deploymentId } : {}),
+    };
     try {
       if (!pool) throw new OperationFailure('unknown_pool', `pool "${operation.pool}" is not configured`);
       if (request.kind === 'drain') {
@@ -113,7 +124,10 @@ export class OperationWorker implements OnApplicationBootstrap, OnModuleDestroy 
         unit.emit('pool.operation.failed', failed, { subject: operation.subject });
       });
       this.metrics.recordOperation(request.kind, outcomeOf(error.reason));
-      this.logger.warn({ operationId, reason: error.reason, instance: error.instance, detail: error.detail }, `pool ${request.kind} failed`);
+      this.logger.warn(
+        { operationId, reason: error.reason, instance: error.instance, detail: error.detail },
+        `pool ${request.kind} failed`,
+      );
     }
   }
 
@@ -127,7 +141,10 @@ export class OperationWorker implements OnApplicationBootstrap, OnModuleDestroy 
       unit.emit(type, data, { subject: operation.subject });
     });
     this.metrics.recordOperation(operation.kind, 'succeeded');
-    this.logger.info({ operationId: operation.operationId, pool: operation.pool, servers: operation.request.data.servers }, `pool ${operation.kind} done`);
+    this.logger.info(
+      { operationId: operation.operationId, pool: operation.pool, servers: operation.request.data.servers },
+      `pool ${operation.kind} done`,
+    );
   }
 }
 

@@ -5,7 +5,13 @@ import type { PoolConfig } from '../config/pools-config.schema';
 import { findLiveServer, missingFromSnapshot } from '../domain/instance-snapshot';
 import { PoolLocks } from '../domain/pool-locks';
 import type { InstanceSnapshot, ServerIntent, StateCommand } from '../domain/pool-state.types';
-import { intentsAfter, planCompensation, planStateChange, priorIntents, type StateChange } from '../domain/state-plan';
+import {
+  intentsAfter,
+  planCompensation,
+  planStateChange,
+  priorIntents,
+  type StateChange,
+} from '../domain/state-plan';
 import { HaproxyFleet, InstanceFailure } from '../haproxy/haproxy-fleet.service';
 import { ServerIntentRepository } from '../persistence/server-intent.repository';
 import { OperationFailure } from './operation-failure';
@@ -31,7 +37,11 @@ export class PoolChangeService {
   ) {}
 
   /** Reads every instance and checks the servers exist everywhere; changes nothing. */
-  async prepare(pool: PoolConfig, servers: readonly string[], recordedPrior?: readonly ServerIntent[] | null): Promise<PreparedChange> {
+  async prepare(
+    pool: PoolConfig,
+    servers: readonly string[],
+    recordedPrior?: readonly ServerIntent[] | null,
+  ): Promise<PreparedChange> {
     const snapshots = await this.observeAll(pool);
     for (const snapshot of snapshots) {
       const gap = missingFromSnapshot(snapshot, servers);
@@ -92,7 +102,9 @@ export class PoolChangeService {
     failedInstance?: string,
   ): Promise<string> {
     const everything = planStateChange(pool, servers, { online: 'ready', maintenance: 'ready' });
-    return this.locks.state.run(pool.name, () => this.putBack(pool, servers, prior, everything, failedInstance, operationId));
+    return this.locks.state.run(pool.name, () =>
+      this.putBack(pool, servers, prior, everything, failedInstance, operationId),
+    );
   }
 
   async shutdownSessions(instance: string, backend: string, server: string): Promise<void> {
@@ -111,7 +123,11 @@ export class PoolChangeService {
     failedInstance: string | undefined,
     operationId: string,
   ): Promise<string> {
-    await this.intents.save(pool.name, servers.flatMap((server) => prior.get(server) ?? []), operationId);
+    await this.intents.save(
+      pool.name,
+      servers.flatMap((server) => prior.get(server) ?? []),
+      operationId,
+    );
     const restored = new Set<string>();
     const problems: string[] = [];
     for (const command of planCompensation(touched, prior, failedInstance)) {
@@ -122,15 +138,23 @@ export class PoolChangeService {
         problems.push(error instanceof Error ? error.message : String(error));
       }
     }
-    if (problems.length > 0) this.logger.warn({ pool: pool.name, problems }, 'could not put every instance back; the reconciler retries');
+    if (problems.length > 0)
+      this.logger.warn(
+        { pool: pool.name, problems },
+        'could not put every instance back; the reconciler retries',
+      );
     const others = pool.instances.filter((instance) => instance !== failedInstance);
-    const summary = restored.size > 0 ? `put back on ${[...restored].join(', ')}` : `nothing to put back on ${others.join(', ') || 'other instances'}`;
+    const summary =
+      restored.size > 0
+        ? `put back on ${[...restored].join(', ')}`
+        : `nothing to put back on ${others.join(', ') || 'other instances'}`;
     return problems.length > 0 ? `${summary}; not put back yet: ${problems.join('; ')}` : summary;
   }
 }
 
 export function asOperationFailure(error: unknown): OperationFailure {
   if (error instanceof OperationFailure) return error;
-  if (error instanceof InstanceFailure) return new OperationFailure(error.reason, error.message, error.instance);
+  if (error instanceof InstanceFailure)
+    return new OperationFailure(error.reason, error.message, error.instance);
   throw error;
 }

@@ -3,7 +3,14 @@ import { refuseAtOnce } from './pool-request.service';
 
 const drain = (pool: string, servers: string[]) => ({
   kind: 'drain' as const,
-  data: { operationId: randomUUID(), pool, servers, drainTimeoutMs: 1000, minHealthy: 1, onTimeout: 'fail' as const },
+  data: {
+    operationId: randomUUID(),
+    pool,
+    servers,
+    drainTimeoutMs: 1000,
+    minHealthy: 1,
+    onTimeout: 'fail' as const,
+  },
 });
 
 describe('refuseAtOnce', () => {

@@ -17,11 +17,17 @@ export function refuseAtOnce(
 ): Pick<PoolOperationFailed, 'reason' | 'detail'> | undefined {
   const { data } = request;
   if (!configuredPools.includes(data.pool)) {
-    return { reason: 'unknown_pool', detail: `pool "${data.pool}" is not configured (known: ${configuredPools.join(', ')})` };
+    return {
+      reason: 'unknown_pool',
+      detail: `pool "${data.pool}" is not configured (known: ${configuredPools.join(', ')})`,
+    };
   }
   const duplicates = data.servers.filter((server, index) => data.servers.indexOf(server) !== index);
   if (duplicates.length > 0) {
-    return { reason: 'invalid_request', detail: `servers listed more than once: ${[...new Set(duplicates)].join(', ')}` };
+    return {
+      reason: 'invalid_request',
+      detail: `servers listed more than once: ${[...new Set(duplicates)].join(', ')}`,
+    };
   }
   return undefined;
 }
@@ -50,7 +56,10 @@ export class PoolRequestService {
   private async accept(request: OperationRequest, ctx: EventContext): Promise<void> {
     const { data, kind } = request;
     const { envelope } = ctx;
-    const refusal = refuseAtOnce(request, this.settings.pools.pools.map((pool) => pool.name));
+    const refusal = refuseAtOnce(
+      request,
+      this.settings.pools.pools.map((pool) => pool.name),
+    );
     if (refusal) {
       ctx.emit(
         'pool.operation.failed',
@@ -78,7 +87,10 @@ export class PoolRequestService {
       ctx.unit.manager,
     );
     if (!recorded) {
-      this.logger.info({ operationId: data.operationId, eventId: envelope.id }, `pool ${kind} ${data.operationId} already known: nothing to do again`);
+      this.logger.info(
+        { operationId: data.operationId, eventId: envelope.id },
+        `pool ${kind} ${data.operationId} already known: nothing to do again`,
+      );
     }
   }
 }

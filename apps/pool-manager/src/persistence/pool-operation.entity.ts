@@ -1,5 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { PoolDrainRequested, PoolEnableRequested, PoolOperationFailed, PoolServerDrained, PoolServerEnabled } from '@conveyor/contracts';
+import type {
+  PoolDrainRequested,
+  PoolEnableRequested,
+  PoolOperationFailed,
+  PoolServerDrained,
+  PoolServerEnabled,
+} from '@conveyor/contracts';
 import type { ServerIntent } from '../domain/pool-state.types';
 
 export type OperationKind = 'drain' | 'enable';

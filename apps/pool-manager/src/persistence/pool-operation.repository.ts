@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { ServerIntent } from '../domain/pool-state.types';
-import { PoolOperationEntity, type OperationOutcome, type OperationRequest, type OperationStatus } from './pool-operation.entity';
+import {
+  PoolOperationEntity,
+  type OperationOutcome,
+  type OperationRequest,
+  type OperationStatus,
+} from './pool-operation.entity';
 
 export interface NewOperation {
   readonly request: OperationRequest;
@@ -66,6 +71,8 @@ export class PoolOperationRepository {
     manager: EntityManager,
   ): Promise<void> {
     const now = new Date();
-    await manager.getRepository(PoolOperationEntity).update({ operationId }, { status, outcome, updatedAt: now, finishedAt: now });
+    await manager
+      .getRepository(PoolOperationEntity)
+      .update({ operationId }, { status, outcome, updatedAt: now, finishedAt: now });
   }
 }

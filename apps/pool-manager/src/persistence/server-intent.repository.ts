@@ -9,8 +9,14 @@ export class ServerIntentRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async forPool(pool: string, manager: EntityManager = this.dataSource.manager): Promise<ServerIntent[]> {
-    const rows = await manager.getRepository(ServerIntentEntity).find({ where: { pool }, order: { server: 'ASC' } });
-    return rows.map((row) => ({ server: row.server, online: row.onlineState, maintenance: row.maintenanceState }));
+    const rows = await manager
+      .getRepository(ServerIntentEntity)
+      .find({ where: { pool }, order: { server: 'ASC' } });
+    return rows.map((row) => ({
+      server: row.server,
+      online: row.onlineState,
+      maintenance: row.maintenanceState,
+    }));
   }
 
   async save(

@@ -55,7 +55,10 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
       try {
         await this.locks.state.run(pool.name, () => this.reconcilePool(pool));
       } catch (error) {
-        this.logger.warn({ pool: pool.name, err: error instanceof Error ? error.message : String(error) }, 'reconciliation failed');
+        this.logger.warn(
+          { pool: pool.name, err: error instanceof Error ? error.message : String(error) },
+          'reconciliation failed',
+        );
       }
     }
   }
@@ -73,11 +76,15 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
     for (const instance of pool.instances) {
       try {
         snapshots.push(await this.fleet.observe(pool, instance));
-        if (this.unreachable.delete(instance)) this.logger.info({ instance }, 'HAProxy instance reachable again: reconciling');
+        if (this.unreachable.delete(instance))
+          this.logger.info({ instance }, 'HAProxy instance reachable again: reconciling');
       } catch (error) {
         if (!this.unreachable.has(instance)) {
           this.unreachable.add(instance);
-          this.logger.warn({ instance, err: error instanceof Error ? error.message : String(error) }, 'HAProxy instance unreachable');
+          this.logger.warn(
+            { instance, err: error instanceof Error ? error.message : String(error) },
+            'HAProxy instance unreachable',
+          );
         }
       }
     }
@@ -100,14 +107,23 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
     };
     const firstReport = !this.reported.has(key);
     try {
-      await this.fleet.apply({ instance: drift.instance, role: drift.role, backend: drift.backend, server: drift.server, state: drift.intended });
+      await this.fleet.apply({
+        instance: drift.instance,
+        role: drift.role,
+        backend: drift.backend,
+        server: drift.server,
+        state: drift.intended,
+      });
     } catch (error) {
       if (firstReport) {
         this.reported.set(key, detectedAt);
         await this.bus.transaction(async (unit) => void unit.emit('pool.drift.detected', detected));
         this.metrics.recordDrift(1);
       }
-      this.logger.warn({ ...detected, err: error instanceof Error ? error.message : String(error) }, 'drift not corrected yet');
+      this.logger.warn(
+        { ...detected, err: error instanceof Error ? error.message : String(error) },
+        'drift not corrected yet',
+      );
       return;
     }
     const { observed: _observed, ...where } = detected;

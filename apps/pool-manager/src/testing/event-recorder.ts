@@ -43,7 +43,10 @@ export class EventRecorder {
   }
 
   /** Events of this type received so far (requests included: they are pool.* too). */
-  events<T extends EventType>(type: T, where: (data: EventMap[T]) => boolean = () => true): EventEnvelope<T>[] {
+  events<T extends EventType>(
+    type: T,
+    where: (data: EventMap[T]) => boolean = () => true,
+  ): EventEnvelope<T>[] {
     const matching = this.received.filter((event) => event.type === type && where(event.data as EventMap[T]));
     return matching as unknown as EventEnvelope<T>[];
   }
@@ -58,7 +61,10 @@ export class EventRecorder {
   }
 
   /** The outcome (drained, enabled or failed) of one operation. */
-  async outcome(operationId: string, timeoutMs = 15_000): Promise<EventEnvelope<'pool.server.drained' | 'pool.server.enabled' | 'pool.operation.failed'>> {
+  async outcome(
+    operationId: string,
+    timeoutMs = 15_000,
+  ): Promise<EventEnvelope<'pool.server.drained' | 'pool.server.enabled' | 'pool.operation.failed'>> {
     return waitFor(
       `the outcome of operation ${operationId}`,
       () =>
@@ -75,7 +81,8 @@ export class EventRecorder {
     type: T,
   ): Promise<EventMap[T]> {
     const outcome = await this.outcome(operationId);
-    if (outcome.type !== type) throw new Error(`expected ${type}, got ${outcome.type}: ${JSON.stringify(outcome.data)}`);
+    if (outcome.type !== type)
+      throw new Error(`expected ${type}, got ${outcome.type}: ${JSON.stringify(outcome.data)}`);
     return outcome.data as EventMap[T];
   }
 

@@ -6,7 +6,10 @@ import type { PoolView } from '../http/pools-view.service';
 import { poolManagerService } from '../pool-manager.definition';
 
 /** One pool `web` over the given HAProxy instances (ids lb-a, lb-b, … unless named). */
-export function poolsConfigFor(instances: readonly { id: string; haproxy: HaproxyHandle }[], pool = 'web'): PoolsConfig {
+export function poolsConfigFor(
+  instances: readonly { id: string; haproxy: HaproxyHandle }[],
+  pool = 'web',
+): PoolsConfig {
   const [first] = instances;
   return {
     instances: instances.map(({ id, haproxy }) => ({ id, socket: haproxy.socketPath })),
@@ -30,7 +33,14 @@ export function startPoolManager(
 ): Promise<RunningService> {
   const env: PoolManagerEnv = {
     ...testServiceEnv(amqpUrl, databaseUrl),
-    settings: { pools, reconcileIntervalMs: 1000, operationPollMs: 50, haproxyTimeoutMs: 1000, statePollMs: 50, ...overrides },
+    settings: {
+      pools,
+      reconcileIntervalMs: 1000,
+      operationPollMs: 50,
+      haproxyTimeoutMs: 1000,
+      statePollMs: 50,
+      ...overrides,
+    },
   };
   return startService(poolManagerService, env);
 }
@@ -43,11 +53,18 @@ export async function fetchPools(service: RunningService): Promise<PoolView[]> {
 }
 
 /** One server's row in the view: its state, status, intent and drift on an instance and backend. */
-export function serverIn(pools: readonly PoolView[], instance: string, role: 'online' | 'maintenance', server: string) {
+export function serverIn(
+  pools: readonly PoolView[],
+  instance: string,
+  role: 'online' | 'maintenance',
+  server: string,
+) {
   for (const pool of pools) {
     const found = pool.instances.find((candidate) => candidate.instance === instance);
     if (!found?.reachable) continue;
-    const row = found.backends.find((backend) => backend.role === role)?.servers.find((candidate) => candidate.server === server);
+    const row = found.backends
+      .find((backend) => backend.role === role)
+      ?.servers.find((candidate) => candidate.server === server);
     if (row) return row;
   }
   throw new Error(`no ${role} server ${server} on ${instance} in the pool view`);

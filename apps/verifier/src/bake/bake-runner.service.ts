@@ -51,8 +51,9 @@ export class BakeRunner implements OnApplicationBootstrap, OnApplicationShutdown
       renew: (id) => this.bakes.renew(this.dataSource.manager, id, this.owner, leaseMs),
       release: (id) => this.bakes.release(this.dataSource.manager, id, this.owner),
       run: (row, stop) =>
-        runWithCorrelation({ correlationId: row.correlationId, causationId: row.causationId, actor: 'service:verifier' }, () =>
-          this.run(row, stop),
+        runWithCorrelation(
+          { correlationId: row.correlationId, causationId: row.causationId, actor: 'service:verifier' },
+          () => this.run(row, stop),
         ),
     });
   }
@@ -78,11 +79,17 @@ export class BakeRunner implements OnApplicationBootstrap, OnApplicationShutdown
     for (;;) {
       const aborted = await this.verifications.abortReason(this.dataSource.manager, request.deploymentId);
       if (aborted !== undefined) {
-        return this.finish(row, request, probes, { outcome: 'cancelled', detail: `deployment ${request.deploymentId} was aborted: ${aborted}` });
+        return this.finish(row, request, probes, {
+          outcome: 'cancelled',
+          detail: `deployment ${request.deploymentId} was aborted: ${aborted}`,
+        });
       }
       if (stop.aborted) return;
       if (remainingMs(endsAt, Date.now()) === 0) {
-        return this.finish(row, request, probes, { outcome: 'healthy', detail: `${request.servers.length} server(s) stayed healthy for the bake window (${probes} probe rounds)` });
+        return this.finish(row, request, probes, {
+          outcome: 'healthy',
+          detail: `${request.servers.length} server(s) stayed healthy for the bake window (${probes} probe rounds)`,
+        });
       }
       const roundStarted = Date.now();
       const round = await this.probeRound(request, stop);
@@ -92,7 +99,11 @@ export class BakeRunner implements OnApplicationBootstrap, OnApplicationShutdown
       state = folded.state;
       if (folded.degraded.length > 0) {
         const servers = folded.degraded.map((d) => d.serverId);
-        return this.finish(row, request, probes, { outcome: 'degraded', detail: degradationDetail(folded.degraded), servers });
+        return this.finish(row, request, probes, {
+          outcome: 'degraded',
+          detail: degradationDetail(folded.degraded),
+          servers,
+        });
       }
       const untilNext = roundStarted + request.intervalSeconds * 1000 - Date.now();
       await sleepUnlessStopped(Math.max(0, Math.min(untilNext, remainingMs(endsAt, Date.now()))), stop);
@@ -103,7 +114,12 @@ export class BakeRunner implements OnApplicationBootstrap, OnApplicationShutdown
     const { health } = request;
     return Promise.all(
       request.servers.map(async (server) => {
-        const asked = await askOnce(`http://${server.address}${health.path}`, server.headers, health.requestTimeoutMs, stop);
+        const asked = await askOnce(
+          `http://${server.address}${health.path}`,
+          server.headers,
+          health.requestTimeoutMs,
+          stop,
+        );
         if (!asked.ok) return { serverId: server.id, healthy: false, detail: asked.why };
         const judgement = evaluateHealthAnswer(health, request.expectedVersion, asked.answer);
         return { serverId: server.id, healthy: judgement.ok, detail: judgement.detail };
@@ -111,7 +127,12 @@ export class BakeRunner implements OnApplicationBootstrap, OnApplicationShutdown
     );
   }
 
-  private async finish(row: BakeEntity, request: VerificationBakeRequested, probes: number, end: BakeEnd): Promise<void> {
+  private async finish(
+    row: BakeEntity,
+    request: VerificationBakeRequested,
+    probes: number,
+    end: BakeEnd,
+  ): Promise<void> {
     const { bakeId, deploymentId } = request;
     const finished = await this.bus.transaction(async (unit) => {
       if (!(await this.bakes.lockIfHeld(unit.manager, row.bakeId, this.owner))) return false;
@@ -119,9 +140,17 @@ export class BakeRunner implements OnApplicationBootstrap, OnApplicationShutdown
       const options = { subject: deploymentId };
       if (end.outcome === 'degraded') {
         const { service, environment } = request;
-        unit.emit('health.degraded', { deploymentId, service, environment, servers: end.servers, detail: end.detail }, options);
+        unit.emit(
+          'health.degraded',
+          { deploymentId, service, environment, servers: end.servers, detail: end.detail },
+          options,
+        );
       }
-      unit.emit('verification.bake.completed', { bakeId, deploymentId, outcome: end.outcome, probes, detail: end.detail }, options);
+      unit.emit(
+        'verification.bake.completed',
+        { bakeId, deploymentId, outcome: end.outcome, probes, detail: end.detail },
+        options,
+      );
       return true;
     });
     if (!finished) return;

@@ -1,6 +1,11 @@
 import { degradationDetail, recordProbeRound, type BakeState } from './bake-tracker';
 
-const round = (...healthy: [string, boolean][]) => healthy.map(([serverId, ok]) => ({ serverId, healthy: ok, detail: ok ? 'answered 200' : 'answered 500, expected 200' }));
+const round = (...healthy: [string, boolean][]) =>
+  healthy.map(([serverId, ok]) => ({
+    serverId,
+    healthy: ok,
+    detail: ok ? 'answered 200' : 'answered 500, expected 200',
+  }));
 
 describe('the bake window tracker', () => {
   it('degrades a server only after the threshold of failures in a row', () => {
@@ -9,7 +14,9 @@ describe('the bake window tracker', () => {
     expect(first.degraded).toEqual([]);
     state = first.state;
     const second = recordProbeRound(state, round(['s1', false], ['s2', true]), 2);
-    expect(second.degraded).toEqual([{ serverId: 's1', consecutiveFailures: 2, detail: 'answered 500, expected 200' }]);
+    expect(second.degraded).toEqual([
+      { serverId: 's1', consecutiveFailures: 2, detail: 'answered 500, expected 200' },
+    ]);
   });
 
   it('forgives a blip: a healthy probe resets the count', () => {
@@ -23,8 +30,8 @@ describe('the bake window tracker', () => {
   });
 
   it('describes the degradation per server', () => {
-    expect(degradationDetail([{ serverId: 's1', consecutiveFailures: 3, detail: 'no answer within 500 ms' }])).toBe(
-      's1 failed 3 probes in a row (last: no answer within 500 ms)',
-    );
+    expect(
+      degradationDetail([{ serverId: 's1', consecutiveFailures: 3, detail: 'no answer within 500 ms' }]),
+    ).toBe('s1 failed 3 probes in a row (last: no answer within 500 ms)');
   });
 });

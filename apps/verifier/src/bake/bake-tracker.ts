@@ -30,13 +30,16 @@ export function recordProbeRound(
   for (const probe of round) {
     const failures = probe.healthy ? 0 : (state.get(probe.serverId) ?? 0) + 1;
     next.set(probe.serverId, failures);
-    if (failures >= failureThreshold) degraded.push({ serverId: probe.serverId, consecutiveFailures: failures, detail: probe.detail });
+    if (failures >= failureThreshold)
+      degraded.push({ serverId: probe.serverId, consecutiveFailures: failures, detail: probe.detail });
   }
   return { state: next, degraded };
 }
 
 /** The `health.degraded` detail: which servers, how often, what they answered. */
 export function degradationDetail(degraded: readonly DegradedServer[]): string {
-  const text = degraded.map((d) => `${d.serverId} failed ${d.consecutiveFailures} probes in a row (last: ${d.detail})`).join('; ');
+  const text = degraded
+    .map((d) => `${d.serverId} failed ${d.consecutiveFailures} probes in a row (last: ${d.detail})`)
+    .join('; ');
   return text.length > 2000 ? `${text.slice(0, 1999)}…` : text;
 }

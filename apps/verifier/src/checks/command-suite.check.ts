@@ -40,16 +40,32 @@ export async function runCommandSuite(input: CommandSuiteInput): Promise<CheckRe
     });
     const results = [commandResult(suite, context.server.id, outcome)];
     if (where === undefined) return results;
-    const base = { serverId: context.server.id, check: `smoke ${suite.name} results`, type: 'test-results' as const };
+    const base = {
+      serverId: context.server.id,
+      check: `smoke ${suite.name} results`,
+      type: 'test-results' as const,
+    };
     const expected = `${suite.resultFile} (JUnit or NUnit XML) with at least one test run and none failed`;
-    if (!where.ok) return [...results, { ...base, verdict: 'inconclusive', expected, actual: where.problem, durationMs: 0 }];
+    if (!where.ok)
+      return [
+        ...results,
+        { ...base, verdict: 'inconclusive', expected, actual: where.problem, durationMs: 0 },
+      ];
     if (outcome.end.kind === 'not-started' || outcome.end.kind === 'stopped') {
       const actual = `not read: the suite ${outcome.end.kind === 'stopped' ? 'was stopped' : 'did not start'}`;
       return [...results, { ...base, verdict: 'inconclusive', expected, actual, durationMs: 0 }];
     }
     const readStarted = Date.now();
     const parsed = await parseTestResults(where.path, { maxFailures: 50 });
-    return [...results, { ...base, expected, ...testResultsJudgement(parsed, suite.resultFile ?? ''), durationMs: Date.now() - readStarted }];
+    return [
+      ...results,
+      {
+        ...base,
+        expected,
+        ...testResultsJudgement(parsed, suite.resultFile ?? ''),
+        durationMs: Date.now() - readStarted,
+      },
+    ];
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
@@ -65,17 +81,37 @@ function commandResult(suite: SmokeSuiteSpec, serverId: string, outcome: Process
     durationMs: outcome.durationMs,
   };
   const took = formatSeconds(outcome.durationMs);
-  const withTail = (line: string): string => clip(outcome.outputTail === '' ? `${line}; no output` : `${line}; output tail:\n${clipStart(outcome.outputTail, 6000)}`, 8000);
+  const withTail = (line: string): string =>
+    clip(
+      outcome.outputTail === ''
+        ? `${line}; no output`
+        : `${line}; output tail:\n${clipStart(outcome.outputTail, 6000)}`,
+      8000,
+    );
   const end = outcome.end;
   switch (end.kind) {
     case 'exited':
-      return { ...base, verdict: end.code === 0 ? 'passed' : 'failed', actual: withTail(`exit code ${end.code} after ${took}`) };
+      return {
+        ...base,
+        verdict: end.code === 0 ? 'passed' : 'failed',
+        actual: withTail(`exit code ${end.code} after ${took}`),
+      };
     case 'signalled':
       return { ...base, verdict: 'failed', actual: withTail(`killed by ${end.signal} after ${took}`) };
     case 'timed-out':
-      return { ...base, verdict: 'failed', actual: withTail(`still running after its timeout of ${suite.timeoutSeconds} s: process group killed`) };
+      return {
+        ...base,
+        verdict: 'failed',
+        actual: withTail(
+          `still running after its timeout of ${suite.timeoutSeconds} s: process group killed`,
+        ),
+      };
     case 'stopped':
-      return { ...base, verdict: 'inconclusive', actual: withTail(`stopped after ${took} (${end.why}): process group killed`) };
+      return {
+        ...base,
+        verdict: 'inconclusive',
+        actual: withTail(`stopped after ${took} (${end.why}): process group killed`),
+      };
     case 'not-started':
       return { ...base, verdict: 'inconclusive', actual: `could not run: ${end.error}` };
   }
@@ -90,10 +126,20 @@ export function testResultsJudgement(
   if (!parsed.ok) return { verdict, actual: clip(`${resultFile}: ${reason}`, 8000) };
   const t = parsed.totals;
   const totals = `${parsed.format}: ${t.total} tests, ${t.passed} passed, ${t.failed} failed, ${t.errored} errored, ${t.skipped} skipped, ${t.inconclusive} inconclusive`;
-  const lines = parsed.failures.map((f) => `- ${f.name}: ${f.message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')}`);
+  const lines = parsed.failures.map(
+    (f) =>
+      `- ${f.name}: ${f.message
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join(' ')}`,
+  );
   const omitted = parsed.failuresOmitted > 0 ? [`…and ${parsed.failuresOmitted} more`] : [];
   const warnings = parsed.warnings.length > 0 ? [`warnings: ${parsed.warnings.join('; ')}`] : [];
   const actual = clip([`${reason} (${totals})`, ...lines, ...omitted, ...warnings].join('\n'), 8000);
-  const failedTests = parsed.failures.map((f) => ({ name: clip(f.name, 1000), message: clip(f.message, 2000) }));
+  const failedTests = parsed.failures.map((f) => ({
+    name: clip(f.name, 1000),
+    message: clip(f.message, 2000),
+  }));
   return failedTests.length > 0 ? { verdict, actual, failedTests } : { verdict, actual };
 }

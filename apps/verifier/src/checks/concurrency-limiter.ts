@@ -1,6 +1,7 @@
 /** Runs at most `limit` tasks at once; the others wait their turn in order. */
 export function concurrencyLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
   let running = 0;
   const waiting: (() => void)[] = [];
   return async <T>(task: () => Promise<T>): Promise<T> => {

@@ -1,4 +1,11 @@
-import { attemptTimeoutMs, deadlineAfter, delayBeforeNextAttempt, earliestDeadline, formatSeconds, remainingMs } from './deadline';
+import {
+  attemptTimeoutMs,
+  deadlineAfter,
+  delayBeforeNextAttempt,
+  earliestDeadline,
+  formatSeconds,
+  remainingMs,
+} from './deadline';
 
 describe('deadline arithmetic', () => {
   it('puts the deadline the given seconds after the start', () => {

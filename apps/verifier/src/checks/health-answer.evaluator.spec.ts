@@ -1,11 +1,15 @@
 import { healthCheckSchema } from '@conveyor/contracts';
 import { describeHealthExpectation, evaluateHealthAnswer, readJsonField } from './health-answer.evaluator';
 
-const spec = (overrides: Record<string, unknown> = {}) => healthCheckSchema.parse({ timeoutSeconds: 30, ...overrides });
+const spec = (overrides: Record<string, unknown> = {}) =>
+  healthCheckSchema.parse({ timeoutSeconds: 30, ...overrides });
 
 describe('evaluating one HTTP answer against the health spec', () => {
   it('passes the expected status when nothing else is asked', () => {
-    expect(evaluateHealthAnswer(spec(), '1.2.0', { status: 200, body: 'ok' })).toEqual({ ok: true, detail: 'answered 200' });
+    expect(evaluateHealthAnswer(spec(), '1.2.0', { status: 200, body: 'ok' })).toEqual({
+      ok: true,
+      detail: 'answered 200',
+    });
   });
 
   it('fails another status, quoting what came back', () => {
@@ -29,7 +33,9 @@ describe('evaluating one HTTP answer against the health spec', () => {
 
   it('passes the version just deployed and fails another, naming both', () => {
     const s = spec({ versionField: 'version' });
-    expect(evaluateHealthAnswer(s, '1.2.0', { status: 200, body: '{"status":"ok","version":"1.2.0"}' })).toEqual({
+    expect(
+      evaluateHealthAnswer(s, '1.2.0', { status: 200, body: '{"status":"ok","version":"1.2.0"}' }),
+    ).toEqual({
       ok: true,
       detail: 'answered 200 with version 1.2.0',
     });
@@ -41,23 +47,35 @@ describe('evaluating one HTTP answer against the health spec', () => {
 
   it('fails a version check on a body that is not JSON or lacks the field', () => {
     const s = spec({ versionField: 'build.version' });
-    expect(evaluateHealthAnswer(s, '2', { status: 200, body: 'ok' }).detail).toContain('the body is not JSON');
-    expect(evaluateHealthAnswer(s, '2', { status: 200, body: '{"build":{}}' }).detail).toContain('has no field build.version');
+    expect(evaluateHealthAnswer(s, '2', { status: 200, body: 'ok' }).detail).toContain(
+      'the body is not JSON',
+    );
+    expect(evaluateHealthAnswer(s, '2', { status: 200, body: '{"build":{}}' }).detail).toContain(
+      'has no field build.version',
+    );
     expect(evaluateHealthAnswer(s, '2', { status: 200, body: '{"build":{"version":2}}' }).ok).toBe(true);
   });
 
   it('checks the status before the body', () => {
     const s = spec({ versionField: 'version' });
-    expect(evaluateHealthAnswer(s, '1.2.0', { status: 503, body: '{"version":"1.2.0"}' }).detail).toMatch(/^answered 503, expected 200/);
+    expect(evaluateHealthAnswer(s, '1.2.0', { status: 503, body: '{"version":"1.2.0"}' }).detail).toMatch(
+      /^answered 503, expected 200/,
+    );
   });
 
   it('does not read inherited properties as fields', () => {
-    expect(readJsonField('{}', 'constructor')).toEqual({ found: false, why: 'the JSON body has no field constructor' });
+    expect(readJsonField('{}', 'constructor')).toEqual({
+      found: false,
+      why: 'the JSON body has no field constructor',
+    });
   });
 
   it('describes what it expects', () => {
-    expect(describeHealthExpectation(spec({ path: '/ready', bodyContains: 'ok', versionField: 'version' }), '1.2.0')).toBe(
-      'GET /ready → 200, body contains "ok", JSON version = 1.2.0 within 30 s',
-    );
+    expect(
+      describeHealthExpectation(
+        spec({ path: '/ready', bodyContains: 'ok', versionField: 'version' }),
+        '1.2.0',
+      ),
+    ).toBe('GET /ready → 200, body contains "ok", JSON version = 1.2.0 within 30 s');
   });
 });

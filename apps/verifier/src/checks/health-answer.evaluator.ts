@@ -21,12 +21,22 @@ export function describeHealthExpectation(spec: HealthCheckSpec, expectedVersion
 }
 
 /** Judges one answer against the spec: status, then body text, then the version field. */
-export function evaluateHealthAnswer(spec: HealthCheckSpec, expectedVersion: string, answer: HttpAnswer): AnswerJudgement {
+export function evaluateHealthAnswer(
+  spec: HealthCheckSpec,
+  expectedVersion: string,
+  answer: HttpAnswer,
+): AnswerJudgement {
   if (answer.status !== spec.expectStatus) {
-    return { ok: false, detail: `answered ${answer.status}, expected ${spec.expectStatus}: ${excerpt(answer.body)}` };
+    return {
+      ok: false,
+      detail: `answered ${answer.status}, expected ${spec.expectStatus}: ${excerpt(answer.body)}`,
+    };
   }
   if (spec.bodyContains !== undefined && !answer.body.includes(spec.bodyContains)) {
-    return { ok: false, detail: `answered ${answer.status} but the body lacks "${spec.bodyContains}": ${excerpt(answer.body)}` };
+    return {
+      ok: false,
+      detail: `answered ${answer.status} but the body lacks "${spec.bodyContains}": ${excerpt(answer.body)}`,
+    };
   }
   if (spec.versionField === undefined) return { ok: true, detail: `answered ${answer.status}` };
   const field = readJsonField(answer.body, spec.versionField);
@@ -35,7 +45,10 @@ export function evaluateHealthAnswer(spec: HealthCheckSpec, expectedVersion: str
   }
   const actual = typeof field.value === 'string' ? field.value : JSON.stringify(field.value);
   if (actual !== expectedVersion) {
-    return { ok: false, detail: `answered ${answer.status} with ${spec.versionField} ${actual}, expected ${expectedVersion}` };
+    return {
+      ok: false,
+      detail: `answered ${answer.status} with ${spec.versionField} ${actual}, expected ${expectedVersion}`,
+    };
   }
   return { ok: true, detail: `answered ${answer.status} with ${spec.versionField} ${actual}` };
 }
@@ -56,6 +69,7 @@ export function readJsonField(body: string, dotPath: string): FieldLookup {
     }
     value = (value as Record<string, unknown>)[key];
   }
-  if (value === null || typeof value === 'object') return { found: false, why: `${dotPath} is not a plain value` };
+  if (value === null || typeof value === 'object')
+    return { found: false, why: `${dotPath} is not a plain value` };
   return { found: true, value };
 }

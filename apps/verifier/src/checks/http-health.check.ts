@@ -1,6 +1,10 @@
 import type { CheckResult, VerificationTarget } from '@conveyor/contracts';
 import { attemptTimeoutMs, delayBeforeNextAttempt, formatSeconds } from './deadline';
-import { describeHealthExpectation, evaluateHealthAnswer, type HealthCheckSpec } from './health-answer.evaluator';
+import {
+  describeHealthExpectation,
+  evaluateHealthAnswer,
+  type HealthCheckSpec,
+} from './health-answer.evaluator';
 import { askOnce } from './http-probe';
 import { clip } from './result-text';
 import { sleepUnlessStopped } from './sleep-unless-stopped';
@@ -24,7 +28,12 @@ export async function runHealthCheck(input: HealthCheckInput): Promise<CheckResu
   const { server, spec, expectedVersion, deadlineMs, signal } = input;
   const started = Date.now();
   const url = `http://${server.address}${spec.path}`;
-  const base = { serverId: server.id, check: `http ${spec.path}`, type: 'http' as const, expected: describeHealthExpectation(spec, expectedVersion) };
+  const base = {
+    serverId: server.id,
+    check: `http ${spec.path}`,
+    type: 'http' as const,
+    expected: describeHealthExpectation(spec, expectedVersion),
+  };
   let attempts = 0;
   let last = 'no attempt was made';
   for (;;) {
@@ -37,7 +46,12 @@ export async function runHealthCheck(input: HealthCheckInput): Promise<CheckResu
       const judgement = evaluateHealthAnswer(spec, expectedVersion, answer.answer);
       if (judgement.ok) {
         const elapsed = Date.now() - started;
-        return { ...base, verdict: 'passed', actual: `${judgement.detail} (attempt ${attempts}, after ${formatSeconds(elapsed)})`, durationMs: elapsed };
+        return {
+          ...base,
+          verdict: 'passed',
+          actual: `${judgement.detail} (attempt ${attempts}, after ${formatSeconds(elapsed)})`,
+          durationMs: elapsed,
+        };
       }
       last = judgement.detail;
     } else {
@@ -45,7 +59,12 @@ export async function runHealthCheck(input: HealthCheckInput): Promise<CheckResu
     }
     if (signal.aborted) {
       const elapsed = Date.now() - started;
-      return { ...base, verdict: 'inconclusive', actual: clip(`stopped before an answer met the spec (${stopWhy(signal)}); last: ${last}`, 8000), durationMs: elapsed };
+      return {
+        ...base,
+        verdict: 'inconclusive',
+        actual: clip(`stopped before an answer met the spec (${stopWhy(signal)}); last: ${last}`, 8000),
+        durationMs: elapsed,
+      };
     }
     const delay = delayBeforeNextAttempt(spec.intervalMs, attemptStarted, Date.now(), deadlineMs);
     if (delay === undefined) break;

@@ -25,16 +25,25 @@ export function overallVerdict(
   const inconclusive = results.filter((r) => r.verdict === 'inconclusive');
   const passedCount = results.length - failed.length - inconclusive.length;
   const counts = `${passedCount} of ${results.length} checks passed, ${failed.length} failed, ${inconclusive.length} inconclusive`;
-  const fail = (reason: string): OverallVerdict => ({ passed: false, reason, summary: `${reason} (${counts})`, inconclusiveAccepted: 0 });
+  const fail = (reason: string): OverallVerdict => ({
+    passed: false,
+    reason,
+    summary: `${reason} (${counts})`,
+    inconclusiveAccepted: 0,
+  });
 
   if (options.stopped?.kind === 'cancelled') return fail(`cancelled: ${options.stopped.why}`);
   if (options.stopped?.kind === 'deadline') {
-    return fail(`the verification's deadline of ${options.stopped.seconds} s passed before every check finished`);
+    return fail(
+      `the verification's deadline of ${options.stopped.seconds} s passed before every check finished`,
+    );
   }
   if (results.length === 0) return fail('no check ran: no data is not a pass');
   if (failed.length > 0) return fail(`${failed.length} check(s) failed: ${names(failed)}`);
   if (inconclusive.length > 0 && !options.allowInconclusive) {
-    return fail(`${inconclusive.length} check(s) inconclusive and allowInconclusive is off: ${names(inconclusive)}`);
+    return fail(
+      `${inconclusive.length} check(s) inconclusive and allowInconclusive is off: ${names(inconclusive)}`,
+    );
   }
   if (inconclusive.length > 0) {
     return {
@@ -44,7 +53,12 @@ export function overallVerdict(
       inconclusiveAccepted: inconclusive.length,
     };
   }
-  return { passed: true, reason: '', summary: `all ${results.length} checks passed`, inconclusiveAccepted: 0 };
+  return {
+    passed: true,
+    reason: '',
+    summary: `all ${results.length} checks passed`,
+    inconclusiveAccepted: 0,
+  };
 }
 
 const NAMED = 5;

@@ -70,7 +70,10 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> 
     };
     const onStop = (): void => {
       const reason: unknown = options.signal.reason;
-      stopWith({ kind: 'stopped', why: reason instanceof Error ? reason.message : String(reason ?? 'stopped') });
+      stopWith({
+        kind: 'stopped',
+        why: reason instanceof Error ? reason.message : String(reason ?? 'stopped'),
+      });
     };
     child.stdout.on('data', (chunk: Buffer) => tail.write(chunk));
     child.stderr.on('data', (chunk: Buffer) => tail.write(chunk));

@@ -10,7 +10,10 @@ export function resolveResultFile(workDir: string, resultFile: string): ResultFi
   const path = resolve(workDir, resultFile);
   const inside = relative(workDir, path);
   if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
-    return { ok: false, problem: `resultFile "${resultFile}" must be a file path inside the suite's working directory` };
+    return {
+      ok: false,
+      problem: `resultFile "${resultFile}" must be a file path inside the suite's working directory`,
+    };
   }
   return { ok: true, path };
 }

@@ -2,7 +2,12 @@ import { suiteEnvironment } from './suite-environment';
 import { resolveResultFile } from './result-file-path';
 
 const context = {
-  server: { id: 'app-01', address: '10.0.0.7:8080', via: 'maintenance-backend' as const, headers: { 'X-Server': 'app-01' } },
+  server: {
+    id: 'app-01',
+    address: '10.0.0.7:8080',
+    via: 'maintenance-backend' as const,
+    headers: { 'X-Server': 'app-01' },
+  },
   verificationId: 'v-1',
   deploymentId: 'd-1',
   batchIndex: 2,
@@ -34,20 +39,29 @@ describe("a smoke suite's environment", () => {
 
   it("never hands the verifier's credentials to the suite", () => {
     const env = suiteEnvironment(
-      { PATH: '/usr/bin', AMQP_URL: 'amqp://verifier:secret@mq/', DATABASE_URL: 'postgres://verifier:secret@db/conveyor' },
+      {
+        PATH: '/usr/bin',
+        AMQP_URL: 'amqp://verifier:secret@mq/',
+        DATABASE_URL: 'postgres://verifier:secret@db/conveyor',
+      },
       context,
     );
     expect(Object.values(env).join('\n')).not.toContain('secret');
   });
 
   it('sets no result-file variable when the suite writes none', () => {
-    expect(suiteEnvironment({}, { ...context, resultFile: undefined })).not.toHaveProperty('CONVEYOR_RESULT_FILE');
+    expect(suiteEnvironment({}, { ...context, resultFile: undefined })).not.toHaveProperty(
+      'CONVEYOR_RESULT_FILE',
+    );
   });
 });
 
 describe('where a result file is read', () => {
   it('resolves inside the working directory', () => {
-    expect(resolveResultFile('/w/run1', 'out/TestResult.xml')).toEqual({ ok: true, path: '/w/run1/out/TestResult.xml' });
+    expect(resolveResultFile('/w/run1', 'out/TestResult.xml')).toEqual({
+      ok: true,
+      path: '/w/run1/out/TestResult.xml',
+    });
   });
 
   it('refuses a path outside it, so a stale or foreign file is never read', () => {

@@ -4,7 +4,16 @@ import type { VerificationTarget } from '@conveyor/contracts';
  * Variables a smoke suite inherits from the verifier. Nothing else is passed: the verifier's
  * own environment holds AMQP and database credentials a suite must never see.
  */
-export const INHERITED_VARIABLES = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'DOTNET_ROOT', 'SYSTEMROOT'] as const;
+export const INHERITED_VARIABLES = [
+  'PATH',
+  'HOME',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'TMPDIR',
+  'DOTNET_ROOT',
+  'SYSTEMROOT',
+] as const;
 
 export interface SuiteContext {
   server: VerificationTarget;
@@ -21,7 +30,10 @@ export interface SuiteContext {
 }
 
 /** The suite's environment: a few inherited variables plus where and what to test. */
-export function suiteEnvironment(inherited: NodeJS.ProcessEnv, context: SuiteContext): Record<string, string> {
+export function suiteEnvironment(
+  inherited: NodeJS.ProcessEnv,
+  context: SuiteContext,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of INHERITED_VARIABLES) {
     const value = inherited[name];

@@ -62,7 +62,10 @@ export class LeasedJobLoop<R> {
       const free = this.options.maxActive - this.active.size;
       if (free > 0) for (const row of await this.options.claim(free)) this.launch(row);
     } catch (error) {
-      this.options.logger.warn({ kind: this.options.kind, err: describeError(error) }, 'claiming work failed; will retry');
+      this.options.logger.warn(
+        { kind: this.options.kind, err: describeError(error) },
+        'claiming work failed; will retry',
+      );
     } finally {
       this.polling = false;
       if (!this.stopped) this.schedule(this.options.pollMs);
@@ -72,18 +75,26 @@ export class LeasedJobLoop<R> {
   private launch(row: R): void {
     const id = this.options.idOf(row);
     const stop = new AbortController();
-    const renewal = setInterval(() => {
-      this.options
-        .renew(id)
-        .then((held) => {
-          if (!held) stop.abort(new Error('another instance took this over (lease lost)'));
-        })
-        .catch((error: unknown) => this.options.logger.warn({ id, err: describeError(error) }, 'lease renewal failed'));
-    }, Math.max(1_000, Math.floor(this.options.leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        this.options
+          .renew(id)
+          .then((held) => {
+            if (!held) stop.abort(new Error('another instance took this over (lease lost)'));
+          })
+          .catch((error: unknown) =>
+            this.options.logger.warn({ id, err: describeError(error) }, 'lease renewal failed'),
+          );
+      },
+      Math.max(1_000, Math.floor(this.options.leaseMs / 3)),
+    );
     const done = this.options
       .run(row, stop.signal)
       .catch((error: unknown) => {
-        this.options.logger.error({ kind: this.options.kind, id, err: describeError(error) }, 'run failed; it will be resumed');
+        this.options.logger.error(
+          { kind: this.options.kind, id, err: describeError(error) },
+          'run failed; it will be resumed',
+        );
       })
       .then(async () => {
         clearInterval(renewal);

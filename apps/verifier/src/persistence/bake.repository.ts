@@ -18,7 +18,14 @@ export class BakeRepository {
       `INSERT INTO verifier.bakes (bake_id, deployment_id, request, status, correlation_id, causation_id, ends_at)
        VALUES ($1, $2, $3, 'pending', $4, $5, now() + make_interval(secs => $6))
        ON CONFLICT (bake_id) DO NOTHING RETURNING bake_id`,
-      [request.bakeId, request.deploymentId, JSON.stringify(request), correlationId, causationId, request.durationSeconds],
+      [
+        request.bakeId,
+        request.deploymentId,
+        JSON.stringify(request),
+        correlationId,
+        causationId,
+        request.durationSeconds,
+      ],
     );
     return inserted.length === 1;
   }
@@ -57,7 +64,11 @@ export class BakeRepository {
     probes: number,
     detail: string,
   ): Promise<void> {
-    await manager.update(BakeEntity, { bakeId }, { status, probes, detail, finishedAt: new Date(), leaseOwner: null, leaseUntil: null });
+    await manager.update(
+      BakeEntity,
+      { bakeId },
+      { status, probes, detail, finishedAt: new Date(), leaseOwner: null, leaseUntil: null },
+    );
   }
 
   /** Unfinished bakes of a deployment that no runner holds. */

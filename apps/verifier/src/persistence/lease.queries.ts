@@ -30,7 +30,13 @@ export async function claimUnleased(
 }
 
 /** Extends the lease; false when this runner no longer holds it. */
-export async function renewLease(manager: EntityManager, where: LeasedTable, id: string, owner: string, leaseMs: number): Promise<boolean> {
+export async function renewLease(
+  manager: EntityManager,
+  where: LeasedTable,
+  id: string,
+  owner: string,
+  leaseMs: number,
+): Promise<boolean> {
   const result: unknown = await manager.query(
     `UPDATE ${where.table} SET lease_until = now() + make_interval(secs => $3)
      WHERE ${where.idColumn} = $1 AND lease_owner = $2 AND status IN ('pending', 'running')`,
@@ -40,7 +46,12 @@ export async function renewLease(manager: EntityManager, where: LeasedTable, id:
 }
 
 /** Gives an unfinished item back (on shutdown) so another runner takes it up at once. */
-export async function releaseLease(manager: EntityManager, where: LeasedTable, id: string, owner: string): Promise<void> {
+export async function releaseLease(
+  manager: EntityManager,
+  where: LeasedTable,
+  id: string,
+  owner: string,
+): Promise<void> {
   await manager.query(
     `UPDATE ${where.table} SET lease_owner = NULL, lease_until = NULL
      WHERE ${where.idColumn} = $1 AND lease_owner = $2 AND status IN ('pending', 'running')`,
@@ -49,7 +60,12 @@ export async function releaseLease(manager: EntityManager, where: LeasedTable, i
 }
 
 /** Locks the row if this runner still holds it unfinished (in the transaction that finishes it). */
-export async function lockIfHeld(manager: EntityManager, where: LeasedTable, id: string, owner: string): Promise<boolean> {
+export async function lockIfHeld(
+  manager: EntityManager,
+  where: LeasedTable,
+  id: string,
+  owner: string,
+): Promise<boolean> {
   const rows: unknown[] = await manager.query(
     `SELECT 1 FROM ${where.table} WHERE ${where.idColumn} = $1 AND lease_owner = $2 AND status IN ('pending', 'running') FOR UPDATE`,
     [id, owner],
@@ -59,7 +75,12 @@ export async function lockIfHeld(manager: EntityManager, where: LeasedTable, id:
 
 /** TypeORM's postgres driver answers an UPDATE with `[rows, affectedCount]`. */
 function updatedRows<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  ) {
     return result[0] as T[];
   }
   throw new Error('unexpected answer to an UPDATE … RETURNING from the database driver');

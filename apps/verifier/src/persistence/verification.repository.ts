@@ -46,7 +46,12 @@ export class VerificationRepository {
     return manager.findOneBy(VerificationEntity, { verificationId });
   }
 
-  async claim(manager: EntityManager, owner: string, limit: number, leaseMs: number): Promise<VerificationEntity[]> {
+  async claim(
+    manager: EntityManager,
+    owner: string,
+    limit: number,
+    leaseMs: number,
+  ): Promise<VerificationEntity[]> {
     const ids = await claimUnleased(manager, TABLE, owner, limit, leaseMs);
     if (ids.length === 0) return [];
     const rows: VerificationEntity[] = [];
@@ -69,8 +74,17 @@ export class VerificationRepository {
     return lockIfHeld(manager, TABLE, verificationId, owner);
   }
 
-  async markStarted(manager: EntityManager, verificationId: string, startedAt: Date, deadlineAt: Date): Promise<void> {
-    await manager.update(VerificationEntity, { verificationId }, { status: 'running', startedAt, deadlineAt });
+  async markStarted(
+    manager: EntityManager,
+    verificationId: string,
+    startedAt: Date,
+    deadlineAt: Date,
+  ): Promise<void> {
+    await manager.update(
+      VerificationEntity,
+      { verificationId },
+      { status: 'running', startedAt, deadlineAt },
+    );
   }
 
   async finish(

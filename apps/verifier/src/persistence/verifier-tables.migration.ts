@@ -42,7 +42,9 @@ export class VerifierTables1733000000000 implements MigrationInterface {
       lease_until timestamptz,
       detail text
     )`);
-    await runner.query(`CREATE INDEX bakes_unfinished ON verifier.bakes (received_at) WHERE status IN ('pending', 'running')`);
+    await runner.query(
+      `CREATE INDEX bakes_unfinished ON verifier.bakes (received_at) WHERE status IN ('pending', 'running')`,
+    );
     await runner.query(`CREATE INDEX bakes_deployment ON verifier.bakes (deployment_id)`);
     await runner.query(`CREATE TABLE verifier.aborted_deployments (
       deployment_id uuid PRIMARY KEY,

@@ -20,7 +20,8 @@ export class BomAwareDecoder {
   }
 
   end(): DecodeResult {
-    const started: DecodeResult = this.decoder || this.pending.length === 0 ? { ok: true, text: '' } : this.start();
+    const started: DecodeResult =
+      this.decoder || this.pending.length === 0 ? { ok: true, text: '' } : this.start();
     if (!started.ok) return started;
     return { ok: true, text: started.text + (this.decoder?.end() ?? '') };
   }

@@ -27,7 +27,11 @@ export class FormatDispatcher implements XmlElementVisitor {
     private readonly maxFailures: number,
   ) {}
 
-  open(name: string, attributes: Readonly<Record<string, string>>, depth: number): TestResultsError | undefined {
+  open(
+    name: string,
+    attributes: Readonly<Record<string, string>>,
+    depth: number,
+  ): TestResultsError | undefined {
     if (this.collector === undefined) {
       const create = Object.hasOwn(COLLECTORS, name) ? COLLECTORS[name] : undefined;
       if (create === undefined) return this.unknownRoot(name);

@@ -6,7 +6,14 @@ describe('JUnit result files', () => {
     const results = expectResults(await parseTestResults(fixturePath('junit-surefire-two-failures.xml')));
 
     expect(results.format).toBe('junit');
-    expect(results.totals).toEqual({ total: 7, passed: 4, failed: 2, errored: 0, skipped: 1, inconclusive: 0 });
+    expect(results.totals).toEqual({
+      total: 7,
+      passed: 4,
+      failed: 2,
+      errored: 0,
+      skipped: 1,
+      inconclusive: 0,
+    });
     expect(results.failures.map(({ name, outcome, message }) => ({ name, outcome, message }))).toEqual([
       {
         name: 'com.acme.checkout.smoke.CheckoutSmokeTest.cartCanBeCreated',
@@ -28,14 +35,23 @@ describe('JUnit result files', () => {
     const results = expectResults(await parseTestResults(fixturePath('junit-surefire-two-failures.xml')));
     const tail = results.failures[0]!.stackTraceTail!;
 
-    expect(tail.split('\n').at(-1)).toContain('CheckoutSmokeTest.cartCanBeCreated(CheckoutSmokeTest.java:58)');
+    expect(tail.split('\n').at(-1)).toContain(
+      'CheckoutSmokeTest.cartCanBeCreated(CheckoutSmokeTest.java:58)',
+    );
     expect(tail).not.toContain('POST /api/carts');
   });
 
   it('reads a jest-junit report without repeating the describe block in test names', async () => {
     const results = expectResults(await parseTestResults(fixturePath('junit-jest-junit-passing.xml')));
 
-    expect(results.totals).toEqual({ total: 5, passed: 4, failed: 0, errored: 0, skipped: 1, inconclusive: 0 });
+    expect(results.totals).toEqual({
+      total: 5,
+      passed: 4,
+      failed: 0,
+      errored: 0,
+      skipped: 1,
+      inconclusive: 0,
+    });
     expect(results.failures).toEqual([]);
     expect(results.durationSeconds).toBeCloseTo(1.842);
     expect(results.warnings).toEqual([]);
@@ -44,7 +60,14 @@ describe('JUnit result files', () => {
   it('counts an <error> as errored, sums top-level suite times, and warns when declared totals disagree', async () => {
     const results = expectResults(await parseTestResults(fixturePath('junit-gradle-declared-mismatch.xml')));
 
-    expect(results.totals).toEqual({ total: 5, passed: 4, failed: 0, errored: 1, skipped: 0, inconclusive: 0 });
+    expect(results.totals).toEqual({
+      total: 5,
+      passed: 4,
+      failed: 0,
+      errored: 1,
+      skipped: 0,
+      inconclusive: 0,
+    });
     expect(results.failures).toEqual([
       expect.objectContaining({
         name: 'com.acme.orders.OrdersSmokeTest.orderEventsArePublished',
@@ -77,20 +100,35 @@ describe('JUnit result files', () => {
     </testsuites>`;
     const results = expectResults(await parseXmlText(xml));
 
-    expect(results.totals).toEqual({ total: 2, passed: 0, failed: 0, errored: 1, skipped: 1, inconclusive: 0 });
-    expect(results.failures).toEqual([{ name: 'integration.payments.refund', outcome: 'errored', message: 'boom' }]);
+    expect(results.totals).toEqual({
+      total: 2,
+      passed: 0,
+      failed: 0,
+      errored: 1,
+      skipped: 1,
+      inconclusive: 0,
+    });
+    expect(results.failures).toEqual([
+      { name: 'integration.payments.refund', outcome: 'errored', message: 'boom' },
+    ]);
   });
 
   it('falls back to the exception type when a failure has neither message nor body', async () => {
-    const xml = '<testsuite name="s"><testcase classname="C" name="t"><failure type="java.lang.AssertionError"/></testcase></testsuite>';
+    const xml =
+      '<testsuite name="s"><testcase classname="C" name="t"><failure type="java.lang.AssertionError"/></testcase></testsuite>';
     const results = expectResults(await parseXmlText(xml));
 
     expect(results.failures[0]!.message).toBe('java.lang.AssertionError');
   });
 
   it('caps the failure list at maxFailures and counts the rest', async () => {
-    const cases = Array.from({ length: 7 }, (_, i) => `<testcase classname="C" name="t${i}"><failure message="m${i}"/></testcase>`);
-    const results = expectResults(await parseXmlText(`<testsuite name="S">${cases.join('')}</testsuite>`, { maxFailures: 3 }));
+    const cases = Array.from(
+      { length: 7 },
+      (_, i) => `<testcase classname="C" name="t${i}"><failure message="m${i}"/></testcase>`,
+    );
+    const results = expectResults(
+      await parseXmlText(`<testsuite name="S">${cases.join('')}</testsuite>`, { maxFailures: 3 }),
+    );
 
     expect(results.totals.failed).toBe(7);
     expect(results.failures.map((failure) => failure.name)).toEqual(['S.C.t0', 'S.C.t1', 'S.C.t2']);

@@ -17,7 +17,13 @@ interface JUnitCase {
 }
 
 /** Outcome strength: a stronger child element decides the outcome (error > failure > skipped). */
-const STRENGTH: Record<CaseOutcome, number> = { passed: 0, inconclusive: 0, skipped: 1, failed: 2, errored: 3 };
+const STRENGTH: Record<CaseOutcome, number> = {
+  passed: 0,
+  inconclusive: 0,
+  skipped: 1,
+  failed: 2,
+  errored: 3,
+};
 
 /**
  * JUnit XML as written by Maven surefire, Gradle, jest-junit, pytest and others: a
@@ -36,7 +42,11 @@ export class JUnitCollector implements ResultsCollector {
     this.tally = new ResultsTally(maxFailures);
   }
 
-  open(name: string, attributes: Readonly<Record<string, string>>, depth: number): TestResultsError | undefined {
+  open(
+    name: string,
+    attributes: Readonly<Record<string, string>>,
+    depth: number,
+  ): TestResultsError | undefined {
     if (depth === 1) {
       this.rootName = name;
       this.rootAttributes = attributes;
@@ -81,10 +91,30 @@ export class JUnitCollector implements ResultsCollector {
     const { totals } = this.tally;
     const root = this.rootAttributes;
     const warnings = declaredTotalsWarnings(this.rootName, [
-      { attribute: 'tests', declared: parseCount(root['tests']), counted: totals.total, countedWhat: 'test cases' },
-      { attribute: 'failures', declared: parseCount(root['failures']), counted: totals.failed, countedWhat: 'failed test cases' },
-      { attribute: 'errors', declared: parseCount(root['errors']), counted: totals.errored, countedWhat: 'errored test cases' },
-      { attribute: 'skipped', declared: parseCount(root['skipped']), counted: totals.skipped, countedWhat: 'skipped test cases' },
+      {
+        attribute: 'tests',
+        declared: parseCount(root['tests']),
+        counted: totals.total,
+        countedWhat: 'test cases',
+      },
+      {
+        attribute: 'failures',
+        declared: parseCount(root['failures']),
+        counted: totals.failed,
+        countedWhat: 'failed test cases',
+      },
+      {
+        attribute: 'errors',
+        declared: parseCount(root['errors']),
+        counted: totals.errored,
+        countedWhat: 'errored test cases',
+      },
+      {
+        attribute: 'skipped',
+        declared: parseCount(root['skipped']),
+        counted: totals.skipped,
+        countedWhat: 'skipped test cases',
+      },
     ]);
     const durationSeconds = parseSeconds(root['time']) ?? this.topLevelSuiteSeconds;
     return {
@@ -99,7 +129,11 @@ export class JUnitCollector implements ResultsCollector {
     };
   }
 
-  private openCaseChild(testCase: JUnitCase, name: string, attributes: Readonly<Record<string, string>>): void {
+  private openCaseChild(
+    testCase: JUnitCase,
+    name: string,
+    attributes: Readonly<Record<string, string>>,
+  ): void {
     const outcome = childOutcome(name);
     if (outcome === undefined || STRENGTH[outcome] <= STRENGTH[testCase.outcome]) return;
     testCase.outcome = outcome;

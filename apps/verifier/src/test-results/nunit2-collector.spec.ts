@@ -6,14 +6,22 @@ describe('NUnit 2.x result files', () => {
     const results = expectResults(await parseTestResults(fixturePath('nunit2-5.xml')));
 
     expect(results.format).toBe('nunit2');
-    expect(results.totals).toEqual({ total: 8, passed: 3, failed: 1, errored: 2, skipped: 1, inconclusive: 1 });
+    expect(results.totals).toEqual({
+      total: 8,
+      passed: 3,
+      failed: 1,
+      errored: 2,
+      skipped: 1,
+      inconclusive: 1,
+    });
     expect(results.durationSeconds).toBeCloseTo(2.412);
     expect(results.warnings).toEqual([]);
     expect(results.failures.map(({ name, outcome, message }) => ({ name, outcome, message }))).toEqual([
       {
         name: 'Acme.Legacy.PortalSmokeTests.ReportsRender',
         outcome: 'failed',
-        message: 'Expected string length 12 but was 0. Strings differ at index 0.\n  Expected: "Q2 2024 sales"\n  But was:  <string.Empty>',
+        message:
+          'Expected string length 12 but was 0. Strings differ at index 0.\n  Expected: "Q2 2024 sales"\n  But was:  <string.Empty>',
       },
       {
         name: 'Acme.Legacy.PortalSmokeTests.SessionStoreAvailable',
@@ -39,7 +47,14 @@ describe('NUnit 2.x result files', () => {
     </test-results>`;
     const results = expectResults(await parseXmlText(xml));
 
-    expect(results.totals).toEqual({ total: 3, passed: 1, failed: 1, errored: 0, skipped: 1, inconclusive: 0 });
+    expect(results.totals).toEqual({
+      total: 3,
+      passed: 1,
+      failed: 1,
+      errored: 0,
+      skipped: 1,
+      inconclusive: 0,
+    });
     expect(results.failures).toEqual([{ name: 'Fixture.Broken', outcome: 'failed', message: 'bad' }]);
     expect(results.warnings).toEqual([]);
   });

@@ -6,7 +6,14 @@ describe('NUnit 3 result files', () => {
     const results = expectResults(await parseTestResults(fixturePath('nunit3-console.xml')));
 
     expect(results.format).toBe('nunit3');
-    expect(results.totals).toEqual({ total: 8, passed: 4, failed: 1, errored: 1, skipped: 1, inconclusive: 1 });
+    expect(results.totals).toEqual({
+      total: 8,
+      passed: 4,
+      failed: 1,
+      errored: 1,
+      skipped: 1,
+      inconclusive: 1,
+    });
     expect(results.durationSeconds).toBeCloseTo(3.914526);
     expect(results.warnings).toEqual([]);
     expect(results.failures).toEqual([
@@ -14,13 +21,18 @@ describe('NUnit 3 result files', () => {
         name: 'Acme.Billing.InvoiceApiSmokeTests.InvoiceCanBeRendered',
         outcome: 'failed',
         message: 'Expected: OK\n  But was:  InternalServerError',
-        stackTraceTail: '   at Acme.Billing.InvoiceApiSmokeTests.InvoiceCanBeRendered() in C:\\src\\billing\\smoke\\InvoiceApiSmokeTests.cs:line 48',
+        stackTraceTail:
+          '   at Acme.Billing.InvoiceApiSmokeTests.InvoiceCanBeRendered() in C:\\src\\billing\\smoke\\InvoiceApiSmokeTests.cs:line 48',
       },
       expect.objectContaining({
         name: 'Acme.Billing.InvoiceApiSmokeTests.LedgerIsReachable',
         outcome: 'errored',
-        message: expect.stringContaining('System.Net.Http.HttpRequestException : No connection could be made'),
-        stackTraceTail: expect.stringContaining('LedgerIsReachable() in C:\\src\\billing\\smoke\\InvoiceApiSmokeTests.cs:line 63'),
+        message: expect.stringContaining(
+          'System.Net.Http.HttpRequestException : No connection could be made',
+        ),
+        stackTraceTail: expect.stringContaining(
+          'LedgerIsReachable() in C:\\src\\billing\\smoke\\InvoiceApiSmokeTests.cs:line 63',
+        ),
       }),
     ]);
   });
@@ -28,7 +40,14 @@ describe('NUnit 3 result files', () => {
   it('reads a report written by dotnet test --logger nunit', async () => {
     const results = expectResults(await parseTestResults(fixturePath('nunit3-dotnet-logger.xml')));
 
-    expect(results.totals).toEqual({ total: 3, passed: 3, failed: 0, errored: 0, skipped: 0, inconclusive: 0 });
+    expect(results.totals).toEqual({
+      total: 3,
+      passed: 3,
+      failed: 0,
+      errored: 0,
+      skipped: 0,
+      inconclusive: 0,
+    });
     expect(results.durationSeconds).toBeCloseTo(1.4821);
     expect(results.warnings).toEqual([]);
   });
@@ -43,7 +62,9 @@ describe('NUnit 3 result files', () => {
     </test-run>`;
     const results = expectResults(await parseXmlText(xml));
 
-    expect(results.failures).toEqual([{ name: 'Acme.PingTests.Pings', outcome: 'failed', message: 'no pong' }]);
+    expect(results.failures).toEqual([
+      { name: 'Acme.PingTests.Pings', outcome: 'failed', message: 'no pong' },
+    ]);
   });
 
   it('counts Warning as passed and says so, warns about declared totals that disagree and unknown results', async () => {
@@ -56,7 +77,14 @@ describe('NUnit 3 result files', () => {
     </test-run>`;
     const results = expectResults(await parseXmlText(xml));
 
-    expect(results.totals).toEqual({ total: 3, passed: 2, failed: 0, errored: 0, skipped: 0, inconclusive: 1 });
+    expect(results.totals).toEqual({
+      total: 3,
+      passed: 2,
+      failed: 0,
+      errored: 0,
+      skipped: 0,
+      inconclusive: 1,
+    });
     expect(results.warnings).toEqual([
       '<test-run> declares total="5" but the file contains 3 test cases; the counted figure is used',
       '<test-run> declares inconclusive="0" but the file contains 1 inconclusive test cases; the counted figure is used',

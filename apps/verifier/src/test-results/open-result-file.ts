@@ -16,7 +16,12 @@ export async function openResultFile(path: string): Promise<OpenedResultFile> {
     const stats = await handle.stat();
     if (!stats.isFile() && !stats.isFIFO()) {
       await handle.close();
-      return { ok: false, kind: 'not-a-file', source: path, message: `${path} is not a regular file (a directory or device?)` };
+      return {
+        ok: false,
+        kind: 'not-a-file',
+        source: path,
+        message: `${path} is not a regular file (a directory or device?)`,
+      };
     }
   } catch (error: unknown) {
     await handle.close().catch(() => undefined);
@@ -31,12 +36,27 @@ export function fileAccessError(source: string, error: unknown): TestResultsErro
   switch (code) {
     case 'ENOENT':
     case 'ENOTDIR':
-      return { ok: false, kind: 'file-not-found', source, message: `${source} does not exist (no result file was written?)` };
+      return {
+        ok: false,
+        kind: 'file-not-found',
+        source,
+        message: `${source} does not exist (no result file was written?)`,
+      };
     case 'EISDIR':
-      return { ok: false, kind: 'not-a-file', source, message: `${source} is a directory, not a result file` };
+      return {
+        ok: false,
+        kind: 'not-a-file',
+        source,
+        message: `${source} is a directory, not a result file`,
+      };
     case 'EACCES':
     case 'EPERM':
-      return { ok: false, kind: 'unreadable', source, message: `${source} cannot be read: permission denied` };
+      return {
+        ok: false,
+        kind: 'unreadable',
+        source,
+        message: `${source} cannot be read: permission denied`,
+      };
     case undefined:
     default: {
       const detail = error instanceof Error ? error.message : String(error);

@@ -47,7 +47,9 @@ describe('parseTestResults on files it cannot use', () => {
     expect(error.kind).toBe('malformed-xml');
     expect(error.line).toBe(11);
     expect(error.column).toBeGreaterThan(0);
-    expect(error.message).toMatch(/^Malformed XML in .*junit-truncated\.xml at line 11, column \d+: unclosed tag: failure$/);
+    expect(error.message).toMatch(
+      /^Malformed XML in .*junit-truncated\.xml at line 11, column \d+: unclosed tag: failure$/,
+    );
   });
 
   it('reports mismatched tags with their position', async () => {
@@ -102,10 +104,14 @@ describe('parseTestResults on files it cannot use', () => {
 
   it('refuses a UTF-16 big-endian file by name', async () => {
     const body = Buffer.from('<testsuite name="s"/>', 'utf16le').swap16();
-    const error = expectError(await parseTestResults(Readable.from([Buffer.concat([Buffer.from([0xfe, 0xff]), body])])));
+    const error = expectError(
+      await parseTestResults(Readable.from([Buffer.concat([Buffer.from([0xfe, 0xff]), body])])),
+    );
 
     expect(error.kind).toBe('unsupported-encoding');
-    expect(error.message).toBe('stream cannot be read: it is encoded as UTF-16 big-endian, which is not supported (use UTF-8)');
+    expect(error.message).toBe(
+      'stream cannot be read: it is encoded as UTF-16 big-endian, which is not supported (use UTF-8)',
+    );
   });
 
   it('reports a stream that fails mid-way as unreadable', async () => {
@@ -113,14 +119,18 @@ describe('parseTestResults on files it cannot use', () => {
       yield Buffer.from('<testsuite name="s">');
       throw new Error('connection reset');
     }
-    const error = expectError(await parseTestResults(Readable.from(failing()), { sourceName: 'agent upload' }));
+    const error = expectError(
+      await parseTestResults(Readable.from(failing()), { sourceName: 'agent upload' }),
+    );
 
     expect(error.kind).toBe('unreadable');
     expect(error.message).toBe('agent upload cannot be read: connection reset');
   });
 
   it('rejects invalid options as a caller bug', async () => {
-    await expect(parseXmlText('<testsuite/>', { maxFailures: -1 })).rejects.toThrow('maxFailures must be an integer >= 0, got -1');
+    await expect(parseXmlText('<testsuite/>', { maxFailures: -1 })).rejects.toThrow(
+      'maxFailures must be an integer >= 0, got -1',
+    );
   });
 });
 

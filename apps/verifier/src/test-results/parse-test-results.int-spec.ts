@@ -50,7 +50,9 @@ describe('parseTestResults on a large, deeply nested NUnit 3 file on disk', () =
     expect(outcome.warnings).toEqual([]);
     expect(outcome.durationSeconds).toBeCloseTo(812.5);
     expect(outcome.failures.map((failure) => failure.name)).toEqual(expected.failingNames);
-    expect(outcome.failures.find((failure) => failure.outcome === 'errored')?.name).toBe(largeCaseName(shape, 12_345));
+    expect(outcome.failures.find((failure) => failure.outcome === 'errored')?.name).toBe(
+      largeCaseName(shape, 12_345),
+    );
     expect(outcome.failures[0]!.message).toBe('Case 7 failed: expected 200 but was 503');
     expect(outcome.failures[0]!.name.split('.')).toHaveLength(30);
 

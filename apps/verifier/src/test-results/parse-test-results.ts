@@ -53,7 +53,9 @@ export async function parseTestResults(
   walker.write(rest.text);
   walker.close();
   if (walker.error) return walker.error;
-  return dispatcher.finish() ?? { ok: false, kind: 'empty', source, message: `${source} contains no root element` };
+  return (
+    dispatcher.finish() ?? { ok: false, kind: 'empty', source, message: `${source} contains no root element` }
+  );
 }
 
 function checkedLimit(name: string, value: number, minimum: number): number {
@@ -74,5 +76,10 @@ function encodingError(source: string, reason: string): TestResultsError {
 }
 
 function notBytes(source: string): TestResultsError {
-  return { ok: false, kind: 'unreadable', source, message: `${source} yielded something other than bytes or text` };
+  return {
+    ok: false,
+    kind: 'unreadable',
+    source,
+    message: `${source} yielded something other than bytes or text`,
+  };
 }

@@ -1,4 +1,10 @@
-import { HeadText, MESSAGE_MAX_CHARS, STACK_TAIL_MAX_CHARS, STACK_TAIL_MAX_LINES, TailText } from './bounded-text';
+import {
+  HeadText,
+  MESSAGE_MAX_CHARS,
+  STACK_TAIL_MAX_CHARS,
+  STACK_TAIL_MAX_LINES,
+  TailText,
+} from './bounded-text';
 import type { TestFailure, TestTotals } from './test-results.types';
 
 export type CaseOutcome = 'passed' | 'failed' | 'errored' | 'skipped' | 'inconclusive';
@@ -25,7 +31,8 @@ export class ResultsTally {
       this.failuresOmitted += 1;
       return;
     }
-    const message = detail.message?.trim() || detail.stackTrace?.firstLine() || '(no message in the result file)';
+    const message =
+      detail.message?.trim() || detail.stackTrace?.firstLine() || '(no message in the result file)';
     const capped = new HeadText(MESSAGE_MAX_CHARS);
     capped.append(message);
     const stackTraceTail = detail.stackTrace?.lastLines(STACK_TAIL_MAX_LINES);

@@ -2,8 +2,25 @@ import type { TestResults, TestResultsError, TestTotals } from './test-results.t
 import { verdictFromResults } from './verdict-from-results';
 
 function results(totals: Partial<TestTotals>, overrides: Partial<TestResults> = {}): TestResults {
-  const full: TestTotals = { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0, inconclusive: 0, ...totals };
-  return { ok: true, format: 'junit', source: 'r.xml', totals: full, failures: [], failuresOmitted: 0, warnings: [], ...overrides };
+  const full: TestTotals = {
+    total: 0,
+    passed: 0,
+    failed: 0,
+    errored: 0,
+    skipped: 0,
+    inconclusive: 0,
+    ...totals,
+  };
+  return {
+    ok: true,
+    format: 'junit',
+    source: 'r.xml',
+    totals: full,
+    failures: [],
+    failuresOmitted: 0,
+    warnings: [],
+    ...overrides,
+  };
 }
 
 describe('verdictFromResults', () => {
@@ -53,7 +70,10 @@ describe('verdictFromResults', () => {
   });
 
   it('fails on failures even when allowZeroTests is set and nothing passed', () => {
-    const outcome = results({ total: 1, errored: 1 }, { failures: [{ name: 'T', outcome: 'errored', message: 'm' }] });
+    const outcome = results(
+      { total: 1, errored: 1 },
+      { failures: [{ name: 'T', outcome: 'errored', message: 'm' }] },
+    );
 
     expect(verdictFromResults(outcome, { allowZeroTests: true }).verdict).toBe('failed');
   });

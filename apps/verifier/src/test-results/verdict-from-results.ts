@@ -25,9 +25,16 @@ const NAMES_IN_REASON = 10;
  * - any inconclusive test (and none failed) → `inconclusive`;
  * - otherwise `passed`.
  */
-export function verdictFromResults(outcome: TestResultsOutcome, options: VerdictOptions = {}): TestVerdictResult {
+export function verdictFromResults(
+  outcome: TestResultsOutcome,
+  options: VerdictOptions = {},
+): TestVerdictResult {
   if (!outcome.ok) {
-    return { verdict: 'inconclusive', reason: `Test results could not be used: ${outcome.message}`, failedTests: [] };
+    return {
+      verdict: 'inconclusive',
+      reason: `Test results could not be used: ${outcome.message}`,
+      failedTests: [],
+    };
   }
   const { totals, failures } = outcome;
   const broken = totals.failed + totals.errored;
@@ -45,11 +52,20 @@ export function verdictFromResults(outcome: TestResultsOutcome, options: Verdict
   }
   const ran = totals.passed + totals.inconclusive;
   if (ran === 0) {
-    const what = totals.total === 0 ? 'the file contains no test cases' : `all ${totals.total} test cases were skipped`;
+    const what =
+      totals.total === 0 ? 'the file contains no test cases' : `all ${totals.total} test cases were skipped`;
     if (options.allowZeroTests) {
-      return { verdict: 'passed', reason: `No tests ran (${what}); accepted because allowZeroTests is set`, failedTests: [] };
+      return {
+        verdict: 'passed',
+        reason: `No tests ran (${what}); accepted because allowZeroTests is set`,
+        failedTests: [],
+      };
     }
-    return { verdict: 'inconclusive', reason: `No tests ran (${what}): no data is not a pass`, failedTests: [] };
+    return {
+      verdict: 'inconclusive',
+      reason: `No tests ran (${what}): no data is not a pass`,
+      failedTests: [],
+    };
   }
   if (totals.inconclusive > 0) {
     return {
@@ -59,5 +75,9 @@ export function verdictFromResults(outcome: TestResultsOutcome, options: Verdict
     };
   }
   const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : '';
-  return { verdict: 'passed', reason: `${totals.passed} of ${totals.total} tests passed${skipped}`, failedTests: [] };
+  return {
+    verdict: 'passed',
+    reason: `${totals.passed} of ${totals.total} tests passed${skipped}`,
+    failedTests: [],
+  };
 }

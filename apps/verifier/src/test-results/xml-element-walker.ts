@@ -4,7 +4,11 @@ import type { TestResultsError } from './test-results.types';
 /** What a format collector sees of the document: elements, their attributes and their text. */
 export interface XmlElementVisitor {
   /** `depth` is 1 for the root element. Returning an error stops the walk with it. */
-  open(name: string, attributes: Readonly<Record<string, string>>, depth: number): TestResultsError | undefined;
+  open(
+    name: string,
+    attributes: Readonly<Record<string, string>>,
+    depth: number,
+  ): TestResultsError | undefined;
   /** Text and CDATA content, in pieces, with entities already decoded. */
   text(content: string): void;
   close(name: string, depth: number): void;

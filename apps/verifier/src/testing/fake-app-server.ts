@@ -18,7 +18,11 @@ export interface FakeAppServer {
   close(): Promise<void>;
 }
 
-export async function startFakeApp(options: { version: string; behaviour: FakeAppBehaviour; warmUpMs?: number }): Promise<FakeAppServer> {
+export async function startFakeApp(options: {
+  version: string;
+  behaviour: FakeAppBehaviour;
+  warmUpMs?: number;
+}): Promise<FakeAppServer> {
   let behaviour = options.behaviour;
   let healthRequests = 0;
   const startedAt = Date.now();
@@ -39,7 +43,8 @@ export async function startFakeApp(options: { version: string; behaviour: FakeAp
         held.add(response);
         return;
       case 'warm-up':
-        if (Date.now() - startedAt < (options.warmUpMs ?? 1_000)) return json(response, 503, { status: 'starting' });
+        if (Date.now() - startedAt < (options.warmUpMs ?? 1_000))
+          return json(response, 503, { status: 'starting' });
         return json(response, 200, { status: 'ok', version: options.version });
     }
   });

@@ -3,11 +3,22 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventInput, EventMap } from '@conveyor/contracts';
 import { EventContext, OnEvent, TransactionalBus } from '@conveyor/messaging';
 import { startService, testServiceEnv, type RunningService } from '@conveyor/service-kit';
-import { createTestDatabase, createTestVhost, waitFor, type TestDatabase, type TestVhost } from '@conveyor/testing';
+import {
+  createTestDatabase,
+  createTestVhost,
+  waitFor,
+  type TestDatabase,
+  type TestVhost,
+} from '@conveyor/testing';
 import { verifierServiceSpec } from '../verifier.service-spec';
 import type { VerifierEnv } from '../verifier-env';
 
-type Observed = 'verification.started' | 'verification.passed' | 'verification.failed' | 'health.degraded' | 'verification.bake.completed';
+type Observed =
+  | 'verification.started'
+  | 'verification.passed'
+  | 'verification.failed'
+  | 'health.degraded'
+  | 'verification.bake.completed';
 type Outcome = EventMap['verification.passed'] | EventMap['verification.failed'];
 
 /** What the probe service saw on the bus, by type. */
@@ -43,7 +54,11 @@ function probeModule(seen: Seen) {
     }
   }
   class ProbeModule {}
-  return (kit: DynamicModule): DynamicModule => ({ module: ProbeModule, imports: [kit], controllers: [ProbeHandlers] });
+  return (kit: DynamicModule): DynamicModule => ({
+    module: ProbeModule,
+    imports: [kit],
+    controllers: [ProbeHandlers],
+  });
 }
 
 /**
@@ -62,7 +77,10 @@ export class VerifierTestBed {
     this.database = await createTestDatabase();
     this.vhost = await createTestVhost();
     const base = testServiceEnv(this.vhost.url, this.database.url);
-    this.probe = await startService({ name: 'probe', schema: 'probe', defaultPort: 0, module: probeModule(this.seen) }, base);
+    this.probe = await startService(
+      { name: 'probe', schema: 'probe', defaultPort: 0, module: probeModule(this.seen) },
+      base,
+    );
     await this.startVerifier();
   }
 
@@ -87,7 +105,10 @@ export class VerifierTestBed {
   }
 
   /** Waits for the verification's passed or failed event. */
-  outcomeOf(verificationId: string, timeoutMs = 30_000): Promise<{ passed: boolean; data: Outcome & { reason?: string } }> {
+  outcomeOf(
+    verificationId: string,
+    timeoutMs = 30_000,
+  ): Promise<{ passed: boolean; data: Outcome & { reason?: string } }> {
     return waitFor(
       `the outcome of verification ${verificationId}`,
       () => {

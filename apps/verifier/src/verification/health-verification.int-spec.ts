@@ -6,13 +6,23 @@ import { startFakeApp, type FakeAppBehaviour, type FakeAppServer } from '../test
 import { VerifierTestBed } from '../testing/verifier-test-bed';
 
 const VERSION = '2.4.0';
-const health = { path: '/health', versionField: 'version', intervalMs: 100, timeoutSeconds: 3, requestTimeoutMs: 400 };
+const health = {
+  path: '/health',
+  versionField: 'version',
+  intervalMs: 100,
+  timeoutSeconds: 3,
+  requestTimeoutMs: 400,
+};
 
 describe('HTTP health verification through the real bus', () => {
   const bed = new VerifierTestBed();
   const apps: FakeAppServer[] = [];
 
-  async function app(behaviour: FakeAppBehaviour, version = VERSION, warmUpMs?: number): Promise<FakeAppServer> {
+  async function app(
+    behaviour: FakeAppBehaviour,
+    version = VERSION,
+    warmUpMs?: number,
+  ): Promise<FakeAppServer> {
     const started = await startFakeApp({ behaviour, version, warmUpMs });
     apps.push(started);
     return started;
@@ -50,13 +60,28 @@ describe('HTTP health verification through the real bus', () => {
 
     const { passed, data } = await bed.outcomeOf(req.verificationId);
     expect(passed).toBe(false);
-    expect(bed.seen.of('verification.started').some((e) => e.verificationId === req.verificationId)).toBe(true);
+    expect(bed.seen.of('verification.started').some((e) => e.verificationId === req.verificationId)).toBe(
+      true,
+    );
     const byServer = Object.fromEntries(data.results.map((r) => [r.serverId, r]));
-    expect(byServer['healthy']).toMatchObject({ verdict: 'passed', type: 'http', actual: expect.stringContaining('version 2.4.0') });
+    expect(byServer['healthy']).toMatchObject({
+      verdict: 'passed',
+      type: 'http',
+      actual: expect.stringContaining('version 2.4.0'),
+    });
     expect(byServer['healthy']!.expected).toBe('GET /health → 200, JSON version = 2.4.0 within 3 s');
-    expect(byServer['answers-500']).toMatchObject({ verdict: 'failed', actual: expect.stringContaining('answered 500, expected 200') });
-    expect(byServer['old-version']).toMatchObject({ verdict: 'failed', actual: expect.stringContaining('version 2.3.9, expected 2.4.0') });
-    expect(byServer['silent']).toMatchObject({ verdict: 'failed', actual: expect.stringContaining('no answer within') });
+    expect(byServer['answers-500']).toMatchObject({
+      verdict: 'failed',
+      actual: expect.stringContaining('answered 500, expected 200'),
+    });
+    expect(byServer['old-version']).toMatchObject({
+      verdict: 'failed',
+      actual: expect.stringContaining('version 2.3.9, expected 2.4.0'),
+    });
+    expect(byServer['silent']).toMatchObject({
+      verdict: 'failed',
+      actual: expect.stringContaining('no answer within'),
+    });
     expect(byServer['warming-up']).toMatchObject({ verdict: 'passed' });
     expect(byServer['warming-up']!.actual).not.toMatch(/attempt 1,/);
     expect(data.reason).toMatch(/^3 check\(s\) failed: answers-500 http \/health/);
@@ -71,29 +96,45 @@ describe('HTTP health verification through the real bus', () => {
     const { passed, data } = await bed.outcomeOf(req.verificationId);
     expect(passed).toBe(true);
     expect(data.summary).toBe('all 2 checks passed');
-    expect(data.results.map((r) => [r.serverId, r.verdict])).toEqual([['a', 'passed'], ['b', 'passed']]);
-    const [metrics] = await Promise.all([fetch(`http://127.0.0.1:${bed.verifier.port}/metrics`).then((r) => r.text())]);
+    expect(data.results.map((r) => [r.serverId, r.verdict])).toEqual([
+      ['a', 'passed'],
+      ['b', 'passed'],
+    ]);
+    const [metrics] = await Promise.all([
+      fetch(`http://127.0.0.1:${bed.verifier.port}/metrics`).then((r) => r.text()),
+    ]);
     expect(metrics).toMatch(/conveyor_verifications_total\{outcome="passed"\} [1-9]/);
     expect(metrics).toMatch(/conveyor_checks_total\{type="http",outcome="failed"\} [1-9]/);
     expect(metrics).toContain('conveyor_verification_seconds_count');
   });
 
   it('fails a server nobody listens on, with the connection error', async () => {
-    const req = request([{ id: 'gone', address: `127.0.0.1:${await findFreePort()}` }], { health: { ...health, timeoutSeconds: 1 } });
+    const req = request([{ id: 'gone', address: `127.0.0.1:${await findFreePort()}` }], {
+      health: { ...health, timeoutSeconds: 1 },
+    });
     await bed.publish('verification.requested', req);
     const { passed, data } = await bed.outcomeOf(req.verificationId);
     expect(passed).toBe(false);
-    expect(data.results[0]).toMatchObject({ serverId: 'gone', verdict: 'failed', actual: expect.stringMatching(/no answer: fetch failed.*ECONNREFUSED/) });
+    expect(data.results[0]).toMatchObject({
+      serverId: 'gone',
+      verdict: 'failed',
+      actual: expect.stringMatching(/no answer: fetch failed.*ECONNREFUSED/),
+    });
   });
 
   it('answers a request that parses but cannot run with verification.failed and the reason', async () => {
     const address = (await app('healthy')).address;
-    const req = request([{ id: 'twice', address }, { id: 'twice', address }]);
+    const req = request([
+      { id: 'twice', address },
+      { id: 'twice', address },
+    ]);
     await bed.publish('verification.requested', req);
     const { passed, data } = await bed.outcomeOf(req.verificationId);
     expect(passed).toBe(false);
     expect(data.reason).toBe('the request cannot be run: server twice is listed twice');
-    expect(bed.seen.of('verification.started').some((e) => e.verificationId === req.verificationId)).toBe(false);
+    expect(bed.seen.of('verification.started').some((e) => e.verificationId === req.verificationId)).toBe(
+      false,
+    );
   });
 
   it('dead-letters a malformed request with the validation error, and never passes it', async () => {
@@ -101,16 +142,26 @@ describe('HTTP health verification through the real bus', () => {
     const envelope = createEnvelope('test', 'verification.requested', good);
     const connection = await amqplib.connect(bed.vhost.url);
     const channel = await connection.createConfirmChannel();
-    const body = JSON.stringify({ ...envelope, data: { ...good, servers: [{ id: 'x', address: 'no-port' }] } });
+    const body = JSON.stringify({
+      ...envelope,
+      data: { ...good, servers: [{ id: 'x', address: 'no-port' }] },
+    });
     channel.publish(EVENTS_EXCHANGE, 'verification.requested', Buffer.from(body), { persistent: true });
     await channel.waitForConfirms();
     await connection.close();
 
     const dlq = deadLetterQueueName('verifier');
-    await waitFor('the malformed request in the dead-letter queue', async () => (await bed.vhost.queueDepth(dlq)) === 1);
+    await waitFor(
+      'the malformed request in the dead-letter queue',
+      async () => (await bed.vhost.queueDepth(dlq)) === 1,
+    );
     const [letter] = await bed.vhost.peek(dlq, 1);
-    expect(String(letter!.headers['x-conveyor-error'])).toMatch(/^invalid verification.requested: data.servers.0.address: must be host:port/);
-    expect(bed.seen.of('verification.passed').some((e) => e.verificationId === good.verificationId)).toBe(false);
+    expect(String(letter!.headers['x-conveyor-error'])).toMatch(
+      /^invalid verification.requested: data.servers.0.address: must be host:port/,
+    );
+    expect(bed.seen.of('verification.passed').some((e) => e.verificationId === good.verificationId)).toBe(
+      false,
+    );
   });
 
   it('watches a bake window and reports a server that degrades, so the orchestrator can roll back', async () => {
@@ -124,7 +175,10 @@ describe('HTTP health verification through the real bus', () => {
       service: 'billing',
       environment: 'prod',
       expectedVersion: VERSION,
-      servers: [{ id: 'steady', address: steady.address }, { id: 'failing', address: failing.address }],
+      servers: [
+        { id: 'steady', address: steady.address },
+        { id: 'failing', address: failing.address },
+      ],
       health: { ...health, requestTimeoutMs: 300 },
       intervalSeconds: 1,
       durationSeconds: 60,
@@ -133,10 +187,16 @@ describe('HTTP health verification through the real bus', () => {
     await waitFor('a first probe', () => failing.healthRequests >= 1);
     failing.setBehaviour('error');
 
-    const degraded = await waitFor('health.degraded', () => bed.seen.of('health.degraded').find((e) => e.deploymentId === deploymentId), { timeoutMs: 15_000 });
+    const degraded = await waitFor(
+      'health.degraded',
+      () => bed.seen.of('health.degraded').find((e) => e.deploymentId === deploymentId),
+      { timeoutMs: 15_000 },
+    );
     expect(degraded.servers).toEqual(['failing']);
     expect(degraded.detail).toMatch(/^failing failed 2 probes in a row \(last: answered 500, expected 200/);
-    const completed = await waitFor('the end of the bake', () => bed.seen.of('verification.bake.completed').find((e) => e.bakeId === bakeId));
+    const completed = await waitFor('the end of the bake', () =>
+      bed.seen.of('verification.bake.completed').find((e) => e.bakeId === bakeId),
+    );
     expect(completed.outcome).toBe('degraded');
   });
 
@@ -153,8 +213,15 @@ describe('HTTP health verification through the real bus', () => {
       intervalSeconds: 1,
       durationSeconds: 2,
     });
-    const completed = await waitFor('the end of the bake', () => bed.seen.of('verification.bake.completed').find((e) => e.bakeId === bakeId), { timeoutMs: 10_000 });
-    expect(completed).toMatchObject({ outcome: 'healthy', detail: expect.stringContaining('stayed healthy') });
+    const completed = await waitFor(
+      'the end of the bake',
+      () => bed.seen.of('verification.bake.completed').find((e) => e.bakeId === bakeId),
+      { timeoutMs: 10_000 },
+    );
+    expect(completed).toMatchObject({
+      outcome: 'healthy',
+      detail: expect.stringContaining('stayed healthy'),
+    });
     expect(completed.probes).toBeGreaterThanOrEqual(1);
   });
 });

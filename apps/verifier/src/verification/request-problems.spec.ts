@@ -18,18 +18,35 @@ function request(overrides: Record<string, unknown> = {}) {
 
 describe('a request that parses but cannot run', () => {
   it('has no problem when servers and suites are sound', () => {
-    expect(requestProblems(request({ spec: { smoke: [{ name: 'api', command: '/bin/true', resultFile: 'r.xml' }] } }))).toEqual([]);
+    expect(
+      requestProblems(
+        request({ spec: { smoke: [{ name: 'api', command: '/bin/true', resultFile: 'r.xml' }] } }),
+      ),
+    ).toEqual([]);
   });
 
   it('names a server listed twice and a port out of range', () => {
     const problems = requestProblems(
-      request({ servers: [{ id: 's1', address: 'h:80' }, { id: 's1', address: 'h:81' }, { id: 's2', address: 'h:70000' }] }),
+      request({
+        servers: [
+          { id: 's1', address: 'h:80' },
+          { id: 's1', address: 'h:81' },
+          { id: 's2', address: 'h:70000' },
+        ],
+      }),
     );
-    expect(problems).toEqual(['server s1 is listed twice', 'server s2: port 70000 of h:70000 is not 1-65535']);
+    expect(problems).toEqual([
+      'server s1 is listed twice',
+      'server s2: port 70000 of h:70000 is not 1-65535',
+    ]);
   });
 
   it('names a suite whose result file would be read outside its working directory', () => {
-    const problems = requestProblems(request({ spec: { smoke: [{ name: 'api', command: 'x', resultFile: '../../etc/passwd' }] } }));
-    expect(problems).toEqual([`smoke suite "api": resultFile "../../etc/passwd" must be a file path inside the suite's working directory`]);
+    const problems = requestProblems(
+      request({ spec: { smoke: [{ name: 'api', command: 'x', resultFile: '../../etc/passwd' }] } }),
+    );
+    expect(problems).toEqual([
+      `smoke suite "api": resultFile "../../etc/passwd" must be a file path inside the suite's working directory`,
+    ]);
   });
 });

@@ -12,7 +12,8 @@ export function requestProblems(request: VerificationRequested): string[] {
     if (seen.has(server.id)) problems.push(`server ${server.id} is listed twice`);
     seen.add(server.id);
     const port = Number(server.address.slice(server.address.lastIndexOf(':') + 1));
-    if (port < 1 || port > 65_535) problems.push(`server ${server.id}: port ${port} of ${server.address} is not 1-65535`);
+    if (port < 1 || port > 65_535)
+      problems.push(`server ${server.id}: port ${port} of ${server.address} is not 1-65535`);
   }
   const suiteNames = new Set<string>();
   for (const suite of request.spec.smoke) {

@@ -24,7 +24,8 @@ const NUNIT3_TWO_FAILURES = `<?xml version="1.0" encoding="utf-8"?>
   </test-suite>
 </test-run>`;
 
-const JUNIT_ZERO_TESTS = '<?xml version="1.0"?><testsuites tests="0"><testsuite name="smoke" tests="0"/></testsuites>';
+const JUNIT_ZERO_TESTS =
+  '<?xml version="1.0"?><testsuites tests="0"><testsuite name="smoke" tests="0"/></testsuites>';
 
 describe('smoke suites as commands through the real bus', () => {
   const bed = new VerifierTestBed();
@@ -81,7 +82,12 @@ describe('smoke suites as commands through the real bus', () => {
   });
 
   it('passes a suite that exits 0, having given it the target in its environment', async () => {
-    const { passed, data } = await verify([await suite('env', 'echo "target=$TARGET_URL server=$SERVER_ID version=$CONVEYOR_EXPECTED_VERSION db=$DATABASE_URL"')]);
+    const { passed, data } = await verify([
+      await suite(
+        'env',
+        'echo "target=$TARGET_URL server=$SERVER_ID version=$CONVEYOR_EXPECTED_VERSION db=$DATABASE_URL"',
+      ),
+    ]);
     expect(passed).toBe(true);
     const command = data.results.find((r) => r.type === 'command')!;
     expect(command.verdict).toBe('passed');
@@ -111,7 +117,11 @@ describe('smoke suites as commands through the real bus', () => {
   });
 
   it('reads an NUnit file with two failing tests and names them with their messages', async () => {
-    const nunit = await suite('nunit', `cp ${join(suites, 'two-failures.xml')} "$CONVEYOR_RESULT_FILE"; exit 1`, { resultFile: 'TestResult.xml' });
+    const nunit = await suite(
+      'nunit',
+      `cp ${join(suites, 'two-failures.xml')} "$CONVEYOR_RESULT_FILE"; exit 1`,
+      { resultFile: 'TestResult.xml' },
+    );
     const { passed, data } = await verify([nunit]);
     expect(passed).toBe(false);
     const results = data.results.find((r) => r.type === 'test-results')!;
@@ -120,33 +130,57 @@ describe('smoke suites as commands through the real bus', () => {
       { name: 'Shop.Smoke.CheckoutSmoke.CartAcceptsItem', message: 'Expected: 201 But was: 500' },
       { name: 'Shop.Smoke.CheckoutSmoke.PaymentPageRenders', message: 'Timed out waiting for #pay-button' },
     ]);
-    expect(results.actual).toContain('- Shop.Smoke.CheckoutSmoke.CartAcceptsItem: Expected: 201 But was: 500');
+    expect(results.actual).toContain(
+      '- Shop.Smoke.CheckoutSmoke.CartAcceptsItem: Expected: 201 But was: 500',
+    );
   });
 
   it('fails a suite that ran zero tests: inconclusive is not a pass', async () => {
-    const zero = await suite('zero', `cp ${join(suites, 'zero-tests.xml')} "$CONVEYOR_RESULT_FILE"`, { resultFile: 'junit.xml' });
+    const zero = await suite('zero', `cp ${join(suites, 'zero-tests.xml')} "$CONVEYOR_RESULT_FILE"`, {
+      resultFile: 'junit.xml',
+    });
     const { passed, data } = await verify([zero]);
     expect(passed).toBe(false);
-    expect(data.results.find((r) => r.type === 'test-results')).toMatchObject({ verdict: 'inconclusive', actual: expect.stringContaining('No tests ran') });
+    expect(data.results.find((r) => r.type === 'test-results')).toMatchObject({
+      verdict: 'inconclusive',
+      actual: expect.stringContaining('No tests ran'),
+    });
     expect(data.reason).toMatch(/^1 check\(s\) inconclusive and allowInconclusive is off/);
   });
 
   it('fails on a malformed or missing result file, with a clear error', async () => {
-    const broken = await suite('broken', `printf '<testsuites><testsuite name="x"><testcase' > "$CONVEYOR_RESULT_FILE"`, { resultFile: 'broken.xml' });
+    const broken = await suite(
+      'broken',
+      `printf '<testsuites><testsuite name="x"><testcase' > "$CONVEYOR_RESULT_FILE"`,
+      { resultFile: 'broken.xml' },
+    );
     const missing = await suite('missing', 'exit 0', { resultFile: 'never-written.xml' });
     const { passed, data } = await verify([broken, missing]);
     expect(passed).toBe(false);
     const files = data.results.filter((r) => r.type === 'test-results');
-    expect(files.find((r) => r.check === 'smoke broken results')).toMatchObject({ verdict: 'inconclusive', actual: expect.stringMatching(/^broken.xml: Test results could not be used: .*/) });
+    expect(files.find((r) => r.check === 'smoke broken results')).toMatchObject({
+      verdict: 'inconclusive',
+      actual: expect.stringMatching(/^broken.xml: Test results could not be used: .*/),
+    });
     expect(files.find((r) => r.check === 'smoke missing results')!.actual).toMatch(/never-written.xml/);
   });
 
   it('stops a running suite when its deployment is aborted, and fails the verification as cancelled', async () => {
     const pidFile = join(suites, 'abort.pid');
-    const req = request([await suite('long', `sleep 120 & echo $! > ${pidFile}; wait`, { timeoutSeconds: 600 })]);
+    const req = request([
+      await suite('long', `sleep 120 & echo $! > ${pidFile}; wait`, { timeoutSeconds: 600 }),
+    ]);
     await bed.publish('verification.requested', req);
-    const grandchild = await waitFor('the suite to be running', async () => Number(await readFile(pidFile, 'utf8')) || undefined, { timeoutMs: 15_000 });
-    await bed.publish('deployment.aborted', { deploymentId: req.deploymentId, reason: 'operator pressed stop', durationMs: 1_000 });
+    const grandchild = await waitFor(
+      'the suite to be running',
+      async () => Number(await readFile(pidFile, 'utf8')) || undefined,
+      { timeoutMs: 15_000 },
+    );
+    await bed.publish('deployment.aborted', {
+      deploymentId: req.deploymentId,
+      reason: 'operator pressed stop',
+      durationMs: 1_000,
+    });
 
     const { passed, data } = await bed.outcomeOf(req.verificationId);
     expect(passed).toBe(false);
@@ -158,16 +192,24 @@ describe('smoke suites as commands through the real bus', () => {
     const runs = join(suites, 'resume.runs');
     const req = request([await suite('slow', `echo run >> ${runs}; sleep 2`)]);
     await bed.publish('verification.requested', req);
-    await waitFor('the suite to be running', async () => (await readFile(runs, 'utf8').catch(() => '')).length > 0, { timeoutMs: 15_000 });
+    await waitFor(
+      'the suite to be running',
+      async () => (await readFile(runs, 'utf8').catch(() => '')).length > 0,
+      { timeoutMs: 15_000 },
+    );
     await bed.verifier.close();
     await bed.startVerifier();
 
     const { passed } = await bed.outcomeOf(req.verificationId);
     expect(passed).toBe(true);
     expect((await readFile(runs, 'utf8')).trim().split('\n')).toEqual(['run', 'run']);
-    expect(bed.seen.of('verification.started').filter((e) => e.verificationId === req.verificationId)).toHaveLength(1);
+    expect(
+      bed.seen.of('verification.started').filter((e) => e.verificationId === req.verificationId),
+    ).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const outcomes = [...bed.seen.of('verification.passed'), ...bed.seen.of('verification.failed')].filter((e) => e.verificationId === req.verificationId);
+    const outcomes = [...bed.seen.of('verification.passed'), ...bed.seen.of('verification.failed')].filter(
+      (e) => e.verificationId === req.verificationId,
+    );
     expect(outcomes).toHaveLength(1);
   });
 });

@@ -43,7 +43,9 @@ export async function executeVerification(input: ExecutionInput): Promise<Execut
     input.onCheck?.(result);
   };
   try {
-    await Promise.all(request.servers.map((server) => checkServer(server, input, stop.signal, limit, record)));
+    await Promise.all(
+      request.servers.map((server) => checkServer(server, input, stop.signal, limit, record)),
+    );
   } finally {
     clearTimeout(deadlineTimer);
     cancel.removeEventListener('abort', onCancel);
@@ -80,7 +82,14 @@ async function checkServer(
   await Promise.all(
     request.spec.smoke.map(async (suite) => {
       if (healthResult.verdict !== 'passed') {
-        record(notRun(server.id, `smoke ${suite.name}`, 'command', 'not run: the server did not pass its health check'));
+        record(
+          notRun(
+            server.id,
+            `smoke ${suite.name}`,
+            'command',
+            'not run: the server did not pass its health check',
+          ),
+        );
         return;
       }
       const suiteResults = await limit(async () =>
@@ -107,7 +116,15 @@ async function checkServer(
 }
 
 function notRun(serverId: string, check: string, type: CheckResult['type'], actual: string): CheckResult {
-  return { serverId, check, type, verdict: 'inconclusive', expected: 'the check runs', actual, durationMs: 0 };
+  return {
+    serverId,
+    check,
+    type,
+    verdict: 'inconclusive',
+    expected: 'the check runs',
+    actual,
+    durationMs: 0,
+  };
 }
 
 /** Results in request order (servers, then health before suites), whatever order they finished in. */

@@ -30,15 +30,24 @@ export class VerificationRequestsConsumer {
    * result-file path, an already aborted deployment) is failed here, with the reason.
    */
   @OnEvent('verification.requested')
-  async onVerificationRequested(@Payload() request: EventMap['verification.requested'], @Ctx() ctx: EventContext): Promise<void> {
+  async onVerificationRequested(
+    @Payload() request: EventMap['verification.requested'],
+    @Ctx() ctx: EventContext,
+  ): Promise<void> {
     const { manager } = ctx.unit;
     const abortReason = await this.verifications.abortReason(manager, request.deploymentId);
     const problems = requestProblems(request);
-    if (abortReason !== undefined) problems.unshift(`deployment ${request.deploymentId} was already aborted: ${abortReason}`);
+    if (abortReason !== undefined)
+      problems.unshift(`deployment ${request.deploymentId} was already aborted: ${abortReason}`);
     const base = { request, correlationId: ctx.envelope.correlationid, causationId: ctx.envelope.id };
     if (problems.length === 0) {
-      if (await this.verifications.insertIfNew(manager, { ...base, status: 'pending' })) this.verificationRunner.wake();
-      else this.logger.info({ verificationId: request.verificationId }, 'verification already recorded; duplicate request ignored');
+      if (await this.verifications.insertIfNew(manager, { ...base, status: 'pending' }))
+        this.verificationRunner.wake();
+      else
+        this.logger.info(
+          { verificationId: request.verificationId },
+          'verification already recorded; duplicate request ignored',
+        );
       return;
     }
     const reason = `the request cannot be run: ${problems.join('; ')}`;
@@ -51,7 +60,8 @@ export class VerificationRequestsConsumer {
       summary: reason,
       inconclusiveAccepted: 0,
     };
-    if (!(await this.verifications.insertIfNew(manager, { ...base, status: 'failed', reason, outcome }))) return;
+    if (!(await this.verifications.insertIfNew(manager, { ...base, status: 'failed', reason, outcome })))
+      return;
     ctx.emit('verification.failed', { ...outcome, reason }, { subject: request.deploymentId });
     verificationsTotal.inc({ outcome: 'failed' });
     this.logger.warn({ verificationId: request.verificationId, reason }, 'verification refused');
@@ -62,7 +72,10 @@ export class VerificationRequestsConsumer {
    * running ones see the record within a second, stop their checks and kill their suites.
    */
   @OnEvent('deployment.aborted')
-  async onDeploymentAborted(@Payload() aborted: EventMap['deployment.aborted'], @Ctx() ctx: EventContext): Promise<void> {
+  async onDeploymentAborted(
+    @Payload() aborted: EventMap['deployment.aborted'],
+    @Ctx() ctx: EventContext,
+  ): Promise<void> {
     const { manager } = ctx.unit;
     const { deploymentId } = aborted;
     await this.verifications.recordAbort(manager, deploymentId, aborted.reason);
@@ -83,20 +96,38 @@ export class VerificationRequestsConsumer {
     }
     for (const bake of await this.bakes.unheldUnfinished(manager, deploymentId)) {
       await this.bakes.finish(manager, bake.bakeId, 'cancelled', bake.probes, reason);
-      ctx.emit('verification.bake.completed', { bakeId: bake.bakeId, deploymentId, outcome: 'cancelled', probes: bake.probes, detail: reason }, { subject: deploymentId });
+      ctx.emit(
+        'verification.bake.completed',
+        { bakeId: bake.bakeId, deploymentId, outcome: 'cancelled', probes: bake.probes, detail: reason },
+        { subject: deploymentId },
+      );
     }
   }
 
   /** Records a bake window once per bakeId; the bake runner watches it. */
   @OnEvent('verification.bake.requested')
-  async onBakeRequested(@Payload() request: EventMap['verification.bake.requested'], @Ctx() ctx: EventContext): Promise<void> {
+  async onBakeRequested(
+    @Payload() request: EventMap['verification.bake.requested'],
+    @Ctx() ctx: EventContext,
+  ): Promise<void> {
     const { manager } = ctx.unit;
     const abortReason = await this.verifications.abortReason(manager, request.deploymentId);
     if (abortReason !== undefined) {
       const detail = `not watched: deployment ${request.deploymentId} was already aborted: ${abortReason}`;
-      ctx.emit('verification.bake.completed', { bakeId: request.bakeId, deploymentId: request.deploymentId, outcome: 'cancelled', probes: 0, detail }, { subject: request.deploymentId });
+      ctx.emit(
+        'verification.bake.completed',
+        {
+          bakeId: request.bakeId,
+          deploymentId: request.deploymentId,
+          outcome: 'cancelled',
+          probes: 0,
+          detail,
+        },
+        { subject: request.deploymentId },
+      );
       return;
     }
-    if (await this.bakes.insertIfNew(manager, request, ctx.envelope.correlationid, ctx.envelope.id)) this.bakeRunner.wake();
+    if (await this.bakes.insertIfNew(manager, request, ctx.envelope.correlationid, ctx.envelope.id))
+      this.bakeRunner.wake();
   }
 }

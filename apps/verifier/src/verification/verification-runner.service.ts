@@ -40,13 +40,15 @@ export class VerificationRunner implements OnApplicationBootstrap, OnApplication
       maxActive: env.VERIFIER_MAX_ACTIVE,
       leaseMs,
       logger,
-      claim: (limit) => this.dataSource.transaction((m) => this.repository.claim(m, this.owner, limit, leaseMs)),
+      claim: (limit) =>
+        this.dataSource.transaction((m) => this.repository.claim(m, this.owner, limit, leaseMs)),
       idOf: (row) => row.verificationId,
       renew: (id) => this.repository.renew(this.dataSource.manager, id, this.owner, leaseMs),
       release: (id) => this.repository.release(this.dataSource.manager, id, this.owner),
       run: (row, stop) =>
-        runWithCorrelation({ correlationId: row.correlationId, causationId: row.causationId, actor: 'service:verifier' }, () =>
-          this.run(row, stop),
+        runWithCorrelation(
+          { correlationId: row.correlationId, causationId: row.causationId, actor: 'service:verifier' },
+          () => this.run(row, stop),
         ),
     });
   }
@@ -68,7 +70,12 @@ export class VerificationRunner implements OnApplicationBootstrap, OnApplication
     const request = verificationRequestedEvent.schema.parse(row.request);
     const abortReason = await this.repository.abortReason(this.dataSource.manager, request.deploymentId);
     if (abortReason !== undefined) {
-      await this.finish(row, request, { results: [], stopped: { kind: 'cancelled', why: abortedText(request, abortReason) } }, new Date());
+      await this.finish(
+        row,
+        request,
+        { results: [], stopped: { kind: 'cancelled', why: abortedText(request, abortReason) } },
+        new Date(),
+      );
       return;
     }
     const began = await this.begin(row, request);
@@ -96,7 +103,10 @@ export class VerificationRunner implements OnApplicationBootstrap, OnApplication
       watch.close();
     }
     if (stop.aborted) {
-      this.logger.warn({ verificationId: request.verificationId, why: String(stop.reason) }, 'verification interrupted; it will be resumed');
+      this.logger.warn(
+        { verificationId: request.verificationId, why: String(stop.reason) },
+        'verification interrupted; it will be resumed',
+      );
       return;
     }
     await this.finish(row, request, execution, began.startedAt);
@@ -109,12 +119,21 @@ export class VerificationRunner implements OnApplicationBootstrap, OnApplication
   ): Promise<{ ok: true; startedAt: Date; deadlineAt: Date } | { ok: false; reason: string }> {
     if (row.status === 'running' && row.startedAt && row.deadlineAt) {
       if (row.attempts > this.env.VERIFIER_MAX_ATTEMPTS) {
-        return { ok: false, reason: `interrupted ${row.attempts - 1} time(s) by verifier restarts; not resumed again` };
+        return {
+          ok: false,
+          reason: `interrupted ${row.attempts - 1} time(s) by verifier restarts; not resumed again`,
+        };
       }
       if (row.deadlineAt.getTime() <= Date.now()) {
-        return { ok: false, reason: `the verifier stopped while checking and the deadline of ${request.spec.timeoutSeconds} s has passed` };
+        return {
+          ok: false,
+          reason: `the verifier stopped while checking and the deadline of ${request.spec.timeoutSeconds} s has passed`,
+        };
       }
-      this.logger.info({ verificationId: request.verificationId, attempt: row.attempts }, 'resuming verification after an interruption');
+      this.logger.info(
+        { verificationId: request.verificationId, attempt: row.attempts },
+        'resuming verification after an interruption',
+      );
       return { ok: true, startedAt: row.startedAt, deadlineAt: row.deadlineAt };
     }
     const startedAt = new Date();
@@ -123,7 +142,11 @@ export class VerificationRunner implements OnApplicationBootstrap, OnApplication
       if (!(await this.repository.lockIfHeld(unit.manager, request.verificationId, this.owner))) return false;
       await this.repository.markStarted(unit.manager, request.verificationId, startedAt, deadlineAt);
       const { verificationId, deploymentId, batchIndex } = request;
-      unit.emit('verification.started', { verificationId, deploymentId, batchIndex }, { subject: deploymentId });
+      unit.emit(
+        'verification.started',
+        { verificationId, deploymentId, batchIndex },
+        { subject: deploymentId },
+      );
       return true;
     });
     if (!held) return { ok: false, reason: 'lost the claim before starting' };
@@ -137,8 +160,13 @@ export class VerificationRunner implements OnApplicationBootstrap, OnApplication
     startedAt: Date,
     interruption?: string,
   ): Promise<void> {
-    const stopped: StopReason | undefined = interruption ? { kind: 'cancelled', why: interruption } : execution.stopped;
-    const verdict = overallVerdict(execution.results, { allowInconclusive: request.spec.allowInconclusive, stopped });
+    const stopped: StopReason | undefined = interruption
+      ? { kind: 'cancelled', why: interruption }
+      : execution.stopped;
+    const verdict = overallVerdict(execution.results, {
+      allowInconclusive: request.spec.allowInconclusive,
+      stopped,
+    });
     const durationMs = Math.max(0, Date.now() - startedAt.getTime());
     const outcome = {
       verificationId: request.verificationId,
@@ -151,20 +179,34 @@ export class VerificationRunner implements OnApplicationBootstrap, OnApplication
     };
     const finished = await this.bus.transaction(async (unit) => {
       if (!(await this.repository.lockIfHeld(unit.manager, row.verificationId, this.owner))) return false;
-      await this.repository.finish(unit.manager, row.verificationId, verdict.passed ? 'passed' : 'failed', verdict.passed ? null : verdict.reason, outcome);
+      await this.repository.finish(
+        unit.manager,
+        row.verificationId,
+        verdict.passed ? 'passed' : 'failed',
+        verdict.passed ? null : verdict.reason,
+        outcome,
+      );
       const options = { subject: request.deploymentId };
       if (verdict.passed) unit.emit('verification.passed', outcome, options);
       else unit.emit('verification.failed', { ...outcome, reason: verdict.reason }, options);
       return true;
     });
     if (!finished) {
-      this.logger.warn({ verificationId: row.verificationId }, 'verification finished elsewhere; outcome dropped');
+      this.logger.warn(
+        { verificationId: row.verificationId },
+        'verification finished elsewhere; outcome dropped',
+      );
       return;
     }
     verificationsTotal.inc({ outcome: verdict.passed ? 'passed' : 'failed' });
     verificationSeconds.observe(durationMs / 1000);
     this.logger.info(
-      { verificationId: request.verificationId, deploymentId: request.deploymentId, passed: verdict.passed, summary: verdict.summary },
+      {
+        verificationId: request.verificationId,
+        deploymentId: request.deploymentId,
+        passed: verdict.passed,
+        summary: verdict.summary,
+      },
       'verification finished',
     );
   }

@@ -78,14 +78,21 @@ const stringPaths = allPaths.filter((path) => typeof getAt(genuine, path) === 's
 
 const replaceAny = fc
   .record({ path: fc.constantFrom(...allPaths), value: fc.jsonValue() })
-  .map(({ path, value }) => ({ label: `replace ${path.join('.')}`, mutated: editAt(genuine, path, () => value) }));
+  .map(({ path, value }) => ({
+    label: `replace ${path.join('.')}`,
+    mutated: editAt(genuine, path, () => value),
+  }));
 
 const removeAny = fc
   .constantFrom(...allPaths)
   .map((path) => ({ label: `remove ${path.join('.')}`, mutated: editAt(genuine, path, () => REMOVE) }));
 
 const addField = fc
-  .record({ path: fc.constantFrom(...objectPaths), key: fc.string({ minLength: 1, maxLength: 12 }), value: fc.jsonValue() })
+  .record({
+    path: fc.constantFrom(...objectPaths),
+    key: fc.string({ minLength: 1, maxLength: 12 }),
+    value: fc.jsonValue(),
+  })
   .filter(({ path, key }) => !Object.prototype.hasOwnProperty.call(getAt(genuine, path), key))
   .map(({ path, key, value }) => ({
     label: `add ${[...path, key].join('.')}`,
@@ -123,14 +130,17 @@ describe('any change to a signed command', () => {
 
   it('makes checkCommand refuse it', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(replaceAny, removeAny, addField, alterOneCharacter, alterSignatureTail), async ({ label, mutated }) => {
-        fc.pre(!isDeepStrictEqual(overTheWire(mutated ?? null), genuine));
-        const result = await checkCommand(
-          mutated,
-          { ...agentOptions({ nonceStore: new MemoryNonceStore() }), payloadSchema: lenientPayloadSchema },
-        );
-        if (result.ok) throw new Error(`accepted after: ${label}`);
-      }),
+      fc.asyncProperty(
+        fc.oneof(replaceAny, removeAny, addField, alterOneCharacter, alterSignatureTail),
+        async ({ label, mutated }) => {
+          fc.pre(!isDeepStrictEqual(overTheWire(mutated ?? null), genuine));
+          const result = await checkCommand(mutated, {
+            ...agentOptions({ nonceStore: new MemoryNonceStore() }),
+            payloadSchema: lenientPayloadSchema,
+          });
+          if (result.ok) throw new Error(`accepted after: ${label}`);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -29,7 +29,10 @@ describe('checkCommand accepts', () => {
   });
 
   it('a command whose issuedAt is ahead of the agent clock by less than the allowed skew', async () => {
-    const result = await checkCommand(wire(signedDeploy()), agentOptions({ now: at(-20_000), maxClockSkewMs: 30_000 }));
+    const result = await checkCommand(
+      wire(signedDeploy()),
+      agentOptions({ now: at(-20_000), maxClockSkewMs: 30_000 }),
+    );
     expect(result.ok).toBe(true);
   });
 });
@@ -63,7 +66,13 @@ describe('checkCommand rejects', () => {
   });
 
   it('malformed: a payload the kind-specific schema refuses, naming the field', async () => {
-    const bad = wire(signCommand({ ...deployCommand(), payload: { service: 'billing', version: 7 } }, orchestratorKey.privateKeyPem, orchestratorKey.keyId));
+    const bad = wire(
+      signCommand(
+        { ...deployCommand(), payload: { service: 'billing', version: 7 } },
+        orchestratorKey.privateKeyPem,
+        orchestratorKey.keyId,
+      ),
+    );
     const result = await checkCommand(bad, agentOptions());
     expect(result).toMatchObject({ ok: false, reason: 'malformed' });
     expect(!result.ok && result.detail).toContain('payload.version');
@@ -105,12 +114,18 @@ describe('checkCommand rejects', () => {
   });
 
   it('expired: once expiresAt plus the allowed skew has passed', async () => {
-    const result = await checkCommand(wire(signedDeploy()), agentOptions({ now: at(FIVE_MINUTES + 30_000), maxClockSkewMs: 30_000 }));
+    const result = await checkCommand(
+      wire(signedDeploy()),
+      agentOptions({ now: at(FIVE_MINUTES + 30_000), maxClockSkewMs: 30_000 }),
+    );
     expect(result).toMatchObject({ ok: false, reason: 'expired' });
   });
 
   it('not_yet_valid: issued further in the future than the allowed skew', async () => {
-    const result = await checkCommand(wire(signedDeploy()), agentOptions({ now: at(-31_000), maxClockSkewMs: 30_000 }));
+    const result = await checkCommand(
+      wire(signedDeploy()),
+      agentOptions({ now: at(-31_000), maxClockSkewMs: 30_000 }),
+    );
     expect(result).toMatchObject({ ok: false, reason: 'not_yet_valid' });
   });
 
@@ -140,11 +155,18 @@ describe('checkCommand rejects', () => {
     const signed = signedDeploy();
     await checkCommand(wire(signed), options);
     const again = await checkCommand(wire(signed), { ...options, now: at(2000) });
-    expect(again).toMatchObject({ ok: false, reason: 'replayed', command: { commandId: signed.commandId, payload: signed.payload } });
+    expect(again).toMatchObject({
+      ok: false,
+      reason: 'replayed',
+      command: { commandId: signed.commandId, payload: signed.payload },
+    });
   });
 
   it('a refusal for any other reason carries no command', async () => {
-    const result = await checkCommand(wire(signedDeploy({ target: { nodeIds: ['web-09'] } })), agentOptions());
+    const result = await checkCommand(
+      wire(signedDeploy({ target: { nodeIds: ['web-09'] } })),
+      agentOptions(),
+    );
     expect(result).toMatchObject({ ok: false, reason: 'not_for_me' });
     expect(!result.ok && result.command).toBeUndefined();
   });
@@ -159,7 +181,10 @@ describe('checkCommand order of checks', () => {
   });
 
   it('reports expiry before the target', async () => {
-    const result = await checkCommand(wire(signedDeploy()), agentOptions({ nodeId: 'web-03', now: at(FIVE_MINUTES * 10) }));
+    const result = await checkCommand(
+      wire(signedDeploy()),
+      agentOptions({ nodeId: 'web-03', now: at(FIVE_MINUTES * 10) }),
+    );
     expect(result).toMatchObject({ ok: false, reason: 'expired' });
   });
 
@@ -167,14 +192,17 @@ describe('checkCommand order of checks', () => {
     ['a forged copy', (c: Wire): Wire => ({ ...c, payload: { ...c.payload, version: '9.9.9' } }), {}],
     ['a copy arriving too early', (c: Wire): Wire => c, { now: at(-FIVE_MINUTES) }],
     ['a copy for another node', (c: Wire): Wire => c, { nodeId: 'db-01' }],
-  ])('does not burn the nonce on %s: the genuine command is still accepted afterwards', async (_label, alter, extra) => {
-    const nonceStore = new MemoryNonceStore();
-    const signed = wire(signedDeploy());
-    const refused = await checkCommand(alter(wire(signed)), agentOptions({ nonceStore, ...extra }));
-    expect(refused.ok).toBe(false);
-    const genuine = await checkCommand(signed, agentOptions({ nonceStore }));
-    expect(genuine.ok).toBe(true);
-  });
+  ])(
+    'does not burn the nonce on %s: the genuine command is still accepted afterwards',
+    async (_label, alter, extra) => {
+      const nonceStore = new MemoryNonceStore();
+      const signed = wire(signedDeploy());
+      const refused = await checkCommand(alter(wire(signed)), agentOptions({ nonceStore, ...extra }));
+      expect(refused.ok).toBe(false);
+      const genuine = await checkCommand(signed, agentOptions({ nonceStore }));
+      expect(genuine.ok).toBe(true);
+    },
+  );
 });
 
 describe('key rotation', () => {
@@ -207,12 +235,14 @@ describe('key rotation', () => {
 
 describe('checkCommand with a broken agent configuration', () => {
   it('throws on an invalid clock instead of letting every time check pass', async () => {
-    await expect(checkCommand(wire(signedDeploy()), agentOptions({ now: new Date('not a date') }))).rejects.toThrow(
-      'options.now must be a valid Date',
-    );
+    await expect(
+      checkCommand(wire(signedDeploy()), agentOptions({ now: new Date('not a date') })),
+    ).rejects.toThrow('options.now must be a valid Date');
   });
 
   it('throws on a negative clock skew', async () => {
-    await expect(checkCommand(wire(signedDeploy()), agentOptions({ maxClockSkewMs: -1 }))).rejects.toThrow('maxClockSkewMs');
+    await expect(checkCommand(wire(signedDeploy()), agentOptions({ maxClockSkewMs: -1 }))).rejects.toThrow(
+      'maxClockSkewMs',
+    );
   });
 });

@@ -43,7 +43,9 @@ function assertSaneOptions(now: Date, maxClockSkewMs: number, maxLifetimeMs: num
     throw new Error('checkCommand: options.now must be a valid Date');
   }
   if (!Number.isFinite(maxClockSkewMs) || maxClockSkewMs < 0) {
-    throw new Error(`checkCommand: maxClockSkewMs must be a non-negative number of ms, got ${maxClockSkewMs}`);
+    throw new Error(
+      `checkCommand: maxClockSkewMs must be a non-negative number of ms, got ${maxClockSkewMs}`,
+    );
   }
   if (!Number.isFinite(maxLifetimeMs) || maxLifetimeMs <= 0) {
     throw new Error(`checkCommand: maxLifetimeMs must be a positive number of ms, got ${maxLifetimeMs}`);
@@ -84,7 +86,9 @@ export async function checkCommand<S extends z.ZodType = typeof jsonPayloadSchem
   if (hasNoSignature(received)) {
     return rejected('unsigned', 'the command has no signature; agents obey only signed commands');
   }
-  const parsed = wrapperSchemaFor(options.payloadSchema ?? (jsonPayloadSchema as unknown as S)).safeParse(received);
+  const parsed = wrapperSchemaFor(options.payloadSchema ?? (jsonPayloadSchema as unknown as S)).safeParse(
+    received,
+  );
   if (!parsed.success) {
     return rejected('malformed', describeIssues(parsed.error));
   }
@@ -106,10 +110,16 @@ export async function checkCommand<S extends z.ZodType = typeof jsonPayloadSchem
     // or transforms fields cannot make an altered command verify.
     signedBytes = signingInput(received);
   } catch (error) {
-    return rejected('malformed', `command is not canonical JSON: ${error instanceof Error ? error.message : String(error)}`);
+    return rejected(
+      'malformed',
+      `command is not canonical JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (!verify(null, signedBytes, key, Buffer.from(command.signature, 'base64'))) {
-    return rejected('bad_signature', `signature does not match the command's content under key ${command.keyId}`);
+    return rejected(
+      'bad_signature',
+      `signature does not match the command's content under key ${command.keyId}`,
+    );
   }
 
   const window = checkTimeWindow(command, options.now, { maxClockSkewMs });
@@ -123,7 +133,10 @@ export async function checkCommand<S extends z.ZodType = typeof jsonPayloadSchem
 
   const keepUntil = nonceRetentionEnd(command, { maxClockSkewMs });
   if (!(await options.nonceStore.recordIfNew(command.nonce, keepUntil, options.now))) {
-    return { ...rejected('replayed', `nonce ${command.nonce} of command ${command.commandId} was already accepted`), command };
+    return {
+      ...rejected('replayed', `nonce ${command.nonce} of command ${command.commandId} was already accepted`),
+      command,
+    };
   }
   return { ok: true, command };
 }

@@ -25,7 +25,9 @@ describe('matchesTarget', () => {
   });
 
   it('does not treat inherited object properties as facts', () => {
-    expect(matchesTarget({ facts: { constructor: 'function Object() { [native code] }' } }, 'any', {})).toBe(false);
+    expect(matchesTarget({ facts: { constructor: 'function Object() { [native code] }' } }, 'any', {})).toBe(
+      false,
+    );
   });
 
   it('with both nodeIds and facts, requires both', () => {
@@ -48,7 +50,9 @@ describe('matchesTarget', () => {
           const [name, value] = Object.entries(agentFacts)[0]!;
           expect(matchesTarget({ facts: agentFacts }, 'n', agentFacts)).toBe(true);
           fc.pre(otherValue !== value);
-          expect(matchesTarget({ facts: { ...agentFacts, [name]: otherValue } }, 'n', agentFacts)).toBe(false);
+          expect(matchesTarget({ facts: { ...agentFacts, [name]: otherValue } }, 'n', agentFacts)).toBe(
+            false,
+          );
         },
       ),
     );
@@ -57,7 +61,9 @@ describe('matchesTarget', () => {
 
 describe('explainTargetMismatch', () => {
   it('names the node when its id is not targeted', () => {
-    expect(explainTargetMismatch({ nodeIds: ['web-01'] }, 'web-09', facts)).toBe('node "web-09" is not among the 1 targeted node id(s)');
+    expect(explainTargetMismatch({ nodeIds: ['web-01'] }, 'web-09', facts)).toBe(
+      'node "web-09" is not among the 1 targeted node id(s)',
+    );
   });
 
   it('names each differing or missing fact', () => {

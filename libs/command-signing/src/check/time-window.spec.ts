@@ -18,7 +18,8 @@ describe('checkTimeWindow', () => {
     expect(checkTimeWindow(command, at('2025-03-01T11:59:49.999Z'), policy)).toEqual({
       ok: false,
       reason: 'not_yet_valid',
-      detail: "issued at 2025-03-01T12:00:00.000Z, 10001 ms after this agent's clock (2025-03-01T11:59:49.999Z); allowed skew is 10000 ms",
+      detail:
+        "issued at 2025-03-01T12:00:00.000Z, 10001 ms after this agent's clock (2025-03-01T11:59:49.999Z); allowed skew is 10000 ms",
     });
   });
 
@@ -26,12 +27,15 @@ describe('checkTimeWindow', () => {
     expect(checkTimeWindow(command, at('2025-03-01T12:05:10.000Z'), policy)).toEqual({
       ok: false,
       reason: 'expired',
-      detail: "expired at 2025-03-01T12:05:00.000Z, 10000 ms before this agent's clock (2025-03-01T12:05:10.000Z); allowed skew is 10000 ms",
+      detail:
+        "expired at 2025-03-01T12:05:00.000Z, 10000 ms before this agent's clock (2025-03-01T12:05:10.000Z); allowed skew is 10000 ms",
     });
   });
 
   it('with no skew allowed, expiry is exact', () => {
-    expect(checkTimeWindow(command, at('2025-03-01T12:05:00.000Z'), { maxClockSkewMs: 0 })).toMatchObject({ reason: 'expired' });
+    expect(checkTimeWindow(command, at('2025-03-01T12:05:00.000Z'), { maxClockSkewMs: 0 })).toMatchObject({
+      reason: 'expired',
+    });
   });
 });
 

@@ -5,7 +5,10 @@ export function lifetimeMs(command: { issuedAt: string; expiresAt: string }): nu
 }
 
 /** Undefined if the lifetime is within policy, else a message saying by how much it is not. */
-export function lifetimeProblem(command: { issuedAt: string; expiresAt: string }, maxLifetimeMs: number): string | undefined {
+export function lifetimeProblem(
+  command: { issuedAt: string; expiresAt: string },
+  maxLifetimeMs: number,
+): string | undefined {
   const lifetime = lifetimeMs(command);
   if (lifetime > maxLifetimeMs) {
     return `lifetime ${lifetime} ms (issuedAt ${command.issuedAt} to expiresAt ${command.expiresAt}) exceeds the maximum ${maxLifetimeMs} ms`;

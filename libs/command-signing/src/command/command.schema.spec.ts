@@ -1,4 +1,10 @@
-import { jsonPayloadSchema, nonceSchema, signatureSchema, signedCommandSchema, targetSchema } from './command.schema';
+import {
+  jsonPayloadSchema,
+  nonceSchema,
+  signatureSchema,
+  signedCommandSchema,
+  targetSchema,
+} from './command.schema';
 import { signedDeploy } from '../testing/command-fixtures';
 
 describe('targetSchema', () => {
@@ -73,7 +79,10 @@ describe('signedCommandSchema', () => {
   it('refuses an expiry not after issue', () => {
     const signed = signedDeploy();
     const result = schema.safeParse({ ...signed, expiresAt: signed.issuedAt });
-    expect(result.error?.issues[0]).toMatchObject({ path: ['expiresAt'], message: 'expiresAt must be later than issuedAt' });
+    expect(result.error?.issues[0]).toMatchObject({
+      path: ['expiresAt'],
+      message: 'expiresAt must be later than issuedAt',
+    });
   });
 
   it('refuses a kind agents do not know', () => {
@@ -81,6 +90,8 @@ describe('signedCommandSchema', () => {
   });
 
   it('refuses times with an offset other than Z', () => {
-    expect(schema.safeParse({ ...signedDeploy(), issuedAt: '2025-03-01T13:00:00+01:00' }).success).toBe(false);
+    expect(schema.safeParse({ ...signedDeploy(), issuedAt: '2025-03-01T13:00:00+01:00' }).success).toBe(
+      false,
+    );
   });
 });

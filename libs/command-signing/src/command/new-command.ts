@@ -22,7 +22,9 @@ export function newCommand<P>(input: NewCommandInput<P>): CommandToSign<P> {
   const now = input.now ?? new Date();
   const lifetimeMs = input.lifetimeMs ?? 5 * 60 * 1000;
   if (!Number.isInteger(lifetimeMs) || lifetimeMs <= 0 || lifetimeMs > MAX_COMMAND_LIFETIME_MS) {
-    throw new Error(`command lifetime ${lifetimeMs} ms must be a positive integer of at most ${MAX_COMMAND_LIFETIME_MS} ms`);
+    throw new Error(
+      `command lifetime ${lifetimeMs} ms must be a positive integer of at most ${MAX_COMMAND_LIFETIME_MS} ms`,
+    );
   }
   return {
     commandId: randomUUID(),

@@ -25,18 +25,27 @@ describe('writeSigningKeyPair and tools/keys/generate.ts', () => {
     const publicPem = await readFile(written.publicKeyPath, 'utf8');
     expect(keyIdOf(publicPem)).toBe(written.keyId);
 
-    const signed = signCommand(deployCommand(), await readFile(written.privateKeyPath, 'utf8'), written.keyId);
-    const result = await checkCommand(JSON.parse(JSON.stringify(signed)) as unknown, agentOptions({
-      trustedKeys: loadTrustedKeys([publicPem]),
-      nonceStore: new MemoryNonceStore(),
-    }));
+    const signed = signCommand(
+      deployCommand(),
+      await readFile(written.privateKeyPath, 'utf8'),
+      written.keyId,
+    );
+    const result = await checkCommand(
+      JSON.parse(JSON.stringify(signed)) as unknown,
+      agentOptions({
+        trustedKeys: loadTrustedKeys([publicPem]),
+        nonceStore: new MemoryNonceStore(),
+      }),
+    );
     expect(result.ok).toBe(true);
   });
 
   it('refuses to overwrite an existing key and leaves it untouched', async () => {
     const first = await writeSigningKeyPair(dir, 'orchestrator');
     const before = await readFile(first.privateKeyPath, 'utf8');
-    await expect(writeSigningKeyPair(dir, 'orchestrator')).rejects.toThrow('refusing to overwrite a signing key');
+    await expect(writeSigningKeyPair(dir, 'orchestrator')).rejects.toThrow(
+      'refusing to overwrite a signing key',
+    );
     expect(await readFile(first.privateKeyPath, 'utf8')).toBe(before);
   });
 
@@ -54,6 +63,8 @@ describe('writeSigningKeyPair and tools/keys/generate.ts', () => {
     );
     const keyId = /^key id ([0-9a-f]{16})$/m.exec(output)?.[1];
     expect(keyId).toBeDefined();
-    return readFile(join(dir, 'rotation-2025.pub.pem'), 'utf8').then((pem) => expect(keyIdOf(pem)).toBe(keyId));
+    return readFile(join(dir, 'rotation-2025.pub.pem'), 'utf8').then((pem) =>
+      expect(keyIdOf(pem)).toBe(keyId),
+    );
   });
 });

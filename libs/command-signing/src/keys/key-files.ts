@@ -28,7 +28,9 @@ export async function writeSigningKeyPair(dir: string, name = 'orchestrator'): P
     await writeFile(privateKeyPath, pair.privateKeyPem, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new Error(`${privateKeyPath} already exists; refusing to overwrite a signing key (choose another --name)`);
+      throw new Error(
+        `${privateKeyPath} already exists; refusing to overwrite a signing key (choose another --name)`,
+      );
     }
     throw error;
   }

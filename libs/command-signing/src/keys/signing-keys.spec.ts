@@ -27,7 +27,9 @@ describe('keyIdOf', () => {
 describe('loadPrivateKey', () => {
   it('refuses a key that is not Ed25519', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey;
-    expect(() => loadPrivateKey(rsa)).toThrow('signing key must be an Ed25519 private key, got a rsa private key');
+    expect(() => loadPrivateKey(rsa)).toThrow(
+      'signing key must be an Ed25519 private key, got a rsa private key',
+    );
   });
 });
 

@@ -31,7 +31,9 @@ export function generateSigningKeyPair(): SigningKeyPair {
 export function loadPrivateKey(privateKey: KeyObject | string): KeyObject {
   const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
   if (key.type !== 'private' || key.asymmetricKeyType !== 'ed25519') {
-    throw new Error(`signing key must be an Ed25519 private key, got a ${key.asymmetricKeyType ?? 'secret'} ${key.type} key`);
+    throw new Error(
+      `signing key must be an Ed25519 private key, got a ${key.asymmetricKeyType ?? 'secret'} ${key.type} key`,
+    );
   }
   return key;
 }
@@ -71,7 +73,9 @@ export function loadTrustedKeys(pems: readonly string[]): TrustedKeys {
     throw new Error(`cannot load trusted keys: ${problems.join('; ')}`);
   }
   if (keys.size === 0) {
-    throw new Error('cannot load trusted keys: none given; an agent with no trusted key would refuse every command');
+    throw new Error(
+      'cannot load trusted keys: none given; an agent with no trusted key would refuse every command',
+    );
   }
   return keys;
 }

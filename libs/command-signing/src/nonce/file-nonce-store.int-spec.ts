@@ -66,7 +66,15 @@ describe('FileNonceStore on a real directory', () => {
     expect(await store.prune(t(100))).toBe(15);
     expect(await store.recordIfNew('after', t(900), t(100))).toBe(true);
     const lines = (await readFile(join(dir, 'nonces.log'), 'utf8')).trim().split('\n');
-    expect(lines).toEqual([NONCE_LOG_HEADER, '900 n15', '900 n16', '900 n17', '900 n18', '900 n19', '900 after']);
+    expect(lines).toEqual([
+      NONCE_LOG_HEADER,
+      '900 n15',
+      '900 n16',
+      '900 n17',
+      '900 n18',
+      '900 n19',
+      '900 after',
+    ]);
   });
 
   it('compacts by itself once the log is mostly expired records', async () => {
@@ -81,7 +89,9 @@ describe('FileNonceStore on a real directory', () => {
     const store = await openStore(at(0));
     const signed = signedDeploy();
     const results = await Promise.all(
-      Array.from({ length: 25 }, () => checkCommand(overTheWire(signed), agentOptions({ nonceStore: store }))),
+      Array.from({ length: 25 }, () =>
+        checkCommand(overTheWire(signed), agentOptions({ nonceStore: store })),
+      ),
     );
     expect(results.filter((result) => result.ok)).toHaveLength(1);
     expect(results.filter((result) => !result.ok && result.reason === 'replayed')).toHaveLength(24);
@@ -89,8 +99,12 @@ describe('FileNonceStore on a real directory', () => {
 
   it('accepts concurrent distinct commands, all durable after a re-open', async () => {
     const store = await openStore(at(0));
-    const commands = Array.from({ length: 40 }, (_, i) => signedDeploy({ nonce: `concurrentNonce-${String(i).padStart(16, '0')}` }));
-    const results = await Promise.all(commands.map((c) => checkCommand(overTheWire(c), agentOptions({ nonceStore: store }))));
+    const commands = Array.from({ length: 40 }, (_, i) =>
+      signedDeploy({ nonce: `concurrentNonce-${String(i).padStart(16, '0')}` }),
+    );
+    const results = await Promise.all(
+      commands.map((c) => checkCommand(overTheWire(c), agentOptions({ nonceStore: store }))),
+    );
     expect(results.every((result) => result.ok)).toBe(true);
     await store.close();
     const reopened = await openStore(at(1000));
@@ -104,11 +118,16 @@ describe('FileNonceStore on a real directory', () => {
     expect(store.has(NONCE, t(0))).toBe(true);
     expect(store.has('torn', t(0))).toBe(false);
     expect(await store.recordIfNew('next', t(90_000), t(0))).toBe(true);
-    expect(await readFile(join(dir, 'nonces.log'), 'utf8')).toBe(`${NONCE_LOG_HEADER}\n90000 ${NONCE}\n90000 next\n`);
+    expect(await readFile(join(dir, 'nonces.log'), 'utf8')).toBe(
+      `${NONCE_LOG_HEADER}\n90000 ${NONCE}\n90000 next\n`,
+    );
   });
 
   it('refuses to open a corrupt log rather than run without replay protection', async () => {
-    await writeFile(join(dir, 'nonces.log'), `${NONCE_LOG_HEADER}\n90000 ${NONCE}\n#$%garbage\n90000 other\n`);
+    await writeFile(
+      join(dir, 'nonces.log'),
+      `${NONCE_LOG_HEADER}\n90000 ${NONCE}\n#$%garbage\n90000 other\n`,
+    );
     await expect(FileNonceStore.open(dir, { now: t(0) })).rejects.toThrow(/nonce log .* is corrupt \(line 3/);
   });
 

@@ -12,7 +12,9 @@ describe('MemoryNonceStore', () => {
 
   it('of concurrent records of one nonce, accepts exactly one', async () => {
     const store = new MemoryNonceStore();
-    const results = await Promise.all(Array.from({ length: 10 }, () => store.recordIfNew('n', t(1000), t(0))));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => store.recordIfNew('n', t(1000), t(0))),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 

@@ -6,7 +6,8 @@
 export function findNonJsonValue(value: unknown, path = ''): string | undefined {
   const where = path === '' ? 'the command' : path;
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${where} is ${value}, not a JSON number`;
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? undefined : `${where} is ${value}, not a JSON number`;
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
       const problem = findNonJsonValue(value[index], `${path}[${index}]`);

@@ -53,7 +53,9 @@ describe('signCommand', () => {
 
   it('refuses a payload that is not plain JSON', () => {
     const command = { ...deployCommand(), payload: { when: new Date(0) } };
-    expect(() => signCommand(command, orchestratorKey.privateKeyPem, orchestratorKey.keyId)).toThrow('payload.when is a Date object, not plain JSON');
+    expect(() => signCommand(command, orchestratorKey.privateKeyPem, orchestratorKey.keyId)).toThrow(
+      'payload.when is a Date object, not plain JSON',
+    );
   });
 });
 

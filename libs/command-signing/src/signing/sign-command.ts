@@ -2,7 +2,12 @@ import { KeyObject, sign } from 'node:crypto';
 import { MAX_COMMAND_LIFETIME_MS } from '../command/command-policy';
 import { lifetimeProblem } from '../command/command-lifetime';
 import { describeIssues } from '../command/describe-issues';
-import { jsonPayloadSchema, unsignedCommandSchema, type CommandToSign, type SignedCommand } from '../command/command.schema';
+import {
+  jsonPayloadSchema,
+  unsignedCommandSchema,
+  type CommandToSign,
+  type SignedCommand,
+} from '../command/command.schema';
 import { keyIdOf, loadPrivateKey } from '../keys/signing-keys';
 import { findNonJsonValue } from './plain-json';
 import { signingInput } from './signing-input';

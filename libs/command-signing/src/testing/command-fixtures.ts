@@ -19,7 +19,9 @@ export type DeployPayload = z.infer<typeof deployPayloadSchema>;
 
 export const orchestratorKey: SigningKeyPair = generateSigningKeyPair();
 
-export function deployCommand(overrides: Partial<CommandToSign<DeployPayload>> = {}): CommandToSign<DeployPayload> {
+export function deployCommand(
+  overrides: Partial<CommandToSign<DeployPayload>> = {},
+): CommandToSign<DeployPayload> {
   return {
     commandId: '0f8fad5b-d9cb-469f-a165-70867728950e',
     kind: 'deploy',

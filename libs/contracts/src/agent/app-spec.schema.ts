@@ -70,8 +70,12 @@ export const appSpecSchema = z.strictObject({
     },
     {
       error: (issue) => {
-        if (issue.code === 'unrecognized_keys') return `unknown hook ${issue.keys.map((key) => `"${key}"`).join(', ')}; hooks are ${APP_HOOK_NAMES.join(', ')}`;
-        if (issue.code === 'invalid_type') return issue.input === undefined ? 'hooks is required' : 'hooks must be a mapping of hook name to hook';
+        if (issue.code === 'unrecognized_keys')
+          return `unknown hook ${issue.keys.map((key) => `"${key}"`).join(', ')}; hooks are ${APP_HOOK_NAMES.join(', ')}`;
+        if (issue.code === 'invalid_type')
+          return issue.input === undefined
+            ? 'hooks is required'
+            : 'hooks must be a mapping of hook name to hook';
         return undefined;
       },
     },

@@ -8,11 +8,11 @@ export const agentHeartbeatEvent = defineEvent({
   version: 1,
   description: 'An agent is alive; sent every few seconds.',
   schema: z.object({
-  nodeId: identifier,
-  facts,
-  currentVersion: version.nullable(),
-  sequence: z.number().int().min(0),
-  intervalMs: z.number().int().min(100),
-}),
+    nodeId: identifier,
+    facts,
+    currentVersion: version.nullable(),
+    sequence: z.number().int().min(0),
+    intervalMs: z.number().int().min(100),
+  }),
 });
 export type AgentHeartbeat = z.infer<typeof agentHeartbeatEvent.schema>;

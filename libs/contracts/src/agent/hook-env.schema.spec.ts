@@ -13,12 +13,18 @@ const env = {
 describe('hookEnvSchema', () => {
   it('accepts a complete hook environment, with Windows paths too', () => {
     expect(hookEnvSchema.parse(env)).toEqual(env);
-    expect(hookEnvSchema.safeParse({ ...env, CONVEYOR_STATE_DIR: 'D:\\conveyor\\web-1\\state' }).success).toBe(true);
+    expect(
+      hookEnvSchema.safeParse({ ...env, CONVEYOR_STATE_DIR: 'D:\\conveyor\\web-1\\state' }).success,
+    ).toBe(true);
   });
 
   it('names each wrong or missing variable', () => {
     const { CONVEYOR_SERVER_ID: _missing, ...incomplete } = env;
-    const result = hookEnvSchema.safeParse({ ...incomplete, CONVEYOR_PORT: '70000', CONVEYOR_RELEASE_DIR: 'releases/1.0.0' });
+    const result = hookEnvSchema.safeParse({
+      ...incomplete,
+      CONVEYOR_PORT: '70000',
+      CONVEYOR_RELEASE_DIR: 'releases/1.0.0',
+    });
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).sort()).toEqual([
       'CONVEYOR_PORT: CONVEYOR_PORT must be 1..65535',

@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { APP_HOOK_NAMES, releaseVersionSchema } from './app-spec.schema';
 
 const absolutePath = (name: string) =>
-  z.string().refine((value) => value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value), `${name} must be an absolute path`);
+  z
+    .string()
+    .refine(
+      (value) => value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value),
+      `${name} must be an absolute path`,
+    );
 
 export const hookEnvSchema = z.object({
   /** Which hook runs: stop, before-install, after-install, start, validate (or migrate). */
@@ -15,10 +20,13 @@ export const hookEnvSchema = z.object({
   /** Per-server state that outlives releases (pid file app.pid, log app.log): <server>/state. */
   CONVEYOR_STATE_DIR: absolutePath('CONVEYOR_STATE_DIR'),
   /** The TCP port the app must listen on (from the node's config; HAProxy points at it). */
-  CONVEYOR_PORT: z.string().regex(/^\d+$/, 'CONVEYOR_PORT must be a port number').refine((port) => {
-    const value = Number(port);
-    return value >= 1 && value <= 65535;
-  }, 'CONVEYOR_PORT must be 1..65535'),
+  CONVEYOR_PORT: z
+    .string()
+    .regex(/^\d+$/, 'CONVEYOR_PORT must be a port number')
+    .refine((port) => {
+      const value = Number(port);
+      return value >= 1 && value <= 65535;
+    }, 'CONVEYOR_PORT must be 1..65535'),
   /** The version being deployed; validate checks /health reports it. */
   CONVEYOR_VERSION: releaseVersionSchema,
   /** The server's node id, e.g. web-1. */

@@ -8,11 +8,11 @@ export const agentRegisteredEvent = defineEvent({
   version: 1,
   description: 'An agent connected and announced its facts.',
   schema: z.object({
-  nodeId: identifier,
-  facts,
-  agentVersion: nonEmpty,
-  currentVersion: version.nullable(),
-  startedAt: isoTime,
-}),
+    nodeId: identifier,
+    facts,
+    agentVersion: nonEmpty,
+    currentVersion: version.nullable(),
+    startedAt: isoTime,
+  }),
 });
 export type AgentRegistered = z.infer<typeof agentRegisteredEvent.schema>;

@@ -31,7 +31,11 @@ export const MAX_NONCE_CHARS = 128;
  */
 export const targetSchema = z
   .strictObject({
-    nodeIds: z.array(identifier).min(1, 'nodeIds, when given, must name at least one node').max(10_000).optional(),
+    nodeIds: z
+      .array(identifier)
+      .min(1, 'nodeIds, when given, must name at least one node')
+      .max(10_000)
+      .optional(),
     facts: z
       .record(identifier, z.string().max(256))
       .refine((facts) => Object.keys(facts).length > 0, 'facts, when given, must hold at least one key')
@@ -46,7 +50,10 @@ const minNonceChars = Math.ceil((MIN_NONCE_BYTES * 4) / 3);
 export const nonceSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]+$/, 'must be base64url without padding')
-  .min(minNonceChars, `must carry at least ${MIN_NONCE_BYTES * 8} bits (${minNonceChars} base64url characters)`)
+  .min(
+    minNonceChars,
+    `must carry at least ${MIN_NONCE_BYTES * 8} bits (${minNonceChars} base64url characters)`,
+  )
   .max(MAX_NONCE_CHARS);
 
 export const keyIdSchema = z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 lower-case hex characters');
@@ -88,7 +95,9 @@ const expiryMessage = { error: 'expiresAt must be later than issuedAt', path: ['
 
 /** The command as signed, generic over its payload. */
 export function unsignedCommandSchema<P extends z.ZodType>(payloadSchema: P) {
-  return z.strictObject({ ...commandHeaderShape, payload: payloadSchema }).refine(expiresAfterIssue, expiryMessage);
+  return z
+    .strictObject({ ...commandHeaderShape, payload: payloadSchema })
+    .refine(expiresAfterIssue, expiryMessage);
 }
 
 /** The signed wrapper an agent receives. Unknown fields anywhere outside the payload make it invalid. */

@@ -8,11 +8,11 @@ export const auditCheckpointCreatedEvent = defineEvent({
   version: 1,
   description: 'The audit log signed its head.',
   schema: z.object({
-  seq: z.number().int().min(1),
-  headHash: z.string().regex(/^[0-9a-f]{64}$/),
-  time: isoTime,
-  keyId: nonEmpty,
-  signature: nonEmpty,
-}),
+    seq: z.number().int().min(1),
+    headHash: z.string().regex(/^[0-9a-f]{64}$/),
+    time: isoTime,
+    keyId: nonEmpty,
+    signature: nonEmpty,
+  }),
 });
 export type AuditCheckpointCreated = z.infer<typeof auditCheckpointCreatedEvent.schema>;

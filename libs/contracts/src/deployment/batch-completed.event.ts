@@ -8,10 +8,10 @@ export const deploymentBatchCompletedEvent = defineEvent({
   version: 1,
   description: 'A batch is back online with the new version.',
   schema: z.object({
-  deploymentId: uuid,
-  batchIndex: z.number().int().min(0),
-  servers: z.array(identifier).min(1),
-  durationMs,
-}),
+    deploymentId: uuid,
+    batchIndex: z.number().int().min(0),
+    servers: z.array(identifier).min(1),
+    durationMs,
+  }),
 });
 export type DeploymentBatchCompleted = z.infer<typeof deploymentBatchCompletedEvent.schema>;

@@ -8,10 +8,10 @@ export const deploymentBatchStartedEvent = defineEvent({
   version: 1,
   description: 'A batch of servers starts leaving the pool.',
   schema: z.object({
-  deploymentId: uuid,
-  batchIndex: z.number().int().min(0),
-  kind: z.enum(['canary', 'regular']),
-  servers: z.array(identifier).min(1),
-}),
+    deploymentId: uuid,
+    batchIndex: z.number().int().min(0),
+    kind: z.enum(['canary', 'regular']),
+    servers: z.array(identifier).min(1),
+  }),
 });
 export type DeploymentBatchStarted = z.infer<typeof deploymentBatchStartedEvent.schema>;

@@ -8,14 +8,14 @@ export const deploymentFailedEvent = defineEvent({
   version: 1,
   description: 'The rollout stopped on a failure and could not restore the previous state, or was held.',
   schema: z.object({
-  deploymentId: uuid,
-  service: identifier,
-  environment: identifier,
-  version,
-  step: nonEmpty,
-  serverId: identifier.optional(),
-  reason: nonEmpty,
-  durationMs,
-}),
+    deploymentId: uuid,
+    service: identifier,
+    environment: identifier,
+    version,
+    step: nonEmpty,
+    serverId: identifier.optional(),
+    reason: nonEmpty,
+    durationMs,
+  }),
 });
 export type DeploymentFailed = z.infer<typeof deploymentFailedEvent.schema>;

@@ -6,13 +6,14 @@ import { identifier, nonEmpty, uuid } from '../common';
 export const deploymentRejectedEvent = defineEvent({
   name: 'deployment.rejected',
   version: 1,
-  description: 'The orchestrator refused a deployment request (another is running, or the plan breaks the floor).',
+  description:
+    'The orchestrator refused a deployment request (another is running, or the plan breaks the floor).',
   schema: z.object({
-  deploymentId: uuid,
-  service: identifier,
-  environment: identifier,
-  reason: z.enum(['deployment_in_progress', 'plan_refused', 'no_targets', 'invalid_request']),
-  detail: nonEmpty,
-}),
+    deploymentId: uuid,
+    service: identifier,
+    environment: identifier,
+    reason: z.enum(['deployment_in_progress', 'plan_refused', 'no_targets', 'invalid_request']),
+    detail: nonEmpty,
+  }),
 });
 export type DeploymentRejected = z.infer<typeof deploymentRejectedEvent.schema>;

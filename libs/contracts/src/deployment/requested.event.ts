@@ -9,17 +9,17 @@ export const deploymentRequestedEvent = defineEvent({
   version: 1,
   description: 'A promotion met its rule: roll this artifact out to this environment.',
   schema: z.object({
-  deploymentId: uuid,
-  service: identifier,
-  environment: identifier,
-  version,
-  artifact: artifactRef,
-  manifestVersion: z.number().int().min(1),
-  /** The environment's section of the manifest, as it was when the deployment was requested. */
-  environmentSpec: environmentSpecSchema,
-  promotionId: uuid.optional(),
-  requestedBy: nonEmpty,
-  approvedBy: z.array(nonEmpty).default([]),
-}),
+    deploymentId: uuid,
+    service: identifier,
+    environment: identifier,
+    version,
+    artifact: artifactRef,
+    manifestVersion: z.number().int().min(1),
+    /** The environment's section of the manifest, as it was when the deployment was requested. */
+    environmentSpec: environmentSpecSchema,
+    promotionId: uuid.optional(),
+    requestedBy: nonEmpty,
+    approvedBy: z.array(nonEmpty).default([]),
+  }),
 });
 export type DeploymentRequested = z.infer<typeof deploymentRequestedEvent.schema>;

@@ -8,14 +8,14 @@ export const deploymentRolledBackEvent = defineEvent({
   version: 1,
   description: 'The rollout failed and the affected servers run the previous version again.',
   schema: z.object({
-  deploymentId: uuid,
-  service: identifier,
-  environment: identifier,
-  version,
-  failedStep: nonEmpty,
-  serverId: identifier.optional(),
-  reason: nonEmpty,
-  durationMs,
-}),
+    deploymentId: uuid,
+    service: identifier,
+    environment: identifier,
+    version,
+    failedStep: nonEmpty,
+    serverId: identifier.optional(),
+    reason: nonEmpty,
+    durationMs,
+  }),
 });
 export type DeploymentRolledBack = z.infer<typeof deploymentRolledBackEvent.schema>;

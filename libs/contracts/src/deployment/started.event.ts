@@ -8,22 +8,22 @@ export const deploymentStartedEvent = defineEvent({
   version: 1,
   description: 'A rollout began with this plan.',
   schema: z.object({
-  deploymentId: uuid,
-  service: identifier,
-  environment: identifier,
-  version,
-  plan: z.object({
-    batches: z.array(
-      z.object({
-        index: z.number().int().min(0),
-        kind: z.enum(['canary', 'regular']),
-        servers: z.array(identifier).min(1),
-      }),
-    ),
-    minHealthy: z.number().int().min(0),
-    totalServers: z.number().int().min(1),
-    estimatedSeconds: z.number().nonnegative(),
+    deploymentId: uuid,
+    service: identifier,
+    environment: identifier,
+    version,
+    plan: z.object({
+      batches: z.array(
+        z.object({
+          index: z.number().int().min(0),
+          kind: z.enum(['canary', 'regular']),
+          servers: z.array(identifier).min(1),
+        }),
+      ),
+      minHealthy: z.number().int().min(0),
+      totalServers: z.number().int().min(1),
+      estimatedSeconds: z.number().nonnegative(),
+    }),
   }),
-}),
 });
 export type DeploymentStarted = z.infer<typeof deploymentStartedEvent.schema>;

@@ -8,11 +8,11 @@ export const deploymentSucceededEvent = defineEvent({
   version: 1,
   description: 'Every batch completed.',
   schema: z.object({
-  deploymentId: uuid,
-  service: identifier,
-  environment: identifier,
-  version,
-  durationMs,
-}),
+    deploymentId: uuid,
+    service: identifier,
+    environment: identifier,
+    version,
+    durationMs,
+  }),
 });
 export type DeploymentSucceeded = z.infer<typeof deploymentSucceededEvent.schema>;

@@ -8,11 +8,11 @@ export const apiActionPerformedEvent = defineEvent({
   version: 1,
   description: 'A person or a machine changed something through the HTTP API.',
   schema: z.object({
-  method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']),
-  path: nonEmpty,
-  status: z.number().int().min(100).max(599),
-  role: z.string().max(50),
-  summary: z.string().max(2000),
-}),
+    method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']),
+    path: nonEmpty,
+    status: z.number().int().min(100).max(599),
+    role: z.string().max(50),
+    summary: z.string().max(2000),
+  }),
 });
 export type ApiActionPerformed = z.infer<typeof apiActionPerformedEvent.schema>;

@@ -8,11 +8,11 @@ export const promotionApprovedEvent = defineEvent({
   version: 1,
   description: 'An approver approved a promotion, bound to its plan and artifact.',
   schema: z.object({
-  promotionId: uuid,
-  approver: nonEmpty,
-  planHash: nonEmpty,
-  artifactSha256: nonEmpty,
-  approvalsCount: z.number().int().min(1),
-}),
+    promotionId: uuid,
+    approver: nonEmpty,
+    planHash: nonEmpty,
+    artifactSha256: nonEmpty,
+    approvalsCount: z.number().int().min(1),
+  }),
 });
 export type PromotionApproved = z.infer<typeof promotionApprovedEvent.schema>;

@@ -8,13 +8,13 @@ export const promotionRequestedEvent = defineEvent({
   version: 1,
   description: 'Someone asked to promote a version to an environment.',
   schema: z.object({
-  promotionId: uuid,
-  service: identifier,
-  version,
-  fromEnvironment: identifier.nullable(),
-  toEnvironment: identifier,
-  requestedBy: nonEmpty,
-  approvalsRequired: z.number().int().min(0),
-}),
+    promotionId: uuid,
+    service: identifier,
+    version,
+    fromEnvironment: identifier.nullable(),
+    toEnvironment: identifier,
+    requestedBy: nonEmpty,
+    approvalsRequired: z.number().int().min(0),
+  }),
 });
 export type PromotionRequested = z.infer<typeof promotionRequestedEvent.schema>;

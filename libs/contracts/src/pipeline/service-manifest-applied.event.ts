@@ -8,9 +8,9 @@ export const serviceManifestAppliedEvent = defineEvent({
   version: 1,
   description: 'A service manifest was created or changed.',
   schema: z.object({
-  service: identifier,
-  manifestVersion: z.number().int().min(1),
-  environments: z.array(identifier),
-}),
+    service: identifier,
+    manifestVersion: z.number().int().min(1),
+    environments: z.array(identifier),
+  }),
 });
 export type ServiceManifestApplied = z.infer<typeof serviceManifestAppliedEvent.schema>;

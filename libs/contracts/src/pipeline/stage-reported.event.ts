@@ -8,19 +8,19 @@ export const pipelineStageReportedEvent = defineEvent({
   version: 1,
   description: 'Jenkins reported a stage of a run.',
   schema: z.object({
-  runId: uuid,
-  environment: identifier.optional(),
-  name: nonEmpty,
-  status: z.enum(['running', 'succeeded', 'failed', 'skipped']),
-  startedAt: isoTime.optional(),
-  finishedAt: isoTime.optional(),
-  tests: z
-    .object({
-      total: z.number().int().min(0),
-      failed: z.number().int().min(0),
-      skipped: z.number().int().min(0),
-    })
-    .optional(),
-}),
+    runId: uuid,
+    environment: identifier.optional(),
+    name: nonEmpty,
+    status: z.enum(['running', 'succeeded', 'failed', 'skipped']),
+    startedAt: isoTime.optional(),
+    finishedAt: isoTime.optional(),
+    tests: z
+      .object({
+        total: z.number().int().min(0),
+        failed: z.number().int().min(0),
+        skipped: z.number().int().min(0),
+      })
+      .optional(),
+  }),
 });
 export type PipelineStageReported = z.infer<typeof pipelineStageReportedEvent.schema>;

@@ -8,12 +8,12 @@ export const poolDriftCorrectedEvent = defineEvent({
   version: 1,
   description: 'The reconciler put an instance back to the intended state.',
   schema: z.object({
-  pool: identifier,
-  instance: identifier,
-  backend: nonEmpty,
-  server: identifier,
-  intended: z.enum(['ready', 'drain', 'maint']),
-  correctedInMs: durationMs,
-}),
+    pool: identifier,
+    instance: identifier,
+    backend: nonEmpty,
+    server: identifier,
+    intended: z.enum(['ready', 'drain', 'maint']),
+    correctedInMs: durationMs,
+  }),
 });
 export type PoolDriftCorrected = z.infer<typeof poolDriftCorrectedEvent.schema>;

@@ -8,11 +8,11 @@ export const poolEnableRequestedEvent = defineEvent({
   version: 1,
   description: 'Put servers back into the online pool once HAProxy sees them healthy.',
   schema: z.object({
-  operationId: uuid,
-  deploymentId: uuid.optional(),
-  pool: identifier,
-  servers: z.array(identifier).min(1),
-  healthTimeoutMs: z.number().int().min(100).max(3_600_000),
-}),
+    operationId: uuid,
+    deploymentId: uuid.optional(),
+    pool: identifier,
+    servers: z.array(identifier).min(1),
+    healthTimeoutMs: z.number().int().min(100).max(3_600_000),
+  }),
 });
 export type PoolEnableRequested = z.infer<typeof poolEnableRequestedEvent.schema>;

@@ -8,18 +8,18 @@ export const poolServerDrainedEvent = defineEvent({
   version: 1,
   description: 'Servers left the online pool with no session cut.',
   schema: z.object({
-  operationId: uuid,
-  deploymentId: uuid.optional(),
-  pool: identifier,
-  servers: z.array(
-    z.object({
-      server: identifier,
-      sessionsAtStart: z.number().int().min(0),
-      waitedMs: durationMs,
-      sessionsShutDown: z.number().int().min(0),
-    }),
-  ),
-  durationMs,
-}),
+    operationId: uuid,
+    deploymentId: uuid.optional(),
+    pool: identifier,
+    servers: z.array(
+      z.object({
+        server: identifier,
+        sessionsAtStart: z.number().int().min(0),
+        waitedMs: durationMs,
+        sessionsShutDown: z.number().int().min(0),
+      }),
+    ),
+    durationMs,
+  }),
 });
 export type PoolServerDrained = z.infer<typeof poolServerDrainedEvent.schema>;

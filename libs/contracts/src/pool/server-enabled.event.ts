@@ -8,11 +8,11 @@ export const poolServerEnabledEvent = defineEvent({
   version: 1,
   description: 'Servers are UP in the online pool again.',
   schema: z.object({
-  operationId: uuid,
-  deploymentId: uuid.optional(),
-  pool: identifier,
-  servers: z.array(identifier).min(1),
-  durationMs,
-}),
+    operationId: uuid,
+    deploymentId: uuid.optional(),
+    pool: identifier,
+    servers: z.array(identifier).min(1),
+    durationMs,
+  }),
 });
 export type PoolServerEnabled = z.infer<typeof poolServerEnabledEvent.schema>;

@@ -8,11 +8,11 @@ export const healthDegradedEvent = defineEvent({
   version: 1,
   description: 'During the bake window the online servers failed their health check.',
   schema: z.object({
-  deploymentId: uuid,
-  service: identifier,
-  environment: identifier,
-  servers: z.array(identifier).min(1),
-  detail: nonEmpty,
-}),
+    deploymentId: uuid,
+    service: identifier,
+    environment: identifier,
+    servers: z.array(identifier).min(1),
+    detail: nonEmpty,
+  }),
 });
 export type HealthDegraded = z.infer<typeof healthDegradedEvent.schema>;

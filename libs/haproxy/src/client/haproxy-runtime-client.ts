@@ -1,5 +1,9 @@
 import { describeRuntimeAddress, parseRuntimeAddress, type RuntimeAddress } from '../address/runtime-address';
-import { assertActionSucceeded, raiseKnownFailure, type CommandContext } from '../commands/response-classifier';
+import {
+  assertActionSucceeded,
+  raiseKnownFailure,
+  type CommandContext,
+} from '../commands/response-classifier';
 import {
   agentCommand,
   assertSingleCommand,
@@ -38,10 +42,14 @@ export class HaproxyRuntimeClient {
   private readonly described: string;
 
   constructor(options: HaproxyRuntimeClientOptions) {
-    this.address = typeof options.address === 'string' ? parseRuntimeAddress(options.address) : options.address;
+    this.address =
+      typeof options.address === 'string' ? parseRuntimeAddress(options.address) : options.address;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) {
-      throw new InvalidHaproxyArgumentError(`timeoutMs ${this.timeoutMs}`, 'must be a positive number of milliseconds');
+      throw new InvalidHaproxyArgumentError(
+        `timeoutMs ${this.timeoutMs}`,
+        'must be a positive number of milliseconds',
+      );
     }
     this.described = describeRuntimeAddress(this.address);
   }

@@ -3,7 +3,15 @@ import type { StatRow } from '../parsing/show-stat-parser';
 import { waitForSessions } from './wait-for-sessions';
 
 function snapshot(sessions: number): StatRow[] {
-  const base = { status: { status: 'UP' as const, raw: 'UP' }, weight: 100, userWeight: 100, checkStatus: 'L7OK', checkDescription: undefined, totalSessions: 0, fields: {} };
+  const base = {
+    status: { status: 'UP' as const, raw: 'UP' },
+    weight: 100,
+    userWeight: 100,
+    checkStatus: 'L7OK',
+    checkDescription: undefined,
+    totalSessions: 0,
+    fields: {},
+  };
   return [
     { ...base, proxy: 'be', name: 'BACKEND', type: 'backend', currentSessions: sessions },
     { ...base, proxy: 'be', name: 's1', type: 'server', currentSessions: sessions },
@@ -28,7 +36,9 @@ describe('waitForSessions', () => {
 
   it('accepts a limit above zero', async () => {
     const stat = source([3, 1]);
-    await expect(waitForSessions(stat.read, 'be', 's1', { timeoutMs: 5000, pollMs: 1, atMost: 1 })).resolves.toBe(1);
+    await expect(
+      waitForSessions(stat.read, 'be', 's1', { timeoutMs: 5000, pollMs: 1, atMost: 1 }),
+    ).resolves.toBe(1);
   });
 
   it('gives up with the last count when sessions never drain', async () => {
@@ -41,12 +51,18 @@ describe('waitForSessions', () => {
   });
 
   it('raises UnknownServerError for a server the snapshot lacks', async () => {
-    await expect(waitForSessions(source([0]).read, 'be', 's9', { timeoutMs: 100 })).rejects.toThrow(UnknownServerError);
+    await expect(waitForSessions(source([0]).read, 'be', 's9', { timeoutMs: 100 })).rejects.toThrow(
+      UnknownServerError,
+    );
   });
 
   it('stops when aborted', async () => {
     const controller = new AbortController();
-    const waiting = waitForSessions(source([5]).read, 'be', 's1', { timeoutMs: 10_000, pollMs: 5, signal: controller.signal });
+    const waiting = waitForSessions(source([5]).read, 'be', 's1', {
+      timeoutMs: 10_000,
+      pollMs: 5,
+      signal: controller.signal,
+    });
     controller.abort(new Error('rollout cancelled'));
     await expect(waiting).rejects.toThrow('rollout cancelled');
   });

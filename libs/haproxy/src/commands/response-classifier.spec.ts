@@ -26,9 +26,9 @@ describe('classifying real HAProxy answers', () => {
   });
 
   it('treats "Can\'t find backend." from show servers state as an unknown backend', () => {
-    expect(() => raiseKnownFailure(loadRuntimeAnswer('cantFindBackend'), { ...context, backend: 'be_x' })).toThrow(
-      /no backend "be_x"/,
-    );
+    expect(() =>
+      raiseKnownFailure(loadRuntimeAnswer('cantFindBackend'), { ...context, backend: 'be_x' }),
+    ).toThrow(/no backend "be_x"/);
   });
 
   it('raises UnknownServerError naming backend and server', () => {
@@ -40,10 +40,12 @@ describe('classifying real HAProxy answers', () => {
   it('raises HaproxyPermissionDeniedError naming the socket', () => {
     const answer = loadRuntimeAnswer('permissionDenied');
     expect(() => assertActionSucceeded(answer, context)).toThrow(HaproxyPermissionDeniedError);
-    expect(() => assertActionSucceeded(answer, context)).toThrow(/unix:\/tmp\/admin\.sock: permission denied/);
+    expect(() => assertActionSucceeded(answer, context)).toThrow(
+      /unix:\/tmp\/admin\.sock: permission denied/,
+    );
   });
 
-  it('turns any other text into HaproxyCommandError with HAProxy\'s words', () => {
+  it("turns any other text into HaproxyCommandError with HAProxy's words", () => {
     const answer = loadRuntimeAnswer('agentNotConfigured');
     expect(() => assertActionSucceeded(answer, context)).toThrow(HaproxyCommandError);
     expect(() => assertActionSucceeded(answer, context)).toThrow(/Agent was not configured on this server/);

@@ -31,7 +31,11 @@ export function raiseKnownFailure(response: string, context: CommandContext): vo
     throw new UnknownBackendError(context.backend ?? '(unspecified)', context.command);
   }
   if (UNKNOWN_SERVER.test(firstLine)) {
-    throw new UnknownServerError(context.backend ?? '(unspecified)', context.server ?? '(unspecified)', context.command);
+    throw new UnknownServerError(
+      context.backend ?? '(unspecified)',
+      context.server ?? '(unspecified)',
+      context.command,
+    );
   }
   if (firstLine.startsWith('Unknown command')) {
     throw new HaproxyCommandError(context.command, firstLine);

@@ -34,7 +34,9 @@ describe('runtime command builders', () => {
   });
 
   it('refuses states and weights HAProxy would refuse', () => {
-    expect(() => setServerStateCommand('be', 's1', 'up' as ServerAdminState)).toThrow(/expected ready, drain or maint/);
+    expect(() => setServerStateCommand('be', 's1', 'up' as ServerAdminState)).toThrow(
+      /expected ready, drain or maint/,
+    );
     expect(() => setWeightCommand('be', 's1', 257)).toThrow(/0\.\.256/);
     expect(() => setWeightCommand('be', 's1', 1.5)).toThrow(/0\.\.256/);
     expect(() => setWeightCommand('be', 's1', '150%')).toThrow(/"0%".."100%"/);

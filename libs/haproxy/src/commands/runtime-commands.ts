@@ -42,7 +42,10 @@ export type ServerWeight = number | `${number}%`;
 export function setWeightCommand(backend: string, server: string, weight: ServerWeight): string {
   if (typeof weight === 'number') {
     if (!Number.isInteger(weight) || weight < 0 || weight > 256) {
-      throw new InvalidHaproxyArgumentError(`weight ${weight}`, 'an absolute weight must be an integer in 0..256');
+      throw new InvalidHaproxyArgumentError(
+        `weight ${weight}`,
+        'an absolute weight must be an integer in 0..256',
+      );
     }
   } else if (!/^\d{1,3}%$/.test(weight) || Number(weight.slice(0, -1)) > 100) {
     throw new InvalidHaproxyArgumentError(`weight "${weight}"`, 'a relative weight must be "0%".."100%"');

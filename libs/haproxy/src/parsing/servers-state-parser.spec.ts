@@ -27,7 +27,12 @@ describe('parseServersState on real HAProxy 2.6 output', () => {
 
   it('reads the operational state from health checks', () => {
     expect(online.map((row) => row.operationalState)).toEqual([
-      'RUNNING', 'RUNNING', 'STOPPED', 'RUNNING', 'STOPPED', 'RUNNING',
+      'RUNNING',
+      'RUNNING',
+      'STOPPED',
+      'RUNNING',
+      'STOPPED',
+      'RUNNING',
     ]);
   });
 
@@ -39,13 +44,19 @@ describe('parseServersState on real HAProxy 2.6 output', () => {
 
   it('parses the answer filtered to one backend', () => {
     const filtered = parseServersState(loadFixture('show-servers-state-online.txt'));
-    expect(filtered.map((row) => `${row.backend}/${row.server}`)).toEqual(online.map((r) => `be_online/${r.server}`));
+    expect(filtered.map((row) => `${row.backend}/${row.server}`)).toEqual(
+      online.map((r) => `be_online/${r.server}`),
+    );
   });
 
   it('names the problem when the answer is not a servers state dump', () => {
     expect(() => parseServersState("Can't find backend.\n\n")).toThrow(HaproxyParseError);
-    expect(() => parseServersState("Can't find backend.\n\n")).toThrow(/format version "1".*Can't find backend/);
-    expect(() => parseServersState('1\n# be_id be_name\n3\n')).toThrow(/line 3 has 1 fields, the header names 2/);
+    expect(() => parseServersState("Can't find backend.\n\n")).toThrow(
+      /format version "1".*Can't find backend/,
+    );
+    expect(() => parseServersState('1\n# be_id be_name\n3\n')).toThrow(
+      /line 3 has 1 fields, the header names 2/,
+    );
   });
 });
 

@@ -65,7 +65,10 @@ export function effectiveAdminState(flags: ServerAdminFlags): EffectiveAdminStat
 
 /** Parses `show servers state [backend]` (format version 1). */
 export function parseServersState(text: string): ServerStateRow[] {
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
   if (lines[0] !== '1') {
     throw new HaproxyParseError(
       'show servers state',
@@ -74,7 +77,10 @@ export function parseServersState(text: string): ServerStateRow[] {
   }
   const headerLine = lines[1];
   if (!headerLine?.startsWith('# ')) {
-    throw new HaproxyParseError('show servers state', 'the second line is not the "# be_id be_name …" header');
+    throw new HaproxyParseError(
+      'show servers state',
+      'the second line is not the "# be_id be_name …" header',
+    );
   }
   const header = headerLine.slice(2).split(/\s+/);
   return lines.slice(2).map((line, index) => toRow(header, line.split(/\s+/), index + 3));
@@ -103,7 +109,10 @@ function toRow(header: readonly string[], values: readonly string[], lineNumber:
   };
   const operational = OPERATIONAL_STATES[int('srv_op_state')];
   if (operational === undefined) {
-    throw new HaproxyParseError('show servers state', `line ${lineNumber}: unknown srv_op_state "${fields['srv_op_state']}"`);
+    throw new HaproxyParseError(
+      'show servers state',
+      `line ${lineNumber}: unknown srv_op_state "${fields['srv_op_state']}"`,
+    );
   }
   const adminStateBits = int('srv_admin_state');
   const adminFlags = decodeAdminFlags(adminStateBits);

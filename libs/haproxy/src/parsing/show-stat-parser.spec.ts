@@ -12,10 +12,21 @@ describe('parseShowStat on real HAProxy 2.6 output', () => {
 
   it('returns one row per frontend, server and backend', () => {
     expect(rows).toHaveLength(16);
-    expect(rows.filter((r) => r.type === 'frontend').map((r) => r.proxy)).toEqual(['fe_online', 'fe_maintenance']);
-    expect(rows.filter((r) => r.type === 'backend').map((r) => r.proxy)).toEqual(['be_online', 'be_maintenance']);
+    expect(rows.filter((r) => r.type === 'frontend').map((r) => r.proxy)).toEqual([
+      'fe_online',
+      'fe_maintenance',
+    ]);
+    expect(rows.filter((r) => r.type === 'backend').map((r) => r.proxy)).toEqual([
+      'be_online',
+      'be_maintenance',
+    ]);
     expect(rows.filter((r) => r.type === 'server' && r.proxy === 'be_online').map((r) => r.name)).toEqual([
-      's1', 's2', 's3', 's4', 's5', 's6',
+      's1',
+      's2',
+      's3',
+      's4',
+      's5',
+      's6',
     ]);
   });
 

@@ -78,7 +78,10 @@ function toCount(value: string, column: string, lineNumber: number): number {
   if (value === '') return 0;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) {
-    throw new HaproxyParseError('show stat', `line ${lineNumber}: column ${column} is "${value}", not a count`);
+    throw new HaproxyParseError(
+      'show stat',
+      `line ${lineNumber}: column ${column} is "${value}", not a count`,
+    );
   }
   return parsed;
 }

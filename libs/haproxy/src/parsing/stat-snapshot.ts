@@ -7,7 +7,11 @@ export function serverRows(snapshot: readonly StatRow[], backend: string): StatR
 }
 
 /** The row of one server, or undefined when the snapshot has no such backend/server. */
-export function findServerRow(snapshot: readonly StatRow[], backend: string, server: string): StatRow | undefined {
+export function findServerRow(
+  snapshot: readonly StatRow[],
+  backend: string,
+  server: string,
+): StatRow | undefined {
   return snapshot.find((row) => row.type === 'server' && row.proxy === backend && row.name === server);
 }
 
@@ -15,7 +19,11 @@ export function findServerRow(snapshot: readonly StatRow[], backend: string, ser
  * Current sessions (`scur`) of a server in a snapshot, or undefined when the snapshot
  * does not contain it (the caller decides whether that is an unknown server).
  */
-export function currentSessionsOf(snapshot: readonly StatRow[], backend: string, server: string): number | undefined {
+export function currentSessionsOf(
+  snapshot: readonly StatRow[],
+  backend: string,
+  server: string,
+): number | undefined {
   return findServerRow(snapshot, backend, server)?.currentSessions;
 }
 

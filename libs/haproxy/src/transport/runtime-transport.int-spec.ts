@@ -57,7 +57,11 @@ describe('runtime transport', () => {
     });
     const client = new HaproxyRuntimeClient({ address: `127.0.0.1:${closedPort}`, timeoutMs: 1000 });
     await expect(client.setServerState('be', 's1', 'maint')).rejects.toThrow(
-      new HaproxyUnreachableError(`127.0.0.1:${closedPort}`, 'ECONNREFUSED', `connect ECONNREFUSED 127.0.0.1:${closedPort}`),
+      new HaproxyUnreachableError(
+        `127.0.0.1:${closedPort}`,
+        'ECONNREFUSED',
+        `connect ECONNREFUSED 127.0.0.1:${closedPort}`,
+      ),
     );
   });
 

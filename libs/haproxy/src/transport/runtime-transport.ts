@@ -49,7 +49,11 @@ export function sendRuntimeCommand(
       finish(() =>
         reject(
           connected
-            ? new HaproxyUnreachableError(described, error.code, `connection failed while talking: ${error.message}`)
+            ? new HaproxyUnreachableError(
+                described,
+                error.code,
+                `connection failed while talking: ${error.message}`,
+              )
             : new HaproxyUnreachableError(described, error.code, error.message),
         ),
       );

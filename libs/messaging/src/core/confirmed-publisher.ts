@@ -29,7 +29,11 @@ export class ConfirmedPublisher {
 
   constructor(
     connection: AmqpConnectionManager,
-    options: { publishTimeoutMs?: number; onError?: (error: Error) => void; sharedTopology?: SharedTopologyMode } = {},
+    options: {
+      publishTimeoutMs?: number;
+      onError?: (error: Error) => void;
+      sharedTopology?: SharedTopologyMode;
+    } = {},
   ) {
     this.channel = connection.createChannel({
       name: 'publisher',
@@ -96,7 +100,10 @@ export class ConfirmedPublisher {
  */
 export type SharedTopologyMode = 'declare' | 'check';
 
-export async function assertExchanges(channel: ConfirmChannel, mode: SharedTopologyMode = 'declare'): Promise<void> {
+export async function assertExchanges(
+  channel: ConfirmChannel,
+  mode: SharedTopologyMode = 'declare',
+): Promise<void> {
   if (mode === 'check') {
     await channel.checkExchange(EVENTS_EXCHANGE);
     await channel.checkExchange(DEAD_LETTER_EXCHANGE);
@@ -118,7 +125,10 @@ export interface SharedTopology {
  * used; on a development broker (guest) the missing pieces are created. Without the permission and
  * with something missing, it fails with the broker's ACCESS_REFUSED and names the resource.
  */
-export async function ensureSharedTopology(connection: AmqpConnectionManager, topology: SharedTopology = {}): Promise<void> {
+export async function ensureSharedTopology(
+  connection: AmqpConnectionManager,
+  topology: SharedTopology = {},
+): Promise<void> {
   const model = connection.connection;
   if (model === undefined) throw new Error('cannot check the RabbitMQ topology: not connected');
   const onChannel = async <T>(work: (channel: Channel) => Promise<T>): Promise<T> => {
@@ -144,7 +154,9 @@ export async function ensureSharedTopology(connection: AmqpConnectionManager, to
     try {
       await onChannel(work);
     } catch (error) {
-      throw new Error(`${what} is missing and could not be declared: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(
+        `${what} is missing and could not be declared: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   };
   const exchanges = [
@@ -153,7 +165,9 @@ export async function ensureSharedTopology(connection: AmqpConnectionManager, to
   ] as const;
   for (const exchange of exchanges) {
     if (await exists((channel) => channel.checkExchange(exchange.name))) continue;
-    await declare(`exchange ${exchange.name}`, (channel) => channel.assertExchange(exchange.name, exchange.type, { durable: true }));
+    await declare(`exchange ${exchange.name}`, (channel) =>
+      channel.assertExchange(exchange.name, exchange.type, { durable: true }),
+    );
   }
   for (const queue of topology.deadLetterQueues ?? []) {
     if (await exists((channel) => channel.checkQueue(queue))) continue;

@@ -141,7 +141,10 @@ export class EventConsumer {
     if (mode === 'check') {
       await channel.checkQueue(this.deadLetterQueue);
     } else {
-      await channel.assertQueue(this.deadLetterQueue, { durable: true, arguments: deadLetterQueueArguments() });
+      await channel.assertQueue(this.deadLetterQueue, {
+        durable: true,
+        arguments: deadLetterQueueArguments(),
+      });
       await channel.bindQueue(this.deadLetterQueue, DEAD_LETTER_EXCHANGE, this.deadLetterQueue);
     }
     const override = this.options.queue;
@@ -150,7 +153,8 @@ export class EventConsumer {
       exclusive: override?.exclusive ?? false,
       autoDelete: override?.autoDelete ?? false,
       arguments:
-        override?.arguments ?? serviceQueueArguments({ service: this.options.service, maxAttempts: this.maxAttempts }),
+        override?.arguments ??
+        serviceQueueArguments({ service: this.options.service, maxAttempts: this.maxAttempts }),
     });
     for (const pattern of this.options.bindings)
       await channel.bindQueue(this.queue, EVENTS_EXCHANGE, pattern);
@@ -215,7 +219,10 @@ export class EventConsumer {
     try {
       await this.options.onInvalid(invalid);
     } catch (error) {
-      this.options.logger.warn({ routingKey: invalid.routingKey, err: describe(error) }, 'onInvalid listener failed');
+      this.options.logger.warn(
+        { routingKey: invalid.routingKey, err: describe(error) },
+        'onInvalid listener failed',
+      );
     }
   }
 
@@ -276,4 +283,3 @@ function describe(error: unknown): string {
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-

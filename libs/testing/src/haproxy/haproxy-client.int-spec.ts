@@ -52,7 +52,11 @@ describe('HaproxyRuntimeClient against a real HAProxy', () => {
       rows.filter((row) => row.type === 'server' && row.proxy === backend).map((row) => row.name);
     expect(serversOf(online)).toEqual(['s1', 's2', 's3']);
     expect(serversOf('be_maintenance')).toEqual(['s1', 's2', 's3']);
-    expect(findServerRow(rows, online, 's1')).toMatchObject({ weight: 100, checkStatus: 'L7OK', currentSessions: 0 });
+    expect(findServerRow(rows, online, 's1')).toMatchObject({
+      weight: 100,
+      checkStatus: 'L7OK',
+      currentSessions: 0,
+    });
   });
 
   it('shows drain and maint in show stat and show servers state, in one backend only', async () => {
@@ -85,13 +89,16 @@ describe('HaproxyRuntimeClient against a real HAProxy', () => {
 
   it('disables and enables health checks', async () => {
     await client.disableHealth(online, 's3');
-    expect(findServerRow(await client.showStat(), online, 's3')?.status).toEqual({ status: 'NO_CHECK', raw: 'no check' });
+    expect(findServerRow(await client.showStat(), online, 's3')?.status).toEqual({
+      status: 'NO_CHECK',
+      raw: 'no check',
+    });
     await client.enableHealth(online, 's3');
     const checked = await waitForServerRow(client, online, 's3', (row) => row.checkStatus === 'L7OK');
     expect(checked.status.status).toBe('UP');
   });
 
-  it('reports HAProxy\'s text when an agent is not configured', async () => {
+  it("reports HAProxy's text when an agent is not configured", async () => {
     await expect(client.enableAgent(online, 's1')).rejects.toThrow(HaproxyCommandError);
     await expect(client.enableAgent(online, 's1')).rejects.toThrow(/Agent was not configured on this server/);
   });
@@ -113,7 +120,9 @@ describe('HaproxyRuntimeClient against a real HAProxy', () => {
   it('raises HaproxyPermissionDeniedError on a level user socket, which still reads', async () => {
     const user = new HaproxyRuntimeClient({ address: haproxy.userSocketPath ?? '' });
     await expect(user.setServerState(online, 's1', 'maint')).rejects.toThrow(HaproxyPermissionDeniedError);
-    await expect(user.setServerState(online, 's1', 'maint')).rejects.toThrow(/unix:.*user\.sock: permission denied/);
+    await expect(user.setServerState(online, 's1', 'maint')).rejects.toThrow(
+      /unix:.*user\.sock: permission denied/,
+    );
     expect((await user.showStat()).length).toBeGreaterThan(0);
     expect(findServerRow(await client.showStat(), online, 's1')?.status.status).toBe('UP');
   });

@@ -1,4 +1,9 @@
-import { DEFAULT_HEALTH_CHECK, renderHaproxyConfig, validateHaproxyConfigSpec, type HaproxyConfigSpec } from './haproxy-config';
+import {
+  DEFAULT_HEALTH_CHECK,
+  renderHaproxyConfig,
+  validateHaproxyConfigSpec,
+  type HaproxyConfigSpec,
+} from './haproxy-config';
 
 const spec: HaproxyConfigSpec = {
   onlineFrontend: { name: 'fe_online', port: 20001 },
@@ -24,7 +29,9 @@ describe('renderHaproxyConfig', () => {
 
   it('routes each frontend to its own backend', () => {
     expect(section('frontend fe_online')).toContain('bind 127.0.0.1:20001\n  default_backend be_online');
-    expect(section('frontend fe_maintenance')).toContain('bind 127.0.0.1:20002\n  default_backend be_maintenance');
+    expect(section('frontend fe_maintenance')).toContain(
+      'bind 127.0.0.1:20002\n  default_backend be_maintenance',
+    );
   });
 
   it('lists the same servers in both backends, checked with GET /health, weight 100 by default', () => {
@@ -80,6 +87,8 @@ describe('validateHaproxyConfigSpec', () => {
       'server name "bad name" must match ^[A-Za-z0-9_.:-]+$',
       'health check interMs 0 must be a positive integer',
     ]);
-    expect(() => renderHaproxyConfig({ ...spec, servers: [] })).toThrow('Invalid HAProxy test configuration: at least one server is needed');
+    expect(() => renderHaproxyConfig({ ...spec, servers: [] })).toThrow(
+      'Invalid HAProxy test configuration: at least one server is needed',
+    );
   });
 });

@@ -42,7 +42,12 @@ const NAME = /^[A-Za-z0-9_.:-]+$/;
 /** Checks a spec and names the first problem found; returns the list of problems. */
 export function validateHaproxyConfigSpec(spec: HaproxyConfigSpec): string[] {
   const problems: string[] = [];
-  const names = [spec.onlineFrontend.name, spec.maintenanceFrontend.name, spec.onlineBackend, spec.maintenanceBackend];
+  const names = [
+    spec.onlineFrontend.name,
+    spec.maintenanceFrontend.name,
+    spec.onlineBackend,
+    spec.maintenanceBackend,
+  ];
   for (const name of names) {
     if (!NAME.test(name)) problems.push(`proxy name "${name}" must match ${NAME.source}`);
   }
@@ -58,15 +63,22 @@ export function validateHaproxyConfigSpec(spec: HaproxyConfigSpec): string[] {
     }
     const weight = server.weight ?? MIN_SERVER_WEIGHT;
     if (!Number.isInteger(weight) || weight < MIN_SERVER_WEIGHT || weight > 256) {
-      problems.push(`server ${server.name}: weight ${weight} must be an integer in ${MIN_SERVER_WEIGHT}..256`);
+      problems.push(
+        `server ${server.name}: weight ${weight} must be an integer in ${MIN_SERVER_WEIGHT}..256`,
+      );
     }
   }
   const { healthCheck } = spec;
   if (!healthCheck.path.startsWith('/') || /\s/.test(healthCheck.path)) {
     problems.push(`health check path "${healthCheck.path}" must start with "/" and contain no spaces`);
   }
-  for (const [label, value] of [['interMs', healthCheck.interMs], ['rise', healthCheck.rise], ['fall', healthCheck.fall]] as const) {
-    if (!Number.isInteger(value) || value < 1) problems.push(`health check ${label} ${value} must be a positive integer`);
+  for (const [label, value] of [
+    ['interMs', healthCheck.interMs],
+    ['rise', healthCheck.rise],
+    ['fall', healthCheck.fall],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1)
+      problems.push(`health check ${label} ${value} must be a positive integer`);
   }
   return problems;
 }
@@ -81,7 +93,9 @@ export function renderHaproxyConfig(spec: HaproxyConfigSpec): string {
   const global = [
     'global',
     `  stats socket ${spec.adminSocketPath} mode 600 level admin`,
-    ...(spec.tcpAdminSocketPort ? [`  stats socket ipv4@127.0.0.1:${spec.tcpAdminSocketPort} level admin`] : []),
+    ...(spec.tcpAdminSocketPort
+      ? [`  stats socket ipv4@127.0.0.1:${spec.tcpAdminSocketPort} level admin`]
+      : []),
     ...(spec.userSocketPath ? [`  stats socket ${spec.userSocketPath} mode 600 level user`] : []),
     '  stats timeout 10s',
     ...(spec.serverStateFile ? [`  server-state-file ${spec.serverStateFile}`] : []),

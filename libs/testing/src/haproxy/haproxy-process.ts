@@ -36,7 +36,9 @@ export function spawnHaproxy(configPath: string): HaproxyProcess {
   installExitHook();
   const haproxyArgs = ['-db', '-f', configPath];
   const child = existsSync(SETPRIV)
-    ? spawn(SETPRIV, ['--pdeathsig', 'KILL', HAPROXY_BINARY, ...haproxyArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
+    ? spawn(SETPRIV, ['--pdeathsig', 'KILL', HAPROXY_BINARY, ...haproxyArgs], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
     : spawn(HAPROXY_BINARY, haproxyArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const append = (chunk: Buffer): void => {

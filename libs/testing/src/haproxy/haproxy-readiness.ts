@@ -32,7 +32,9 @@ export async function waitUntilReady(
   let lastProblem = 'not started';
   while (Date.now() < deadline) {
     if (exitedWith !== undefined) {
-      throw new Error(`HAProxy (pid ${process.pid}) exited during start-up (${exitedWith}):\n${process.output()}`);
+      throw new Error(
+        `HAProxy (pid ${process.pid}) exited during start-up (${exitedWith}):\n${process.output()}`,
+      );
     }
     const portsOpen = await Promise.all(ports.map(canConnect));
     if (portsOpen.every(Boolean)) {
@@ -48,5 +50,7 @@ export async function waitUntilReady(
     }
     await sleep(25);
   }
-  throw new Error(`HAProxy (pid ${process.pid}) not ready after ${timeoutMs} ms (${lastProblem}):\n${process.output()}`);
+  throw new Error(
+    `HAProxy (pid ${process.pid}) not ready after ${timeoutMs} ms (${lastProblem}):\n${process.output()}`,
+  );
 }

@@ -13,7 +13,9 @@ describe('traffic through the harness HAProxy', () => {
 
   beforeAll(async () => {
     fleet = await startBackendServers(3);
-    haproxy = await startHaproxy({ servers: fleet.servers.map((server) => ({ name: server.id, port: server.port })) });
+    haproxy = await startHaproxy({
+      servers: fleet.servers.map((server) => ({ name: server.id, port: server.port })),
+    });
   });
 
   afterAll(async () => {
@@ -74,6 +76,8 @@ describe('traffic through the harness HAProxy', () => {
 
     expect(s1.releaseHeld()).toBe(1);
     await expect(held).resolves.toMatchObject({ status: 200, backendId: 's1' });
-    await expect(haproxy.client.waitForSessions(online, 's1', { timeoutMs: 5000, pollMs: 20 })).resolves.toBe(0);
+    await expect(haproxy.client.waitForSessions(online, 's1', { timeoutMs: 5000, pollMs: 20 })).resolves.toBe(
+      0,
+    );
   });
 });

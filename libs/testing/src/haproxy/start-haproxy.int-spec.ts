@@ -75,10 +75,13 @@ describe('startHaproxy', () => {
     await haproxy.stop();
   });
 
-  it('fails with HAProxy\'s own words when the config is refused, leaving nothing behind', async () => {
+  it("fails with HAProxy's own words when the config is refused, leaving nothing behind", async () => {
     const before = liveHaproxyCount();
     // A server address that cannot be resolved makes HAProxy refuse the config and exit.
-    const attempt = startHaproxy({ servers: [{ name: 's1', host: 'no-such-host.invalid', port: 8080 }], startTimeoutMs: 5000 });
+    const attempt = startHaproxy({
+      servers: [{ name: 's1', host: 'no-such-host.invalid', port: 8080 }],
+      startTimeoutMs: 5000,
+    });
     await expect(attempt).rejects.toThrow(/exited during start-up[\s\S]*no-such-host\.invalid/);
     expect(liveHaproxyCount()).toBe(before);
   });

@@ -84,7 +84,10 @@ export async function startHaproxy(options: StartHaproxyOptions): Promise<Haprox
     };
     const configPath = join(directory, 'haproxy.cfg');
     await writeFile(configPath, renderHaproxyConfig(spec), 'utf8');
-    const client = new HaproxyRuntimeClient({ address: spec.adminSocketPath, timeoutMs: options.clientTimeoutMs ?? 2000 });
+    const client = new HaproxyRuntimeClient({
+      address: spec.adminSocketPath,
+      timeoutMs: options.clientTimeoutMs ?? 2000,
+    });
     const startTimeoutMs = options.startTimeoutMs ?? 10_000;
 
     const launch = async (): Promise<HaproxyProcess> => {

@@ -33,7 +33,13 @@ export async function waitForServersUp(
 ): Promise<void> {
   await Promise.all(
     servers.map((server) =>
-      waitForServerRow(client, backend, server, (row) => row.status.raw === 'UP' && row.checkStatus === 'L7OK', timeoutMs),
+      waitForServerRow(
+        client,
+        backend,
+        server,
+        (row) => row.status.raw === 'UP' && row.checkStatus === 'L7OK',
+        timeoutMs,
+      ),
     ),
   );
 }

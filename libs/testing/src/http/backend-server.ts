@@ -73,7 +73,9 @@ export class BackendServer {
     while (this.heldResponses.size < count) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        throw new Error(`Backend ${this.id} holds ${this.heldResponses.size} request(s), expected ${count} within ${timeoutMs} ms`);
+        throw new Error(
+          `Backend ${this.id} holds ${this.heldResponses.size} request(s), expected ${count} within ${timeoutMs} ms`,
+        );
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, remaining);

@@ -38,11 +38,21 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
       // rabbitmqctl sees connections at once; the management API lists them only after its next stats tick.
       const listing = await run('rabbitmqctl', ['-q', 'list_connections', 'vhost']);
       const count = listing.split('\n').filter((line) => line.trim() === name).length;
-      await run('rabbitmqctl', ['-q', 'close_all_connections', '--vhost', name, '--limit', '10000', 'test: connections dropped on purpose']);
+      await run('rabbitmqctl', [
+        '-q',
+        'close_all_connections',
+        '--vhost',
+        name,
+        '--limit',
+        '10000',
+        'test: connections dropped on purpose',
+      ]);
       return count;
     },
     async queueDepth(queue) {
-      const info = (await management('GET', `/api/queues/${vhost}/${encodeURIComponent(queue)}`)) as { messages?: number };
+      const info = (await management('GET', `/api/queues/${vhost}/${encodeURIComponent(queue)}`)) as {
+        messages?: number;
+      };
       return info.messages ?? 0;
     },
     async peek(queue, count) {
@@ -51,7 +61,11 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
         ackmode: 'ack_requeue_true',
         encoding: 'auto',
       })) as { payload: string; routing_key: string; properties: { headers?: Record<string, unknown> } }[];
-      return messages.map((m) => ({ payload: m.payload, routingKey: m.routing_key, headers: m.properties.headers ?? {} }));
+      return messages.map((m) => ({
+        payload: m.payload,
+        routingKey: m.routing_key,
+        headers: m.properties.headers ?? {},
+      }));
     },
     async delete() {
       await management('DELETE', `/api/vhosts/${vhost}`);
@@ -59,7 +73,12 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
   };
 }
 
-async function management(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+async function management(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<unknown> {
   const response = await fetch(`${MANAGEMENT}${path}`, {
     method,
     headers: { authorization: AUTH, 'content-type': 'application/json', ...headers },

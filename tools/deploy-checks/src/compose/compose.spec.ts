@@ -3,23 +3,43 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { generateSigningKeyPair } from '@conveyor/command-signing';
-import { knownVariables, loadAgentConfig, parsePoolsFile, problemsOf, SERVICE_NAMES, serviceEnvSchema, type ServiceName } from '../app-config-schemas';
+import {
+  knownVariables,
+  loadAgentConfig,
+  parsePoolsFile,
+  problemsOf,
+  SERVICE_NAMES,
+  serviceEnvSchema,
+  type ServiceName,
+} from '../app-config-schemas';
 import { readRepoFile, readYamlDocuments, repoFileExists, repoPath } from '../repo-files';
 
 const COMPOSE_DIR = 'deploy/compose';
 
 /** The subset of the compose specification this project relies on. */
-const dependency = z.strictObject({ condition: z.enum(['service_started', 'service_healthy', 'service_completed_successfully']) });
+const dependency = z.strictObject({
+  condition: z.enum(['service_started', 'service_healthy', 'service_completed_successfully']),
+});
 const composeService = z.object({
   image: z.string().optional(),
-  build: z.strictObject({ context: z.string(), dockerfile: z.string(), args: z.record(z.string(), z.string()).optional() }).optional(),
+  build: z
+    .strictObject({
+      context: z.string(),
+      dockerfile: z.string(),
+      args: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
   command: z.array(z.string()).optional(),
   environment: z.record(z.string(), z.string()).optional(),
   depends_on: z.record(z.string(), dependency).optional(),
   volumes: z.array(z.string()).optional(),
-  secrets: z.array(z.union([z.string(), z.strictObject({ source: z.string(), target: z.string() })])).optional(),
+  secrets: z
+    .array(z.union([z.string(), z.strictObject({ source: z.string(), target: z.string() })]))
+    .optional(),
   ports: z.array(z.string()).optional(),
-  healthcheck: z.union([z.strictObject({ disable: z.literal(true) }), z.object({ test: z.array(z.string()).min(2) })]).optional(),
+  healthcheck: z
+    .union([z.strictObject({ disable: z.literal(true) }), z.object({ test: z.array(z.string()).min(2) })])
+    .optional(),
   restart: z.string().optional(),
 });
 const composeFile = z.strictObject({
@@ -32,8 +52,12 @@ type ComposeService = z.infer<typeof composeService>;
 
 const [raw] = readYamlDocuments(COMPOSE_DIR, 'docker-compose.yml');
 // x-* extension fields hold the anchors; compose itself ignores them.
-const compose = composeFile.parse(Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([key]) => !key.startsWith('x-'))));
-const conveyorServices = Object.entries(compose.services).filter(([, service]) => service.build !== undefined);
+const compose = composeFile.parse(
+  Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([key]) => !key.startsWith('x-'))),
+);
+const conveyorServices = Object.entries(compose.services).filter(
+  ([, service]) => service.build !== undefined,
+);
 const serviceOf = (name: string): ComposeService => {
   const service = compose.services[name];
   if (service === undefined) throw new Error(`no compose service ${name}`);
@@ -59,16 +83,29 @@ describe('deploy/compose/docker-compose.yml', () => {
       const target = service.build?.args?.['SERVICE'];
       expect([name, repoFileExists('apps', target ?? '?', 'tsconfig.build.json')]).toEqual([name, true]);
       expect(service.image).toBe(`conveyor/${target}:${version}`);
-      expect(repoFileExists(resolve(fromCompose(service.build?.context ?? '?'), service.build?.dockerfile ?? '?').slice(repoPath().length))).toBe(true);
+      expect(
+        repoFileExists(
+          resolve(fromCompose(service.build?.context ?? '?'), service.build?.dockerfile ?? '?').slice(
+            repoPath().length,
+          ),
+        ),
+      ).toBe(true);
     }
   });
 
   it('starts each service only once what it needs is healthy', () => {
     for (const name of SERVICE_NAMES) {
-      expect([name, serviceOf(name).depends_on]).toEqual([name, expect.objectContaining({ rabbitmq: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } })]);
+      expect([name, serviceOf(name).depends_on]).toEqual([
+        name,
+        expect.objectContaining({
+          rabbitmq: { condition: 'service_healthy' },
+          postgres: { condition: 'service_healthy' },
+        }),
+      ]);
     }
     expect(serviceOf('pool-manager').depends_on).toMatchObject({ haproxy: { condition: 'service_healthy' } });
-    for (const dependency of ['rabbitmq', 'postgres', 'haproxy']) expect(serviceOf(dependency).healthcheck).toMatchObject({ test: expect.any(Array) });
+    for (const dependency of ['rabbitmq', 'postgres', 'haproxy'])
+      expect(serviceOf(dependency).healthcheck).toMatchObject({ test: expect.any(Array) });
     expect(serviceOf('server-1').depends_on).toEqual({ rabbitmq: { condition: 'service_healthy' } });
   });
 
@@ -76,12 +113,21 @@ describe('deploy/compose/docker-compose.yml', () => {
     for (const [name, service] of Object.entries(compose.services)) {
       for (const volume of service.volumes ?? []) {
         const [source] = volume.split(':');
-        if (source.startsWith('.')) expect([name, source, repoFileExists(fromCompose(source).slice(repoPath().length))]).toEqual([name, source, true]);
+        if (source.startsWith('.'))
+          expect([name, source, repoFileExists(fromCompose(source).slice(repoPath().length))]).toEqual([
+            name,
+            source,
+            true,
+          ]);
         else expect([name, source, source in compose.volumes]).toEqual([name, source, true]);
       }
     }
-    expect(serviceOf('postgres').volumes).toEqual(expect.arrayContaining([expect.stringMatching(/^postgres-data:/)]));
-    expect(serviceOf('rabbitmq').volumes).toEqual(expect.arrayContaining([expect.stringMatching(/^rabbitmq-data:/)]));
+    expect(serviceOf('postgres').volumes).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^postgres-data:/)]),
+    );
+    expect(serviceOf('rabbitmq').volumes).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^rabbitmq-data:/)]),
+    );
   });
 
   it('gives every service an environment its own schema accepts, with no variable it does not read', () => {
@@ -94,10 +140,18 @@ describe('deploy/compose/docker-compose.yml', () => {
       return value;
     };
     for (const name of SERVICE_NAMES as ServiceName[]) {
-      const env = Object.fromEntries(Object.entries(serviceOf(name).environment ?? {}).map(([key, value]) => [key, hostPath(interpolate(value))]));
+      const env = Object.fromEntries(
+        Object.entries(serviceOf(name).environment ?? {}).map(([key, value]) => [
+          key,
+          hostPath(interpolate(value)),
+        ]),
+      );
       const schema = serviceEnvSchema(name);
       expect([name, problemsOf(schema, env)]).toEqual([name, []]);
-      expect([name, Object.keys(env).filter((key) => !knownVariables(schema).includes(key))]).toEqual([name, []]);
+      expect([name, Object.keys(env).filter((key) => !knownVariables(schema).includes(key))]).toEqual([
+        name,
+        [],
+      ]);
       expect(env['AMQP_URL']).toContain(`conveyor-${name}:`);
     }
   });
@@ -105,7 +159,10 @@ describe('deploy/compose/docker-compose.yml', () => {
   it('configures each agent the way the agent reads it, with its own RabbitMQ user', () => {
     const pair = generateSigningKeyPair();
     for (const server of ['server-1', 'server-2']) {
-      const env: Record<string, string> = { ...serviceOf(server).environment, AGENT_TRUSTED_KEYS: pair.publicKeyPem };
+      const env: Record<string, string> = {
+        ...serviceOf(server).environment,
+        AGENT_TRUSTED_KEYS: pair.publicKeyPem,
+      };
       const config = loadAgentConfig(env);
       expect(env['AMQP_URL']).toContain(`conveyor-agent-${config.nodeId}:`);
       expect(config.facts).toMatchObject({ service: 'sample-app', address: `${server}:8000` });
@@ -115,7 +172,10 @@ describe('deploy/compose/docker-compose.yml', () => {
   it('hands the pool manager a pools file it accepts, naming backends the HAProxy configuration has', () => {
     expect(parsePoolsFile(repoPath(COMPOSE_DIR, 'pools.yaml'))).toMatchObject({ ok: true });
     const haproxy = readRepoFile('deploy', 'haproxy', 'haproxy.cfg');
-    const [pools] = readYamlDocuments(COMPOSE_DIR, 'pools.yaml') as { pools: { onlineBackend: string; maintenanceBackend: string }[]; instances: { socket: string }[] }[];
+    const [pools] = readYamlDocuments(COMPOSE_DIR, 'pools.yaml') as {
+      pools: { onlineBackend: string; maintenanceBackend: string }[];
+      instances: { socket: string }[];
+    }[];
     for (const pool of pools.pools) {
       expect(haproxy).toContain(`backend ${pool.onlineBackend}\n`);
       expect(haproxy).toContain(`backend ${pool.maintenanceBackend}\n`);

@@ -5,18 +5,35 @@ import { baseMetric, definedMetrics, metricNamesIn, unknownMetrics } from './met
 const rule = z.strictObject({
   alert: z.string().regex(/^Conveyor[A-Za-z]+$/),
   expr: z.string().min(1),
-  for: z.string().regex(/^\d+[smh]$/).optional(),
+  for: z
+    .string()
+    .regex(/^\d+[smh]$/)
+    .optional(),
   labels: z.strictObject({ severity: z.enum(['critical', 'warning', 'info']) }),
   annotations: z.object({ summary: z.string().min(10), description: z.string().optional() }),
 });
-const rulesFile = z.strictObject({ groups: z.array(z.strictObject({ name: z.string(), rules: z.array(rule).min(1) })).min(1) });
+const rulesFile = z.strictObject({
+  groups: z.array(z.strictObject({ name: z.string(), rules: z.array(rule).min(1) })).min(1),
+});
 const target = z.object({ expr: z.string().min(1), refId: z.string() });
-const panel = z.object({ type: z.string(), title: z.string(), targets: z.array(target).optional(), gridPos: z.object({ h: z.number(), w: z.number(), x: z.number(), y: z.number() }) });
+const panel = z.object({
+  type: z.string(),
+  title: z.string(),
+  targets: z.array(target).optional(),
+  gridPos: z.object({ h: z.number(), w: z.number(), x: z.number(), y: z.number() }),
+});
 const dashboard = z.object({
   uid: z.string(),
   title: z.string(),
   panels: z.array(panel).min(1),
-  templating: z.object({ list: z.array(z.object({ name: z.string(), query: z.union([z.string(), z.object({ query: z.string() })]).optional() })) }),
+  templating: z.object({
+    list: z.array(
+      z.object({
+        name: z.string(),
+        query: z.union([z.string(), z.object({ query: z.string() })]).optional(),
+      }),
+    ),
+  }),
 });
 
 const defined = definedMetrics();
@@ -25,7 +42,9 @@ const rules = alerts.groups.flatMap((group) => group.rules);
 const board = dashboard.parse(JSON.parse(readRepoFile('deploy', 'grafana', 'conveyor-dashboard.json')));
 const boardExprs = [
   ...board.panels.flatMap((item) => (item.targets ?? []).map((t) => t.expr)),
-  ...board.templating.list.map((variable) => (typeof variable.query === 'object' ? variable.query.query : (variable.query ?? ''))).filter((query) => query.startsWith('label_values(')),
+  ...board.templating.list
+    .map((variable) => (typeof variable.query === 'object' ? variable.query.query : (variable.query ?? '')))
+    .filter((query) => query.startsWith('label_values(')),
 ];
 
 describe('metric references', () => {
@@ -37,16 +56,24 @@ describe('metric references', () => {
 
   it('reads metric names out of PromQL, not functions, labels, strings or durations', () => {
     expect(
-      metricNamesIn('histogram_quantile(0.95, sum by (le, step) (rate(conveyor_rollout_step_seconds_bucket{job=~"a|b"}[5m] offset 1h))) > 0 and on() up'),
+      metricNamesIn(
+        'histogram_quantile(0.95, sum by (le, step) (rate(conveyor_rollout_step_seconds_bucket{job=~"a|b"}[5m] offset 1h))) > 0 and on() up',
+      ),
     ).toEqual(['conveyor_rollout_step_seconds_bucket', 'up']);
   });
 
   it('maps histogram series to their metric, and nothing else', () => {
     expect(baseMetric('conveyor_rollout_step_seconds_count', defined)).toBe('conveyor_rollout_step_seconds');
-    expect(unknownMetrics(['conveyor_deployments_total_count', 'conveyor_no_such_metric', 'rate(conveyor_events_published_total[5m])'], defined)).toEqual([
-      'conveyor_deployments_total_count',
-      'conveyor_no_such_metric',
-    ]);
+    expect(
+      unknownMetrics(
+        [
+          'conveyor_deployments_total_count',
+          'conveyor_no_such_metric',
+          'rate(conveyor_events_published_total[5m])',
+        ],
+        defined,
+      ),
+    ).toEqual(['conveyor_deployments_total_count', 'conveyor_no_such_metric']);
   });
 });
 
@@ -65,7 +92,12 @@ describe('deploy/prometheus/alerts.yml', () => {
   });
 
   it('references only metrics the code exports', () => {
-    expect(unknownMetrics(rules.map((item) => item.expr), defined)).toEqual([]);
+    expect(
+      unknownMetrics(
+        rules.map((item) => item.expr),
+        defined,
+      ),
+    ).toEqual([]);
   });
 
   it('has balanced brackets in every expression', () => {
@@ -87,11 +119,14 @@ describe('deploy/grafana/conveyor-dashboard.json', () => {
   });
 
   it('shows every conveyor_ metric the code defines', () => {
-    const shown = new Set(boardExprs.flatMap((expr) => metricNamesIn(expr)).map((name) => baseMetric(name, defined)));
+    const shown = new Set(
+      boardExprs.flatMap((expr) => metricNamesIn(expr)).map((name) => baseMetric(name, defined)),
+    );
     expect([...defined.keys()].filter((name) => !shown.has(name))).toEqual([]);
   });
 
   it('lays panels out inside the 24-column grid', () => {
-    for (const item of board.panels) expect([item.title, item.gridPos.x + item.gridPos.w <= 24]).toEqual([item.title, true]);
+    for (const item of board.panels)
+      expect([item.title, item.gridPos.x + item.gridPos.w <= 24]).toEqual([item.title, true]);
   });
 });

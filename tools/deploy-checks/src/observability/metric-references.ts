@@ -23,8 +23,11 @@ export function definedMetrics(): Map<string, MetricDefinition> {
       } else if (entry.name.endsWith('.ts') && !/\.(spec|int-spec)\.ts$/.test(entry.name)) {
         const text = readFileSync(path, 'utf8');
         const file = path.slice(repoPath().length + 1);
-        for (const match of text.matchAll(/name:\s*'(conveyor_[a-z0-9_]+)'/g)) found.set(match[1], { file, kind: 'unknown' });
-        for (const match of text.matchAll(/\b(?:new\s+)?(counter|gauge|histogram|summary)\s*(?:<[^>]*>)?\(\s*\{\s*name:\s*'(conveyor_[a-z0-9_]+)'/gi)) {
+        for (const match of text.matchAll(/name:\s*'(conveyor_[a-z0-9_]+)'/g))
+          found.set(match[1], { file, kind: 'unknown' });
+        for (const match of text.matchAll(
+          /\b(?:new\s+)?(counter|gauge|histogram|summary)\s*(?:<[^>]*>)?\(\s*\{\s*name:\s*'(conveyor_[a-z0-9_]+)'/gi,
+        )) {
           found.set(match[2], { file, kind: match[1].toLowerCase() as MetricDefinition['kind'] });
         }
       }
@@ -36,19 +39,55 @@ export function definedMetrics(): Map<string, MetricDefinition> {
 }
 
 const PROMQL_WORDS = new Set([
-  'sum', 'max', 'min', 'avg', 'count', 'rate', 'irate', 'increase', 'changes', 'histogram_quantile', 'by', 'without', 'on', 'ignoring',
-  'and', 'or', 'unless', 'offset', 'label_values', 'group_left', 'group_right', 'bool', 'le', 'abs', 'absent', 'delta', 'deriv', 'topk', 'bottomk',
+  'sum',
+  'max',
+  'min',
+  'avg',
+  'count',
+  'rate',
+  'irate',
+  'increase',
+  'changes',
+  'histogram_quantile',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'label_values',
+  'group_left',
+  'group_right',
+  'bool',
+  'le',
+  'abs',
+  'absent',
+  'delta',
+  'deriv',
+  'topk',
+  'bottomk',
 ]);
 
 /** The metric names a PromQL expression reads: identifiers not inside {…} or a string, not functions or keywords, not label names after by/on. */
 export function metricNamesIn(expr: string): string[] {
   // Grafana's label_values(metric, label): the second argument is a label.
-  const withoutStrings = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\blabel_values\(\s*([^,)]+?)\s*,[^)]*\)/g, '$1');
+  const withoutStrings = expr
+    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+    .replace(/\blabel_values\(\s*([^,)]+?)\s*,[^)]*\)/g, '$1');
   const withoutMatchers = withoutStrings.replace(/\{[^}]*\}/g, '{}');
-  const withoutGroupings = withoutMatchers.replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '$1()');
+  const withoutGroupings = withoutMatchers.replace(
+    /\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g,
+    '$1()',
+  );
   const withoutRanges = withoutGroupings.replace(/\[[^\]]*\]/g, '[]').replace(/\boffset\s+\d+[smhdwy]/g, '');
   const names = withoutRanges.match(/\b[a-zA-Z_:][a-zA-Z0-9_:]*\b/g) ?? [];
-  return [...new Set(names.filter((name) => !PROMQL_WORDS.has(name) && !/^\d/.test(name) && !/^(e|inf|nan)$/i.test(name)))];
+  return [
+    ...new Set(
+      names.filter((name) => !PROMQL_WORDS.has(name) && !/^\d/.test(name) && !/^(e|inf|nan)$/i.test(name)),
+    ),
+  ];
 }
 
 /** The metric a series belongs to: histogram series `_bucket`, `_sum` and `_count` map to their base. */
@@ -60,7 +99,10 @@ export function baseMetric(name: string, defined: ReadonlyMap<string, MetricDefi
 }
 
 /** Names in `exprs` neither defined in the code nor exported by prom-client / Prometheus. */
-export function unknownMetrics(exprs: readonly string[], defined: ReadonlyMap<string, MetricDefinition>): string[] {
+export function unknownMetrics(
+  exprs: readonly string[],
+  defined: ReadonlyMap<string, MetricDefinition>,
+): string[] {
   const unknown = new Set<string>();
   for (const expr of exprs) {
     for (const name of metricNamesIn(expr)) {

@@ -5,7 +5,11 @@ const AMQP_HOST = process.env['TEST_RABBITMQ_HOST'] ?? '127.0.0.1:5672';
 const ADMIN = `Basic ${Buffer.from(process.env['TEST_RABBITMQ_ADMIN'] ?? 'guest:guest').toString('base64')}`;
 
 /** A call to the RabbitMQ management API as the test broker's administrator. */
-export async function management(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+export async function management(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const response = await fetch(`${MANAGEMENT}${path}`, {
     method,
     headers: { authorization: ADMIN, 'content-type': 'application/json' },
@@ -19,7 +23,9 @@ export async function management(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path
 }
 
 export function connectAs(user: string, password: string, vhost: string): Promise<ChannelModel> {
-  return connect(`amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${AMQP_HOST}/${encodeURIComponent(vhost)}`);
+  return connect(
+    `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${AMQP_HOST}/${encodeURIComponent(vhost)}`,
+  );
 }
 
 export type Outcome = { ok: true } | { ok: false; error: string };
@@ -28,14 +34,20 @@ export type Outcome = { ok: true } | { ok: false; error: string };
  * Runs one operation on a fresh channel and reports whether the broker allowed it. A refusal
  * closes the channel (ACCESS_REFUSED, 403), which rejects the operation's promise.
  */
-export async function attempt(connection: ChannelModel, operation: (channel: Awaited<ReturnType<ChannelModel['createConfirmChannel']>>) => Promise<unknown>): Promise<Outcome> {
+export async function attempt(
+  connection: ChannelModel,
+  operation: (channel: Awaited<ReturnType<ChannelModel['createConfirmChannel']>>) => Promise<unknown>,
+): Promise<Outcome> {
   const channel = await connection.createConfirmChannel();
   const closed = new Promise<Outcome>((resolve) => {
     channel.on('error', (error: Error) => resolve({ ok: false, error: error.message }));
   });
   const done = operation(channel).then(
     (): Outcome => ({ ok: true }),
-    (error: unknown): Outcome => ({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+    (error: unknown): Outcome => ({
+      ok: false,
+      error: error instanceof Error ? error.message : String(error),
+    }),
   );
   const outcome = await Promise.race([done, closed]);
   if (outcome.ok) await channel.close();
@@ -48,8 +60,13 @@ export function publishEvent(connection: ChannelModel, routingKey: string): Prom
     connection,
     (channel) =>
       new Promise<void>((resolve, reject) => {
-        channel.publish('conveyor.events', routingKey, Buffer.from('{}'), { contentType: 'application/json' }, (error: unknown) =>
-          error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
+        channel.publish(
+          'conveyor.events',
+          routingKey,
+          Buffer.from('{}'),
+          { contentType: 'application/json' },
+          (error: unknown) =>
+            error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
         );
       }),
   );

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
 /** The subset of RabbitMQ's definitions format (3.10) that deploy/rabbitmq/definitions.json uses. */
-const permission = z.strictObject({ user: z.string(), vhost: z.string(), configure: z.string(), write: z.string(), read: z.string() });
+const permission = z.strictObject({
+  user: z.string(),
+  vhost: z.string(),
+  configure: z.string(),
+  write: z.string(),
+  read: z.string(),
+});
 
 export const definitionsSchema = z.object({
   users: z.array(
@@ -15,9 +21,23 @@ export const definitionsSchema = z.object({
   ),
   vhosts: z.array(z.object({ name: z.string().min(1) })).length(1),
   permissions: z.array(permission),
-  topic_permissions: z.array(z.strictObject({ user: z.string(), vhost: z.string(), exchange: z.string(), write: z.string(), read: z.string() })),
+  topic_permissions: z.array(
+    z.strictObject({
+      user: z.string(),
+      vhost: z.string(),
+      exchange: z.string(),
+      write: z.string(),
+      read: z.string(),
+    }),
+  ),
   queues: z.array(
-    z.strictObject({ name: z.string(), vhost: z.string(), durable: z.boolean(), auto_delete: z.boolean(), arguments: z.record(z.string(), z.unknown()) }),
+    z.strictObject({
+      name: z.string(),
+      vhost: z.string(),
+      durable: z.boolean(),
+      auto_delete: z.boolean(),
+      arguments: z.record(z.string(), z.unknown()),
+    }),
   ),
   exchanges: z.array(
     z.strictObject({
@@ -51,7 +71,11 @@ export function renamedDefinitions(definitions: Definitions, vhost: string, user
     users: definitions.users.map((user) => ({ ...user, name: rename(user.name) })),
     vhosts: definitions.vhosts.map((entry) => ({ ...entry, name: vhost })),
     permissions: definitions.permissions.map((entry) => ({ ...entry, user: rename(entry.user), vhost })),
-    topic_permissions: definitions.topic_permissions.map((entry) => ({ ...entry, user: rename(entry.user), vhost })),
+    topic_permissions: definitions.topic_permissions.map((entry) => ({
+      ...entry,
+      user: rename(entry.user),
+      vhost,
+    })),
     queues: definitions.queues.map((entry) => ({ ...entry, vhost })),
     exchanges: definitions.exchanges.map((entry) => ({ ...entry, vhost })),
     bindings: definitions.bindings.map((entry) => ({ ...entry, vhost })),

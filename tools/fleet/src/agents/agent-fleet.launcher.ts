@@ -65,7 +65,8 @@ export async function startFleet(options: StartFleetOptions): Promise<RunningFle
     agents,
     agent(id) {
       const agent = agents.find((candidate) => candidate.server.id === id);
-      if (agent === undefined) throw new Error(`no agent ${id} in this fleet (${servers.map((server) => server.id).join(', ')})`);
+      if (agent === undefined)
+        throw new Error(`no agent ${id} in this fleet (${servers.map((server) => server.id).join(', ')})`);
       return agent;
     },
     stop,

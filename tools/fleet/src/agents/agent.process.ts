@@ -21,7 +21,9 @@ export class AgentProcess {
 
   get pid(): number | undefined {
     const child = this.child;
-    return child !== undefined && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+    return child !== undefined && child.exitCode === null && child.signalCode === null
+      ? child.pid
+      : undefined;
   }
 
   /** Everything the agent wrote (stdout and stderr, JSON log lines), across restarts. */
@@ -31,7 +33,8 @@ export class AgentProcess {
 
   /** Starts the agent and resolves once it logs "agent ready"; rejects with its output if it exits first. */
   start(): Promise<void> {
-    if (this.pid !== undefined) return Promise.reject(new Error(`agent ${this.server.id} is already running`));
+    if (this.pid !== undefined)
+      return Promise.reject(new Error(`agent ${this.server.id} is already running`));
     const child = spawn(process.execPath, ['-r', '@swc-node/register', AGENT_MAIN], {
       cwd: REPO_ROOT,
       env: { ...process.env, SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...this.env },
@@ -40,11 +43,18 @@ export class AgentProcess {
     this.child = child;
     const startedAt = this.captured.length;
     return new Promise((resolveStart, rejectStart) => {
-      const timer = setTimeout(() => fail(`did not get ready within ${this.readyTimeoutMs} ms`), this.readyTimeoutMs);
+      const timer = setTimeout(
+        () => fail(`did not get ready within ${this.readyTimeoutMs} ms`),
+        this.readyTimeoutMs,
+      );
       const fail = (why: string) => {
         clearTimeout(timer);
         child.kill('SIGKILL');
-        rejectStart(new Error(`agent ${this.server.id} ${why}; output:\n${this.captured.slice(startedAt).slice(-4000)}`));
+        rejectStart(
+          new Error(
+            `agent ${this.server.id} ${why}; output:\n${this.captured.slice(startedAt).slice(-4000)}`,
+          ),
+        );
       };
       const collect = (chunk: Buffer) => {
         this.captured = (this.captured + chunk.toString('utf8')).slice(-MAX_OUTPUT_CHARS);

@@ -17,7 +17,9 @@ const LIMITS: Record<FaultParameter, { min: number; max: number }> = {
   delayMs: { min: 0, max: 120_000 },
 };
 
-export type FaultParseResult = { readonly ok: true; readonly fault: ArtifactFault } | { readonly ok: false; readonly error: string };
+export type FaultParseResult =
+  | { readonly ok: true; readonly fault: ArtifactFault }
+  | { readonly ok: false; readonly error: string };
 
 /**
  * Reads `?breakAfter=N`, `?bytesPerSecond=N` and `?delayMs=N` from a request's query; each given value
@@ -41,5 +43,8 @@ export function faultFromQuery(query: URLSearchParams, configured: ArtifactFault
 export function throttleStep(bytesPerSecond: number | undefined): { chunkBytes: number; pauseMs: number } {
   if (bytesPerSecond === undefined) return { chunkBytes: 64 * 1024, pauseMs: 0 };
   const ticksPerSecond = 10;
-  return { chunkBytes: Math.max(1, Math.floor(bytesPerSecond / ticksPerSecond)), pauseMs: 1000 / ticksPerSecond };
+  return {
+    chunkBytes: Math.max(1, Math.floor(bytesPerSecond / ticksPerSecond)),
+    pauseMs: 1000 / ticksPerSecond,
+  };
 }

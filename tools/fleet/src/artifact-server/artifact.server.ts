@@ -37,7 +37,8 @@ export async function startArtifactServer(dir: string): Promise<ArtifactServer> 
 
   const server = createServer((req, res) => {
     serve(root, faults, req, res).then(
-      (bytesSent) => served.push({ method: req.method ?? '', path: req.url ?? '', status: res.statusCode, bytesSent }),
+      (bytesSent) =>
+        served.push({ method: req.method ?? '', path: req.url ?? '', status: res.statusCode, bytesSent }),
       (error: unknown) => {
         if (!res.headersSent) sendText(res, 500, `artifact server failed: ${String(error)}`);
         else res.destroy();
@@ -53,7 +54,8 @@ export async function startArtifactServer(dir: string): Promise<ArtifactServer> 
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    setFault: (fileName, fault) => (fault === undefined ? faults.delete(fileName) : faults.set(fileName, fault)),
+    setFault: (fileName, fault) =>
+      fault === undefined ? faults.delete(fileName) : faults.set(fileName, fault),
     requests: () => [...served],
     close: () =>
       new Promise<void>((resolveClose) => {
@@ -63,12 +65,19 @@ export async function startArtifactServer(dir: string): Promise<ArtifactServer> 
   };
 }
 
-async function serve(root: string, faults: Map<string, ArtifactFault>, req: IncomingMessage, res: ServerResponse): Promise<number> {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, `method ${req.method} not allowed`);
+async function serve(
+  root: string,
+  faults: Map<string, ArtifactFault>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<number> {
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return sendText(res, 405, `method ${req.method} not allowed`);
   const url = new URL(req.url ?? '/', 'http://localhost');
   const fileName = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
   const filePath = resolve(root, fileName);
-  if (fileName.length === 0 || !filePath.startsWith(root + sep)) return sendText(res, 404, `no file ${JSON.stringify(fileName)}`);
+  if (fileName.length === 0 || !filePath.startsWith(root + sep))
+    return sendText(res, 404, `no file ${JSON.stringify(fileName)}`);
   const parsed = faultFromQuery(url.searchParams, faults.get(fileName));
   if (!parsed.ok) return sendText(res, 400, parsed.error);
   const info = await stat(filePath).catch(() => undefined);
@@ -102,7 +111,10 @@ async function sendBody(res: ServerResponse, body: Buffer, fault: ArtifactFault)
 }
 
 function sendText(res: ServerResponse, status: number, message: string): number {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(message) });
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(message),
+  });
   res.end(message);
   return 0;
 }

@@ -12,13 +12,17 @@ export function parseAppSpec(text: string, source = 'conveyor-app.yaml'): AppSpe
   try {
     document = parseYaml(text);
   } catch (error: unknown) {
-    throw new AppSpecError(source, [`not valid YAML (${error instanceof Error ? error.message : String(error)})`]);
+    throw new AppSpecError(source, [
+      `not valid YAML (${error instanceof Error ? error.message : String(error)})`,
+    ]);
   }
   const result = appSpecSchema.safeParse(document);
   if (!result.success) {
     throw new AppSpecError(
       source,
-      result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`),
+      result.error.issues.map(
+        (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`,
+      ),
     );
   }
   return result.data;

@@ -17,6 +17,10 @@ describe('archiveFormatOf', () => {
 });
 
 describe('isSafeEntryPath', () => {
-  it.each(['server.js', 'hooks/start.sh', 'a/b..c/d'])('accepts %s', (path) => expect(isSafeEntryPath(path)).toBe(true));
-  it.each(['', '/etc/passwd', '../x', 'hooks/../../x', '..\\x', 'C:\\x'])('refuses %p', (path) => expect(isSafeEntryPath(path)).toBe(false));
+  it.each(['server.js', 'hooks/start.sh', 'a/b..c/d'])('accepts %s', (path) =>
+    expect(isSafeEntryPath(path)).toBe(true),
+  );
+  it.each(['', '/etc/passwd', '../x', 'hooks/../../x', '..\\x', 'C:\\x'])('refuses %p', (path) =>
+    expect(isSafeEntryPath(path)).toBe(false),
+  );
 });

@@ -21,7 +21,12 @@ export function archiveFormatOf(archivePath: string): ArchiveFormat {
 
 /** True when an entry path stays inside the extraction dir (relative, no ".." segment). */
 export function isSafeEntryPath(entryPath: string): boolean {
-  if (entryPath.length === 0 || entryPath.startsWith('/') || entryPath.startsWith('\\') || /^[A-Za-z]:/.test(entryPath)) {
+  if (
+    entryPath.length === 0 ||
+    entryPath.startsWith('/') ||
+    entryPath.startsWith('\\') ||
+    /^[A-Za-z]:/.test(entryPath)
+  ) {
     return false;
   }
   return !entryPath.split(/[\\/]/).includes('..');

@@ -24,7 +24,8 @@ export async function listArchiveEntries(archivePath: string): Promise<ArchiveLi
         file: archivePath,
         strict: true,
         onReadEntry: (entry) => {
-          if (entry.type === 'File') listing.push({ path: entry.path, size: entry.size, mode: (entry.mode ?? 0) & 0o777 });
+          if (entry.type === 'File')
+            listing.push({ path: entry.path, size: entry.size, mode: (entry.mode ?? 0) & 0o777 });
         },
       }),
     );
@@ -55,7 +56,10 @@ export async function extractArchive(archivePath: string, destDir: string): Prom
       }),
     );
     if (unsafePaths.length > 0) {
-      throw new ArchiveError(archivePath, `entries escape the release dir: ${unsafePaths.map((path) => JSON.stringify(path)).join(', ')}`);
+      throw new ArchiveError(
+        archivePath,
+        `entries escape the release dir: ${unsafePaths.map((path) => JSON.stringify(path)).join(', ')}`,
+      );
     }
     return;
   }
@@ -76,19 +80,28 @@ function zipMode(entry: Entry): number {
 }
 
 /** Visits every file entry of a zip, one at a time; directories are skipped. */
-async function forEachZipEntry(archivePath: string, visit: (entry: Entry, zip: ZipFile) => Promise<void>): Promise<void> {
+async function forEachZipEntry(
+  archivePath: string,
+  visit: (entry: Entry, zip: ZipFile) => Promise<void>,
+): Promise<void> {
   const zip = await new Promise<ZipFile>((resolve, reject) =>
     openZip(archivePath, { lazyEntries: true }, (error, opened) =>
-      error ? reject(new ArchiveError(archivePath, `not a readable zip (${error.message})`)) : resolve(opened),
+      error
+        ? reject(new ArchiveError(archivePath, `not a readable zip (${error.message})`))
+        : resolve(opened),
     ),
   );
   try {
     await new Promise<void>((resolve, reject) => {
-      zip.on('error', (error: Error) => reject(new ArchiveError(archivePath, `corrupt zip (${error.message})`)));
+      zip.on('error', (error: Error) =>
+        reject(new ArchiveError(archivePath, `corrupt zip (${error.message})`)),
+      );
       zip.on('end', () => resolve());
       zip.on('entry', (entry: Entry) => {
         if (!isSafeEntryPath(entry.fileName)) {
-          reject(new ArchiveError(archivePath, `entry ${JSON.stringify(entry.fileName)} escapes the release dir`));
+          reject(
+            new ArchiveError(archivePath, `entry ${JSON.stringify(entry.fileName)} escapes the release dir`),
+          );
           return;
         }
         if (entry.fileName.endsWith('/')) {
@@ -109,6 +122,9 @@ async function wrap(archivePath: string, action: () => Promise<void>): Promise<v
     await action();
   } catch (error: unknown) {
     if (error instanceof ArchiveError) throw error;
-    throw new ArchiveError(archivePath, `corrupt or unreadable tar.gz (${error instanceof Error ? error.message : String(error)})`);
+    throw new ArchiveError(
+      archivePath,
+      `corrupt or unreadable tar.gz (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }

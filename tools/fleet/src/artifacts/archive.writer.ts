@@ -12,9 +12,14 @@ import { isSafeEntryPath, type ArchiveEntry, type ArchiveFormat } from './archiv
 const FIXED_MTIME = new Date('2020-01-01T00:00:00Z');
 
 /** Writes `entries` to `outPath` as a tar.gz or zip archive. */
-export async function writeArchive(format: ArchiveFormat, entries: readonly ArchiveEntry[], outPath: string): Promise<void> {
+export async function writeArchive(
+  format: ArchiveFormat,
+  entries: readonly ArchiveEntry[],
+  outPath: string,
+): Promise<void> {
   for (const entry of entries) {
-    if (!isSafeEntryPath(entry.path)) throw new ArchiveError(outPath, `entry path ${JSON.stringify(entry.path)} is not relative`);
+    if (!isSafeEntryPath(entry.path))
+      throw new ArchiveError(outPath, `entry path ${JSON.stringify(entry.path)} is not relative`);
   }
   switch (format) {
     case 'tar.gz':

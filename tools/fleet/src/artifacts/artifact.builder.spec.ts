@@ -33,23 +33,32 @@ describe('buildArtifact', () => {
     await rm(outDir, { recursive: true, force: true });
   });
 
-  it.each(['tar.gz', 'zip'] as const)('packages the app, its hooks, VERSION and conveyor-app.yaml as %s', async (format) => {
-    const artifact = await buildArtifact({ version: '1.4.0', format, outDir });
+  it.each(['tar.gz', 'zip'] as const)(
+    'packages the app, its hooks, VERSION and conveyor-app.yaml as %s',
+    async (format) => {
+      const artifact = await buildArtifact({ version: '1.4.0', format, outDir });
 
-    expect(basename(artifact.path)).toBe(`sample-app-1.4.0.${format}`);
-    const entries = await listArchiveEntries(artifact.path);
-    expect(entries.map((entry) => entry.path).sort()).toEqual(EXPECTED_FILES);
-    expect(entries.find((entry) => entry.path === 'hooks/start.sh')?.mode).toBe(0o755);
+      expect(basename(artifact.path)).toBe(`sample-app-1.4.0.${format}`);
+      const entries = await listArchiveEntries(artifact.path);
+      expect(entries.map((entry) => entry.path).sort()).toEqual(EXPECTED_FILES);
+      expect(entries.find((entry) => entry.path === 'hooks/start.sh')?.mode).toBe(0o755);
 
-    const unpacked = join(outDir, 'unpacked');
-    await extractArchive(artifact.path, unpacked);
-    expect(await readFile(join(unpacked, 'VERSION'), 'utf8')).toBe('1.4.0\n');
-    const spec = parseAppSpec(await readFile(join(unpacked, 'conveyor-app.yaml'), 'utf8'));
-    expect(spec.version).toBe('1.4.0');
-    expect(Object.keys(spec.hooks)).toEqual(['stop', 'before-install', 'after-install', 'start', 'validate']);
-    expect(spec.hooks.start.linux).toContain('hooks/start.sh');
-    expect(spec.hooks.start.windows).toContain('start.ps1');
-  });
+      const unpacked = join(outDir, 'unpacked');
+      await extractArchive(artifact.path, unpacked);
+      expect(await readFile(join(unpacked, 'VERSION'), 'utf8')).toBe('1.4.0\n');
+      const spec = parseAppSpec(await readFile(join(unpacked, 'conveyor-app.yaml'), 'utf8'));
+      expect(spec.version).toBe('1.4.0');
+      expect(Object.keys(spec.hooks)).toEqual([
+        'stop',
+        'before-install',
+        'after-install',
+        'start',
+        'validate',
+      ]);
+      expect(spec.hooks.start.linux).toContain('hooks/start.sh');
+      expect(spec.hooks.start.windows).toContain('start.ps1');
+    },
+  );
 
   it('reports the sha256 and size of the bytes on disk', async () => {
     const artifact = await buildArtifact({ version: '1.4.0', format: 'tar.gz', outDir });
@@ -76,7 +85,9 @@ describe('buildArtifact', () => {
   });
 
   it('refuses a version that cannot be a release directory', async () => {
-    await expect(buildArtifact({ version: '../1.0', format: 'tar.gz', outDir })).rejects.toThrow(ArtifactBuildError);
+    await expect(buildArtifact({ version: '../1.0', format: 'tar.gz', outDir })).rejects.toThrow(
+      ArtifactBuildError,
+    );
     await expect(buildArtifact({ version: '../1.0', format: 'tar.gz', outDir })).rejects.toThrow(
       /cannot build version "\.\.\/1\.0": version must start with a letter or digit/,
     );

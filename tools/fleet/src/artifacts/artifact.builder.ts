@@ -49,16 +49,24 @@ export const BROKEN_MARKER_FILE = 'BROKEN';
 export async function buildArtifact(options: BuildArtifactOptions): Promise<BuiltArtifact> {
   const version = releaseVersionSchema.safeParse(options.version);
   if (!version.success) {
-    throw new ArtifactBuildError(`cannot build version ${JSON.stringify(options.version)}: ${version.error.issues[0]?.message}`);
+    throw new ArtifactBuildError(
+      `cannot build version ${JSON.stringify(options.version)}: ${version.error.issues[0]?.message}`,
+    );
   }
   if (!ARCHIVE_FORMATS.includes(options.format)) {
-    throw new ArtifactBuildError(`unknown format ${JSON.stringify(options.format)}: use ${ARCHIVE_FORMATS.join(' or ')}`);
+    throw new ArtifactBuildError(
+      `unknown format ${JSON.stringify(options.format)}: use ${ARCHIVE_FORMATS.join(' or ')}`,
+    );
   }
   if (options.hooks !== undefined && options.label === undefined) {
-    throw new ArtifactBuildError('an artifact with custom hooks needs a label, so its file name differs from the plain one');
+    throw new ArtifactBuildError(
+      'an artifact with custom hooks needs a label, so its file name differs from the plain one',
+    );
   }
   if (options.label !== undefined && !/^[a-z0-9-]{1,40}$/.test(options.label)) {
-    throw new ArtifactBuildError(`label ${JSON.stringify(options.label)} must be 1-40 lower-case letters, digits or "-"`);
+    throw new ArtifactBuildError(
+      `label ${JSON.stringify(options.label)} must be 1-40 lower-case letters, digits or "-"`,
+    );
   }
   const entries = await artifactEntries(version.data, options.broken ?? false, options.hooks ?? {});
   await mkdir(options.outDir, { recursive: true });
@@ -74,17 +82,29 @@ export async function buildArtifact(options: BuildArtifactOptions): Promise<Buil
   };
 }
 
-async function artifactEntries(version: string, broken: NonNullable<BuildArtifactOptions['broken']>, hooks: Partial<AppSpec['hooks']>): Promise<ArchiveEntry[]> {
+async function artifactEntries(
+  version: string,
+  broken: NonNullable<BuildArtifactOptions['broken']>,
+  hooks: Partial<AppSpec['hooks']>,
+): Promise<ArchiveEntry[]> {
   const entries: ArchiveEntry[] = [];
   for (const file of SAMPLE_APP_FILES) {
     const content = await readFile(join(SAMPLE_APP_DIR, file));
     entries.push({ path: file, content, mode: file.endsWith('.sh') ? 0o755 : 0o644 });
   }
   entries.push({ path: 'VERSION', content: Buffer.from(`${version}\n`), mode: 0o644 });
-  entries.push({ path: APP_SPEC_FILE_NAME, content: Buffer.from(stringifyYaml(withHooks(sampleAppSpec(version), hooks))), mode: 0o644 });
+  entries.push({
+    path: APP_SPEC_FILE_NAME,
+    content: Buffer.from(stringifyYaml(withHooks(sampleAppSpec(version), hooks))),
+    mode: 0o644,
+  });
   if (broken) {
     const scope = broken === true ? '' : `SERVER_PREFIX=${broken.onServersPrefixed}\n`;
-    entries.push({ path: BROKEN_MARKER_FILE, content: Buffer.from(`BROKEN=1: /health answers 500 on purpose\n${scope}`), mode: 0o644 });
+    entries.push({
+      path: BROKEN_MARKER_FILE,
+      content: Buffer.from(`BROKEN=1: /health answers 500 on purpose\n${scope}`),
+      mode: 0o644,
+    });
   }
   return entries;
 }

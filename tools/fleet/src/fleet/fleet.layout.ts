@@ -31,7 +31,11 @@ export function releaseDirOf(server: FleetServer, version: string): string {
  * Lays out `count` local servers under `baseDir` (creates <id>/releases and <id>/state) and gives each
  * a free port. Calling it again on the same base dir keeps existing releases but picks new ports.
  */
-export async function describeFleet(count: number, baseDir: string, idPrefix = 'web'): Promise<FleetServer[]> {
+export async function describeFleet(
+  count: number,
+  baseDir: string,
+  idPrefix = 'web',
+): Promise<FleetServer[]> {
   if (!Number.isInteger(count) || count < 1 || count > 100) {
     throw new RangeError(`fleet size must be an integer 1..100, got ${count}`);
   }

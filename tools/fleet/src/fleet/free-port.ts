@@ -8,7 +8,9 @@ export function findFreePort(): Promise<number> {
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => (port > 0 ? resolvePort(port) : rejectPort(new Error('the OS gave no port for 127.0.0.1:0'))));
+      probe.close(() =>
+        port > 0 ? resolvePort(port) : rejectPort(new Error('the OS gave no port for 127.0.0.1:0')),
+      );
     });
   });
 }

@@ -23,7 +23,11 @@ describe('runLinuxHook', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('runs in the release dir with the CONVEYOR_* environment', async () => {
-    const run = await runLinuxHook('web-1', { timeoutSeconds: 5, linux: 'echo "$PWD $CONVEYOR_HOOK $CONVEYOR_VERSION $CONVEYOR_PORT"' }, env);
+    const run = await runLinuxHook(
+      'web-1',
+      { timeoutSeconds: 5, linux: 'echo "$PWD $CONVEYOR_HOOK $CONVEYOR_VERSION $CONVEYOR_PORT"' },
+      env,
+    );
     expect(run.output.trim()).toBe(`${dir} start 1.0.0 8080`);
   });
 
@@ -41,8 +45,8 @@ describe('runLinuxHook', () => {
   });
 
   it('refuses a hook that has only a windows command', async () => {
-    await expect(runLinuxHook('web-1', { timeoutSeconds: 1, windows: 'Start-Service x' }, env)).rejects.toThrow(
-      'web-1: hook start has no linux command',
-    );
+    await expect(
+      runLinuxHook('web-1', { timeoutSeconds: 1, windows: 'Start-Service x' }, env),
+    ).rejects.toThrow('web-1: hook start has no linux command');
   });
 });

@@ -23,7 +23,8 @@ export function runLinuxHook(
 ): Promise<HookRun> {
   const name = env.CONVEYOR_HOOK;
   const command = hook.linux;
-  if (command === undefined) return Promise.reject(new HookFailedError(serverId, name, 'has no linux command', ''));
+  if (command === undefined)
+    return Promise.reject(new HookFailedError(serverId, name, 'has no linux command', ''));
   const startedAt = Date.now();
   return new Promise((resolveRun, rejectRun) => {
     const child = spawn('sh', ['-c', command], {
@@ -49,8 +50,12 @@ export function runLinuxHook(
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      if (timedOut) rejectRun(new HookFailedError(serverId, name, `timed out after ${hook.timeoutSeconds}s`, output));
-      else if (code !== 0) rejectRun(new HookFailedError(serverId, name, `failed with ${signal ?? `exit code ${code}`}`, output));
+      if (timedOut)
+        rejectRun(new HookFailedError(serverId, name, `timed out after ${hook.timeoutSeconds}s`, output));
+      else if (code !== 0)
+        rejectRun(
+          new HookFailedError(serverId, name, `failed with ${signal ?? `exit code ${code}`}`, output),
+        );
       else resolveRun({ hook: name, output, durationMs: Date.now() - startedAt });
     });
   });

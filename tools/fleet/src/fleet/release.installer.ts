@@ -22,7 +22,9 @@ export async function unpackRelease(server: FleetServer, artifactPath: string): 
     await extractArchive(artifactPath, incomingDir);
     const specPath = join(incomingDir, APP_SPEC_FILE_NAME);
     const specText = await readFile(specPath, 'utf8').catch(() => {
-      throw new ReleaseError(`${server.id}: artifact ${artifactPath} has no ${APP_SPEC_FILE_NAME} at its root`);
+      throw new ReleaseError(
+        `${server.id}: artifact ${artifactPath} has no ${APP_SPEC_FILE_NAME} at its root`,
+      );
     });
     const spec = parseAppSpec(specText, `${APP_SPEC_FILE_NAME} in ${artifactPath}`);
     const releaseDir = releaseDirOf(server, spec.version);
@@ -38,7 +40,8 @@ export async function unpackRelease(server: FleetServer, artifactPath: string): 
 /** Points <server>/current at `releaseDir` atomically (a relative symlink renamed over the old one). */
 export async function switchCurrent(server: FleetServer, releaseDir: string): Promise<void> {
   const info = await stat(releaseDir).catch(() => undefined);
-  if (info === undefined || !info.isDirectory()) throw new ReleaseError(`${server.id}: release dir ${releaseDir} does not exist`);
+  if (info === undefined || !info.isDirectory())
+    throw new ReleaseError(`${server.id}: release dir ${releaseDir} does not exist`);
   const nextLink = `${server.currentLink}.next`;
   await rm(nextLink, { force: true });
   await symlink(relative(server.rootDir, releaseDir), nextLink);

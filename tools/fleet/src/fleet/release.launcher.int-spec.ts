@@ -24,7 +24,12 @@ describe('local fleet: startRelease / stopRelease / stopAll', () => {
     baseDir = await mkdtemp(join(tmpdir(), 'fleet-launcher-'));
     v1 = await buildArtifact({ version: '1.0.0', format: 'tar.gz', outDir: join(baseDir, 'artifacts') });
     v2 = await buildArtifact({ version: '2.0.0', format: 'zip', outDir: join(baseDir, 'artifacts') });
-    broken = await buildArtifact({ version: '3.0.0', format: 'tar.gz', broken: true, outDir: join(baseDir, 'artifacts') });
+    broken = await buildArtifact({
+      version: '3.0.0',
+      format: 'tar.gz',
+      broken: true,
+      outDir: join(baseDir, 'artifacts'),
+    });
     servers = await describeFleet(2, join(baseDir, 'fleet'));
   });
   afterAll(async () => {
@@ -45,8 +50,17 @@ describe('local fleet: startRelease / stopRelease / stopAll', () => {
   it('starts v1 from its tar.gz through its hooks: /version answers 1.0.0 from web-1', async () => {
     const release = await startRelease(web1(), v1.path);
 
-    expect(release.hooks.map((hook) => hook.hook)).toEqual(['stop', 'before-install', 'after-install', 'start', 'validate']);
-    expect(await getJson(urlOf(web1(), '/version'))).toMatchObject({ status: 200, body: { version: '1.0.0', serverId: 'web-1' } });
+    expect(release.hooks.map((hook) => hook.hook)).toEqual([
+      'stop',
+      'before-install',
+      'after-install',
+      'start',
+      'validate',
+    ]);
+    expect(await getJson(urlOf(web1(), '/version'))).toMatchObject({
+      status: 200,
+      body: { version: '1.0.0', serverId: 'web-1' },
+    });
     expect(await readlink(web1().currentLink)).toBe(join('releases', '1.0.0'));
     expect(Number(await readFile(web1().pidFile, 'utf8'))).toBe(release.pid);
     expect(await isProcessAlive(release.pid!)).toBe(true);
@@ -58,7 +72,9 @@ describe('local fleet: startRelease / stopRelease / stopAll', () => {
 
     expect(await isProcessAlive(oldPid)).toBe(false);
     expect(release.pid).not.toBe(oldPid);
-    expect(await getJson(urlOf(web1(), '/version'))).toMatchObject({ body: { version: '2.0.0', serverId: 'web-1' } });
+    expect(await getJson(urlOf(web1(), '/version'))).toMatchObject({
+      body: { version: '2.0.0', serverId: 'web-1' },
+    });
     expect(await readlink(web1().currentLink)).toBe(join('releases', '2.0.0'));
     expect((await readdir(web1().releasesDir)).sort()).toEqual(['1.0.0', '2.0.0']);
   });
@@ -80,7 +96,10 @@ describe('local fleet: startRelease / stopRelease / stopAll', () => {
     await expect(attempt).rejects.toThrow(HookFailedError);
     await expect(attempt).rejects.toMatchObject({ hook: 'validate', serverId: 'web-2' });
     await expect(attempt).rejects.toThrow(/not healthy with version 3\.0\.0 .*HTTP 500/);
-    expect(await getJson(urlOf(web2(), '/health'))).toMatchObject({ status: 500, body: { version: '3.0.0' } });
+    expect(await getJson(urlOf(web2(), '/health'))).toMatchObject({
+      status: 500,
+      body: { version: '3.0.0' },
+    });
   });
 
   it('a corrupt artifact is refused before any hook runs: current and the running app stay as they were', async () => {
@@ -97,10 +116,13 @@ describe('local fleet: startRelease / stopRelease / stopAll', () => {
 
   it('stopAll stops every app process of the fleet', async () => {
     await startRelease(web1(), v1.path);
-    const pids = await Promise.all(servers.map(async (server) => Number(await readFile(server.pidFile, 'utf8'))));
+    const pids = await Promise.all(
+      servers.map(async (server) => Number(await readFile(server.pidFile, 'utf8'))),
+    );
     await stopAll(servers);
 
     for (const pid of pids) expect(await isProcessAlive(pid)).toBe(false);
-    for (const server of servers) await expect(download(urlOf(server, '/health'))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    for (const server of servers)
+      await expect(download(urlOf(server, '/health'))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });

@@ -1,7 +1,13 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { APP_SPEC_FILE_NAME, hookEnvSchema, type AppSpec, type HookEnv, type HookName } from '@conveyor/contracts';
+import {
+  APP_SPEC_FILE_NAME,
+  hookEnvSchema,
+  type AppSpec,
+  type HookEnv,
+  type HookName,
+} from '@conveyor/contracts';
 import { parseAppSpec } from '../artifacts/app-spec.parser';
 import type { FleetServer } from './fleet.layout';
 import { runLinuxHook, type HookRun } from './hook.runner';
@@ -30,12 +36,19 @@ export interface StartedRelease {
  * unpack into releases/<version> → stop (the running release) → before-install → switch current →
  * after-install → start → validate. Rejects with HookFailedError naming the failing hook.
  */
-export async function startRelease(server: FleetServer, artifactPath: string, options: StartReleaseOptions = {}): Promise<StartedRelease> {
+export async function startRelease(
+  server: FleetServer,
+  artifactPath: string,
+  options: StartReleaseOptions = {},
+): Promise<StartedRelease> {
   const { version, releaseDir, spec } = await unpackRelease(server, artifactPath);
   const hooks: HookRun[] = [];
   const run = async (name: HookName) => {
     const hook = spec.hooks[name];
-    if (hook !== undefined) hooks.push(await runLinuxHook(server.id, hook, hookEnv(server, name, releaseDir, version), options.extraEnv));
+    if (hook !== undefined)
+      hooks.push(
+        await runLinuxHook(server.id, hook, hookEnv(server, name, releaseDir, version), options.extraEnv),
+      );
   };
   await run('stop');
   await run('before-install');
@@ -48,7 +61,9 @@ export async function startRelease(server: FleetServer, artifactPath: string, op
 
 /** Runs the stop hook of the server's current release (a graceful stop); a server with no release is a no-op. */
 export async function stopRelease(server: FleetServer): Promise<HookRun | undefined> {
-  const specText = await readFile(join(server.currentLink, APP_SPEC_FILE_NAME), 'utf8').catch(() => undefined);
+  const specText = await readFile(join(server.currentLink, APP_SPEC_FILE_NAME), 'utf8').catch(
+    () => undefined,
+  );
   if (specText === undefined) return undefined;
   const spec: AppSpec = parseAppSpec(specText, join(server.currentLink, APP_SPEC_FILE_NAME));
   const releaseDir = await realpath(server.currentLink);

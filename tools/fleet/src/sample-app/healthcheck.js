@@ -27,12 +27,15 @@ function parseArgs(argv) {
   }
   if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) usage('--port must be 1..65535');
   if (!args.version) usage('--version is required');
-  if (!Number.isInteger(args.timeoutMs) || args.timeoutMs < 0) usage('--timeout-ms must be a non-negative integer');
+  if (!Number.isInteger(args.timeoutMs) || args.timeoutMs < 0)
+    usage('--timeout-ms must be a non-negative integer');
   return args;
 }
 
 function usage(message) {
-  process.stderr.write(`healthcheck: ${message}\nusage: node healthcheck.js --port N --version V [--timeout-ms N] [--pid-file F]\n`);
+  process.stderr.write(
+    `healthcheck: ${message}\nusage: node healthcheck.js --port N --version V [--timeout-ms N] [--pid-file F]\n`,
+  );
   process.exit(2);
 }
 
@@ -92,11 +95,15 @@ async function main() {
       result.error = `wrong version: expected ${args.version}, /health says ${JSON.stringify(version)}`;
     }
     if (processIsGone(args.pidFile)) {
-      process.stderr.write(`healthcheck: the process in ${args.pidFile} has exited; last answer: ${describe(result)}\n`);
+      process.stderr.write(
+        `healthcheck: the process in ${args.pidFile} has exited; last answer: ${describe(result)}\n`,
+      );
       process.exit(1);
     }
     if (Date.now() >= deadline) {
-      process.stderr.write(`healthcheck: port ${args.port} not healthy with version ${args.version} after ${args.timeoutMs} ms; last answer: ${describe(result)}\n`);
+      process.stderr.write(
+        `healthcheck: port ${args.port} not healthy with version ${args.version} after ${args.timeoutMs} ms; last answer: ${describe(result)}\n`,
+      );
       process.exit(1);
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));

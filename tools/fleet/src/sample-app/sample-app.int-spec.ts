@@ -16,9 +16,18 @@ describe('sample app (node server.js)', () => {
   it('answers /health, /version and / with its version and server id', async () => {
     const app = await start({ APP_VERSION: '3.1.0', SERVER_ID: 'web-7' });
     const base = `http://127.0.0.1:${app.port}`;
-    expect(await getJson(`${base}/health`)).toMatchObject({ status: 200, body: { status: 'ok', version: '3.1.0' } });
-    expect(await getJson(`${base}/version`)).toMatchObject({ status: 200, body: { version: '3.1.0', serverId: 'web-7' } });
-    expect(await getJson(`${base}/`)).toMatchObject({ status: 200, body: { version: '3.1.0', serverId: 'web-7' } });
+    expect(await getJson(`${base}/health`)).toMatchObject({
+      status: 200,
+      body: { status: 'ok', version: '3.1.0' },
+    });
+    expect(await getJson(`${base}/version`)).toMatchObject({
+      status: 200,
+      body: { version: '3.1.0', serverId: 'web-7' },
+    });
+    expect(await getJson(`${base}/`)).toMatchObject({
+      status: 200,
+      body: { version: '3.1.0', serverId: 'web-7' },
+    });
     expect((await getJson(`${base}/nope`)).status).toBe(404);
   });
 
@@ -29,7 +38,10 @@ describe('sample app (node server.js)', () => {
     expect(slow.durationMs).toBeGreaterThanOrEqual(590);
     expect(slow.durationMs).toBeLessThan(2000);
     const tooSlow = await getJson(`http://127.0.0.1:${app.port}/slow?ms=30001`);
-    expect(tooSlow).toMatchObject({ status: 400, body: { error: expect.stringContaining('ms must be an integer 0..30000') } });
+    expect(tooSlow).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining('ms must be an integer 0..30000') },
+    });
   });
 
   it('on SIGTERM refuses new connections but lets an in-flight /slow request finish, then exits 0', async () => {
@@ -38,7 +50,9 @@ describe('sample app (node server.js)', () => {
     await sleep(300);
     app.child.kill('SIGTERM');
     await sleep(100);
-    await expect(download(`http://127.0.0.1:${app.port}/health`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(download(`http://127.0.0.1:${app.port}/health`)).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
     expect(await inFlight).toMatchObject({ status: 200, body: { version: '1.0.0', sleptMs: 1200 } });
     expect(await app.exited).toBe(0);
   });
@@ -59,11 +73,16 @@ describe('sample app (node server.js)', () => {
 
   it('in broken mode starts but answers /health with 500', async () => {
     const app = await start({ APP_VERSION: '1.0.0', BROKEN: '1' });
-    expect(await getJson(`http://127.0.0.1:${app.port}/health`)).toMatchObject({ status: 500, body: { status: 'broken' } });
+    expect(await getJson(`http://127.0.0.1:${app.port}/health`)).toMatchObject({
+      status: 500,
+      body: { status: 'broken' },
+    });
     expect((await getJson(`http://127.0.0.1:${app.port}/version`)).status).toBe(200);
   });
 
   it('refuses to start with a bad PORT and says why', async () => {
-    await expect(start({ PORT: 'eighty', APP_VERSION: '1.0.0' })).rejects.toThrow(/exited with 2.*\n.*PORT must be an integer 0\.\.65535, got "eighty"/);
+    await expect(start({ PORT: 'eighty', APP_VERSION: '1.0.0' })).rejects.toThrow(
+      /exited with 2.*\n.*PORT must be an integer 0\.\.65535, got "eighty"/,
+    );
   });
 });

@@ -20,7 +20,6 @@ const path = require('node:path');
 const MAX_SLOW_MS = 30000;
 const MAX_GRACE_MS = 60000;
 
-
 /**
  * The BROKEN marker file breaks /health. A line `SERVER_PREFIX=<p>` in it limits that to servers whose
  * id starts with <p> — a defect that shows only with production's configuration.
@@ -88,7 +87,10 @@ function handleSlow(url, res) {
     return;
   }
   const ms = Number(msText);
-  const timer = setTimeout(() => sendJson(res, 200, { version: config.version, serverId: config.serverId, sleptMs: ms }), ms);
+  const timer = setTimeout(
+    () => sendJson(res, 200, { version: config.version, serverId: config.serverId, sleptMs: ms }),
+    ms,
+  );
   res.on('close', () => clearTimeout(timer));
 }
 
@@ -120,11 +122,19 @@ function handle(req, res) {
 const server = http.createServer(handle);
 server.keepAliveTimeout = 5000;
 
-server.on('error', (error) => fail(`cannot listen on ${config.host}:${config.port} (${error.code || error.message})`));
+server.on('error', (error) =>
+  fail(`cannot listen on ${config.host}:${config.port} (${error.code || error.message})`),
+);
 
 server.listen(config.port, config.host, () => {
   const address = server.address();
-  log('listening', { port: address.port, version: config.version, serverId: config.serverId, broken: config.broken, pid: process.pid });
+  log('listening', {
+    port: address.port,
+    version: config.version,
+    serverId: config.serverId,
+    broken: config.broken,
+    pid: process.pid,
+  });
 });
 
 /** Graceful stop: no new connections, idle keep-alive sockets closed, in-flight requests finish within graceMs. */

@@ -40,5 +40,9 @@ export function download(url: string): Promise<Download> {
 /** GETs `url` and parses a JSON body. */
 export async function getJson(url: string): Promise<{ status: number; body: unknown; durationMs: number }> {
   const result = await download(url);
-  return { status: result.status, body: JSON.parse(result.body.toString('utf8')) as unknown, durationMs: result.durationMs };
+  return {
+    status: result.status,
+    body: JSON.parse(result.body.toString('utf8')) as unknown,
+    durationMs: result.durationMs,
+  };
 }

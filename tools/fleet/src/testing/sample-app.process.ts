@@ -31,7 +31,10 @@ export async function startSampleApp(env: Record<string, string>): Promise<Sampl
     }
   };
   const port = await new Promise<number>((resolvePort, rejectPort) => {
-    const timer = setTimeout(() => rejectPort(new Error(`sample app did not start within 5 s; output:\n${output}`)), 5000);
+    const timer = setTimeout(
+      () => rejectPort(new Error(`sample app did not start within 5 s; output:\n${output}`)),
+      5000,
+    );
     child.stdout.on('data', () => {
       const match = /"event":"listening","port":(\d+)/.exec(output);
       if (match) {

@@ -35,7 +35,8 @@ export function largeFileExpectation(shape: LargeNUnit3Shape): LargeNUnit3Expect
   const total = shape.branches * shape.casesPerFixture;
   const failing = new Set(shape.failingCases);
   let skipped = 0;
-  for (let index = 0; index < total; index += 1) if (!failing.has(index) && index % shape.skipEvery === 0) skipped += 1;
+  for (let index = 0; index < total; index += 1)
+    if (!failing.has(index) && index % shape.skipEvery === 0) skipped += 1;
   return {
     total,
     passed: total - skipped - failing.size,
@@ -79,7 +80,8 @@ function* largeNUnit3Lines(shape: LargeNUnit3Shape): Generator<string> {
       }
     }
     yield '</test-suite>\n';
-    for (let level = shape.suiteDepth - 2; level >= 1; level -= 1) yield `${' '.repeat(level)}</test-suite>\n`;
+    for (let level = shape.suiteDepth - 2; level >= 1; level -= 1)
+      yield `${' '.repeat(level)}</test-suite>\n`;
   }
   yield '</test-suite>\n</test-run>\n';
 }

@@ -28,13 +28,19 @@ describe('appendBatch', () => {
   it('refuses an entry whose payload JSON cannot represent, naming the entry and path', () => {
     const bad = newEntry(2, { payload: { when: new Date(0) } as never });
     expect(() => appendBatch(null, [newEntry(1), bad])).toThrow(InvalidAppendError);
-    expect(() => appendBatch(null, [newEntry(1), bad])).toThrow(/new entry #1 .*payload\.when is a class instance/);
+    expect(() => appendBatch(null, [newEntry(1), bad])).toThrow(
+      /new entry #1 .*payload\.when is a class instance/,
+    );
   });
 
   it('refuses NaN, empty subjects, lone surrogates and bad ids', () => {
-    expect(() => appendBatch(null, [newEntry(1, { payload: { ratio: Number.NaN } })])).toThrow(/payload\.ratio is NaN/);
+    expect(() => appendBatch(null, [newEntry(1, { payload: { ratio: Number.NaN } })])).toThrow(
+      /payload\.ratio is NaN/,
+    );
     expect(() => appendBatch(null, [newEntry(1, { subject: '' })])).toThrow(/subject: must not be empty/);
-    expect(() => appendBatch(null, [newEntry(1, { actor: 'bob\ud800' })])).toThrow(/actor: contains an unpaired UTF-16 surrogate/);
+    expect(() => appendBatch(null, [newEntry(1, { actor: 'bob\ud800' })])).toThrow(
+      /actor: contains an unpaired UTF-16 surrogate/,
+    );
     expect(() => appendBatch(null, [newEntry(1, { eventId: 'not-a-uuid' })])).toThrow(/eventId/);
     expect(() => appendBatch(null, [newEntry(1, { time: 'yesterday' })])).toThrow(/time/);
   });

@@ -1,4 +1,10 @@
-import { GENESIS_PREV_HASH, isSha256Hex, parseNewAuditEntry, type AuditEntry, type NewAuditEntry } from '../entry/audit-entry';
+import {
+  GENESIS_PREV_HASH,
+  isSha256Hex,
+  parseNewAuditEntry,
+  type AuditEntry,
+  type NewAuditEntry,
+} from '../entry/audit-entry';
 import { hashEntry } from './hash-entry';
 
 /** The last entry of a chain, or null for an empty chain. */
@@ -23,13 +29,18 @@ export class InvalidAppendError extends Error {
  */
 export function appendBatch(head: ChainHead | null, newEntries: readonly NewAuditEntry[]): AuditEntry[] {
   if (head !== null && (!Number.isSafeInteger(head.seq) || head.seq < 1 || !isSha256Hex(head.hash))) {
-    throw new InvalidAppendError(`head must have a positive integer seq and a lowercase hex SHA-256 hash, got seq=${String(head.seq)} hash=${head.hash}`);
+    throw new InvalidAppendError(
+      `head must have a positive integer seq and a lowercase hex SHA-256 hash, got seq=${String(head.seq)} hash=${head.hash}`,
+    );
   }
   let seq = head?.seq ?? 0;
   let prevHash = head?.hash ?? GENESIS_PREV_HASH;
   return newEntries.map((candidate, index) => {
     const parsed = parseNewAuditEntry(candidate);
-    if (!parsed.ok) throw new InvalidAppendError(`new entry #${index} (eventId ${String(candidate.eventId)}) is invalid: ${parsed.message}`);
+    if (!parsed.ok)
+      throw new InvalidAppendError(
+        `new entry #${index} (eventId ${String(candidate.eventId)}) is invalid: ${parsed.message}`,
+      );
     seq += 1;
     const { eventId, type, subject, correlationId, actor, time, payload } = parsed.entry;
     const unhashed = { seq, eventId, type, subject, correlationId, actor, time, payload, prevHash };

@@ -26,7 +26,13 @@ export interface ChainRules {
 
 export type ChainStep = { ok: true; cursor: ChainCursor } | { ok: false; failure: ChainFailure };
 
-export const EMPTY_CURSOR: ChainCursor = { count: 0, firstSeq: null, lastSeq: null, firstPrevHash: null, headHash: null };
+export const EMPTY_CURSOR: ChainCursor = {
+  count: 0,
+  firstSeq: null,
+  lastSeq: null,
+  firstPrevHash: null,
+  headHash: null,
+};
 
 /** The seq the next entry should have, when it is known (used to name a malformed record). */
 export function expectedNextSeq(cursor: ChainCursor, rules: ChainRules): number | null {
@@ -34,28 +40,53 @@ export function expectedNextSeq(cursor: ChainCursor, rules: ChainRules): number 
   return rules.expectedFirstSeq ?? null;
 }
 
-function checkSeq(cursor: ChainCursor, entry: AuditEntry, rules: ChainRules, index: number): ChainFailure | null {
-  const fail = (reason: ChainFailure['reason'], message: string): ChainFailure => ({ reason, seq: entry.seq, index, message });
+function checkSeq(
+  cursor: ChainCursor,
+  entry: AuditEntry,
+  rules: ChainRules,
+  index: number,
+): ChainFailure | null {
+  const fail = (reason: ChainFailure['reason'], message: string): ChainFailure => ({
+    reason,
+    seq: entry.seq,
+    index,
+    message,
+  });
   if (cursor.lastSeq === null) {
     const expected = rules.expectedFirstSeq;
     if (expected === undefined || entry.seq === expected) return null;
     return entry.seq > expected
-      ? fail('seq-gap', `first entry has seq ${entry.seq}, expected ${expected}: entries ${expected}..${entry.seq - 1} are missing`)
+      ? fail(
+          'seq-gap',
+          `first entry has seq ${entry.seq}, expected ${expected}: entries ${expected}..${entry.seq - 1} are missing`,
+        )
       : fail('seq-out-of-order', `first entry has seq ${entry.seq}, expected ${expected}`);
   }
   if (entry.seq <= cursor.lastSeq) {
-    return fail('seq-out-of-order', `entry seq ${entry.seq} follows seq ${cursor.lastSeq}: seqs must strictly increase (duplicate, reordered or forked entry)`);
+    return fail(
+      'seq-out-of-order',
+      `entry seq ${entry.seq} follows seq ${cursor.lastSeq}: seqs must strictly increase (duplicate, reordered or forked entry)`,
+    );
   }
   if (rules.linkage === 'contiguous' && entry.seq !== cursor.lastSeq + 1) {
-    return fail('seq-gap', `entry seq ${entry.seq} follows seq ${cursor.lastSeq}: entries ${cursor.lastSeq + 1}..${entry.seq - 1} are missing`);
+    return fail(
+      'seq-gap',
+      `entry seq ${entry.seq} follows seq ${cursor.lastSeq}: entries ${cursor.lastSeq + 1}..${entry.seq - 1} are missing`,
+    );
   }
   return null;
 }
 
-function requiredPrevHash(cursor: ChainCursor, entry: AuditEntry, rules: ChainRules): { hash: string; source: string } | null {
+function requiredPrevHash(
+  cursor: ChainCursor,
+  entry: AuditEntry,
+  rules: ChainRules,
+): { hash: string; source: string } | null {
   if (entry.seq === 1) return { hash: GENESIS_PREV_HASH, source: 'the genesis value (64 zeros)' };
   if (cursor.lastSeq === null) {
-    return rules.expectedPrevHash === undefined ? null : { hash: rules.expectedPrevHash, source: 'the expected prevHash' };
+    return rules.expectedPrevHash === undefined
+      ? null
+      : { hash: rules.expectedPrevHash, source: 'the expected prevHash' };
   }
   if (entry.seq === cursor.lastSeq + 1 && cursor.headHash !== null) {
     return { hash: cursor.headHash, source: `the hash of entry ${cursor.lastSeq}` };
@@ -76,7 +107,12 @@ export function advanceChain(cursor: ChainCursor, entry: AuditEntry, rules: Chai
   if (recomputed !== entry.hash) {
     return {
       ok: false,
-      failure: { reason: 'hash-mismatch', seq: entry.seq, index, message: `entry ${entry.seq} has hash ${entry.hash} but its content hashes to ${recomputed}: the entry was altered` },
+      failure: {
+        reason: 'hash-mismatch',
+        seq: entry.seq,
+        index,
+        message: `entry ${entry.seq} has hash ${entry.hash} but its content hashes to ${recomputed}: the entry was altered`,
+      },
     };
   }
   const required = requiredPrevHash(cursor, entry, rules);

@@ -35,7 +35,15 @@ describe('hashEntry', () => {
 
   it('chains the second README example entry to the first', () => {
     const [first, second] = appendBatch(null, [
-      { eventId: EXAMPLE_FIRST.eventId, type: EXAMPLE_FIRST.type, subject: 'deploy-42', correlationId: 'corr-7', actor: 'user:alice', time: EXAMPLE_FIRST.time, payload: EXAMPLE_FIRST.payload },
+      {
+        eventId: EXAMPLE_FIRST.eventId,
+        type: EXAMPLE_FIRST.type,
+        subject: 'deploy-42',
+        correlationId: 'corr-7',
+        actor: 'user:alice',
+        time: EXAMPLE_FIRST.time,
+        payload: EXAMPLE_FIRST.payload,
+      },
       {
         eventId: '9b2d4f61-0c3a-4e5b-8f7a-1d2c3b4a5e6f',
         type: 'deployment.batch.started',
@@ -88,11 +96,15 @@ describe('hashEntry', () => {
 
   it('builds exactly what canonicalize() produces for any payload and text', () => {
     fc.assert(
-      fc.property(fc.jsonValue({ stringUnit: 'grapheme' }), fc.string({ unit: 'grapheme', minLength: 1 }), (payload, actor) => {
-        const fields = { ...EXAMPLE_FIRST, actor, payload } as UnhashedEntry;
-        const { prevHash: _prevHash, ...hashed } = fields;
-        expect(canonicalEntryBody(fields)).toBe(canonicalize(hashed));
-      }),
+      fc.property(
+        fc.jsonValue({ stringUnit: 'grapheme' }),
+        fc.string({ unit: 'grapheme', minLength: 1 }),
+        (payload, actor) => {
+          const fields = { ...EXAMPLE_FIRST, actor, payload } as UnhashedEntry;
+          const { prevHash: _prevHash, ...hashed } = fields;
+          expect(canonicalEntryBody(fields)).toBe(canonicalize(hashed));
+        },
+      ),
     );
   });
 });

@@ -8,14 +8,24 @@ function chainOf(count: number): AuditEntry[] {
   return appendBatch(null, newEntries(count));
 }
 
-function replaceAt(entries: AuditEntry[], seq: number, change: (entry: AuditEntry) => AuditEntry): AuditEntry[] {
+function replaceAt(
+  entries: AuditEntry[],
+  seq: number,
+  change: (entry: AuditEntry) => AuditEntry,
+): AuditEntry[] {
   return entries.map((entry) => (entry.seq === seq ? change(entry) : entry));
 }
 
 describe('verifyChain', () => {
   it('accepts an intact chain and reports its figures', async () => {
     const entries = chainOf(10);
-    await expect(verifyChain(entries, { expectedFirstSeq: 1 })).resolves.toEqual({ ok: true, count: 10, firstSeq: 1, lastSeq: 10, headHash: entries[9]!.hash });
+    await expect(verifyChain(entries, { expectedFirstSeq: 1 })).resolves.toEqual({
+      ok: true,
+      count: 10,
+      firstSeq: 1,
+      lastSeq: 10,
+      headHash: entries[9]!.hash,
+    });
   });
 
   it('accepts an async iterable (a database cursor)', async () => {
@@ -27,12 +37,24 @@ describe('verifyChain', () => {
   });
 
   it('accepts an empty chain', async () => {
-    await expect(verifyChain([])).resolves.toEqual({ ok: true, count: 0, firstSeq: null, lastSeq: null, headHash: null });
+    await expect(verifyChain([])).resolves.toEqual({
+      ok: true,
+      count: 0,
+      firstSeq: null,
+      lastSeq: null,
+      headHash: null,
+    });
   });
 
   it.each<[string, (entry: AuditEntry) => AuditEntry]>([
     ['actor', (entry) => ({ ...entry, actor: 'user:mallory' })],
-    ['one character of the payload', (entry) => ({ ...entry, payload: JSON.parse(JSON.stringify(entry.payload).replace('web-', 'wab-')) as AuditEntry['payload'] })],
+    [
+      'one character of the payload',
+      (entry) => ({
+        ...entry,
+        payload: JSON.parse(JSON.stringify(entry.payload).replace('web-', 'wab-')) as AuditEntry['payload'],
+      }),
+    ],
     ['time', (entry) => ({ ...entry, time: '2030-01-01T00:00:00.000Z' })],
     ['type', (entry) => ({ ...entry, type: 'deployment.succeeded' })],
     ['subject', (entry) => ({ ...entry, subject: null })],
@@ -80,16 +102,30 @@ describe('verifyChain', () => {
 
   it('checks where a range must start and what it must link to', async () => {
     const entries = chainOf(10).slice(4);
-    await expect(verifyChain(entries, { expectedFirstSeq: 5, expectedPrevHash: chainOf(10)[3]!.hash })).resolves.toMatchObject({ ok: true, firstSeq: 5 });
-    await expect(verifyChain(entries, { expectedFirstSeq: 3 })).resolves.toMatchObject({ ok: false, reason: 'seq-gap', seq: 5 });
-    await expect(verifyChain(entries, { expectedPrevHash: 'f'.repeat(64) })).resolves.toMatchObject({ ok: false, reason: 'prev-hash-mismatch', seq: 5 });
+    await expect(
+      verifyChain(entries, { expectedFirstSeq: 5, expectedPrevHash: chainOf(10)[3]!.hash }),
+    ).resolves.toMatchObject({ ok: true, firstSeq: 5 });
+    await expect(verifyChain(entries, { expectedFirstSeq: 3 })).resolves.toMatchObject({
+      ok: false,
+      reason: 'seq-gap',
+      seq: 5,
+    });
+    await expect(verifyChain(entries, { expectedPrevHash: 'f'.repeat(64) })).resolves.toMatchObject({
+      ok: false,
+      reason: 'prev-hash-mismatch',
+      seq: 5,
+    });
   });
 
   it('requires the genesis prevHash at seq 1', async () => {
     const [first] = chainOf(1);
     const forged = { ...first!, prevHash: '1'.repeat(64) };
     const rehashed = { ...forged, hash: hashEntry(forged) };
-    await expect(verifyChain([rehashed])).resolves.toMatchObject({ ok: false, reason: 'prev-hash-mismatch', seq: 1 });
+    await expect(verifyChain([rehashed])).resolves.toMatchObject({
+      ok: false,
+      reason: 'prev-hash-mismatch',
+      seq: 1,
+    });
   });
 
   it('reports a malformed entry with the seq expected at that position and the field at fault', async () => {
@@ -101,6 +137,11 @@ describe('verifyChain', () => {
     const missing: unknown[] = chainOf(2);
     const { actor: _actor, ...withoutActor } = missing[1] as AuditEntry;
     missing[1] = withoutActor;
-    await expect(verifyChain(missing)).resolves.toMatchObject({ ok: false, reason: 'malformed-entry', seq: 2, message: expect.stringContaining('actor') });
+    await expect(verifyChain(missing)).resolves.toMatchObject({
+      ok: false,
+      reason: 'malformed-entry',
+      seq: 2,
+      message: expect.stringContaining('actor'),
+    });
   });
 });

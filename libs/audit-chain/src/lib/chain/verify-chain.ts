@@ -26,11 +26,24 @@ export async function verifyChain(
   for await (const candidate of entries) {
     const parsed = parseAuditEntry(candidate);
     if (!parsed.ok) {
-      return { ok: false, verifiedCount: cursor.count, reason: 'malformed-entry', seq: expectedNextSeq(cursor, rules), index: cursor.count, message: parsed.message };
+      return {
+        ok: false,
+        verifiedCount: cursor.count,
+        reason: 'malformed-entry',
+        seq: expectedNextSeq(cursor, rules),
+        index: cursor.count,
+        message: parsed.message,
+      };
     }
     const step = advanceChain(cursor, parsed.entry, rules);
     if (!step.ok) return { ok: false, verifiedCount: cursor.count, ...step.failure };
     cursor = step.cursor;
   }
-  return { ok: true, count: cursor.count, firstSeq: cursor.firstSeq, lastSeq: cursor.lastSeq, headHash: cursor.headHash };
+  return {
+    ok: true,
+    count: cursor.count,
+    firstSeq: cursor.firstSeq,
+    lastSeq: cursor.lastSeq,
+    headHash: cursor.headHash,
+  };
 }

@@ -14,9 +14,12 @@ const text = z
 /** null means "none"; an empty string is not allowed so that CSV can tell the two apart. */
 const optionalText = text.nullable();
 const sha256Hex = z.string().regex(HEX_SHA256, 'must be 64 lowercase hex characters (a SHA-256)');
-const jsonPayload = z.custom<JsonValue>((value) => value !== undefined && findJsonValueProblem(value) === null, {
-  error: (issue) => findJsonValueProblem(issue.input, 'payload') ?? 'payload is missing',
-});
+const jsonPayload = z.custom<JsonValue>(
+  (value) => value !== undefined && findJsonValueProblem(value) === null,
+  {
+    error: (issue) => findJsonValueProblem(issue.input, 'payload') ?? 'payload is missing',
+  },
+);
 
 const entryFields = {
   eventId: z.uuid(),
@@ -59,13 +62,19 @@ export function parseAuditEntry(value: unknown): EntryParseResult {
   // The hand-written check is the fast path; zod runs only to explain a refusal.
   if (isValidEntry(value)) return { ok: true, entry: value as AuditEntry };
   const result = auditEntrySchema.safeParse(value);
-  return result.success ? { ok: true, entry: result.data } : { ok: false, message: describeIssues(result.error) };
+  return result.success
+    ? { ok: true, entry: result.data }
+    : { ok: false, message: describeIssues(result.error) };
 }
 
-export function parseNewAuditEntry(value: unknown): { ok: true; entry: NewAuditEntry } | { ok: false; message: string } {
+export function parseNewAuditEntry(
+  value: unknown,
+): { ok: true; entry: NewAuditEntry } | { ok: false; message: string } {
   if (isValidNewEntry(value)) return { ok: true, entry: value as NewAuditEntry };
   const result = newAuditEntrySchema.safeParse(value);
-  return result.success ? { ok: true, entry: result.data } : { ok: false, message: describeIssues(result.error) };
+  return result.success
+    ? { ok: true, entry: result.data }
+    : { ok: false, message: describeIssues(result.error) };
 }
 
 export function isSha256Hex(value: string): boolean {

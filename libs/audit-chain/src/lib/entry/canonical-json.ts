@@ -17,7 +17,8 @@ function isSortedPlainJson(value: unknown): boolean {
       return Number.isFinite(value);
     case 'object': {
       if (Array.isArray(value)) {
-        for (let index = 0; index < value.length; index += 1) if (!isSortedPlainJson(value[index])) return false;
+        for (let index = 0; index < value.length; index += 1)
+          if (!isSortedPlainJson(value[index])) return false;
         return true;
       }
       const prototype: unknown = Object.getPrototypeOf(value);

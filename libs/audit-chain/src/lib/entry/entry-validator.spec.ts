@@ -28,7 +28,19 @@ const fieldValue = fc.oneof(
   fc.constant([1, Number.NaN]),
   fc.constant(new Date(0)),
 );
-const fieldName = fc.constantFrom('seq', 'eventId', 'type', 'subject', 'correlationId', 'actor', 'time', 'payload', 'prevHash', 'hash', 'extra');
+const fieldName = fc.constantFrom(
+  'seq',
+  'eventId',
+  'type',
+  'subject',
+  'correlationId',
+  'actor',
+  'time',
+  'payload',
+  'prevHash',
+  'hash',
+  'extra',
+);
 
 describe('the hand-written entry validator', () => {
   it('accepts exactly what the zod schema accepts, field by field', () => {
@@ -46,7 +58,10 @@ describe('the hand-written entry validator', () => {
   });
 
   it('still explains a refusal field by field', () => {
-    expect(parseAuditEntry({ ...validEntry, time: '2025-02-30T00:00:00Z' })).toMatchObject({ ok: false, message: expect.stringMatching(/^time: /) });
+    expect(parseAuditEntry({ ...validEntry, time: '2025-02-30T00:00:00Z' })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^time: /),
+    });
     expect(isValidNewEntry(newEntry(3))).toBe(true);
   });
 });
@@ -65,6 +80,8 @@ describe('canonicalJson', () => {
   });
 
   it('sorts keys by UTF-16 code units, as RFC 8785 requires', () => {
-    expect(canonicalJson({ b: 1, a: [{ '\u00e9': 1, z: 2 }], '\ud83d\ude00': 0, '\ufb33': 0 })).toBe('{"a":[{"z":2,"\u00e9":1}],"b":1,"\ud83d\ude00":0,"\ufb33":0}');
+    expect(canonicalJson({ b: 1, a: [{ '\u00e9': 1, z: 2 }], '\ud83d\ude00': 0, '\ufb33': 0 })).toBe(
+      '{"a":[{"z":2,"\u00e9":1}],"b":1,"\ud83d\ude00":0,"\ufb33":0}',
+    );
   });
 });

@@ -48,7 +48,11 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Counts own enumerable keys and checks each is one of the allowed ones. */
-function hasOnlyKeys(value: Record<string, unknown>, allowed: ReadonlySet<string>, expected: number): boolean {
+function hasOnlyKeys(
+  value: Record<string, unknown>,
+  allowed: ReadonlySet<string>,
+  expected: number,
+): boolean {
   let count = 0;
   for (const key in value) {
     if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
@@ -58,12 +62,22 @@ function hasOnlyKeys(value: Record<string, unknown>, allowed: ReadonlySet<string
   return count === expected;
 }
 
-const NEW_ENTRY_KEY_SET: ReadonlySet<string> = new Set(['eventId', 'type', 'subject', 'correlationId', 'actor', 'time', 'payload']);
+const NEW_ENTRY_KEY_SET: ReadonlySet<string> = new Set([
+  'eventId',
+  'type',
+  'subject',
+  'correlationId',
+  'actor',
+  'time',
+  'payload',
+]);
 const ENTRY_KEY_SET: ReadonlySet<string> = new Set([...NEW_ENTRY_KEY_SET, 'seq', 'prevHash', 'hash']);
 
 /** True when `value` is certainly a valid new entry (what `newAuditEntrySchema` accepts). */
 export function isValidNewEntry(value: unknown): boolean {
-  return isPlainRecord(value) && hasOnlyKeys(value, NEW_ENTRY_KEY_SET, NEW_ENTRY_KEYS) && hasValidContent(value);
+  return (
+    isPlainRecord(value) && hasOnlyKeys(value, NEW_ENTRY_KEY_SET, NEW_ENTRY_KEYS) && hasValidContent(value)
+  );
 }
 
 /** True when `value` is certainly a valid chained entry (what `auditEntrySchema` accepts). */

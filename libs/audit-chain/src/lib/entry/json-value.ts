@@ -15,8 +15,10 @@ export function isWellFormedText(text: string): boolean {
  */
 export function findJsonValueProblem(value: unknown, path = '$'): string | null {
   if (value === null || typeof value === 'boolean') return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? null : `${path} is ${String(value)}, which JSON cannot represent`;
-  if (typeof value === 'string') return isWellFormedText(value) ? null : `${path} contains an unpaired UTF-16 surrogate`;
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? null : `${path} is ${String(value)}, which JSON cannot represent`;
+  if (typeof value === 'string')
+    return isWellFormedText(value) ? null : `${path} contains an unpaired UTF-16 surrogate`;
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index += 1) {
       const problem = findJsonValueProblem(value[index], `${path}[${index}]`);
@@ -26,7 +28,8 @@ export function findJsonValueProblem(value: unknown, path = '$'): string | null 
   }
   if (typeof value === 'object') {
     const prototype: unknown = Object.getPrototypeOf(value);
-    if (prototype !== Object.prototype && prototype !== null) return `${path} is a class instance, not a plain JSON object`;
+    if (prototype !== Object.prototype && prototype !== null)
+      return `${path} is a class instance, not a plain JSON object`;
     for (const [key, member] of Object.entries(value)) {
       if (!isWellFormedText(key)) return `${path} has a key with an unpaired UTF-16 surrogate`;
       const problem = findJsonValueProblem(member, `${path}.${key}`);

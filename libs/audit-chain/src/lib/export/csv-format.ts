@@ -2,7 +2,18 @@ import { parseAuditEntry, type AuditEntry, type EntryParseResult } from '../entr
 import { canonicalJson } from '../entry/canonical-json';
 
 /** Column order of a CSV export; the first record of the file is exactly this header. */
-export const CSV_COLUMNS = ['seq', 'event_id', 'type', 'subject', 'correlation_id', 'actor', 'time', 'payload', 'prev_hash', 'hash'] as const;
+export const CSV_COLUMNS = [
+  'seq',
+  'event_id',
+  'type',
+  'subject',
+  'correlation_id',
+  'actor',
+  'time',
+  'payload',
+  'prev_hash',
+  'hash',
+] as const;
 
 const NEEDS_QUOTES = /[",\r\n]/;
 const RECORD_END = '\r\n';
@@ -42,15 +53,22 @@ const SEQ_TEXT = /^[1-9][0-9]*$/;
 /** Turns the fields of one CSV data record into an entry; says which column is wrong otherwise. */
 export function csvFieldsToEntry(fields: readonly string[]): EntryParseResult {
   if (fields.length !== CSV_COLUMNS.length) {
-    return { ok: false, message: `expected ${CSV_COLUMNS.length} fields (${CSV_COLUMNS.join(',')}), got ${fields.length}` };
+    return {
+      ok: false,
+      message: `expected ${CSV_COLUMNS.length} fields (${CSV_COLUMNS.join(',')}), got ${fields.length}`,
+    };
   }
-  const [seqText, eventId, type, subject, correlationId, actor, time, payloadText, prevHash, hash] = fields as [string, string, string, string, string, string, string, string, string, string];
+  const [seqText, eventId, type, subject, correlationId, actor, time, payloadText, prevHash, hash] =
+    fields as [string, string, string, string, string, string, string, string, string, string];
   if (!SEQ_TEXT.test(seqText)) return { ok: false, message: `seq: "${seqText}" is not a positive integer` };
   let payload: unknown;
   try {
     payload = JSON.parse(payloadText);
   } catch (error) {
-    return { ok: false, message: `payload: not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+    return {
+      ok: false,
+      message: `payload: not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    };
   }
   return parseAuditEntry({
     seq: Number(seqText),

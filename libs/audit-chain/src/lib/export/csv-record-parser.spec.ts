@@ -3,12 +3,14 @@ import { CsvRecordParser, type CsvRecordEvent } from './csv-record-parser';
 function parseInChunks(text: string, chunkSize: number): CsvRecordEvent[] {
   const parser = new CsvRecordParser();
   const events: CsvRecordEvent[] = [];
-  for (let at = 0; at < text.length; at += chunkSize) events.push(...parser.push(text.slice(at, at + chunkSize)));
+  for (let at = 0; at < text.length; at += chunkSize)
+    events.push(...parser.push(text.slice(at, at + chunkSize)));
   events.push(...parser.end());
   return events;
 }
 
-const NASTY = 'a,b\r\n"x,y","he said ""hi""\r\nbye",""\r\nplain,"multi\nline",last\n"end",,"no newline at end"';
+const NASTY =
+  'a,b\r\n"x,y","he said ""hi""\r\nbye",""\r\nplain,"multi\nline",last\n"end",,"no newline at end"';
 
 describe('CsvRecordParser', () => {
   it('reads RFC 4180 records with quoted commas, doubled quotes and line breaks', () => {

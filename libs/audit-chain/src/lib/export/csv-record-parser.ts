@@ -1,5 +1,7 @@
 /** A record or a syntax error found while reading CSV text; `line` is the physical line where it starts. */
-export type CsvRecordEvent = { kind: 'record'; line: number; fields: string[] } | { kind: 'error'; line: number; message: string };
+export type CsvRecordEvent =
+  | { kind: 'record'; line: number; fields: string[] }
+  | { kind: 'error'; line: number; message: string };
 
 type RecordOutcome =
   | { kind: 'record'; fields: string[]; next: number; newlines: number }
@@ -27,7 +29,8 @@ function parseRecordAt(text: string, start: number, final: boolean): RecordOutco
       let from = at + 1;
       for (;;) {
         const quote = text.indexOf('"', from);
-        if (quote === -1) return final ? { kind: 'error', message: 'quoted field is never closed', newlines } : INCOMPLETE;
+        if (quote === -1)
+          return final ? { kind: 'error', message: 'quoted field is never closed', newlines } : INCOMPLETE;
         parts.push(text.slice(from, quote));
         if (quote + 1 >= text.length && !final) return INCOMPLETE;
         if (text.charCodeAt(quote + 1) === QUOTE) {
@@ -49,7 +52,12 @@ function parseRecordAt(text: string, start: number, final: boolean): RecordOutco
         fields.push(text.slice(at));
         at = text.length;
       } else {
-        if (match[0] === '"') return { kind: 'error', message: 'a quote inside an unquoted field (RFC 4180 requires the field to be quoted)', newlines };
+        if (match[0] === '"')
+          return {
+            kind: 'error',
+            message: 'a quote inside an unquoted field (RFC 4180 requires the field to be quoted)',
+            newlines,
+          };
         fields.push(text.slice(at, match.index));
         at = match.index;
       }
@@ -62,11 +70,20 @@ function parseRecordAt(text: string, start: number, final: boolean): RecordOutco
     }
     if (delimiter === '\n') return { kind: 'record', fields, next: at + 1, newlines: newlines + 1 };
     if (delimiter === '\r') {
-      if (at + 1 >= text.length) return final ? { kind: 'record', fields, next: at + 1, newlines } : INCOMPLETE;
+      if (at + 1 >= text.length)
+        return final ? { kind: 'record', fields, next: at + 1, newlines } : INCOMPLETE;
       if (text[at + 1] === '\n') return { kind: 'record', fields, next: at + 2, newlines: newlines + 1 };
-      return { kind: 'error', message: 'a carriage return not followed by a line feed outside quotes', newlines };
+      return {
+        kind: 'error',
+        message: 'a carriage return not followed by a line feed outside quotes',
+        newlines,
+      };
     }
-    return { kind: 'error', message: `unexpected ${JSON.stringify(delimiter)} after a closing quote (expected a comma or a line break)`, newlines };
+    return {
+      kind: 'error',
+      message: `unexpected ${JSON.stringify(delimiter)} after a closing quote (expected a comma or a line break)`,
+      newlines,
+    };
   }
 }
 

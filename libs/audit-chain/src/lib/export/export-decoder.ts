@@ -43,7 +43,14 @@ class CsvDecoder implements ExportDecoder {
 
   end(): DecodedRecord[] {
     const records = this.decode(this.parser.end());
-    if (!this.headerSeen) records.push({ line: 1, result: { ok: false, message: `CSV header missing: the file must start with ${CSV_COLUMNS.join(',')}` } });
+    if (!this.headerSeen)
+      records.push({
+        line: 1,
+        result: {
+          ok: false,
+          message: `CSV header missing: the file must start with ${CSV_COLUMNS.join(',')}`,
+        },
+      });
     return records;
   }
 
@@ -51,11 +58,20 @@ class CsvDecoder implements ExportDecoder {
     const records: DecodedRecord[] = [];
     for (const event of events) {
       if (event.kind === 'error') {
-        records.push({ line: event.line, result: { ok: false, message: `CSV syntax error: ${event.message}` } });
+        records.push({
+          line: event.line,
+          result: { ok: false, message: `CSV syntax error: ${event.message}` },
+        });
       } else if (!this.headerSeen) {
         this.headerSeen = true;
         if (!isCsvHeader(event.fields)) {
-          records.push({ line: event.line, result: { ok: false, message: `CSV header is "${event.fields.join(',')}", expected "${CSV_COLUMNS.join(',')}"` } });
+          records.push({
+            line: event.line,
+            result: {
+              ok: false,
+              message: `CSV header is "${event.fields.join(',')}", expected "${CSV_COLUMNS.join(',')}"`,
+            },
+          });
         }
       } else {
         records.push({ line: event.line, result: csvFieldsToEntry(event.fields) });

@@ -2,7 +2,15 @@ import { appendBatch } from '../chain/append-batch';
 import { newEntry } from '../testing/entry-fixtures';
 import { entryMatchesFilters, exportFiltersSchema, isContiguousExport } from './export-filters';
 
-const [entry] = appendBatch(null, [newEntry(1, { type: 'deployment.requested', subject: 'deploy-1', actor: 'user:alice', correlationId: 'c-1', time: '2025-03-01T12:00:00.000Z' })]);
+const [entry] = appendBatch(null, [
+  newEntry(1, {
+    type: 'deployment.requested',
+    subject: 'deploy-1',
+    actor: 'user:alice',
+    correlationId: 'c-1',
+    time: '2025-03-01T12:00:00.000Z',
+  }),
+]);
 
 describe('export filters', () => {
   it('treats only seq-range exports as contiguous', () => {
@@ -21,7 +29,14 @@ describe('export filters', () => {
   });
 
   it('matches type, subject, correlation id and actor exactly', () => {
-    expect(entryMatchesFilters(entry!, { types: ['x', 'deployment.requested'], subject: 'deploy-1', correlationId: 'c-1', actor: 'user:alice' })).toBe(true);
+    expect(
+      entryMatchesFilters(entry!, {
+        types: ['x', 'deployment.requested'],
+        subject: 'deploy-1',
+        correlationId: 'c-1',
+        actor: 'user:alice',
+      }),
+    ).toBe(true);
     expect(entryMatchesFilters(entry!, { types: ['deployment.succeeded'] })).toBe(false);
     expect(entryMatchesFilters(entry!, { subject: 'deploy-10' })).toBe(false);
     expect(entryMatchesFilters(entry!, { actor: 'user:bob' })).toBe(false);

@@ -39,6 +39,11 @@ export function entryMatchesFilters(entry: AuditEntry, filters: ExportFilters): 
   if (filters.subject !== undefined && entry.subject !== filters.subject) return false;
   if (filters.correlationId !== undefined && entry.correlationId !== filters.correlationId) return false;
   if (filters.actor !== undefined && entry.actor !== filters.actor) return false;
-  if (filters.relatedTo !== undefined && entry.subject !== filters.relatedTo && entry.correlationId !== filters.relatedTo) return false;
+  if (
+    filters.relatedTo !== undefined &&
+    entry.subject !== filters.relatedTo &&
+    entry.correlationId !== filters.relatedTo
+  )
+    return false;
   return true;
 }

@@ -45,7 +45,10 @@ export function parseExportManifest(text: string): ManifestParseResult {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { ok: false, message: `manifest is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+    return {
+      ok: false,
+      message: `manifest is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    };
   }
   const result = exportManifestSchema.safeParse(value);
   if (result.success) return { ok: true, manifest: result.data };

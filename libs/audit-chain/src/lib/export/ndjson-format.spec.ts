@@ -20,7 +20,10 @@ describe('NDJSON format', () => {
   });
 
   it('explains a line that is not JSON or not an entry', () => {
-    expect(parseNdjsonLine('{"seq":')).toEqual({ ok: false, message: expect.stringContaining('not valid JSON') });
+    expect(parseNdjsonLine('{"seq":')).toEqual({
+      ok: false,
+      message: expect.stringContaining('not valid JSON'),
+    });
     expect(parseNdjsonLine('{"seq":1}')).toEqual({ ok: false, message: expect.stringContaining('eventId') });
   });
 });

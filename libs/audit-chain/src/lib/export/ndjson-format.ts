@@ -24,7 +24,10 @@ export function parseNdjsonLine(line: string): EntryParseResult {
   try {
     value = JSON.parse(line);
   } catch (error) {
-    return { ok: false, message: `not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+    return {
+      ok: false,
+      message: `not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    };
   }
   return parseAuditEntry(value);
 }

@@ -59,7 +59,9 @@ export async function writeExport(
     if (!parsed.ok) throw new ExportWriteError(`entry #${count} cannot be exported: ${parsed.message}`);
     const entry = parsed.entry;
     if (lastSeq !== null && entry.seq <= lastSeq) {
-      throw new ExportWriteError(`entries must be in increasing seq order: seq ${entry.seq} came after seq ${lastSeq}`);
+      throw new ExportWriteError(
+        `entries must be in increasing seq order: seq ${entry.seq} came after seq ${lastSeq}`,
+      );
     }
     pending += encoder.encode(entry);
     count += 1;

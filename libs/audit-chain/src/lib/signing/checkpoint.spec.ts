@@ -23,7 +23,10 @@ describe('signed checkpoints', () => {
 
   it('fails when signed by another key that claims the right key id', () => {
     const forged = { ...signCheckpoint(checkpoint, otherKey.privateKeyPem), keyId: auditKey.keyId };
-    expect(verifyCheckpoint(forged, auditKey.publicKeyPem)).toMatchObject({ ok: false, reason: 'bad-signature' });
+    expect(verifyCheckpoint(forged, auditKey.publicKeyPem)).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 
   it.each([
@@ -32,7 +35,10 @@ describe('signed checkpoints', () => {
     ['time', { time: '2025-03-01T12:00:01.000Z' }],
   ])('fails when its %s is changed after signing', (_field, change) => {
     const altered = { ...signCheckpoint(checkpoint, auditKey.privateKeyPem), ...change };
-    expect(verifyCheckpoint(altered, auditKey.publicKeyPem)).toMatchObject({ ok: false, reason: 'bad-signature' });
+    expect(verifyCheckpoint(altered, auditKey.publicKeyPem)).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 });
 
@@ -45,7 +51,9 @@ describe('signing keys', () => {
   });
 
   it('refuses keys that are not Ed25519 and text that is not a key', () => {
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
     expect(() => keyIdOf(rsa)).toThrow(new SigningKeyError('expected an Ed25519 public key, got rsa'));
     expect(() => keyIdOf('hello')).toThrow(/not a readable public key PEM/);
     expect(() => signCheckpoint(checkpoint, auditKey.publicKeyPem)).toThrow(SigningKeyError);

@@ -20,7 +20,9 @@ const unsigned: UnsignedManifest = {
 describe('manifest signature', () => {
   it('verifies after a JSON round trip (key order does not matter)', () => {
     const signed = signManifest(unsigned, auditKey.privateKeyPem);
-    const reparsed = JSON.parse(JSON.stringify({ signature: signed.signature, ...unsigned })) as typeof signed;
+    const reparsed = JSON.parse(
+      JSON.stringify({ signature: signed.signature, ...unsigned }),
+    ) as typeof signed;
     expect(verifyManifestSignature(reparsed, auditKey.publicKeyPem)).toEqual({ ok: true });
   });
 
@@ -30,11 +32,17 @@ describe('manifest signature', () => {
     ['exportSha256', { exportSha256: 'ce'.repeat(32) }],
   ])('fails when %s is changed after signing', (_field, change) => {
     const altered = { ...signManifest(unsigned, auditKey.privateKeyPem), ...change };
-    expect(verifyManifestSignature(altered, auditKey.publicKeyPem)).toMatchObject({ ok: false, reason: 'bad-signature' });
+    expect(verifyManifestSignature(altered, auditKey.publicKeyPem)).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 
   it('fails with another public key', () => {
     const signed = signManifest(unsigned, auditKey.privateKeyPem);
-    expect(verifyManifestSignature(signed, generateSigningKeyPair().publicKeyPem)).toMatchObject({ ok: false, reason: 'key-id-mismatch' });
+    expect(verifyManifestSignature(signed, generateSigningKeyPair().publicKeyPem)).toMatchObject({
+      ok: false,
+      reason: 'key-id-mismatch',
+    });
   });
 });

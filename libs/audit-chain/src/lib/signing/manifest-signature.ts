@@ -7,8 +7,32 @@ import { keyIdOf, loadPrivateKey, loadPublicKey } from './signing-keys';
 
 /** The exact text whose UTF-8 bytes are signed: canonical JSON of the manifest without `signature`. */
 export function manifestSigningText(manifest: UnsignedManifest | ExportManifest): string {
-  const { schema, format, filters, count, firstSeq, lastSeq, firstPrevHash, headHash, exportSha256, generatedAt, checkpoint } = manifest;
-  const unsigned: UnsignedManifest = { schema, format, filters, count, firstSeq, lastSeq, firstPrevHash, headHash, exportSha256, generatedAt, checkpoint };
+  const {
+    schema,
+    format,
+    filters,
+    count,
+    firstSeq,
+    lastSeq,
+    firstPrevHash,
+    headHash,
+    exportSha256,
+    generatedAt,
+    checkpoint,
+  } = manifest;
+  const unsigned: UnsignedManifest = {
+    schema,
+    format,
+    filters,
+    count,
+    firstSeq,
+    lastSeq,
+    firstPrevHash,
+    headHash,
+    exportSha256,
+    generatedAt,
+    checkpoint,
+  };
   // zod's optional filter keys may hold `undefined`; canonical JSON drops them, as JSON.stringify does.
   return canonicalJson(unsigned as unknown as JsonValue);
 }
@@ -23,10 +47,23 @@ export function verifyManifestSignature(manifest: ExportManifest, publicKeyPem: 
   const key = loadPublicKey(publicKeyPem);
   const keyId = keyIdOf(key);
   if (manifest.signature.keyId !== keyId) {
-    return { ok: false, reason: 'key-id-mismatch', message: `manifest was signed with key ${manifest.signature.keyId}, but the public key given is ${keyId}` };
+    return {
+      ok: false,
+      reason: 'key-id-mismatch',
+      message: `manifest was signed with key ${manifest.signature.keyId}, but the public key given is ${keyId}`,
+    };
   }
-  const valid = verify(null, Buffer.from(manifestSigningText(manifest), 'utf8'), key, Buffer.from(manifest.signature.value, 'base64'));
+  const valid = verify(
+    null,
+    Buffer.from(manifestSigningText(manifest), 'utf8'),
+    key,
+    Buffer.from(manifest.signature.value, 'base64'),
+  );
   return valid
     ? { ok: true }
-    : { ok: false, reason: 'bad-signature', message: `manifest signature does not verify with key ${keyId}: the manifest was altered or not signed by this key` };
+    : {
+        ok: false,
+        reason: 'bad-signature',
+        message: `manifest signature does not verify with key ${keyId}: the manifest was altered or not signed by this key`,
+      };
 }

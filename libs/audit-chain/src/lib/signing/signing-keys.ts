@@ -1,4 +1,10 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 
 export interface SigningKeyPairPem {
   /** PKCS#8 PEM; keep it secret (the audit service only). */
@@ -21,7 +27,11 @@ export const KEY_ID_LENGTH = 16;
 export function generateSigningKeyPair(): SigningKeyPairPem {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  return { privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKeyPem, keyId: keyIdOf(publicKey) };
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem,
+    keyId: keyIdOf(publicKey),
+  };
 }
 
 export function loadPublicKey(publicKeyPem: string): KeyObject {
@@ -29,9 +39,12 @@ export function loadPublicKey(publicKeyPem: string): KeyObject {
   try {
     key = createPublicKey(publicKeyPem);
   } catch (error) {
-    throw new SigningKeyError(`not a readable public key PEM: ${error instanceof Error ? error.message : String(error)}`);
+    throw new SigningKeyError(
+      `not a readable public key PEM: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new SigningKeyError(`expected an Ed25519 public key, got ${String(key.asymmetricKeyType)}`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new SigningKeyError(`expected an Ed25519 public key, got ${String(key.asymmetricKeyType)}`);
   return key;
 }
 
@@ -40,9 +53,12 @@ export function loadPrivateKey(privateKeyPem: string): KeyObject {
   try {
     key = createPrivateKey(privateKeyPem);
   } catch (error) {
-    throw new SigningKeyError(`not a readable private key PEM: ${error instanceof Error ? error.message : String(error)}`);
+    throw new SigningKeyError(
+      `not a readable private key PEM: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new SigningKeyError(`expected an Ed25519 private key, got ${String(key.asymmetricKeyType)}`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new SigningKeyError(`expected an Ed25519 private key, got ${String(key.asymmetricKeyType)}`);
   return key;
 }
 
@@ -52,7 +68,8 @@ export function loadPrivateKey(privateKeyPem: string): KeyObject {
  * Accepts a public key, a private key (its public half is used) or a public key PEM.
  */
 export function keyIdOf(key: KeyObject | string): string {
-  const keyObject = typeof key === 'string' ? loadPublicKey(key) : key.type === 'private' ? createPublicKey(key) : key;
+  const keyObject =
+    typeof key === 'string' ? loadPublicKey(key) : key.type === 'private' ? createPublicKey(key) : key;
   const der = keyObject.export({ type: 'spki', format: 'der' });
   return createHash('sha256').update(der).digest('hex').slice(0, KEY_ID_LENGTH);
 }

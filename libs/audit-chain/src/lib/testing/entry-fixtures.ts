@@ -15,7 +15,11 @@ export function newEntry(n: number, overrides: Partial<NewAuditEntry> = {}): New
     correlationId: n % 2 === 0 ? `corr-${n}` : null,
     actor: n % 5 === 0 ? 'jenkins-token:build-bot' : 'service:orchestrator',
     time: new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString(),
-    payload: { batch: n % 7, servers: [`web-${n % 11}`, `web-${(n + 1) % 11}`], note: 'drained, "gracefully"\nok' },
+    payload: {
+      batch: n % 7,
+      servers: [`web-${n % 11}`, `web-${(n + 1) % 11}`],
+      note: 'drained, "gracefully"\nok',
+    },
     ...overrides,
   };
 }

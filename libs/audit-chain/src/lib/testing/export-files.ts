@@ -33,7 +33,8 @@ export async function writeSignedExport(options: {
   privateKeyPem: string;
 }): Promise<WrittenExport> {
   let seen: AuditEntry | undefined;
-  const wanted = options.checkpoint !== null && 'atSeq' in options.checkpoint ? options.checkpoint.atSeq : null;
+  const wanted =
+    options.checkpoint !== null && 'atSeq' in options.checkpoint ? options.checkpoint.atSeq : null;
   function* tap(entries: Iterable<AuditEntry>): Generator<AuditEntry> {
     for (const entry of entries) {
       if (entry.seq === wanted) seen = entry;
@@ -46,11 +47,15 @@ export async function writeSignedExport(options: {
   const summary = await writeExport(tap(options.entries), options.format, out);
   out.end();
   await finished(out);
-  if (wanted !== null && seen === undefined) throw new Error(`no exported entry has seq ${wanted} to checkpoint`);
+  if (wanted !== null && seen === undefined)
+    throw new Error(`no exported entry has seq ${wanted} to checkpoint`);
   const checkpoint =
     seen === undefined
       ? (options.checkpoint as SignedCheckpoint | null)
-      : signCheckpoint({ seq: seen.seq, headHash: seen.hash, time: '2025-03-01T23:00:00.000Z' }, options.privateKeyPem);
+      : signCheckpoint(
+          { seq: seen.seq, headHash: seen.hash, time: '2025-03-01T23:00:00.000Z' },
+          options.privateKeyPem,
+        );
   const manifest = createSignedManifest(
     { summary, filters: options.filters, checkpoint, generatedAt: '2025-03-02T00:00:00.000Z' },
     options.privateKeyPem,

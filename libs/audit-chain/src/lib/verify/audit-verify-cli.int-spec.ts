@@ -21,7 +21,11 @@ interface CliResult {
 
 async function audit(args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['-r', '@swc-node/register', 'tools/audit-verify/verify.ts', ...args], { cwd: repositoryRoot });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['-r', '@swc-node/register', 'tools/audit-verify/verify.ts', ...args],
+      { cwd: repositoryRoot },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
@@ -33,7 +37,15 @@ beforeAll(async () => {
   directory = await tempDirectory();
   keyPath = join(directory, 'audit-public.pem');
   await writeFile(keyPath, auditKey.publicKeyPem);
-  written = await writeSignedExport({ directory, name: 'cli', entries: generateChain(300), format: 'csv', filters: {}, checkpoint: { atSeq: 300 }, privateKeyPem: auditKey.privateKeyPem });
+  written = await writeSignedExport({
+    directory,
+    name: 'cli',
+    entries: generateChain(300),
+    format: 'csv',
+    filters: {},
+    checkpoint: { atSeq: 300 },
+    privateKeyPem: auditKey.privateKeyPem,
+  });
 });
 
 afterAll(async () => {
@@ -42,7 +54,14 @@ afterAll(async () => {
 
 describe('tools/audit-verify/verify.ts', () => {
   it('exits 0 and prints the figures for a valid export', async () => {
-    const result = await audit(['--export', written.exportPath, '--manifest', written.manifestPath, '--public-key', keyPath]);
+    const result = await audit([
+      '--export',
+      written.exportPath,
+      '--manifest',
+      written.manifestPath,
+      '--public-key',
+      keyPath,
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('OK: export verified (csv, contiguous, 300 entries, seq 1..300)');
     expect(result.stdout).toContain(auditKey.keyId);
@@ -50,10 +69,25 @@ describe('tools/audit-verify/verify.ts', () => {
 
   it('exits 1 and names the bad seq in JSON when an entry was altered', async () => {
     const text = await readFile(written.exportPath, 'utf8');
-    await writeFile(written.exportPath, text.replace(/(\r\n123,[^\r]*?)service:orchestrator/, '$1service:orchestrat0r'));
-    const result = await audit(['--export', written.exportPath, '--manifest', written.manifestPath, '--public-key', keyPath, '--json']);
+    await writeFile(
+      written.exportPath,
+      text.replace(/(\r\n123,[^\r]*?)service:orchestrator/, '$1service:orchestrat0r'),
+    );
+    const result = await audit([
+      '--export',
+      written.exportPath,
+      '--manifest',
+      written.manifestPath,
+      '--public-key',
+      keyPath,
+      '--json',
+    ]);
     expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout) as { ok: boolean; firstBadSeq: number; problems: Array<{ code: string }> };
+    const report = JSON.parse(result.stdout) as {
+      ok: boolean;
+      firstBadSeq: number;
+      problems: Array<{ code: string }>;
+    };
     expect(report).toMatchObject({ ok: false, firstBadSeq: 123 });
     expect(report.problems[0]).toMatchObject({ code: 'hash-mismatch', seq: 123 });
   });

@@ -1,4 +1,10 @@
-import { advanceChain, EMPTY_CURSOR, expectedNextSeq, type ChainCursor, type ChainRules } from '../chain/chain-cursor';
+import {
+  advanceChain,
+  EMPTY_CURSOR,
+  expectedNextSeq,
+  type ChainCursor,
+  type ChainRules,
+} from '../chain/chain-cursor';
 import type { DecodedRecord } from '../export/export-decoder';
 import { entryMatchesFilters, isContiguousExport } from '../export/export-filters';
 import type { ExportManifest } from '../export/export-manifest';
@@ -17,7 +23,9 @@ export class ExportEntryChecker {
 
   constructor(private readonly manifest: ExportManifest) {
     const contiguous = isContiguousExport(manifest.filters);
-    this.rules = contiguous ? { linkage: 'contiguous', expectedFirstSeq: manifest.filters.fromSeq } : { linkage: 'subset' };
+    this.rules = contiguous
+      ? { linkage: 'contiguous', expectedFirstSeq: manifest.filters.fromSeq }
+      : { linkage: 'subset' };
   }
 
   get firstProblem(): ExportProblem | null {
@@ -35,13 +43,23 @@ export class ExportEntryChecker {
   check(record: DecodedRecord): void {
     if (this.problem !== null) return;
     if (!record.result.ok) {
-      this.problem = { code: 'malformed-entry', seq: expectedNextSeq(this.cursor, this.rules), line: record.line, message: record.result.message };
+      this.problem = {
+        code: 'malformed-entry',
+        seq: expectedNextSeq(this.cursor, this.rules),
+        line: record.line,
+        message: record.result.message,
+      };
       return;
     }
     const entry = record.result.entry;
     const step = advanceChain(this.cursor, entry, this.rules);
     if (!step.ok) {
-      this.problem = { code: step.failure.reason, seq: step.failure.seq, line: record.line, message: step.failure.message };
+      this.problem = {
+        code: step.failure.reason,
+        seq: step.failure.seq,
+        line: record.line,
+        message: step.failure.message,
+      };
       return;
     }
     if (!entryMatchesFilters(entry, this.manifest.filters)) {

@@ -49,7 +49,10 @@ export type ExportVerificationReport =
 
 /** Human-readable summary for the CLI. */
 export function formatExportReport(report: ExportVerificationReport): string {
-  const range = report.count === 0 ? 'no entries' : `${report.count} entries, seq ${String(report.firstSeq)}..${String(report.lastSeq)}`;
+  const range =
+    report.count === 0
+      ? 'no entries'
+      : `${report.count} entries, seq ${String(report.firstSeq)}..${String(report.lastSeq)}`;
   const checkpoint =
     report.checkpoint === null
       ? 'no checkpoint in the manifest'
@@ -62,9 +65,14 @@ export function formatExportReport(report: ExportVerificationReport): string {
       `  signed by key  ${String(report.keyId)}; ${checkpoint}`,
     ].join('\n');
   }
-  const lines = [`FAILED: export does not verify${report.firstBadSeq === null ? '' : ` (first bad seq: ${report.firstBadSeq})`}`];
+  const lines = [
+    `FAILED: export does not verify${report.firstBadSeq === null ? '' : ` (first bad seq: ${report.firstBadSeq})`}`,
+  ];
   for (const problem of report.problems) {
-    const where = [problem.seq === undefined || problem.seq === null ? null : `seq ${problem.seq}`, problem.line === undefined ? null : `line ${problem.line}`]
+    const where = [
+      problem.seq === undefined || problem.seq === null ? null : `seq ${problem.seq}`,
+      problem.line === undefined ? null : `line ${problem.line}`,
+    ]
       .filter((part) => part !== null)
       .join(', ');
     lines.push(`  - ${problem.code}${where === '' ? '' : ` [${where}]`}: ${problem.message}`);

@@ -3,7 +3,11 @@ import type { ExportManifest } from '../export/export-manifest';
 import type { ExportProblem } from './export-report';
 
 /** Compares what was read from the export with what the manifest claims. */
-export function compareWithManifest(manifest: ExportManifest, observed: ChainCursor, exportSha256: string): ExportProblem[] {
+export function compareWithManifest(
+  manifest: ExportManifest,
+  observed: ChainCursor,
+  exportSha256: string,
+): ExportProblem[] {
   const problems: ExportProblem[] = [];
   if (exportSha256 !== manifest.exportSha256) {
     problems.push({
@@ -20,14 +24,21 @@ export function compareWithManifest(manifest: ExportManifest, observed: ChainCur
   ];
   for (const [code, field, claimed, actual] of claims) {
     if (claimed !== actual) {
-      problems.push({ code, message: `manifest ${field} is ${String(claimed)} but the export has ${String(actual)}` });
+      problems.push({
+        code,
+        message: `manifest ${field} is ${String(claimed)} but the export has ${String(actual)}`,
+      });
     }
   }
   return problems;
 }
 
 /** A contiguous export must contain the entry its checkpoint names, so the checkpoint can be checked. */
-export function checkCheckpointCoverage(manifest: ExportManifest, contiguous: boolean, checkpointEntryMatched: boolean): ExportProblem[] {
+export function checkCheckpointCoverage(
+  manifest: ExportManifest,
+  contiguous: boolean,
+  checkpointEntryMatched: boolean,
+): ExportProblem[] {
   const checkpoint = manifest.checkpoint;
   if (checkpoint === null || checkpointEntryMatched || !contiguous) return [];
   return [

@@ -44,16 +44,26 @@ function describe(error: unknown): string {
 function checkSignatures(manifest: ExportManifest, publicKeyPem: string): ExportProblem[] {
   const problems: ExportProblem[] = [];
   const manifestCheck = verifyManifestSignature(manifest, publicKeyPem);
-  if (!manifestCheck.ok) problems.push({ code: 'manifest-signature-invalid', message: manifestCheck.message });
+  if (!manifestCheck.ok)
+    problems.push({ code: 'manifest-signature-invalid', message: manifestCheck.message });
   if (manifest.checkpoint !== null) {
     const checkpointCheck = verifyCheckpoint(manifest.checkpoint, publicKeyPem);
-    if (!checkpointCheck.ok) problems.push({ code: 'checkpoint-signature-invalid', seq: manifest.checkpoint.seq, message: checkpointCheck.message });
+    if (!checkpointCheck.ok)
+      problems.push({
+        code: 'checkpoint-signature-invalid',
+        seq: manifest.checkpoint.seq,
+        message: checkpointCheck.message,
+      });
   }
   return problems;
 }
 
 /** Reads the export once, hashing its bytes and checking every record as it goes (constant memory). */
-async function scanExport(exportPath: string, checker: ExportEntryChecker, manifest: ExportManifest): Promise<string> {
+async function scanExport(
+  exportPath: string,
+  checker: ExportEntryChecker,
+  manifest: ExportManifest,
+): Promise<string> {
   const digest = createHash('sha256');
   const text = new StringDecoder('utf8');
   const decoder = createExportDecoder(manifest.format);
@@ -88,10 +98,14 @@ export async function verifyExport(input: VerifyExportInput): Promise<ExportVeri
   try {
     manifestText = await readFile(input.manifestPath, 'utf8');
   } catch (error) {
-    return failed([{ code: 'manifest-invalid', message: `cannot read the manifest: ${describe(error)}` }], { ...NO_FIGURES, keyId });
+    return failed([{ code: 'manifest-invalid', message: `cannot read the manifest: ${describe(error)}` }], {
+      ...NO_FIGURES,
+      keyId,
+    });
   }
   const parsed = parseExportManifest(manifestText);
-  if (!parsed.ok) return failed([{ code: 'manifest-invalid', message: parsed.message }], { ...NO_FIGURES, keyId });
+  if (!parsed.ok)
+    return failed([{ code: 'manifest-invalid', message: parsed.message }], { ...NO_FIGURES, keyId });
   const manifest = parsed.manifest;
 
   const contiguous = isContiguousExport(manifest.filters);
@@ -110,7 +124,11 @@ export async function verifyExport(input: VerifyExportInput): Promise<ExportVeri
     problems.push(...compareWithManifest(manifest, checker.verified, exportSha256));
     problems.push(...checkCheckpointCoverage(manifest, contiguous, checker.checkpointEntryMatched));
   } else if (exportSha256 !== null && exportSha256 !== manifest.exportSha256) {
-    problems.push(...compareWithManifest(manifest, checker.verified, exportSha256).filter((problem) => problem.code === 'export-sha256-mismatch'));
+    problems.push(
+      ...compareWithManifest(manifest, checker.verified, exportSha256).filter(
+        (problem) => problem.code === 'export-sha256-mismatch',
+      ),
+    );
   }
 
   const verified = checker.verified;
@@ -127,7 +145,12 @@ export async function verifyExport(input: VerifyExportInput): Promise<ExportVeri
     checkpoint:
       checkpoint === null
         ? null
-        : { seq: checkpoint.seq, headHash: checkpoint.headHash, time: checkpoint.time, coverage: checker.checkpointEntryMatched ? 'entry-matches' : 'not-in-export' },
+        : {
+            seq: checkpoint.seq,
+            headHash: checkpoint.headHash,
+            time: checkpoint.time,
+            coverage: checker.checkpointEntryMatched ? 'entry-matches' : 'not-in-export',
+          },
   };
   return problems.length === 0 ? { ok: true, ...figures } : failed(problems, figures);
 }

@@ -40,7 +40,9 @@ async function main(): Promise<void> {
     }
     await s1.waitForHeld(1);
     // s5 starts unhealthy: wait until it is DOWN, then flip s4 down and s5 up.
-    await waitFor(client, (rows) => rows.some((r) => r.proxy === online && r.name === s5.id && r.status.raw === 'DOWN'));
+    await waitFor(client, (rows) =>
+      rows.some((r) => r.proxy === online && r.name === s5.id && r.status.raw === 'DOWN'),
+    );
     s4.setHealthy(false);
     s5.setHealthy(true);
     const stat = await waitFor(client, (rows) => {
@@ -50,7 +52,10 @@ async function main(): Promise<void> {
     });
     await writeFile(join(FIXTURES, 'show-stat-mixed.csv'), stat.raw);
     await writeFile(join(FIXTURES, 'show-servers-state.txt'), await client.command('show servers state'));
-    await writeFile(join(FIXTURES, 'show-servers-state-online.txt'), await client.command(`show servers state ${online}`));
+    await writeFile(
+      join(FIXTURES, 'show-servers-state-online.txt'),
+      await client.command(`show servers state ${online}`),
+    );
     fleet.servers.forEach((server) => server.releaseHeld());
     await Promise.all(held);
 
