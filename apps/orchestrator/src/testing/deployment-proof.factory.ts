@@ -23,7 +23,6 @@ export interface ProofOptions {
  * it. Red-team tests start from this and break one thing.
  */
 export function withProof(request: UnprovenRequest, options: ProofOptions = {}): DeploymentRequested {
-  const spec = environmentSpecSchema.parse(request.environmentSpec);
   const policy: FrozenApprovalPolicy = {
     environment: request.environment,
     manifestVersion: request.manifestVersion,
@@ -35,6 +34,15 @@ export function withProof(request: UnprovenRequest, options: ProofOptions = {}):
     previousEnvironment: 'staging',
     ...options.policy,
   };
+  // As the pipeline does: the carried section's rule is the frozen one.
+  const spec = environmentSpecSchema.parse({
+    ...request.environmentSpec,
+    approvals: {
+      required: policy.required,
+      separationOfDuties: policy.separationOfDuties,
+      expiresAfterHours: policy.expiresAfterHours,
+    },
+  });
   const planHash = hashPromotionPlan(
     buildPromotionPlan({
       service: request.service,
@@ -50,6 +58,7 @@ export function withProof(request: UnprovenRequest, options: ProofOptions = {}):
   const expiresAt = new Date(approvedAt.getTime() + policy.expiresAfterHours * 3_600_000);
   return deploymentRequestedEvent.schema.parse({
     ...request,
+    environmentSpec: spec,
     approvedBy: approvers,
     proof: {
       promotionId: randomUUID(),
