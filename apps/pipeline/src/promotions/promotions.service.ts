@@ -50,7 +50,7 @@ export class PromotionsService {
     if (!manifest) throw notFound(`no service ${body.service} in the catalogue`);
     const required = manifest.manifest.environments[body.environment]?.approvals.required ?? 0;
     const allowed = mayPromoteTo(action.caller.role, required);
-    if (!allowed.ok) throw forbidden(allowed.reason);
+    if (!allowed.ok) throw await this.audit.refused(action, forbidden(allowed.reason));
 
     const result = await this.bus.transaction<Requested>(async (unit) => {
       await this.manifests.lockService(unit.manager, body.service);
