@@ -79,4 +79,25 @@ describe('what relaxes the approval policy', () => {
       'hotfix now targets server web-1 of prod, which needs 2 approval(s)',
     ]);
   });
+
+  it('names a weaker environment whose fact selector also matches the agents of a stricter one', () => {
+    const byFacts = (facts: Record<string, string>, approvals: Record<string, unknown> = {}) => ({
+      pool: `pool-${Object.values(facts).join('-')}`,
+      select: { facts },
+      strategy: { batchSize: 1, minHealthy: 0 },
+      approvals,
+    });
+    const before = manifest({
+      staging: byFacts({ service: 'shop', environment: 'staging' }),
+      prod: byFacts({ service: 'shop', environment: 'prod' }, { required: 2 }),
+    });
+    const after = manifest({
+      any: byFacts({ service: 'shop' }),
+      staging: byFacts({ service: 'shop', environment: 'staging' }),
+      prod: byFacts({ service: 'shop', environment: 'prod' }, { required: 2 }),
+    });
+    expect(findPolicyRelaxations(before, after)).toEqual([
+      "any now selects agents by facts that also match prod's, which needs 2 approval(s)",
+    ]);
+  });
 });

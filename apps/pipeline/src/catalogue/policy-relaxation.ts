@@ -4,8 +4,8 @@ import { environmentOrder, type EnvironmentSpec, type ServiceManifest } from '@c
  * How a new manifest weakens the approval policy of the current one, in words; empty when it does
  * not. Pure. Relaxing is: fewer required approvals, separation of duties turned off, approvals that
  * stay valid longer, an environment removed, environments reordered, or an environment that now
- * shares a pool or a server with another environment that needs more approvals (a back door to
- * the same machines). Adding an environment or tightening a rule is not relaxing.
+ * shares a pool or a server with another environment that needs more approvals, or selects agents
+ * by facts that also match that one's (a back door to the same machines). Adding an environment or tightening a rule is not relaxing.
  */
 export function findPolicyRelaxations(previous: ServiceManifest, next: ServiceManifest): string[] {
   const relaxed: string[] = [];
@@ -55,6 +55,18 @@ function sharedTargets(manifest: ServiceManifest): SharedTarget[] {
         found.push({
           key: `${weakName}|${strongName}|pool:${weak.pool}`,
           description: `${weakName} now uses pool ${weak.pool} of ${strongName}, which needs ${strong.approvals.required} approval(s)`,
+        });
+      const weakFacts = weak.select?.facts;
+      const strongFacts = strong.select?.facts;
+      if (
+        weakFacts &&
+        strongFacts &&
+        (weak.servers ?? []).length === 0 &&
+        Object.entries(weakFacts).every(([key, value]) => strongFacts[key] === value)
+      )
+        found.push({
+          key: `${weakName}|${strongName}|facts:${JSON.stringify(weakFacts)}`,
+          description: `${weakName} now selects agents by facts that also match ${strongName}'s, which needs ${strong.approvals.required} approval(s)`,
         });
       const strongServers = new Set((strong.servers ?? []).map((s) => s.id));
       for (const server of weak.servers ?? []) {
