@@ -204,33 +204,33 @@ describe('conveyor, as Jenkins and operators run it, against a real pipeline', (
     expect(plan.stdout).toContain('targets: 2 servers (web-1, web-2)');
     const planJson = JSON.parse((await as('alice', ['plan', promotionId, '--json'])).stdout) as {
       planHash: string;
+      artifact: { sha256: string };
     };
-    expect(plan.stdout).toContain(
-      `approve: conveyor approve ${promotionId} --plan-hash ${planJson.planHash}`,
-    );
+    const reviewed = ['--plan-hash', planJson.planHash, '--artifact-sha256', planJson.artifact.sha256];
+    expect(plan.stdout).toContain(`approve: conveyor approve ${promotionId} ${reviewed.join(' ')}`);
 
-    const own = await as('dave', ['approve', promotionId, '--plan-hash', planJson.planHash]);
+    const own = await as('dave', ['approve', promotionId, ...reviewed]);
     expectExit(own, 1);
     expect(own.stderr).toBe(
       'error: refused: separation of duties: dave requested this promotion and cannot approve it\n',
     );
-    const wrongRole = await as('carol', ['approve', promotionId, '--plan-hash', planJson.planHash]);
+    const wrongRole = await as('carol', ['approve', promotionId, ...reviewed]);
     expectExit(wrongRole, 4);
     expect(wrongRole.stderr).toMatch(
       /^error: not allowed by the pipeline: role deployer may not POST \/promotions\/[0-9a-f-]+\/approvals; allowed roles: approver, admin\n$/,
     );
-    const stale = await as('alice', ['approve', promotionId, '--plan-hash', 'a'.repeat(64)]);
-    expectExit(stale, 1);
-    expect(stale.stderr).toContain('the plan changed since it was reviewed');
-
-    const approved = await as('alice', [
+    const stale = await as('alice', [
       'approve',
       promotionId,
       '--plan-hash',
-      planJson.planHash,
-      '--comment',
-      'CHG-1234',
+      'a'.repeat(64),
+      '--artifact-sha256',
+      planJson.artifact.sha256,
     ]);
+    expectExit(stale, 1);
+    expect(stale.stderr).toContain('the plan changed since it was reviewed');
+
+    const approved = await as('alice', ['approve', promotionId, ...reviewed, '--comment', 'CHG-1234']);
     expectExit(approved, 0);
     expect(approved.stdout).toContain('deploying');
     expect(approved.stdout).toContain('approvals: 1 of 1 (alice)');

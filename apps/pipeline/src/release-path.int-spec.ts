@@ -181,7 +181,7 @@ describe('a release through dev → qa → staging → prod, as Jenkins drives i
     const tooEarly = await promote(tokens.carol, 'staging');
     expect(tooEarly.status).toBe(409);
     expect(tooEarly.body.message).toBe(
-      'shop 1.4.2 has not succeeded in qa, the environment before staging (dev → qa → staging → prod); promote it to qa first',
+      `shop 1.4.2 (artifact sha256 ${sha('a')}) has not succeeded in qa, the environment before staging (dev → qa → staging → prod); promote it to qa first`,
     );
 
     const qa = await promote(tokens.jenkins, 'qa');
@@ -238,80 +238,63 @@ describe('a release through dev → qa → staging → prod, as Jenkins drives i
     ]);
     const planHash: string = plan.body.planHash;
 
-    const own = await pipeline.as(tokens.dave).post(`/promotions/${id}/approvals`, { planHash });
+    const reviewed = { planHash, artifactSha256: sha('a') };
+    const own = await pipeline.as(tokens.dave).post(`/promotions/${id}/approvals`, reviewed);
     expect(own.status).toBe(403);
     expect(own.body.message).toBe(
       'separation of duties: dave requested this promotion and cannot approve it',
     );
-    expect((await pipeline.as(tokens.carol).post(`/promotions/${id}/approvals`, { planHash })).status).toBe(
-      403,
-    );
-    const alice = await pipeline
-      .as(tokens.alice)
-      .post(`/promotions/${id}/approvals`, { planHash, artifactSha256: sha('a') });
+    expect((await pipeline.as(tokens.carol).post(`/promotions/${id}/approvals`, reviewed)).status).toBe(403);
+    const unnamed = await pipeline.as(tokens.alice).post(`/promotions/${id}/approvals`, { planHash });
+    expect(unnamed.status).toBe(400);
+    const alice = await pipeline.as(tokens.alice).post(`/promotions/${id}/approvals`, reviewed);
     expect(alice.status).toBe(201);
     expect(alice.body).toMatchObject({
       status: 'awaiting_approval',
       approvals: { valid: ['alice'], missing: 1 },
     });
 
-    // Jenkins rebuilt the same version: another artifact. Alice's approval no longer counts.
+    // Jenkins tries to publish another build of the same version: refused, the artifact stays.
     const runId = (await pipeline.as(tokens.erin).get('/runs?service=shop')).body[0].id as string;
-    await pipeline
-      .as(tokens.jenkins)
-      .post(`/runs/${runId}/artifacts`, {
-        url: 'https://artifacts.example.com/shop-1.4.2.zip',
-        sha256: sha('b'),
-        size: 2048,
-      })
-      .expect(200);
-    await waitFor('approvals voided by the artifact change', () =>
-      fake
-        .of('promotion.approvals.voided')
-        .some((e) => e.data.promotionId === id && e.data.reason.includes('artifact')),
-    );
-    const afterArtifact = await pipeline.as(tokens.erin).get(`/promotions/${id}`).expect(200);
-    expect(afterArtifact.body.approvals).toMatchObject({
-      valid: [],
-      missing: 2,
-      voided: [{ approver: 'alice', reason: 'artifact_changed' }],
+    const swap = await pipeline.as(tokens.jenkins).post(`/runs/${runId}/artifacts`, {
+      url: 'https://artifacts.example.com/shop-1.4.2.zip',
+      sha256: sha('b'),
+      size: 2048,
     });
-    expect(
-      (
-        await pipeline
-          .as(tokens.bob)
-          .post(`/promotions/${id}/approvals`, { planHash, artifactSha256: sha('a') })
-      ).status,
-    ).toBe(409);
-    await pipeline.as(tokens.bob).post(`/promotions/${id}/approvals`, { planHash }).expect(201);
+    expect(swap.status).toBe(409);
+    expect(swap.body.message).toContain(sha('a'));
+    expect(swap.body.message).toContain(sha('b'));
+    const wrongSha = await pipeline
+      .as(tokens.bob)
+      .post(`/promotions/${id}/approvals`, { planHash, artifactSha256: sha('b') });
+    expect(wrongSha.status).toBe(409);
+    const afterSwap = await pipeline.as(tokens.erin).get(`/promotions/${id}`).expect(200);
+    expect(afterSwap.body).toMatchObject({ artifactSha256: sha('a'), approvals: { valid: ['alice'] } });
 
-    // The prod strategy changes: the plan changes, and Bob's approval no longer counts either.
+    // The prod strategy changes: the plan changes, and Alice's approval no longer counts.
     await pipeline
       .as(tokens.carol)
       .put('/services/shop', manifestYaml('50%'))
       .set('Content-Type', 'application/yaml')
       .expect(201);
-    const stale = await pipeline.as(tokens.bob).post(`/promotions/${id}/approvals`, { planHash });
+    const stale = await pipeline.as(tokens.bob).post(`/promotions/${id}/approvals`, reviewed);
     expect(stale.status).toBe(409);
     expect(stale.body.message).toContain('the plan changed since it was reviewed');
     const newPlan = await pipeline.as(tokens.bob).get(`/promotions/${id}/plan`).expect(200);
     expect(newPlan.body.planHash).not.toBe(planHash);
     const afterPlan = await pipeline.as(tokens.erin).get(`/promotions/${id}`).expect(200);
     expect(afterPlan.body.approvals.valid).toEqual([]);
+    expect(afterPlan.body.approvals.voided).toEqual([
+      expect.objectContaining({ approver: 'alice', reason: 'plan_changed' }),
+    ]);
 
-    await pipeline
-      .as(tokens.alice)
-      .post(`/promotions/${id}/approvals`, { planHash: newPlan.body.planHash })
-      .expect(201);
+    const reviewedAgain = { planHash: newPlan.body.planHash, artifactSha256: sha('a') };
+    await pipeline.as(tokens.alice).post(`/promotions/${id}/approvals`, reviewedAgain).expect(201);
     expect(requestsFor('prod')).toHaveLength(0);
-    const second = await pipeline
-      .as(tokens.bob)
-      .post(`/promotions/${id}/approvals`, { planHash: newPlan.body.planHash });
+    const second = await pipeline.as(tokens.bob).post(`/promotions/${id}/approvals`, reviewedAgain);
     expect(second.status).toBe(201);
     expect(second.body.status).toBe('deploying');
-    const third = await pipeline
-      .as(tokens.bob)
-      .post(`/promotions/${id}/approvals`, { planHash: newPlan.body.planHash });
+    const third = await pipeline.as(tokens.bob).post(`/promotions/${id}/approvals`, reviewedAgain);
     expect(third.status).toBe(409);
 
     const requested = await deploymentRequested('prod');
@@ -319,8 +302,29 @@ describe('a release through dev → qa → staging → prod, as Jenkins drives i
       manifestVersion: 2,
       requestedBy: 'dave',
       approvedBy: ['alice', 'bob'],
-      artifact: { sha256: sha('b') },
+      artifact: { sha256: sha('a') },
+      proof: {
+        promotionId: id,
+        planHash: newPlan.body.planHash,
+        artifactSha256: sha('a'),
+        requestedBy: 'dave',
+        policy: {
+          environment: 'prod',
+          required: 2,
+          separationOfDuties: true,
+          previousEnvironment: 'staging',
+        },
+        approvals: [
+          expect.objectContaining({ approver: 'alice', role: 'approver', planHash: newPlan.body.planHash }),
+          expect.objectContaining({ approver: 'bob', role: 'approver', artifactSha256: sha('a') }),
+        ],
+      },
     });
+    const deployment = await pipeline
+      .as(tokens.erin)
+      .get(`/deployments/${requested.deploymentId}`)
+      .expect(200);
+    expect(deployment.body.artifactSha256).toBe(sha('a'));
     await fake.finish(requested, 'succeeded');
     await deploymentStatus(requested.deploymentId, 'succeeded');
     await new Promise((resolve) => setTimeout(resolve, 300));

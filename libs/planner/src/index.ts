@@ -26,3 +26,12 @@ export {
   type CapacityRequest,
   type CapacityState,
 } from './lib/capacity.guard';
+export {
+  buildPromotionPlan,
+  hashPromotionPlan,
+  DISCOVERED_AT_RUN_TIME,
+  type PlanRollout,
+  type PlanTargets,
+  type PromotionPlan,
+  type PromotionPlanInput,
+} from './lib/promotion-plan.builder';

@@ -113,12 +113,13 @@ export class PipelineClient {
     return this.request('GET', `/promotions/${id}`);
   }
 
-  plan(id: string): Promise<{ planHash: string }> {
+  plan(id: string): Promise<{ planHash: string; artifact: { sha256: string } }> {
     return this.request('GET', `/promotions/${id}/plan`);
   }
 
-  approve(id: string, planHash: string): Promise<PromotionView> {
-    return this.request('POST', `/promotions/${id}/approvals`, { planHash });
+  /** Approves bound to the plan hash and the artifact sha256 the approver reviewed. */
+  approve(id: string, planHash: string, artifactSha256: string): Promise<PromotionView> {
+    return this.request('POST', `/promotions/${id}/approvals`, { planHash, artifactSha256 });
   }
 
   deployment(id: string): Promise<DeploymentView> {

@@ -43,12 +43,12 @@ export async function releaseThroughEnvironments(
   for (const environment of environments) {
     let promotion = await actors.deployer.promote(release.service, artifact.version, environment);
     if (promotion.approvals.missing > 0) {
-      const { planHash } = await actors.approvers[0].plan(promotion.id);
+      const { planHash, artifact: reviewed } = await actors.approvers[0].plan(promotion.id);
       log(
         `${environment}: promotion needs ${promotion.approvals.required} approvals; plan ${planHash.slice(0, 12)}… reviewed`,
       );
       for (const approver of actors.approvers.slice(0, promotion.approvals.missing)) {
-        promotion = await approver.approve(promotion.id, planHash);
+        promotion = await approver.approve(promotion.id, planHash, reviewed.sha256);
       }
     }
     const deploymentId = await waitForDeployment(actors.deployer, promotion);

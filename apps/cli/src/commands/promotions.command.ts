@@ -44,23 +44,25 @@ export function registerPromotionCommands(program: Command, ctx: CliContext): vo
 
   program
     .command('approve')
-    .description('approve a promotion, bound to the plan you reviewed (conveyor plan <promotion>)')
+    .description(
+      'approve a promotion, bound to the plan and the artifact you reviewed (conveyor plan <promotion>)',
+    )
     .argument('<promotion>', 'promotion id', promotionId)
     .requiredOption(
       '--plan-hash <hash>',
       'the plan hash shown by conveyor plan',
       sha256Argument('the plan hash of conveyor plan'),
     )
-    .option(
+    .requiredOption(
       '--artifact-sha256 <hex>',
-      'the artifact sha256 you reviewed (checked when given)',
-      sha256Argument('a SHA-256'),
+      'the artifact sha256 shown by conveyor plan (the pipeline refuses another one)',
+      sha256Argument('the artifact sha256 of conveyor plan'),
     )
     .option('--comment <text>', 'e.g. the change ticket')
     .action(
       async (
         id: string,
-        options: { planHash: string; artifactSha256?: string; comment?: string },
+        options: { planHash: string; artifactSha256: string; comment?: string },
         command: Command,
       ) => {
         const json = {

@@ -109,7 +109,9 @@ describe('what people read', () => {
         /^ {4}2 +regular +web-2, web-3 +1 online \(headroom 0\) +starts ≤ 3m55s, takes ≤ 3m55s$/,
       ),
     );
-    expect(lines.at(-1)).toBe(`  approve: conveyor approve ${promotionId} --plan-hash ${planHash}`);
+    expect(lines.at(-1)).toBe(
+      `  approve: conveyor approve ${promotionId} --plan-hash ${planHash} --artifact-sha256 ${'e'.repeat(64)}`,
+    );
   });
 
   it('says which approvals count, which were voided and why', () => {

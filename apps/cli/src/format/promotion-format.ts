@@ -55,7 +55,8 @@ export function describePlan(answer: PromotionPlan): string[] {
   }
   lines.push(
     `  plan hash ${answer.planHash}`,
-    `  approve: conveyor approve ${answer.promotionId} --plan-hash ${answer.planHash}`,
+    `  approve: conveyor approve ${answer.promotionId} --plan-hash ${answer.planHash}` +
+      (answer.artifact ? ` --artifact-sha256 ${answer.artifact.sha256}` : ''),
   );
   return lines;
 }

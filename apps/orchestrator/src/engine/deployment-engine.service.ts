@@ -4,6 +4,7 @@ import type { EmitOptions, UnitOfWork } from '@conveyor/messaging';
 import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import { ORCHESTRATOR_SETTINGS, type OrchestratorSettings } from '../config/orchestrator-env';
+import { checkDeploymentProof } from '../domain/check-deployment-proof';
 import { decide, type DecisionInput } from '../domain/decide';
 import type { Decision, DeploymentState, Emission } from '../domain/deployment-state.types';
 import { startDeployment } from '../domain/start-deployment';
@@ -34,11 +35,19 @@ export class DeploymentEngine {
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Starts a requested deployment, or refuses it with the reason. A repeated request changes nothing. */
+  /**
+   * Starts a requested deployment, or refuses it with the reason. A repeated request changes
+   * nothing. Nothing starts, and no command is signed, unless the request's proof holds.
+   */
   async request(data: DeploymentRequested, unit: UnitOfWork, correlationId: string): Promise<void> {
     const { manager } = unit;
     if (await this.deployments.find(manager, data.deploymentId)) {
       this.logger.info({ deploymentId: data.deploymentId }, 'deployment already known; request ignored');
+      return;
+    }
+    const proof = checkDeploymentProof(data, new Date());
+    if (!proof.ok) {
+      this.reject(unit, data, 'proof_refused', proof.problems.join('; ').slice(0, 4000), correlationId);
       return;
     }
     await this.deployments.lockSlot(manager, data.service, data.environment);

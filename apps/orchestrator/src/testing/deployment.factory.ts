@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { deploymentRequestedEvent, type DeploymentRequested, type EventInput } from '@conveyor/contracts';
+import type { DeploymentRequested, EventInput } from '@conveyor/contracts';
+import { withProof } from './deployment-proof.factory';
 import type { Decision, DeploymentState } from '../domain/deployment-state.types';
 import { decide, type DecisionInput } from '../domain/decide';
 import { startDeployment, type KnownAgent, type StartContext } from '../domain/start-deployment';
@@ -24,7 +25,7 @@ export interface RequestOptions {
 export function deploymentRequest(options: RequestOptions = {}): DeploymentRequested {
   const count = options.servers ?? 6;
   const version = options.version ?? '2.0.0';
-  return deploymentRequestedEvent.schema.parse({
+  return withProof({
     deploymentId: randomUUID(),
     service: 'billing',
     environment: 'production',

@@ -1,5 +1,6 @@
 import { generateSigningKeyPair, type SigningKeyPair } from '@conveyor/command-signing';
-import { deploymentRequestedEvent, type EventInput } from '@conveyor/contracts';
+import type { DeploymentRequested, EventInput } from '@conveyor/contracts';
+import { withProof } from './deployment-proof.factory';
 import { testServiceEnv } from '@conveyor/service-kit';
 import { randomUUID } from 'node:crypto';
 import { orchestratorEnvSchema, type OrchestratorEnv } from '../config/orchestrator-env';
@@ -39,11 +40,8 @@ export function parsedEnv(vars: Record<string, string>): OrchestratorEnv {
 type Strategy = EventInput['deployment.requested']['environmentSpec']['strategy'];
 
 /** A request to roll `version` out to the 6 servers in batches of 2 with a canary of 1, floor 4. */
-export function rolloutRequest(
-  version: string,
-  strategy: Partial<Strategy> = {},
-): EventInput['deployment.requested'] {
-  return deploymentRequestedEvent.schema.parse({
+export function rolloutRequest(version: string, strategy: Partial<Strategy> = {}): DeploymentRequested {
+  return withProof({
     deploymentId: randomUUID(),
     service: 'billing',
     environment: 'production',

@@ -59,7 +59,8 @@ export class CatalogueController {
     summary: 'Create or change a service manifest (YAML or JSON)',
     description:
       'Environments are in promotion order. A changed manifest gets the next version (201); the same manifest again keeps its version (200). ' +
-      'A bad manifest gets a 400 listing every problem with its path. A change that alters the plan of a promotion awaiting approval voids its approvals. Roles: deployer, admin.',
+      'A bad manifest gets a 400 listing every problem with its path. A change that alters the plan of a promotion awaiting approval voids its approvals. ' +
+      'A change that relaxes the approval policy (fewer approvals, separation of duties off, longer expiry, environments removed or reordered, a weaker environment on the pool or servers of a stricter one) needs admin: others get a 403 naming it, recorded. Roles: deployer, admin.',
   })
   @ApiParam({ name: 'name', example: 'shop' })
   @ApiConsumes('application/json', 'application/yaml')

@@ -1,14 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { HttpException, Injectable } from '@nestjs/common';
 import { environmentOrder, type ServiceManifest } from '@conveyor/contracts';
 import { TransactionalBus } from '@conveyor/messaging';
+import { ActionAuditService } from '../auth/action-audit.service';
 import { emitApiAction } from '../auth/api-action';
 import type { ApiAction } from '../auth/caller.decorator';
 import type { ServiceManifestEntity } from '../database/service-manifest.entity';
-import { notFound } from '../http/api-errors';
+import { forbidden, notFound } from '../http/api-errors';
 import { invalidRequest } from '../http/zod-validation.pipe';
 import { ApprovalVoidingService } from '../promotions/approval-voiding.service';
 import { parseManifestBody } from './manifest-body.parser';
 import { ManifestsRepository } from './manifests.repository';
+import { findPolicyRelaxations } from './policy-relaxation';
 
 export interface ManifestView {
   service: string;
@@ -32,14 +34,21 @@ export class CatalogueService {
     private readonly bus: TransactionalBus,
     private readonly manifests: ManifestsRepository,
     private readonly voiding: ApprovalVoidingService,
+    private readonly audit: ActionAuditService,
   ) {}
 
-  /** Stores a new manifest version when the content changed; the same manifest again keeps its version. */
+  /**
+   * Stores a new manifest version when the content changed; the same manifest again keeps its
+   * version. A change that relaxes the approval policy (see `findPolicyRelaxations`) needs the
+   * admin role: anyone else gets a 403 naming what they tried to relax, and the refusal is recorded.
+   * An admin's relaxation is recorded with what was relaxed.
+   */
   async apply(service: string, body: unknown, action: ApiAction): Promise<ApplyResult> {
     const parsed = parseManifestBody(service, body);
     if (!parsed.ok) throw invalidRequest(parsed.problems, 'invalid manifest');
     const environments = environmentOrder(parsed.manifest);
-    return this.bus.transaction(async (unit) => {
+    type Applied = ApplyResult | { refused: HttpException };
+    const result = await this.bus.transaction<Applied>(async (unit) => {
       await this.manifests.lockService(unit.manager, service);
       const latest = await this.manifests.latest(service, unit.manager);
       if (latest?.contentHash === parsed.contentHash) {
@@ -52,6 +61,13 @@ export class CatalogueService {
         );
         return { service, version: latest.version, changed: false, environments };
       }
+      const relaxed = latest ? findPolicyRelaxations(latest.manifest, parsed.manifest) : [];
+      if (relaxed.length > 0 && action.caller.role !== 'admin')
+        return {
+          refused: forbidden(
+            `relaxing the approval policy of ${service} needs the admin role (${action.caller.role} tried to: ${relaxed.join('; ')})`,
+          ),
+        };
       const version = (latest?.version ?? 0) + 1;
       await this.manifests.insert(unit.manager, {
         service,
@@ -76,11 +92,14 @@ export class CatalogueService {
         unit,
         action,
         201,
-        `applied manifest version ${version} of ${service} (${environments.join(' → ')})`,
+        `applied manifest version ${version} of ${service} (${environments.join(' → ')})` +
+          (relaxed.length > 0 ? `; relaxed the approval policy: ${relaxed.join('; ')}` : ''),
         service,
       );
       return { service, version, changed: true, environments };
     });
+    if ('refused' in result) throw await this.audit.refused(action, result.refused, service);
+    return result;
   }
 
   async get(service: string, version?: number): Promise<ManifestView> {

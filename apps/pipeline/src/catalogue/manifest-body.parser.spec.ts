@@ -43,6 +43,14 @@ describe('a manifest sent to PUT /services/:name', () => {
     expect(fromYaml.ok && fromJson.ok && fromYaml.contentHash === fromJson.contentHash).toBe(true);
   });
 
+  it('has another content hash when only the order of environments changes (the promotion order)', () => {
+    const dev = { pool: 'shop-dev', servers: [{ id: 'dev-1' }], strategy: { batchSize: 1, minHealthy: 0 } };
+    const prod = { pool: 'shop-prod', servers: [{ id: 'web-1' }], strategy: { batchSize: 1, minHealthy: 0 } };
+    const ordered = parseManifestBody('shop', { environments: { dev, prod } });
+    const reordered = parseManifestBody('shop', { environments: { prod, dev } });
+    expect(ordered.ok && reordered.ok && ordered.contentHash !== reordered.contentHash).toBe(true);
+  });
+
   it('lists every problem with its path', () => {
     const result = parseManifestBody('shop', {
       service: 'other',

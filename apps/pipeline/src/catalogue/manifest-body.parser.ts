@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { serviceManifestSchema, type ServiceManifest } from '@conveyor/contracts';
+import { environmentOrder, serviceManifestSchema, type ServiceManifest } from '@conveyor/contracts';
 import { listProblems } from '../http/zod-validation.pipe';
 
 export type ManifestParse =
@@ -38,8 +38,12 @@ export function parseManifestBody(serviceName: string, body: unknown): ManifestP
   return { ok: true, manifest: parsed.data, contentHash: manifestHash(parsed.data) };
 }
 
+/**
+ * sha256 of the manifest's canonical JSON and its environment order: canonical JSON sorts keys,
+ * and the order of environments is the promotion order, so a reordering is a change.
+ */
 export function manifestHash(manifest: ServiceManifest): string {
   return createHash('sha256')
-    .update(canonicalize(manifest) ?? '', 'utf8')
+    .update(canonicalize({ manifest, environmentOrder: environmentOrder(manifest) }) ?? '', 'utf8')
     .digest('hex');
 }

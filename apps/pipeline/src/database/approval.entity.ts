@@ -6,6 +6,8 @@ export class ApprovalEntity {
   @PrimaryColumn('uuid') id!: string;
   @Column('uuid', { name: 'promotion_id' }) promotionId!: string;
   @Column('text') approver!: string;
+  /** The approver's API role when they approved. */
+  @Column('text', { name: 'approver_role', nullable: true }) approverRole!: string | null;
   @Column('text', { name: 'plan_hash' }) planHash!: string;
   @Column('text', { name: 'artifact_sha256' }) artifactSha256!: string;
   @Column('timestamptz', { name: 'approved_at' }) approvedAt!: Date;

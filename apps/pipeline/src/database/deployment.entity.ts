@@ -10,6 +10,8 @@ export class DeploymentEntity {
   @Column('text', { nullable: true }) version!: string | null;
   @Column('text') status!: DeploymentStatus;
   @Column('integer', { name: 'manifest_version', nullable: true }) manifestVersion!: number | null;
+  /** The sha256 of the artifact rolled out. */
+  @Column('text', { name: 'artifact_sha256', nullable: true }) artifactSha256!: string | null;
   @Column('uuid', { name: 'promotion_id', nullable: true }) promotionId!: string | null;
   @Column('timestamptz', { name: 'committed_at', nullable: true }) committedAt!: Date | null;
   @Column('timestamptz', { name: 'finished_at', nullable: true }) finishedAt!: Date | null;

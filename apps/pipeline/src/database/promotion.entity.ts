@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { FrozenApprovalPolicy } from '@conveyor/contracts';
 
 export type PromotionStatus = 'awaiting_approval' | 'deploying' | 'succeeded' | 'failed';
 
@@ -13,6 +14,10 @@ export class PromotionEntity {
   @Column('text') status!: PromotionStatus;
   @Column('text', { name: 'requested_by' }) requestedBy!: string;
   @Column('integer', { name: 'approvals_required' }) approvalsRequired!: number;
+  /** The approval rule, frozen when the promotion was requested (null: requested before rules were frozen). */
+  @Column('jsonb', { nullable: true }) policy!: FrozenApprovalPolicy | null;
+  /** The artifact the promotion is for; an artifact never changes once published. */
+  @Column('text', { name: 'artifact_sha256', nullable: true }) artifactSha256!: string | null;
   @Column('uuid', { name: 'deployment_id', nullable: true }) deploymentId!: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;

@@ -107,7 +107,7 @@ describe('the read model of a deployment', () => {
     expect(after.outcome?.reason).toBe('agent timed out');
   });
 
-  it('records the request: manifest version, requester and approvers', () => {
+  it('records the request: manifest version, artifact sha256, requester and approvers', () => {
     const view = fold([
       event('deployment.requested', {
         ...where,
@@ -125,11 +125,29 @@ describe('the read model of a deployment', () => {
         },
         requestedBy: 'carol',
         approvedBy: ['alice', 'bob'],
+        proof: {
+          promotionId: '0b8e7f1e-2a4b-4d6c-9f3e-5a7b8c9d0e1f',
+          planHash: 'b'.repeat(64),
+          artifactSha256: 'a'.repeat(64),
+          requestedBy: 'carol',
+          policy: {
+            environment: 'prod',
+            manifestVersion: 3,
+            required: 0,
+            separationOfDuties: true,
+            expiresAfterHours: 24,
+            approverRoles: ['approver', 'admin'],
+            environmentOrder: ['prod'],
+            previousEnvironment: null,
+          },
+          approvals: [],
+        },
       }),
     ]);
     expect(view).toMatchObject({
       status: 'requested',
       manifestVersion: 3,
+      artifactSha256: 'a'.repeat(64),
       requestedBy: 'carol',
       approvedBy: ['alice', 'bob'],
       ...where,

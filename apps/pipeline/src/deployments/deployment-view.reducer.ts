@@ -25,6 +25,7 @@ export function emptyDeploymentView(id: string, time: string): DeploymentView {
     environment: null,
     version: null,
     manifestVersion: null,
+    artifactSha256: null,
     promotionId: null,
     requestedBy: null,
     approvedBy: [],
@@ -57,6 +58,7 @@ export function reduceDeploymentView(
       const d = event.data;
       Object.assign(view, { service: d.service, environment: d.environment, version: d.version });
       view.manifestVersion = d.manifestVersion;
+      view.artifactSha256 = d.artifact.sha256;
       view.promotionId = d.promotionId ?? null;
       view.requestedBy = d.requestedBy;
       view.approvedBy = [...d.approvedBy];

@@ -62,6 +62,8 @@ export interface DeploymentView {
   environment: string | null;
   version: string | null;
   manifestVersion: number | null;
+  /** The sha256 of the artifact rolled out, from deployment.requested. */
+  artifactSha256: string | null;
   promotionId: string | null;
   requestedBy: string | null;
   approvedBy: string[];

@@ -23,15 +23,16 @@ export class DeploymentsRepository {
       .find({ where: filter, order: { updatedAt: 'DESC' }, take: limit });
   }
 
-  /** Environments where a deployment of this version succeeded. */
+  /** Environments where a deployment of this version, with this very artifact (sha256), succeeded. */
   async succeededEnvironments(
     manager: EntityManager,
     service: string,
     version: string,
+    artifactSha256: string,
   ): Promise<Set<string>> {
     const rows = await manager.getRepository(DeploymentEntity).find({
       select: { environment: true },
-      where: { service, version, status: 'succeeded' },
+      where: { service, version, artifactSha256, status: 'succeeded' },
     });
     return new Set(rows.map((row) => row.environment).filter((env): env is string => env !== null));
   }

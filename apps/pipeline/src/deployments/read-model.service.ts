@@ -27,6 +27,7 @@ export class ReadModelService {
       version: view.version,
       status: view.status,
       manifestVersion: view.manifestVersion,
+      artifactSha256: view.artifactSha256 ?? row?.artifactSha256 ?? null,
       promotionId: view.promotionId,
       committedAt: row?.committedAt ?? null,
       finishedAt: view.finishedAt ? new Date(view.finishedAt) : null,

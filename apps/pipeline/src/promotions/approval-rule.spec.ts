@@ -61,6 +61,19 @@ describe('the approval rule', () => {
     ]);
   });
 
+  it('does not count approvals by a role the frozen policy does not allow', () => {
+    const frozen = { ...rule, approverRoles: ['approver', 'admin'] };
+    const result = evaluateApprovals(
+      frozen,
+      'carol',
+      [approval('alice', { approverRole: 'approver' }), approval('erin', { approverRole: 'deployer' })],
+      current,
+      now,
+    );
+    expect(result.validApprovers).toEqual(['alice']);
+    expect(result.voided.map((v) => [v.approver, v.reason])).toEqual([['erin', 'role']]);
+  });
+
   it('counts the requester when separation of duties is off, and needs nothing when none are required', () => {
     const lenient = { ...rule, separationOfDuties: false };
     expect(
@@ -76,7 +89,8 @@ describe('an attempt to approve', () => {
     promotionStatus: 'awaiting_approval',
     requester: 'carol',
     approver: 'alice',
-    reviewed: { planHash: 'plan-a' },
+    approverRole: 'approver',
+    reviewed: { planHash: 'plan-a', artifactSha256: 'sha-a' },
     current,
   };
 
@@ -89,7 +103,9 @@ describe('an attempt to approve', () => {
   });
 
   it('is refused when the reviewed plan or artifact is not the current one', () => {
-    expect(checkApprovalAttempt({ ...attempt, reviewed: { planHash: 'plan-old' } })).toMatchObject({
+    expect(
+      checkApprovalAttempt({ ...attempt, reviewed: { planHash: 'plan-old', artifactSha256: 'sha-a' } }),
+    ).toMatchObject({
       ok: false,
       status: 409,
     });
@@ -99,6 +115,16 @@ describe('an attempt to approve', () => {
       ok: false,
       status: 409,
     });
+  });
+
+  it('is refused to a role the frozen policy does not allow', () => {
+    const frozen = { ...rule, approverRoles: ['approver'] };
+    expect(checkApprovalAttempt({ ...attempt, rule: frozen, approverRole: 'admin' })).toEqual({
+      ok: false,
+      status: 403,
+      reason: 'role admin may not approve this promotion; its frozen policy allows approver',
+    });
+    expect(checkApprovalAttempt({ ...attempt, rule: frozen })).toEqual({ ok: true });
   });
 
   it('is refused once the promotion no longer waits for approvals', () => {

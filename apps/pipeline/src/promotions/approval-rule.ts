@@ -1,11 +1,16 @@
+/** The rule approvals are judged by: a promotion's frozen policy (never the latest manifest). */
 export interface ApprovalRule {
   required: number;
   separationOfDuties: boolean;
   expiresAfterHours: number;
+  /** When given, only approvals by these API roles count. */
+  approverRoles?: readonly string[];
 }
 
 export interface RecordedApproval {
   approver: string;
+  /** The approver's API role when they approved (null: not recorded). */
+  approverRole?: string | null;
   planHash: string;
   artifactSha256: string;
   approvedAt: Date;
@@ -18,7 +23,7 @@ export interface CurrentBinding {
   artifactSha256: string;
 }
 
-export type VoidReason = 'plan_changed' | 'artifact_changed' | 'expired' | 'requester';
+export type VoidReason = 'plan_changed' | 'artifact_changed' | 'expired' | 'requester' | 'role';
 
 export interface ApprovalEvaluation {
   met: boolean;
@@ -60,6 +65,7 @@ function voidReason(
   now: Date,
 ): VoidReason | null {
   if (rule.separationOfDuties && approval.approver === requester) return 'requester';
+  if (rule.approverRoles && !rule.approverRoles.includes(approval.approverRole ?? '')) return 'role';
   if (approval.planHash !== current.planHash) return 'plan_changed';
   if (approval.artifactSha256 !== current.artifactSha256) return 'artifact_changed';
   if (approval.expiresAt.getTime() <= now.getTime()) return 'expired';
@@ -74,7 +80,8 @@ export function checkApprovalAttempt(input: {
   promotionStatus: string;
   requester: string;
   approver: string;
-  reviewed: { planHash: string; artifactSha256?: string | undefined };
+  approverRole: string;
+  reviewed: { planHash: string; artifactSha256: string };
   current: CurrentBinding;
 }): ApprovalAttempt {
   const { rule, requester, approver, reviewed, current } = input;
@@ -92,6 +99,13 @@ export function checkApprovalAttempt(input: {
       reason: `separation of duties: ${approver} requested this promotion and cannot approve it`,
     };
   }
+  if (rule.approverRoles && !rule.approverRoles.includes(input.approverRole)) {
+    return {
+      ok: false,
+      status: 403,
+      reason: `role ${input.approverRole} may not approve this promotion; its frozen policy allows ${rule.approverRoles.join(', ')}`,
+    };
+  }
   if (reviewed.planHash !== current.planHash) {
     return {
       ok: false,
@@ -99,11 +113,11 @@ export function checkApprovalAttempt(input: {
       reason: `the plan changed since it was reviewed (reviewed ${reviewed.planHash}, now ${current.planHash}); review GET /promotions/:id/plan again`,
     };
   }
-  if (reviewed.artifactSha256 !== undefined && reviewed.artifactSha256 !== current.artifactSha256) {
+  if (reviewed.artifactSha256 !== current.artifactSha256) {
     return {
       ok: false,
       status: 409,
-      reason: `the artifact changed since it was reviewed (sha256 now ${current.artifactSha256})`,
+      reason: `the artifact sha256 ${reviewed.artifactSha256} is not the promotion's (${current.artifactSha256}); review GET /promotions/:id/plan again`,
     };
   }
   return { ok: true };

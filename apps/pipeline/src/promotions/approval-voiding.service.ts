@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { ServiceManifest } from '@conveyor/contracts';
 import type { UnitOfWork } from '@conveyor/messaging';
-import { buildPromotionPlan, hashPlan } from './promotion-plan.builder';
+import type { EnvironmentSpec } from '@conveyor/contracts';
+import { buildPromotionPlan, hashPromotionPlan } from '@conveyor/planner';
+import type { PromotionEntity } from '../database/promotion.entity';
 import { PromotionsRepository } from './promotions.repository';
 
 /**
- * Approvals are bound to a plan hash and an artifact sha256; they stop counting as soon as either
- * changes (the approval rule checks the binding every time). This service says so on the bus,
- * with `promotion.approvals.voided`, in the transaction of the change.
+ * Approvals are bound to a plan hash (the plan and the frozen policy) and an artifact sha256; they
+ * stop counting as soon as the plan changes (the approval rule checks the binding every time).
+ * Artifacts never change once published, and the policy is frozen, so only a manifest change that
+ * alters the plan voids approvals. This service says so on the bus, with
+ * `promotion.approvals.voided`, in the transaction of the change.
  */
 @Injectable()
 export class ApprovalVoidingService {
@@ -23,12 +27,8 @@ export class ApprovalVoidingService {
       const before = previous?.environments[promotion.toEnvironment];
       if (!before) continue;
       const after = next.environments[promotion.toEnvironment];
-      const oldHash = hashPlan(
-        buildPromotionPlan(promotion.service, promotion.toEnvironment, promotion.version, before),
-      );
-      const newHash = after
-        ? hashPlan(buildPromotionPlan(promotion.service, promotion.toEnvironment, promotion.version, after))
-        : null;
+      const oldHash = planHashOf(promotion, before);
+      const newHash = after ? planHashOf(promotion, after) : null;
       if (newHash === oldHash) continue;
       const approvals = await this.promotions.approvals(promotion.id, unit.manager);
       const voided = new Set(approvals.filter((a) => a.planHash === oldHash).map((a) => a.approver)).size;
@@ -43,25 +43,27 @@ export class ApprovalVoidingService {
       );
     }
   }
+}
 
-  async afterArtifactChange(
-    unit: UnitOfWork,
-    service: string,
-    version: string,
-    oldSha256: string,
-    actor: string,
-  ): Promise<void> {
-    for (const promotion of await this.promotions.awaitingApproval(unit.manager, service, version)) {
-      const approvals = await this.promotions.approvals(promotion.id, unit.manager);
-      const voided = new Set(approvals.filter((a) => a.artifactSha256 === oldSha256).map((a) => a.approver))
-        .size;
-      if (voided === 0) continue;
-      const reason = `the artifact of ${service} ${version} changed (sha256 was ${oldSha256})`;
-      unit.emit(
-        'promotion.approvals.voided',
-        { promotionId: promotion.id, reason, voided },
-        { actor, subject: promotion.id },
-      );
-    }
-  }
+function planHashOf(promotion: PromotionEntity, spec: EnvironmentSpec): string | null {
+  const { policy, artifactSha256 } = promotion;
+  if (!policy || !artifactSha256) return null;
+  const frozen: EnvironmentSpec = {
+    ...spec,
+    approvals: {
+      required: policy.required,
+      separationOfDuties: policy.separationOfDuties,
+      expiresAfterHours: policy.expiresAfterHours,
+    },
+  };
+  return hashPromotionPlan(
+    buildPromotionPlan({
+      service: promotion.service,
+      environment: promotion.toEnvironment,
+      version: promotion.version,
+      artifactSha256,
+      spec: frozen,
+    }),
+    policy,
+  );
 }

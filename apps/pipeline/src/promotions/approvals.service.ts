@@ -27,8 +27,8 @@ export class ApprovalsService {
   ) {}
 
   /**
-   * Approves a promotion as the caller, bound to the plan hash they reviewed and the current
-   * artifact. The promotion row is locked, so when the rule becomes met `deployment.requested`
+   * Approves a promotion as the caller, bound to the plan hash and the artifact sha256 they
+   * reviewed, judged by the policy frozen when the promotion was requested. The promotion row is locked, so when the rule becomes met `deployment.requested`
    * is emitted exactly once, however many approvals race.
    */
   async approve(promotionId: string, body: ApproveBody, action: ApiAction): Promise<PromotionView> {
@@ -39,10 +39,11 @@ export class ApprovalsService {
       const binding = await this.bindings.current(unit.manager, promotion);
       const current = { planHash: binding.planHash, artifactSha256: binding.artifact.sha256 };
       const attempt = checkApprovalAttempt({
-        rule: binding.rule,
+        rule: binding.policy,
         promotionStatus: promotion.status,
         requester: promotion.requestedBy,
         approver,
+        approverRole: action.caller.role,
         reviewed: body,
         current,
       });
@@ -56,19 +57,19 @@ export class ApprovalsService {
         id: randomUUID(),
         promotionId,
         approver,
+        approverRole: action.caller.role,
         ...current,
         approvedAt: now,
-        expiresAt: new Date(now.getTime() + binding.rule.expiresAfterHours * HOUR_MS),
+        expiresAt: new Date(now.getTime() + binding.policy.expiresAfterHours * HOUR_MS),
       });
       const approvals = await this.promotions.approvals(promotionId, unit.manager);
-      const evaluation = evaluateApprovals(binding.rule, promotion.requestedBy, approvals, current, now);
+      const evaluation = evaluateApprovals(binding.policy, promotion.requestedBy, approvals, current, now);
       unit.emit(
         'promotion.approved',
         { promotionId, approver, ...current, approvalsCount: Math.max(1, evaluation.validApprovers.length) },
         { actor: approver, subject: promotionId },
       );
-      if (evaluation.met)
-        await this.requester.request(unit, promotion, binding, evaluation.validApprovers, approver);
+      if (evaluation.met) await this.requester.request(unit, promotion, binding, approvals, approver);
       const summary = evaluation.met
         ? `approved promotion of ${promotion.service} ${promotion.version} to ${promotion.toEnvironment}; rule met, deployment requested`
         : `approved promotion of ${promotion.service} ${promotion.version} to ${promotion.toEnvironment}; ${evaluation.missing} more approval(s) needed`;

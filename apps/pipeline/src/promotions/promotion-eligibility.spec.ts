@@ -5,7 +5,7 @@ const base: EligibilityInput = {
   version: '1.4.2',
   target: 'dev',
   order: ['dev', 'qa', 'staging', 'prod'],
-  hasArtifact: true,
+  artifactSha256: 'a'.repeat(64),
   failedStages: [],
   succeededIn: new Set(),
 };
@@ -16,7 +16,7 @@ describe('whether a version may be promoted', () => {
   });
 
   it('refuses without an artifact, or when a stage of the build failed', () => {
-    expect(checkPromotionEligibility({ ...base, hasArtifact: false })).toMatchObject({
+    expect(checkPromotionEligibility({ ...base, artifactSha256: null })).toMatchObject({
       ok: false,
       code: 'no_artifact',
     });
@@ -36,8 +36,7 @@ describe('whether a version may be promoted', () => {
     expect(result).toEqual({
       ok: false,
       code: 'previous_not_succeeded',
-      reason:
-        'shop 1.4.2 has not succeeded in staging, the environment before prod (dev → qa → staging → prod); promote it to staging first',
+      reason: `shop 1.4.2 (artifact sha256 ${'a'.repeat(64)}) has not succeeded in staging, the environment before prod (dev → qa → staging → prod); promote it to staging first`,
     });
     expect(checkPromotionEligibility({ ...base, target: 'prod', succeededIn: new Set(['staging']) })).toEqual(
       {

@@ -4,10 +4,11 @@ export interface EligibilityInput {
   target: string;
   /** The service's environments in promotion order. */
   order: readonly string[];
-  hasArtifact: boolean;
+  /** The published artifact's sha256, or null when none is published. */
+  artifactSha256: string | null;
   /** Stages of the artifact's run that failed. */
   failedStages: readonly string[];
-  /** Environments where a deployment of this version reached deployment.succeeded. */
+  /** Environments where a deployment of this very artifact (same sha256) reached deployment.succeeded. */
   succeededIn: ReadonlySet<string>;
 }
 
@@ -23,7 +24,7 @@ export type Eligibility =
 /**
  * May this version be promoted to `target`? Pure. The first environment needs a published
  * artifact whose build has no failed stage; every other one needs a deployment of the same
- * version that succeeded in the environment before it.
+ * artifact (same sha256, not only the same version) that succeeded in the environment before it.
  */
 export function checkPromotionEligibility(input: EligibilityInput): Eligibility {
   const { service, version, target, order } = input;
@@ -35,7 +36,7 @@ export function checkPromotionEligibility(input: EligibilityInput): Eligibility 
       reason: `${service} has no environment "${target}"; its environments are ${order.join(' → ')}`,
     };
   }
-  if (!input.hasArtifact) {
+  if (input.artifactSha256 === null) {
     return {
       ok: false,
       code: 'no_artifact',
@@ -55,7 +56,7 @@ export function checkPromotionEligibility(input: EligibilityInput): Eligibility 
     return {
       ok: false,
       code: 'previous_not_succeeded',
-      reason: `${service} ${version} has not succeeded in ${previous}, the environment before ${target} (${order.join(' → ')}); promote it to ${previous} first`,
+      reason: `${service} ${version} (artifact sha256 ${input.artifactSha256}) has not succeeded in ${previous}, the environment before ${target} (${order.join(' → ')}); promote it to ${previous} first`,
     };
   }
   return { ok: true, fromEnvironment: previous };

@@ -14,8 +14,8 @@ export const approveBody = z.strictObject({
   planHash: z
     .string()
     .regex(/^[0-9a-f]{64}$/, 'must be the planHash of GET /promotions/:id/plan (64 hex characters)'),
-  /** The artifact sha256 the approver reviewed (optional; checked when given). */
-  artifactSha256: sha256Hex.optional(),
+  /** The artifact sha256 the approver reviewed (required; must be the promotion's). */
+  artifactSha256: sha256Hex,
   comment: z.string().max(2000).optional(),
 });
 export type ApproveBody = z.infer<typeof approveBody>;

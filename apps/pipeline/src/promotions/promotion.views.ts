@@ -21,12 +21,15 @@ export function promotionView(
     createdAt: promotion.createdAt.toISOString(),
     updatedAt: promotion.updatedAt.toISOString(),
     planHash: binding?.planHash ?? null,
-    artifactSha256: binding?.artifact.sha256 ?? null,
+    artifactSha256: promotion.artifactSha256,
     manifestVersion: binding?.manifestVersion ?? null,
+    /** The approval rule frozen when the promotion was requested; approvals are judged by it. */
+    policy: promotion.policy,
     approvals: {
       required: evaluation?.required ?? promotion.approvalsRequired,
-      separationOfDuties: binding?.rule.separationOfDuties ?? null,
-      expiresAfterHours: binding?.rule.expiresAfterHours ?? null,
+      separationOfDuties: promotion.policy?.separationOfDuties ?? null,
+      expiresAfterHours: promotion.policy?.expiresAfterHours ?? null,
+      approverRoles: promotion.policy?.approverRoles ?? null,
       valid: evaluation?.validApprovers ?? [],
       missing: evaluation?.missing ?? 0,
       voided: (evaluation?.voided ?? []).map((v) => ({

@@ -132,7 +132,7 @@ export class PromotionsController {
   @ApiOperation({
     summary: 'The dry-run plan approvers review',
     description:
-      "Batches, capacity at each step and estimated time from the planner, and planHash = sha256 of the plan's canonical JSON. Approvals are bound to planHash and the artifact sha256.",
+      'Batches, capacity at each step and estimated time from the planner, the approval policy frozen on the promotion, and planHash = sha256 of the canonical JSON of { plan, policy }. Approvals are bound to planHash and the artifact sha256.',
   })
   @ApiParam({ name: 'id', format: 'uuid', example: id })
   @ApiExampleResponse(200, 'The plan.', {
@@ -161,7 +161,7 @@ export class PromotionsController {
   @ApiOperation({
     summary: 'Approve a promotion (approver, admin)',
     description:
-      'Bound to the planHash reviewed and the current artifact. The requester cannot approve (separation of duties); approvals expire; when the rule is met deployment.requested is emitted.',
+      'Bound to the planHash and the artifactSha256 reviewed (both required: a missing one is a 400, another artifact a 409). Judged by the approval policy frozen when the promotion was requested, never a later manifest. The requester cannot approve (separation of duties); approvals expire; when the rule is met deployment.requested is emitted with its proof.',
   })
   @ApiParam({ name: 'id', format: 'uuid', example: id })
   @ApiZodBody(approveBody, {
@@ -175,7 +175,8 @@ export class PromotionsController {
     approvals: { ...promotionExample.approvals, valid: ['alice', 'bob'], missing: 0 },
   })
   @ApiConflictResponse({
-    description: 'The plan or artifact changed since review, or the promotion no longer awaits approvals.',
+    description:
+      "The plan changed since review, the artifactSha256 is not the promotion's, or the promotion no longer awaits approvals.",
   })
   approve(
     @Param('id', uuidParam) promotionId: string,

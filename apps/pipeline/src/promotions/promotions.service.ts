@@ -6,12 +6,13 @@ import { TransactionalBus } from '@conveyor/messaging';
 import { ActionAuditService } from '../auth/action-audit.service';
 import { emitApiAction } from '../auth/api-action';
 import type { ApiAction } from '../auth/caller.decorator';
-import { mayPromoteTo } from '../auth/role-policy';
+import { PERMISSIONS, mayPromoteTo } from '../auth/role-policy';
 import { ManifestsRepository } from '../catalogue/manifests.repository';
 import type { PromotionEntity } from '../database/promotion.entity';
 import { DeploymentsRepository } from '../deployments/deployments.repository';
 import { conflict, forbidden, notFound } from '../http/api-errors';
 import { RunsRepository } from '../runs/runs.repository';
+import { freezeApprovalPolicy } from './approval-policy';
 import { evaluateApprovals } from './approval-rule';
 import { DeploymentRequesterService } from './deployment-requester.service';
 import { PromotionBindingService, type PromotionBinding } from './promotion-binding.service';
@@ -36,9 +37,10 @@ export class PromotionsService {
   ) {}
 
   /**
-   * Requests a promotion. Refused (409, with the reason) unless the version succeeded in the
-   * previous environment; the same request while one is open returns the open one. Without
-   * required approvals, `deployment.requested` is emitted at once.
+   * Requests a promotion. Refused (409, with the reason) unless the same artifact (sha256)
+   * succeeded in the previous environment; the same request while one is open returns the open
+   * one. The approval rule is frozen on the promotion now. Without required approvals,
+   * `deployment.requested` is emitted at once.
    */
   async request(
     body: RequestPromotionBody,
@@ -48,7 +50,7 @@ export class PromotionsService {
     if (!manifest) throw notFound(`no service ${body.service} in the catalogue`);
     const required = manifest.manifest.environments[body.environment]?.approvals.required ?? 0;
     const allowed = mayPromoteTo(action.caller.role, required);
-    if (!allowed.ok) throw forbidden(allowed.reason);
+    if (!allowed.ok) throw await this.audit.refused(action, forbidden(allowed.reason));
 
     const result = await this.bus.transaction<Requested>(async (unit) => {
       await this.manifests.lockService(unit.manager, body.service);
@@ -63,18 +65,39 @@ export class PromotionsService {
         );
         return { ok: true, created: false, view: await this.view(unit.manager, open) };
       }
+      // The manifest as it is now, under the service lock: the rule frozen below is this one.
+      const locked = (await this.manifests.latest(body.service, unit.manager)) ?? manifest;
+      const policy = freezeApprovalPolicy(
+        locked.manifest,
+        locked.version,
+        body.environment,
+        PERMISSIONS.approve,
+      );
+      if (policy && policy.required !== required) {
+        const again = mayPromoteTo(action.caller.role, policy.required);
+        if (!again.ok) return { ok: false, error: forbidden(again.reason) };
+      }
       const artifact = await this.runs.artifact(body.service, body.version, unit.manager);
       const stages = artifact ? await this.runs.stages(artifact.runId, unit.manager) : [];
       const eligibility = checkPromotionEligibility({
         service: body.service,
         version: body.version,
         target: body.environment,
-        order: environmentOrder(manifest.manifest),
-        hasArtifact: artifact !== null,
+        order: environmentOrder(locked.manifest),
+        artifactSha256: artifact?.sha256 ?? null,
         failedStages: stages.filter((s) => s.status === 'failed').map((s) => s.name),
-        succeededIn: await this.deployments.succeededEnvironments(unit.manager, body.service, body.version),
+        succeededIn: artifact
+          ? await this.deployments.succeededEnvironments(
+              unit.manager,
+              body.service,
+              body.version,
+              artifact.sha256,
+            )
+          : new Set<string>(),
       });
       if (!eligibility.ok) return { ok: false, error: conflict(eligibility.reason) };
+      if (!policy || !artifact)
+        return { ok: false, error: conflict(`${body.service} has no environment ${body.environment}`) };
       const now = new Date();
       const promotion: PromotionEntity = {
         id: randomUUID(),
@@ -84,7 +107,9 @@ export class PromotionsService {
         toEnvironment: body.environment,
         status: 'awaiting_approval',
         requestedBy: action.caller.name,
-        approvalsRequired: required,
+        approvalsRequired: policy.required,
+        policy,
+        artifactSha256: artifact.sha256,
         deploymentId: null,
         createdAt: now,
         updatedAt: now,
@@ -100,11 +125,11 @@ export class PromotionsService {
           fromEnvironment: eligibility.fromEnvironment,
           toEnvironment: body.environment,
           requestedBy: actor,
-          approvalsRequired: required,
+          approvalsRequired: policy.required,
         },
         { actor, subject: promotion.id },
       );
-      if (required === 0) {
+      if (policy.required === 0) {
         const binding = await this.bindings.current(unit.manager, promotion);
         await this.requester.request(unit, promotion, binding, [], actor);
       }
@@ -138,7 +163,7 @@ export class PromotionsService {
     return Promise.all(found.map((promotion) => this.view(undefined, promotion)));
   }
 
-  /** The dry-run plan approvers review, its hash, and the artifact it is bound to. */
+  /** The dry-run plan approvers review, the frozen policy, their hash, and the artifact it is bound to. */
   async plan(id: string) {
     const promotion = await this.promotions.find(id);
     if (!promotion) throw notFound(`no promotion ${id}`);
@@ -148,6 +173,7 @@ export class PromotionsService {
       planHash: binding.planHash,
       artifact: { url: binding.artifact.url, sha256: binding.artifact.sha256, size: binding.artifact.size },
       manifestVersion: binding.manifestVersion,
+      policy: binding.policy,
       plan: binding.plan,
     };
   }
@@ -163,7 +189,7 @@ export class PromotionsService {
     }
     const evaluation = binding
       ? evaluateApprovals(
-          binding.rule,
+          binding.policy,
           promotion.requestedBy,
           approvals,
           { planHash: binding.planHash, artifactSha256: binding.artifact.sha256 },

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { HttpException, Injectable } from '@nestjs/common';
 import { TransactionalBus } from '@conveyor/messaging';
+import { ActionAuditService } from '../auth/action-audit.service';
 import { emitApiAction } from '../auth/api-action';
 import type { ApiAction } from '../auth/caller.decorator';
 import { ManifestsRepository } from '../catalogue/manifests.repository';
 import type { ArtifactEntity } from '../database/artifact.entity';
 import type { PipelineRunEntity } from '../database/pipeline-run.entity';
 import type { PipelineStageEntity } from '../database/pipeline-stage.entity';
-import { notFound, unprocessable } from '../http/api-errors';
-import { ApprovalVoidingService } from '../promotions/approval-voiding.service';
+import { conflict, notFound, unprocessable } from '../http/api-errors';
 import type { CreateRunBody, PublishArtifactBody, ReportStageBody } from './run.schemas';
 import { RunsRepository } from './runs.repository';
 import { artifactView, runView, stageView, type RunView } from './run.views';
@@ -23,7 +23,7 @@ export class RunsService {
     private readonly bus: TransactionalBus,
     private readonly runs: RunsRepository,
     private readonly manifests: ManifestsRepository,
-    private readonly voiding: ApprovalVoidingService,
+    private readonly audit: ActionAuditService,
   ) {}
 
   /** Creates a run; the same build reported again (a Jenkins retry) is the same run. */
@@ -122,19 +122,34 @@ export class RunsService {
     });
   }
 
-  /** Publishes the run's artifact. Publishing another sha256 for the same version voids approvals bound to the old one. */
+  /**
+   * Publishes the run's artifact. An artifact is immutable per service and version: another sha256
+   * for a published version is refused (409, naming both digests) and recorded; the same sha256
+   * again is a retry.
+   */
   async publishArtifact(
     runId: string,
     body: PublishArtifactBody,
     action: ApiAction,
   ): Promise<{ outcome: ReportOutcome; artifact: ReturnType<typeof artifactView> }> {
-    return this.bus.transaction(async (unit) => {
+    type Published =
+      | { ok: true; outcome: ReportOutcome; artifact: ReturnType<typeof artifactView> }
+      | { ok: false; error: HttpException; subject: string };
+    const result = await this.bus.transaction<Published>(async (unit) => {
       const run = await this.requireRun(runId, unit.manager);
       const version = body.version ?? run.version;
       if (version !== run.version)
         throw unprocessable(`the artifact's version ${version} is not the run's version ${run.version}`);
       await this.runs.lockKey(unit.manager, `${run.service}:${version}:artifact`);
       const existing = await this.runs.artifact(run.service, version, unit.manager);
+      if (existing && existing.sha256 !== body.sha256)
+        return {
+          ok: false,
+          subject: existing.id,
+          error: conflict(
+            `${run.service} ${version} is already published with sha256 ${existing.sha256}; an artifact never changes, so sha256 ${body.sha256} is refused (publish it as a new version)`,
+          ),
+        };
       const same =
         existing &&
         existing.url === body.url &&
@@ -149,7 +164,7 @@ export class RunsService {
           `artifact of ${run.service} ${version} already published`,
           existing.id,
         );
-        return { outcome: 'unchanged' as const, artifact: artifactView(existing) };
+        return { ok: true, outcome: 'unchanged' as const, artifact: artifactView(existing) };
       }
       const artifact: ArtifactEntity = {
         id: existing?.id ?? randomUUID(),
@@ -176,14 +191,6 @@ export class RunsService {
         },
         { actor: action.caller.name, subject: artifact.id },
       );
-      if (existing && existing.sha256 !== body.sha256)
-        await this.voiding.afterArtifactChange(
-          unit,
-          run.service,
-          version,
-          existing.sha256,
-          action.caller.name,
-        );
       const outcome: ReportOutcome = existing ? 'updated' : 'created';
       emitApiAction(
         unit,
@@ -192,8 +199,10 @@ export class RunsService {
         `published artifact of ${run.service} ${version} (sha256 ${body.sha256.slice(0, 12)}…)`,
         artifact.id,
       );
-      return { outcome, artifact: artifactView(artifact) };
+      return { ok: true, outcome, artifact: artifactView(artifact) };
     });
+    if (!result.ok) throw await this.audit.refused(action, result.error, result.subject);
+    return { outcome: result.outcome, artifact: result.artifact };
   }
 
   async getRun(runId: string): Promise<RunView> {

@@ -1,3 +1,4 @@
+export * from './deployment-proof';
 export * from './requested.event';
 export * from './rejected.event';
 export * from './started.event';

@@ -2,17 +2,23 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { identifier, nonEmpty, uuid } from '../common';
 
-/** The orchestrator refused a deployment request (another is running, or the plan breaks the floor). */
+/** The orchestrator refused a deployment request (another is running, the plan breaks the floor, or its proof does not hold). */
 export const deploymentRejectedEvent = defineEvent({
   name: 'deployment.rejected',
   version: 1,
   description:
-    'The orchestrator refused a deployment request (another is running, or the plan breaks the floor).',
+    'The orchestrator refused a deployment request (another is running, the plan breaks the floor, or its proof does not hold).',
   schema: z.object({
     deploymentId: uuid,
     service: identifier,
     environment: identifier,
-    reason: z.enum(['deployment_in_progress', 'plan_refused', 'no_targets', 'invalid_request']),
+    reason: z.enum([
+      'deployment_in_progress',
+      'plan_refused',
+      'no_targets',
+      'invalid_request',
+      'proof_refused',
+    ]),
     detail: nonEmpty,
   }),
 });

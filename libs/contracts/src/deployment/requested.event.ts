@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { artifactRef, identifier, nonEmpty, uuid, version } from '../common';
 import { environmentSpecSchema } from '../manifest/service-manifest.schema';
+import { deploymentProofSchema } from './deployment-proof';
 
 /** A promotion met its rule: roll this artifact out to this environment. */
 export const deploymentRequestedEvent = defineEvent({
@@ -20,6 +21,11 @@ export const deploymentRequestedEvent = defineEvent({
     promotionId: uuid.optional(),
     requestedBy: nonEmpty,
     approvedBy: z.array(nonEmpty).default([]),
+    /**
+     * Why this deployment may run: promotion, plan hash, artifact sha256, the frozen approval policy
+     * and the approvals. The orchestrator recomputes and checks it, and starts nothing without it.
+     */
+    proof: deploymentProofSchema,
   }),
 });
 export type DeploymentRequested = z.infer<typeof deploymentRequestedEvent.schema>;

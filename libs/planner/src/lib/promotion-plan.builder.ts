@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { CountOrPercent, EnvironmentSpec } from '@conveyor/contracts';
-import { planRollout, type PlannedBatch, type Quantity, type StepTimings } from '@conveyor/planner';
+import type { CountOrPercent, EnvironmentSpec, FrozenApprovalPolicy } from '@conveyor/contracts';
+import type { Quantity, StepTimings } from './rollout-input.types';
+import type { PlannedBatch } from './rollout-plan.types';
+import { planRollout } from './rollout.planner';
 
 export type PlanTargets =
-  | { source: 'listed'; servers: string[] }
+  | { source: 'listed'; servers: string[]; addresses: Record<string, string> }
   | { source: 'facts'; facts: Record<string, string>; note: string };
 
 export type PlanRollout =
@@ -19,11 +21,17 @@ export type PlanRollout =
   | { ok: false; code: string; reason: string; field: string | null }
   | { ok: null; reason: string };
 
-/** The dry-run plan approvers review. Its canonical JSON's sha256 is what approvals are bound to. */
+/**
+ * The dry-run plan approvers review: everything of the environment's section that the rollout
+ * uses (pool, servers and their addresses or the facts that select them, strategy, verification,
+ * migration) and the artifact's sha256. `hashPromotionPlan` binds it to the frozen approval policy.
+ */
 export interface PromotionPlan {
   service: string;
   environment: string;
   version: string;
+  artifactSha256: string;
+  pool: string;
   targets: PlanTargets;
   strategy: EnvironmentSpec['strategy'];
   timings: StepTimings;
@@ -35,17 +43,23 @@ export interface PromotionPlan {
 export const DISCOVERED_AT_RUN_TIME =
   'servers are selected by agent facts and discovered by the orchestrator when the rollout starts; batches and capacity are computed then, with this strategy';
 
+export interface PromotionPlanInput {
+  service: string;
+  environment: string;
+  version: string;
+  artifactSha256: string;
+  /** The environment's section of the manifest. */
+  spec: EnvironmentSpec;
+}
+
 /**
  * Builds the dry-run plan of rolling `version` out with an environment's section of the manifest.
  * Pure. Listed servers are assumed healthy. Estimates are upper bounds from the manifest's
- * timeouts (drain timeout, step timeout, verification timeout, 5 s to enable).
+ * timeouts (drain timeout, step timeout, verification timeout, 5 s to enable). The pipeline shows
+ * it to approvers; the orchestrator rebuilds it from `deployment.requested` to check the proof.
  */
-export function buildPromotionPlan(
-  service: string,
-  environment: string,
-  version: string,
-  spec: EnvironmentSpec,
-): PromotionPlan {
+export function buildPromotionPlan(input: PromotionPlanInput): PromotionPlan {
+  const { service, environment, version, artifactSha256, spec } = input;
   const timings: StepTimings = {
     drainSeconds: spec.strategy.drainTimeoutSeconds,
     deploySeconds: spec.strategy.stepTimeoutSeconds,
@@ -56,6 +70,8 @@ export function buildPromotionPlan(
     service,
     environment,
     version,
+    artifactSha256,
+    pool: spec.pool,
     strategy: spec.strategy,
     timings,
     verification: spec.verification,
@@ -85,7 +101,10 @@ export function buildPromotionPlan(
     targets: servers.map((server) => ({ id: server.id, healthy: true })),
     timings,
   });
-  const targets: PlanTargets = { source: 'listed', servers: servers.map((s) => s.id) };
+  const addresses = Object.fromEntries(
+    servers.flatMap((s) => (s.address === undefined ? [] : [[s.id, s.address] as const])),
+  );
+  const targets: PlanTargets = { source: 'listed', servers: servers.map((s) => s.id), addresses };
   if (!result.ok) {
     return {
       ...base,
@@ -108,10 +127,15 @@ export function buildPromotionPlan(
   };
 }
 
-/** sha256 (hex) of the plan's canonical JSON (RFC 8785). */
-export function hashPlan(plan: PromotionPlan): string {
+/**
+ * The plan hash approvals are bound to: sha256 (hex) of the canonical JSON (RFC 8785) of
+ * `{ plan, policy }`, so neither the plan nor the frozen approval rule can change under an approval.
+ * The one function both the pipeline (when it shows and requests) and the orchestrator (when it
+ * checks the proof) call.
+ */
+export function hashPromotionPlan(plan: PromotionPlan, policy: FrozenApprovalPolicy): string {
   return createHash('sha256')
-    .update(canonicalize(plan) ?? '', 'utf8')
+    .update(canonicalize({ plan, policy }) ?? '', 'utf8')
     .digest('hex');
 }
 
