@@ -1,3 +1,9 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import type { ApiRole, IdentityTokenIssued } from '@conveyor/contracts';
+import { DataSource } from 'typeorm';
+import { hashApiToken } from './api-auth/bearer-token';
+import { IdentityTokensRepository } from './api-auth/identity-tokens.repository';
 import type { ServiceEnv } from './service-env';
 
 /** The environment a service gets in an integration test: its own vhost and database. */
@@ -17,4 +23,35 @@ export function testServiceEnv(
     DATABASE_POOL_SIZE: 3,
     ...overrides,
   };
+}
+
+/** A token as the pipeline would issue it: the secret a test sends, and the event announcing its hash. */
+export interface TestApiToken {
+  readonly secret: string;
+  readonly issued: IdentityTokenIssued;
+}
+
+/** A new random token for `name` with `role`, and its `identity.token.issued` payload (hash only). */
+export function newTestApiToken(name: string, role: ApiRole): TestApiToken {
+  const secret = `cvy_${randomBytes(32).toString('base64url')}`;
+  return {
+    secret,
+    issued: {
+      tokenId: randomUUID(),
+      tokenHash: hashApiToken(secret),
+      name,
+      role,
+      issuedAt: new Date().toISOString(),
+      expiresAt: null,
+      issuedBy: 'admin:bootstrap',
+    },
+  };
+}
+
+/**
+ * Puts a token straight into a running service's read model, as its identity consumer would on
+ * `identity.token.issued` (for tests that must not add events; the red-team tests go through the bus).
+ */
+export async function seedApiToken(app: INestApplication, token: TestApiToken): Promise<void> {
+  await app.get(IdentityTokensRepository).upsert(app.get(DataSource).manager, token.issued);
 }
