@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import type { ApiRole, IdentityTokenIssued } from '@conveyor/contracts';
+import amqplib from 'amqplib';
+import type { ApiRole, EventInput, IdentityTokenIssued } from '@conveyor/contracts';
+import { EVENTS_EXCHANGE, createEnvelope } from '@conveyor/messaging';
 import { DataSource } from 'typeorm';
 import { hashApiToken } from './api-auth/bearer-token';
 import { IdentityTokensRepository } from './api-auth/identity-tokens.repository';
@@ -54,4 +56,46 @@ export function newTestApiToken(name: string, role: ApiRole): TestApiToken {
  */
 export async function seedApiToken(app: INestApplication, token: TestApiToken): Promise<void> {
   await app.get(IdentityTokensRepository).upsert(app.get(DataSource).manager, token.issued);
+}
+
+/**
+ * Publishes identity events as the pipeline does (its envelope, the events exchange, with
+ * confirms), for tests that show a service learning tokens from the bus.
+ */
+export async function publishAsPipeline(
+  amqpUrl: string,
+  events: readonly (
+    | { type: 'identity.token.issued'; data: IdentityTokenIssued }
+    | { type: 'identity.token.revoked'; data: EventInput['identity.token.revoked'] }
+  )[],
+): Promise<void> {
+  const connection = await amqplib.connect(amqpUrl);
+  try {
+    const channel = await connection.createConfirmChannel();
+    for (const event of events) {
+      const envelope =
+        event.type === 'identity.token.issued'
+          ? createEnvelope('pipeline', event.type, event.data, { actor: 'admin:bootstrap' })
+          : createEnvelope('pipeline', event.type, event.data, { actor: 'admin:bootstrap' });
+      channel.publish(EVENTS_EXCHANGE, envelope.type, Buffer.from(JSON.stringify(envelope)), {
+        persistent: true,
+        messageId: envelope.id,
+        contentType: 'application/json',
+      });
+    }
+    await channel.waitForConfirms();
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The revocation of a test token, as the pipeline announces it. */
+export function revocationOf(token: TestApiToken): EventInput['identity.token.revoked'] {
+  return {
+    tokenId: token.issued.tokenId,
+    name: token.issued.name,
+    role: token.issued.role,
+    revokedAt: new Date().toISOString(),
+    revokedBy: 'admin:bootstrap',
+  };
 }
