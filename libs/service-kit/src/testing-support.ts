@@ -73,6 +73,7 @@ export async function publishAsPipeline(
   try {
     const channel = await connection.createConfirmChannel();
     for (const event of events) {
+      // Two branches so each call checks its own payload against its own contract.
       const envelope =
         event.type === 'identity.token.issued'
           ? createEnvelope('pipeline', event.type, event.data, { actor: 'admin:bootstrap' })
