@@ -65,7 +65,8 @@ describe('audit ingest from the bus (real RabbitMQ and PostgreSQL)', () => {
       verifiedEntries: number;
       headSeq: number;
     };
-    expect(report).toMatchObject({ ok: true, verifiedEntries: 10_000, headSeq: 10_000 });
+    // The verification is recorded (entry 10,001, audit.access.recorded) before it runs.
+    expect(report).toMatchObject({ ok: true, verifiedEntries: 10_001, headSeq: 10_001 });
 
     await publishConcurrently(vhost.url, envelopes.slice(0, 3_000), 3);
     const marker = createEnvelope('bench', 'deployment.pause.requested', { deploymentId: randomUUID() });
@@ -81,13 +82,13 @@ describe('audit ingest from the bus (real RabbitMQ and PostgreSQL)', () => {
     await waitFor('the queue to drain', async () => (await vhost.queueDepth('conveyor.audit')) === 0, {
       timeoutMs: 30_000,
     });
-    expect(await chainFigures()).toEqual({ total: 10_001, distinct: 10_001, minSeq: 1, maxSeq: 10_001 });
+    expect(await chainFigures()).toEqual({ total: 10_002, distinct: 10_002, minSeq: 1, maxSeq: 10_002 });
   });
 
   it('publishes its metrics', async () => {
     const text = await (await fetch(`${audit.baseUrl}/metrics`)).text();
     expect(text).toMatch(/^conveyor_audit_entries_total \d+/m);
-    expect(text).toMatch(/^conveyor_audit_chain_head_seq 10001$/m);
+    expect(text).toMatch(/^conveyor_audit_chain_head_seq 10002$/m);
     expect(text).toContain('conveyor_audit_append_seconds_bucket');
     expect(text).toContain('conveyor_audit_verify_failures_total');
   });

@@ -14,5 +14,8 @@ export const auditService: ServiceSpec<AuditEnv> = {
   envSchema: auditEnvSchema,
   migrations: [AuditSchema1733000000000],
   inbox: false,
+  // Auditors' tokens: the pipeline's identity events arrive through `#` like everything else
+  // (recorded, then applied to the read model by the ingest consumer).
+  apiAuth: { consumeIdentityEvents: false },
   module: (kit, env) => AuditModule.register(kit, env),
 };

@@ -2,7 +2,8 @@ import { Module, type DynamicModule, type OnApplicationShutdown, Inject, Injecta
 import { DataSource } from 'typeorm';
 import { OutboxRelay, TransactionalBus } from '@conveyor/messaging';
 import type { Logger } from '@conveyor/observability';
-import { SERVICE_LOGGER } from '@conveyor/service-kit';
+import { API_ACCESS_REFUSALS, SERVICE_LOGGER } from '@conveyor/service-kit';
+import { AuditAccessRecorder } from './access/audit-access-recorder.service';
 import { AuditExportController } from './api/audit-export.controller';
 import { AuditQueryController } from './api/audit-query.controller';
 import { AuditEntriesRepository } from './chain/audit-entries.repository';
@@ -38,7 +39,6 @@ class AuditWriterLifecycle implements OnApplicationShutdown {
 export class AuditModule {
   static register(kit: DynamicModule, env: AuditEnv): DynamicModule {
     const settings: AuditSettings = {
-      apiToken: env.AUDIT_API_TOKEN,
       batchMax: env.AUDIT_BATCH_MAX,
       batchWaitMs: env.AUDIT_BATCH_WAIT_MS,
       checkpointEvery: env.AUDIT_CHECKPOINT_EVERY,
@@ -79,6 +79,8 @@ export class AuditModule {
           useFactory: (writer: DataSource) => new CheckpointsRepository(writer),
         },
         AuditWriterLifecycle,
+        AuditAccessRecorder,
+        { provide: API_ACCESS_REFUSALS, useExisting: AuditAccessRecorder },
         ChainAppender,
         CheckpointService,
         AuditExportService,

@@ -44,13 +44,18 @@ export interface GlobalOptions {
   json?: boolean;
 }
 
+/**
+ * Every service takes the same person's token, issued by the pipeline (the audit service and the
+ * pool manager learn it from the pipeline's identity events). `auditToken`, when set, is used for
+ * the audit service instead (an auditor's token next to a deployer's). First setting present wins.
+ */
 const ENDPOINTS: Record<
   'pipeline' | 'audit' | 'pools',
-  { service: ServiceName; url: SettingKey; token: SettingKey | null }
+  { service: ServiceName; url: SettingKey; tokens: readonly SettingKey[] }
 > = {
-  pipeline: { service: 'pipeline', url: 'url', token: 'token' },
-  audit: { service: 'audit service', url: 'auditUrl', token: 'auditToken' },
-  pools: { service: 'pool manager', url: 'poolsUrl', token: null },
+  pipeline: { service: 'pipeline', url: 'url', tokens: ['token'] },
+  audit: { service: 'audit service', url: 'auditUrl', tokens: ['auditToken', 'token'] },
+  pools: { service: 'pool manager', url: 'poolsUrl', tokens: ['token'] },
 };
 
 /** Per-invocation state shared by the commands: io, configuration, clients, the exit code. */
@@ -100,12 +105,13 @@ export class CliContext {
     const url = config.settings[endpoint.url];
     const missing: string[] = [];
     if (url === undefined) missing.push(missingSettingMessage(endpoint.url, config.configPath));
-    const token = endpoint.token === null ? null : (config.settings[endpoint.token] ?? null);
-    if (endpoint.token !== null && token === null)
-      missing.push(missingSettingMessage(endpoint.token, config.configPath));
-    if (missing.length > 0 || url === undefined)
+    const token = endpoint.tokens.map((key) => config.settings[key]).find((setting) => setting !== undefined);
+    const lastResort = endpoint.tokens[endpoint.tokens.length - 1];
+    if (token === undefined && lastResort !== undefined)
+      missing.push(missingSettingMessage(lastResort, config.configPath));
+    if (missing.length > 0 || url === undefined || token === undefined)
       throw new CliError(missing[0] ?? 'incomplete configuration', ExitCode.usage, missing.slice(1));
-    return new ApiClient({ service: endpoint.service, baseUrl: url.value, token: token?.value ?? null });
+    return new ApiClient({ service: endpoint.service, baseUrl: url.value, token: token.value });
   }
 
   pipeline(command: Command): Promise<ApiClient> {

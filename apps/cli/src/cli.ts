@@ -23,9 +23,15 @@ export function buildProgram(ctx: CliContext): Command {
     )
     .version('0.1.0', '-V', 'print the CLI version')
     .option('--url <url>', 'pipeline API URL')
-    .option('--token <token>', 'pipeline API token (prefer CONVEYOR_TOKEN: flags show up in process lists)')
+    .option(
+      '--token <token>',
+      'your API token, issued by the pipeline, for every service (prefer CONVEYOR_TOKEN: flags show up in process lists)',
+    )
     .option('--audit-url <url>', 'audit service URL')
-    .option('--audit-token <token>', 'audit API token')
+    .option(
+      '--audit-token <token>',
+      'API token for the audit service, when not --token (e.g. an auditor token)',
+    )
     .option('--pools-url <url>', 'pool manager URL')
     .option('--config <file>', 'config file (default ~/.config/conveyor/config.json)')
     .option('--json', 'machine-readable JSON on stdout')

@@ -5,7 +5,7 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@conveyor/testing';
-import { startService, type RunningService } from '@conveyor/service-kit';
+import { newTestApiToken, seedApiToken, startService, type RunningService } from '@conveyor/service-kit';
 import type { SigningKeyPair } from '@conveyor/command-signing';
 import type { DeploymentView } from './http/deployment-view';
 import { orchestratorService } from './orchestrator.service-spec';
@@ -25,6 +25,7 @@ describe('the orchestrator through real RabbitMQ and PostgreSQL, with scripted p
   let orchestrator: RunningService;
   let participants: ScriptedParticipants;
   const script: ParticipantScript = { silent: new Set(), replyDelayMs: 20 };
+  const reader = newTestApiToken('operator@example.com', 'deployer');
 
   beforeAll(async () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
@@ -35,6 +36,7 @@ describe('the orchestrator through real RabbitMQ and PostgreSQL, with scripted p
       orchestratorService,
       parsedEnv(orchestratorTestEnv(vhost.url, database.url, keys.privateKeyPem)),
     );
+    await seedApiToken(orchestrator.app, reader);
   });
 
   afterEach(() => {
@@ -62,7 +64,9 @@ describe('the orchestrator through real RabbitMQ and PostgreSQL, with scripted p
   const waitForEnd = (id: string, timeoutMs = 30_000) =>
     waitFor(`deployment ${id} to end`, () => ended(id), { timeoutMs });
   async function view(id: string): Promise<DeploymentView> {
-    const response = await fetch(`http://127.0.0.1:${orchestrator.port}/deployments/${id}`);
+    const response = await fetch(`http://127.0.0.1:${orchestrator.port}/deployments/${id}`, {
+      headers: { authorization: `Bearer ${reader.secret}` },
+    });
     expect(response.status).toBe(200);
     return (await response.json()) as DeploymentView;
   }

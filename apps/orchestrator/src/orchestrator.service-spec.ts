@@ -18,5 +18,7 @@ export const orchestratorService: ServiceSpec<OrchestratorEnv> = {
   envSchema: orchestratorEnvSchema,
   entities: [DeploymentEntity, StepEntity, AgentCommandEntity, AgentEntity],
   migrations: [OrchestratorTables1734000000000],
+  // GET /deployments/:id needs a pipeline-issued token (any role); /health and /metrics stay open.
+  apiAuth: {},
   module: (kit, env) => OrchestratorModule.register(kit, env),
 };

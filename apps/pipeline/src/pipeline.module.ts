@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } 
 import { ActionAuditService } from './auth/action-audit.service';
 import { ApiTokensRepository } from './auth/api-tokens.repository';
 import { AuthGuard } from './auth/auth.guard';
+import { IdentityAnnouncer } from './auth/identity-announcer.service';
 import { TokensController } from './auth/tokens.controller';
 import { TokensService } from './auth/tokens.service';
 import { CatalogueController } from './catalogue/catalogue.controller';
@@ -47,6 +48,7 @@ const services = [
   DeploymentControlService,
   ReadModelService,
   DoraMetricsService,
+  IdentityAnnouncer,
 ];
 
 /** The internal HTTP API Jenkins and operators call: service catalogue, runs, artifacts, promotions, approvals, deployment read model, DORA. */
@@ -68,7 +70,11 @@ export class PipelineModule implements NestModule {
       providers: [
         {
           provide: PIPELINE_SETTINGS,
-          useValue: { adminToken: env.PIPELINE_ADMIN_TOKEN, maxBodyBytes: env.PIPELINE_MAX_BODY_BYTES },
+          useValue: {
+            adminToken: env.PIPELINE_ADMIN_TOKEN,
+            maxBodyBytes: env.PIPELINE_MAX_BODY_BYTES,
+            identityAnnounceMs: env.PIPELINE_IDENTITY_ANNOUNCE_MS,
+          },
         },
         AuthGuard,
         ...repositories,

@@ -16,5 +16,7 @@ export const poolManagerService: ServiceSpec<PoolManagerEnv> = {
   envSchema: poolManagerEnv,
   entities: [ServerIntentEntity, PoolOperationEntity],
   migrations: [PoolManagerTables1733000000000],
+  // GET /pools needs a pipeline-issued token (any role); /health and /metrics stay open.
+  apiAuth: {},
   module: (kit, env) => PoolManagerModule.register(kit, env.settings),
 };

@@ -2,7 +2,25 @@ import { z } from 'zod';
 
 /** Shared building blocks of event payloads. */
 export const uuid = z.uuid();
-export const isoTime = z.iso.datetime({ offset: true });
+/** The instants every store of ours can hold: years 0001 to 9999 (PostgreSQL has no year 0). */
+export const EARLIEST_TIME = '0001-01-01T00:00:00Z';
+export const LATEST_TIME = '9999-12-31T23:59:59.999Z';
+const EARLIEST_MS = Date.parse(EARLIEST_TIME);
+const LATEST_MS = Date.parse(LATEST_TIME);
+
+/** Why an ISO-8601 date-time is out of range, or null when it is within years 0001–9999 (UTC). Pure. */
+export function timeRangeProblem(text: string): string | null {
+  const ms = Date.parse(text);
+  if (!Number.isFinite(ms)) return 'is not a date-time';
+  if (ms < EARLIEST_MS || ms > LATEST_MS)
+    return `must be between ${EARLIEST_TIME} and ${LATEST_TIME} (UTC), got "${text}"`;
+  return null;
+}
+
+/** An ISO-8601 date-time with Z or an offset, within years 0001–9999 (UTC). */
+export const isoTime = z.iso.datetime({ offset: true }).refine((text) => timeRangeProblem(text) === null, {
+  error: (issue) => timeRangeProblem(String(issue.input)) ?? 'is out of range',
+});
 export const nonEmpty = z.string().trim().min(1);
 export const identifier = z
   .string()

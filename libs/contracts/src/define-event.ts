@@ -15,6 +15,8 @@ export interface EventContract<
   readonly type: VersionedType<N, V>;
   readonly description: string;
   readonly schema: S;
+  /** The service that publishes it (optional until every contract declares one). */
+  readonly producer?: string;
 }
 
 export function versionedType<N extends string, V extends number>(name: N, version: V): VersionedType<N, V> {
@@ -30,6 +32,7 @@ export function defineEvent<const N extends string, const V extends number, S ex
   version: V;
   description: string;
   schema: S;
+  producer?: string;
 }): EventContract<N, V, S> {
   if (!/^[a-z]+(\.[a-z_]+)+$/.test(spec.name)) {
     throw new Error(`event name "${spec.name}" must be dot-separated lower-case words`);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeEnvelope, parseEventData, ContractViolationError } from './envelope';
 import { eventContracts, isEventType, type EventInput, type EventType } from './registry';
 import { serviceManifestSchema } from './manifest';
+import { timeRangeProblem } from './common';
 
 function envelope(type: string, data: unknown) {
   return {
@@ -50,6 +51,30 @@ describe('decodeEnvelope', () => {
     if (!broken.ok) expect(broken.error).toContain('id:');
     expect(decodeEnvelope('not an object').ok).toBe(false);
     expect(decodeEnvelope(null).ok).toBe(false);
+  });
+});
+
+describe('times out of range (PostgreSQL has no year 0)', () => {
+  it('refuses an envelope or a payload time outside years 0001-9999 UTC, naming the field', () => {
+    const yearZero = decodeEnvelope({
+      ...envelope('pool.drain.requested', drain),
+      time: '0000-06-01T00:00:00Z',
+    });
+    expect(yearZero.ok).toBe(false);
+    if (!yearZero.ok) expect(yearZero.error).toMatch(/time: must be between 0001-01-01T00:00:00Z and 9999/);
+    const late = decodeEnvelope(
+      envelope('identity.token.revoked', {
+        tokenId: randomUUID(),
+        name: 'alice',
+        role: 'auditor',
+        revokedAt: '9999-12-31T23:30:00-01:00',
+        revokedBy: 'admin:bootstrap',
+      }),
+    );
+    expect(late.ok).toBe(false);
+    if (!late.ok) expect(late.error).toContain('data.revokedAt: must be between');
+    expect(timeRangeProblem('0001-01-01T00:00:00Z')).toBeNull();
+    expect(timeRangeProblem('9999-12-31T23:59:59Z')).toBeNull();
   });
 });
 

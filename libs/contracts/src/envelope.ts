@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { contractsByType, type EventMap, type EventType } from './registry';
+import { isoTime } from './common';
 
 /** The envelope every message carries, with CloudEvents 1.0 attribute names. */
 export const envelopeSchema = z.object({
@@ -7,7 +8,7 @@ export const envelopeSchema = z.object({
   id: z.uuid(),
   type: z.string().min(1),
   source: z.string().min(1),
-  time: z.iso.datetime({ offset: true }),
+  time: isoTime,
   subject: z.string().min(1).nullable(),
   correlationid: z.string().min(1),
   causationid: z.string().min(1).nullable(),

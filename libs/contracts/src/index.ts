@@ -9,3 +9,4 @@ export * from './agent';
 export * from './verification';
 export * from './pipeline';
 export * from './audit';
+export * from './identity';

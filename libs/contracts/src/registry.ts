@@ -65,8 +65,13 @@ import {
   promotionApprovalsVoidedEvent,
   apiActionPerformedEvent,
 } from './pipeline';
-import { auditCheckpointCreatedEvent, auditVerificationFailedEvent } from './audit';
+import { auditAccessRecordedEvent, auditCheckpointCreatedEvent, auditVerificationFailedEvent } from './audit';
 import { deploymentControlRefusedEvent } from './deployment';
+import {
+  identityTokenIssuedEvent,
+  identityTokenRevokedEvent,
+  identityTokensAnnouncedEvent,
+} from './identity';
 
 /** Every event on the bus. Adding an event: write its file, then list it here. */
 export const eventContracts = [
@@ -127,7 +132,11 @@ export const eventContracts = [
   apiActionPerformedEvent,
   auditCheckpointCreatedEvent,
   auditVerificationFailedEvent,
+  auditAccessRecordedEvent,
   deploymentControlRefusedEvent,
+  identityTokenIssuedEvent,
+  identityTokenRevokedEvent,
+  identityTokensAnnouncedEvent,
 ] as const;
 
 type AnyContract = (typeof eventContracts)[number];

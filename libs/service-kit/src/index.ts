@@ -4,3 +4,4 @@ export * from './health.controller';
 export * from './service-kit.module';
 export * from './run-service';
 export * from './testing-support';
+export * from './api-auth';

@@ -13,7 +13,7 @@ import {
 import { collectDefaultProcessMetrics, createLogger } from '@conveyor/observability';
 import type { MigrationInterface } from 'typeorm';
 import { ConfigError, loadEnv, serviceEnv, type ServiceEnv } from './service-env';
-import { ServiceKitModule } from './service-kit.module';
+import { ServiceKitModule, type ApiAuthOptions } from './service-kit.module';
 
 export interface ServiceSpec<E extends ServiceEnv = ServiceEnv> {
   name: string;
@@ -29,6 +29,11 @@ export interface ServiceSpec<E extends ServiceEnv = ServiceEnv> {
    * transaction and relies on its event id constraint). Default true.
    */
   inbox?: boolean;
+  /**
+   * Every HTTP route but /health and /metrics needs a pipeline-issued API token whose role the
+   * route allows (`@ApiRoles`); see libs/service-kit's README. Absent: the service authenticates itself.
+   */
+  apiAuth?: ApiAuthOptions;
   /** The app module, given the kit module to import and the validated environment. */
   module: (kit: DynamicModule, env: E) => DynamicModule;
   /** Optional: adjusts the created application before it listens (e.g. serves an OpenAPI document). */
@@ -65,6 +70,7 @@ export async function startService<E extends ServiceEnv>(
     logger,
     entities: spec.entities,
     migrations: spec.migrations,
+    apiAuth: spec.apiAuth,
   });
   let app: INestApplication;
   try {

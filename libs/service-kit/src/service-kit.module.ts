@@ -1,4 +1,5 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { APP_GUARD, ModuleRef, Reflector } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -12,6 +13,10 @@ import {
 } from '@conveyor/messaging';
 import { MetricsController, type Logger } from '@conveyor/observability';
 import { openServiceDatabase, serviceDataSourceOptions } from '@conveyor/persistence';
+import { ApiAuthGuard } from './api-auth/api-auth.guard';
+import { IdentityEventsConsumer } from './api-auth/identity-events.consumer';
+import { identityTablesMigration } from './api-auth/identity-tables.migration';
+import { IdentityTokensRepository } from './api-auth/identity-tokens.repository';
 import { HealthController } from './health.controller';
 import {
   AMQP_CONNECTION,
@@ -30,6 +35,17 @@ export interface ServiceKitOptions {
   entities?: (new () => unknown)[];
   /** The service's own migrations; the outbox and inbox tables are added first. */
   migrations?: (new () => MigrationInterface)[];
+  /** People's API tokens on every HTTP route; absent: the service authenticates callers itself (the pipeline). */
+  apiAuth?: ApiAuthOptions;
+}
+
+export interface ApiAuthOptions {
+  /**
+   * true (default): the kit keeps the read model from the pipeline's identity events. false: the
+   * service handles those events itself (the audit log receives everything with `#`) and calls
+   * `applyIdentityEvent`.
+   */
+  consumeIdentityEvents?: boolean;
 }
 
 /**
@@ -39,14 +55,36 @@ export interface ServiceKitOptions {
 @Module({})
 export class ServiceKitModule {
   static forRoot(options: ServiceKitOptions): DynamicModule {
-    const { identity, logger } = options;
+    const { identity, logger, apiAuth } = options;
     const database = {
       url: options.databaseUrl,
       schema: identity.schema,
       poolSize: options.databasePoolSize,
       entities: options.entities ?? [],
-      migrations: [messagingTablesMigration(identity.schema), ...(options.migrations ?? [])],
+      migrations: [
+        messagingTablesMigration(identity.schema),
+        ...(apiAuth ? [identityTablesMigration(identity.schema)] : []),
+        ...(options.migrations ?? []),
+      ],
     };
+    const publicControllers: ReadonlySet<Type> = new Set<Type>([HealthController, MetricsController]);
+    const authProviders: Provider[] = apiAuth
+      ? [
+          { provide: IdentityTokensRepository, useValue: new IdentityTokensRepository(identity.schema) },
+          {
+            provide: APP_GUARD,
+            inject: [Reflector, DataSource, IdentityTokensRepository, ModuleRef],
+            useFactory: (
+              reflector: Reflector,
+              dataSource: DataSource,
+              tokens: IdentityTokensRepository,
+              moduleRef: ModuleRef,
+            ) => new ApiAuthGuard(reflector, dataSource, tokens, moduleRef, publicControllers),
+          },
+        ]
+      : [];
+    const authControllers =
+      apiAuth && apiAuth.consumeIdentityEvents !== false ? [IdentityEventsConsumer] : [];
     return {
       module: ServiceKitModule,
       global: true,
@@ -63,7 +101,7 @@ export class ServiceKitModule {
         }),
         TerminusModule,
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, ...authControllers],
       providers: [
         { provide: SERVICE_IDENTITY, useValue: identity },
         { provide: SERVICE_LOGGER, useValue: logger },
@@ -88,6 +126,7 @@ export class ServiceKitModule {
             new TransactionalBus(dataSource, identity.name, identity.schema, relay),
         },
         MessagingLifecycle,
+        ...authProviders,
       ],
       exports: [
         SERVICE_IDENTITY,
@@ -96,6 +135,7 @@ export class ServiceKitModule {
         ConfirmedPublisher,
         OutboxRelay,
         TransactionalBus,
+        ...(apiAuth ? [IdentityTokensRepository] : []),
       ],
     };
   }

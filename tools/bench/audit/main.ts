@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { generateSigningKeyPair, type NewAuditEntry } from '@conveyor/audit-chain';
 import { createEnvelope } from '@conveyor/messaging';
+import { newTestApiToken, publishAsPipeline } from '@conveyor/service-kit';
 import { createTestDatabase, createTestVhost, findFreePort, waitFor } from '@conveyor/testing';
 import { AuditEntriesRepository } from '../../../apps/audit/src/chain/audit-entries.repository';
 import { publishConcurrently } from '../../../apps/audit/src/testing/audit-test-harness';
@@ -46,7 +47,9 @@ for (const [name, value] of [
 if (ingest > entries) throw new Error('--ingest cannot exceed --entries');
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const TOKEN = randomUUID();
+/** The auditor's token, announced as the pipeline would (the service learns it from the bus). */
+const AUDITOR = newTestApiToken('bench-auditor', 'auditor');
+const TOKEN = AUDITOR.secret;
 const FILL_BATCH = 5_000;
 
 function log(message: string): void {
@@ -135,11 +138,21 @@ async function main(): Promise<void> {
     service = await startAuditProcess(ROOT, await findFreePort(), {
       AMQP_URL: vhost.url,
       DATABASE_URL: database.url,
-      AUDIT_API_TOKEN: TOKEN,
       AUDIT_SIGNING_KEY: keys.privateKeyPem,
       AUDIT_DATA_DIR: directory,
     });
     db = await new DataSource({ type: 'postgres', url: database.url, extra: { max: 4 } }).initialize();
+    await publishAsPipeline(vhost.url, [{ type: 'identity.token.issued', data: AUDITOR.issued }]);
+    const known = db;
+    await waitFor(
+      'the audit service to know the auditor',
+      async () =>
+        (
+          (await known.query(`SELECT count(*)::int AS n FROM audit.api_identities WHERE token_id = $1`, [
+            AUDITOR.issued.tokenId,
+          ])) as { n: number }[]
+        )[0]?.n === 1,
+    );
 
     const ingestPerS = await measureIngest(vhost.url, db);
     log(`ingest: ${ingestPerS.toFixed(0)} entries/s`);

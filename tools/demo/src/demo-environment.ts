@@ -34,7 +34,6 @@ export interface DemoEnvironment {
   artifactUrl(artifact: BuiltArtifact): string;
   buildArtifact(version: string, broken?: { onServersPrefixed: string }): Promise<BuiltArtifact>;
   adminToken: string;
-  auditToken: string;
   auditPublicKeyPem: string;
   tearDown(): Promise<void>;
 }
@@ -117,7 +116,6 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
       })),
     };
     const adminToken = `demo-admin-${Date.now()}-0123456789abcdef`;
-    const auditToken = `demo-auditor-${Date.now()}-0123456789abcdef`;
     const common = {
       AMQP_URL: vhost.url,
       DATABASE_URL: database.url,
@@ -133,7 +131,6 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
       'pool-manager': { POOLS_CONFIG_JSON: JSON.stringify(poolsConfig) },
       verifier: { VERIFIER_WORK_DIR: join(workDir, 'verifier') },
       audit: {
-        AUDIT_API_TOKEN: auditToken,
         AUDIT_SIGNING_KEY: join(keys, 'audit.key.pem'),
         AUDIT_DATA_DIR: join(workDir, 'audit'),
         AUDIT_CHECKPOINT_INTERVAL_MS: '2000',
@@ -160,7 +157,6 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
       artifactUrl: (artifact) => `${artifactServer.url}/${artifact.path.split('/').pop()}`,
       buildArtifact: build,
       adminToken,
-      auditToken,
       auditPublicKeyPem: auditKeys.publicKeyPem,
       tearDown,
     };

@@ -69,6 +69,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         admin.as(await admin.createToken('bob', 'approver')),
       ],
     };
+    // The auditor is a person too: the audit service learns the token from the pipeline's events.
+    const auditorToken = await admin.createToken('audrey', 'auditor');
     await actors.deployer.applyManifest(
       SERVICE,
       sampleManifest(SERVICE, env.fleets, options.productionServers),
@@ -103,7 +105,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const figures = await load.stop();
     const serverVersions = await currentVersions(env);
-    const audit = await verifyAuditExport(env, options.workDir);
+    const audit = await verifyAuditExport(env, options.workDir, auditorToken);
     const checks = judge(figures, deployments, serverVersions, audit, options.productionServers);
     return { load: figures, deployments, serverVersions, audit, checks, ok: checks.every((c) => c.ok) };
   } finally {
@@ -126,8 +128,12 @@ async function currentVersions(env: DemoEnvironment): Promise<Record<string, str
 }
 
 /** Exports the whole audit log with its signed manifest and verifies it offline with the public key only. */
-async function verifyAuditExport(env: DemoEnvironment, workDir: string): Promise<DemoSummary['audit']> {
-  const headers = { authorization: `Bearer ${env.auditToken}` };
+async function verifyAuditExport(
+  env: DemoEnvironment,
+  workDir: string,
+  auditorToken: string,
+): Promise<DemoSummary['audit']> {
+  const headers = { authorization: `Bearer ${auditorToken}` };
   const base = env.services.audit.url;
   const exportPath = join(workDir, 'audit-export.ndjson');
   const manifestPath = join(workDir, 'audit-export.manifest.json');

@@ -1,19 +1,12 @@
-import {
-  Controller,
-  Get,
-  NotFoundException,
-  Param,
-  ParseUUIDPipe,
-  Query,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import type { Logger } from '@conveyor/observability';
 import { Inject } from '@nestjs/common';
-import { SERVICE_LOGGER } from '@conveyor/service-kit';
+import { ApiRoles, CurrentApiCaller, SERVICE_LOGGER, type ApiCaller } from '@conveyor/service-kit';
+import { AuditAccessRecorder } from '../access/audit-access-recorder.service';
+import type { AuditAccess } from '../access/access-entry';
 import { AuditExportService, type ExportRequest } from '../export/audit-export.service';
-import { AuditorGuard } from './auditor.guard';
+import { AUDIT_API_ROLES } from './audit-api-roles';
 import { badParameters } from './bad-request';
 import { parseEvidenceQuery, parseExportQuery, type QueryParams } from './query-params.parser';
 
@@ -27,41 +20,71 @@ const CONTENT_TYPES = {
  * `X-Audit-Export-Id`) before the response ends, and fetched at `/audit/exports/:id/manifest`.
  */
 @Controller('audit')
-@UseGuards(AuditorGuard)
+@ApiRoles(...AUDIT_API_ROLES)
 export class AuditExportController {
   constructor(
     private readonly exports: AuditExportService,
+    private readonly access: AuditAccessRecorder,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
   @Get('export')
-  async export(@Query() query: QueryParams, @Res() res: Response): Promise<void> {
+  async export(
+    @Query() query: QueryParams,
+    @CurrentApiCaller() caller: ApiCaller,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const parsed = parseExportQuery(query);
     if (!parsed.ok) throw badParameters(parsed.problems);
-    await this.stream(parsed.value, 'audit-export', res);
+    await this.stream(parsed.value, 'audit-export', res, (exportId) =>
+      this.access.answered(caller, exportAccess('export', req, parsed.value, exportId)),
+    );
   }
 
   @Get('evidence/:deploymentId')
   async evidence(
     @Param('deploymentId') deploymentId: string,
     @Query() query: QueryParams,
+    @CurrentApiCaller() caller: ApiCaller,
+    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const parsed = parseEvidenceQuery(deploymentId, query);
     if (!parsed.ok) throw badParameters(parsed.problems);
-    await this.stream(parsed.value, 'audit-evidence', res);
+    await this.stream(parsed.value, 'audit-evidence', res, (exportId) =>
+      this.access.answered(caller, exportAccess('evidence', req, parsed.value, exportId)),
+    );
   }
 
   @Get('exports/:id/manifest')
-  async manifest(@Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response): Promise<void> {
+  async manifest(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentApiCaller() caller: ApiCaller,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.access.answered(caller, {
+      action: 'manifest',
+      path: req.originalUrl,
+      filters: {},
+      exportId: id,
+    });
     const manifest = await this.exports.manifest(id);
     if (manifest === null)
       throw new NotFoundException(`no manifest for export ${id}: unknown id, or the export did not complete`);
     res.type('application/json').send(manifest);
   }
 
-  private async stream(request: ExportRequest, prefix: string, res: Response): Promise<void> {
+  /** Records the access (before any byte is sent: no record, no export), then streams. */
+  private async stream(
+    request: ExportRequest,
+    prefix: string,
+    res: Response,
+    record: (exportId: string) => Promise<void>,
+  ): Promise<void> {
     const id = this.exports.newExportId();
+    await record(id);
     res.status(200);
     res.setHeader('Content-Type', CONTENT_TYPES[request.format]);
     res.setHeader('Content-Disposition', `attachment; filename="${prefix}-${id}.${request.format}"`);
@@ -83,4 +106,13 @@ export class AuditExportController {
       res.destroy(error instanceof Error ? error : new Error(String(error)));
     }
   }
+}
+
+function exportAccess(
+  action: 'export' | 'evidence',
+  req: Request,
+  request: ExportRequest,
+  exportId: string,
+): AuditAccess {
+  return { action, path: req.originalUrl, filters: request.filters, format: request.format, exportId };
 }

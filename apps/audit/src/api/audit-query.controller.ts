@@ -1,9 +1,12 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import type { AuditEntry } from '@conveyor/audit-chain';
+import { ApiRoles, CurrentApiCaller, type ApiCaller } from '@conveyor/service-kit';
+import { AuditAccessRecorder } from '../access/audit-access-recorder.service';
 import { AuditEntriesRepository } from '../chain/audit-entries.repository';
 import type { ChainReport } from '../verify/chain-check';
 import { ChainVerificationService } from '../verify/chain-verification.service';
-import { AuditorGuard } from './auditor.guard';
+import { AUDIT_API_ROLES } from './audit-api-roles';
 import { badParameters } from './bad-request';
 import { encodeCursor } from './page-cursor';
 import { parseEventsQuery, type QueryParams } from './query-params.parser';
@@ -14,20 +17,30 @@ export interface EntriesPage {
   nextCursor: string | null;
 }
 
-/** The auditor's view of the chain: filtered, paginated entries and a full verification. */
+/** The auditor's view of the chain: filtered, paginated entries and a full verification. Each use is recorded. */
 @Controller('audit')
-@UseGuards(AuditorGuard)
+@ApiRoles(...AUDIT_API_ROLES)
 export class AuditQueryController {
   constructor(
     private readonly entries: AuditEntriesRepository,
     private readonly verification: ChainVerificationService,
+    private readonly access: AuditAccessRecorder,
   ) {}
 
   @Get('events')
-  async events(@Query() query: QueryParams): Promise<EntriesPage> {
+  async events(
+    @Query() query: QueryParams,
+    @CurrentApiCaller() caller: ApiCaller,
+    @Req() request: Request,
+  ): Promise<EntriesPage> {
     const parsed = parseEventsQuery(query);
     if (!parsed.ok) throw badParameters(parsed.problems);
     const { filters, limit, afterSeq } = parsed.value;
+    await this.access.answered(caller, {
+      action: 'events',
+      path: request.originalUrl,
+      filters: { ...filters, limit, afterSeq },
+    });
     const page = await this.entries.page(filters, afterSeq, limit + 1);
     const entries = page.slice(0, limit);
     const last = entries[entries.length - 1];
@@ -35,7 +48,8 @@ export class AuditQueryController {
   }
 
   @Get('verify')
-  verify(): Promise<ChainReport> {
+  async verify(@CurrentApiCaller() caller: ApiCaller, @Req() request: Request): Promise<ChainReport> {
+    await this.access.answered(caller, { action: 'verify', path: request.originalUrl, filters: {} });
     return this.verification.verify();
   }
 }

@@ -47,6 +47,29 @@ describe('parsing the auditor query string', () => {
     );
   });
 
+  it('refuses dates PostgreSQL cannot hold (year 0, past 9999 in UTC), naming the parameter', () => {
+    const parsed = parseExportQuery({
+      fromTime: '0000-01-01T00:00:00Z',
+      toTime: '9999-12-31T23:00:00-05:00',
+    });
+    expect(parsed).toEqual({
+      ok: false,
+      problems: [
+        {
+          parameter: 'fromTime',
+          message:
+            'must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (UTC), got "0000-01-01T00:00:00Z"',
+        },
+        {
+          parameter: 'toTime',
+          message:
+            'must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (UTC), got "9999-12-31T23:00:00-05:00"',
+        },
+      ],
+    });
+    expect(parseEventsQuery({ fromTime: '0001-01-01T00:00:00Z' }).ok).toBe(true);
+  });
+
   it('refuses unknown formats and inverted ranges', () => {
     expect(parseExportQuery({ format: 'xml' })).toEqual({
       ok: false,

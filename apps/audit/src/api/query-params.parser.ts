@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EXPORT_FORMATS, type ExportFilters, type ExportFormat } from '@conveyor/audit-chain';
+import { timeRangeProblem } from '@conveyor/contracts';
 import { decodeCursor } from './page-cursor';
 
 /** A query string as Express hands it over. */
@@ -89,6 +90,9 @@ class ParamReader {
         `must be an ISO-8601 date-time with Z or an offset (e.g. 2025-03-01T00:00:00Z), got "${text}"`,
       );
     }
+    // PostgreSQL has no year 0: a date it cannot hold is the caller's mistake (400), not ours (500).
+    const outOfRange = timeRangeProblem(text);
+    if (outOfRange !== null) return this.fail(name, outOfRange);
     return text;
   }
 

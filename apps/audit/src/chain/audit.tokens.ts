@@ -6,7 +6,6 @@ export const AUDIT_WRITER_BUS = Symbol('AUDIT_WRITER_BUS');
 
 /** The tunables the audit module's services read (from the validated environment). */
 export interface AuditSettings {
-  readonly apiToken: string;
   readonly batchMax: number;
   readonly batchWaitMs: number;
   readonly checkpointEvery: number;

@@ -9,10 +9,6 @@ export const auditEnvSchema = baseServiceEnv.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3004),
   /** Large enough for batching: events wait in the appender, not in the queue. */
   AMQP_PREFETCH: positiveInt(1, 10_000, 2_000),
-  /** Bearer token of the auditor API (until the pipeline service issues role-based tokens). */
-  AUDIT_API_TOKEN: z
-    .string({ error: 'is required: the Bearer token auditors present to /audit/*' })
-    .min(16, 'must be at least 16 characters'),
   /** Ed25519 private key: a PKCS#8 PEM, or the path of a file holding one. Absent: generated into AUDIT_DATA_DIR (development). */
   AUDIT_SIGNING_KEY: z.string().min(1).optional(),
   AUDIT_DATA_DIR: z.string().min(1).default('./data/audit'),

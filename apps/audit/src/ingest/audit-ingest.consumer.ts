@@ -1,17 +1,24 @@
 import { Controller } from '@nestjs/common';
 import { Ctx } from '@nestjs/microservices';
+import { DataSource } from 'typeorm';
 import { EventContext, OnEvent, PermanentHandlerError } from '@conveyor/messaging';
+import { IdentityTokensRepository, applyIdentityEvent, isIdentityEvent } from '@conveyor/service-kit';
 import { ChainAppender } from '../chain/chain-appender.service';
 import { envelopeToEntry } from '../chain/envelope-entry.mapper';
 
 /**
- * Every event on the bus (`#`, the audit service's own queue) becomes one entry of the chain.
+ * Every event on the bus (`#`, the audit service's own queue) becomes one entry of the chain;
+ * the pipeline's identity events also feed the read model of API tokens the auditor API checks.
  * The handler resolves once the entry's batch has committed, so the message is acknowledged only
  * then. An event that cannot be chained is dead-lettered at once with the reason.
  */
 @Controller()
 export class AuditIngestConsumer {
-  constructor(private readonly appender: ChainAppender) {}
+  constructor(
+    private readonly appender: ChainAppender,
+    private readonly identities: IdentityTokensRepository,
+    private readonly dataSource: DataSource,
+  ) {}
 
   @OnEvent('#')
   async record(@Ctx() ctx: EventContext): Promise<void> {
@@ -19,5 +26,9 @@ export class AuditIngestConsumer {
     if (!mapped.ok)
       throw new PermanentHandlerError(`cannot be recorded in the audit chain: ${mapped.reason}`);
     await this.appender.append(mapped.entry);
+    // The pipeline's API tokens: recorded first, then known to the auditor API. A failure here
+    // redelivers the event, which the chain then skips (its id is already there).
+    if (isIdentityEvent(ctx.envelope))
+      await applyIdentityEvent(this.identities, this.dataSource.manager, ctx.envelope);
   }
 }

@@ -4,18 +4,31 @@ import amqplib from 'amqplib';
 import { generateSigningKeyPair, type SigningKeyPairPem } from '@conveyor/audit-chain';
 import type { EventEnvelope } from '@conveyor/contracts';
 import { EVENTS_EXCHANGE } from '@conveyor/messaging';
-import { startService, testServiceEnv, type RunningService } from '@conveyor/service-kit';
+import type { ApiRole } from '@conveyor/contracts';
+import {
+  newTestApiToken,
+  seedApiToken,
+  startService,
+  testServiceEnv,
+  type RunningService,
+  type TestApiToken,
+} from '@conveyor/service-kit';
 import { auditService } from '../audit-service.definition';
 import type { AuditEnv } from '../config/audit-env';
 
-export const TEST_TOKEN = 'test-auditor-token-0123456789';
+/** The auditor the harness gives a token (the actor of their recorded accesses). */
+export const TEST_AUDITOR = 'auditor@example.com';
 
 export interface StartedAudit {
   service: RunningService;
   keys: SigningKeyPairPem;
   baseUrl: string;
-  /** GET with the auditor token. */
+  /** The secret of TEST_AUDITOR's auditor token (in the read model, not announced on the bus). */
+  token: string;
+  /** GET with the auditor's token (or the given one; null: no Authorization header). */
   get(path: string, token?: string | null): Promise<Response>;
+  /** A token put straight into the service's read model (no event, so no chain entry). */
+  seedToken(name: string, role: ApiRole): Promise<TestApiToken>;
 }
 
 export async function startAudit(
@@ -27,7 +40,6 @@ export async function startAudit(
   const env: AuditEnv = {
     ...testServiceEnv(amqpUrl, databaseUrl),
     AMQP_PREFETCH: 2_000,
-    AUDIT_API_TOKEN: TEST_TOKEN,
     AUDIT_SIGNING_KEY: keys.privateKeyPem,
     // Unused: the key is given, so nothing is generated into the data directory.
     AUDIT_DATA_DIR: join(tmpdir(), 'audit-data-unused'),
@@ -40,11 +52,19 @@ export async function startAudit(
   };
   const service = await startService(auditService, env);
   const baseUrl = `http://127.0.0.1:${service.port}`;
+  const seedToken = async (name: string, role: ApiRole) => {
+    const token = newTestApiToken(name, role);
+    await seedApiToken(service.app, token);
+    return token;
+  };
+  const auditor = await seedToken(TEST_AUDITOR, 'auditor');
   return {
     service,
     keys,
     baseUrl,
-    get: (path, token = TEST_TOKEN) =>
+    token: auditor.secret,
+    seedToken,
+    get: (path, token = auditor.secret) =>
       fetch(`${baseUrl}${path}`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } }),
   };
 }

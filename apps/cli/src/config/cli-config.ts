@@ -7,9 +7,14 @@ import { z } from 'zod';
  */
 export const SETTINGS = {
   url: { flag: '--url', env: 'CONVEYOR_URL', what: 'pipeline URL', isUrl: true },
-  token: { flag: '--token', env: 'CONVEYOR_TOKEN', what: 'pipeline API token', isUrl: false },
+  token: { flag: '--token', env: 'CONVEYOR_TOKEN', what: 'API token', isUrl: false },
   auditUrl: { flag: '--audit-url', env: 'CONVEYOR_AUDIT_URL', what: 'audit service URL', isUrl: true },
-  auditToken: { flag: '--audit-token', env: 'CONVEYOR_AUDIT_TOKEN', what: 'audit API token', isUrl: false },
+  auditToken: {
+    flag: '--audit-token',
+    env: 'CONVEYOR_AUDIT_TOKEN',
+    what: 'audit API token (default: the pipeline API token)',
+    isUrl: false,
+  },
   poolsUrl: { flag: '--pools-url', env: 'CONVEYOR_POOLS_URL', what: 'pool manager URL', isUrl: true },
 } as const;
 export type SettingKey = keyof typeof SETTINGS;

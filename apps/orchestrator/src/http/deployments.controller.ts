@@ -1,13 +1,15 @@
 import { BadRequestException, Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ANY_API_ROLE, ApiRoles } from '@conveyor/service-kit';
 import { z } from 'zod';
 import { DeploymentRepository } from '../persistence/deployment.repository';
 import { deploymentView, type DeploymentView } from './deployment-view';
 
 const deploymentId = z.uuid();
 
-/** Read-only: a deployment's state with its batches and each server's steps. */
+/** Read-only: a deployment's state with its batches and each server's steps. Any person with a token may read. */
 @Controller('deployments')
+@ApiRoles(...ANY_API_ROLE)
 export class DeploymentsController {
   constructor(
     private readonly dataSource: DataSource,

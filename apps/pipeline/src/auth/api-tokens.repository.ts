@@ -19,6 +19,11 @@ export class ApiTokensRepository {
     return this.dataSource.getRepository(ApiTokenEntity).find({ order: { createdAt: 'ASC' } });
   }
 
+  /** Every token, revoked ones included, oldest first (what the identity announcement carries). */
+  listAll(manager: EntityManager): Promise<ApiTokenEntity[]> {
+    return manager.getRepository(ApiTokenEntity).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
   findById(manager: EntityManager, id: string): Promise<ApiTokenEntity | null> {
     return manager
       .getRepository(ApiTokenEntity)

@@ -1,5 +1,8 @@
-export const ROLES = ['ci', 'deployer', 'approver', 'auditor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { API_ROLES, type ApiRole } from '@conveyor/contracts';
+
+/** The roles are shared with every service (libs/contracts), which checks them on its own API. */
+export const ROLES = API_ROLES;
+export type Role = ApiRole;
 
 /** Every authenticated role may read. */
 export const READERS: readonly Role[] = ROLES;

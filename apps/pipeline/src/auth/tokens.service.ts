@@ -6,6 +6,8 @@ import { emitApiAction } from './api-action';
 import { generateApiToken, hashApiToken } from './api-token.codec';
 import { ApiTokensRepository } from './api-tokens.repository';
 import type { ApiAction } from './caller.decorator';
+import { issuedEvent } from './identity-events';
+import type { Role } from './role-policy';
 import type { CreateTokenBody } from './token.schemas';
 
 export interface TokenView {
@@ -39,6 +41,10 @@ export class TokensService {
     await this.bus.transaction(async (unit) => {
       await this.tokens.save(unit.manager, entity);
       emitApiAction(unit, action, 201, `issued a ${body.role} token for ${body.name}`, entity.id);
+      unit.emit('identity.token.issued', issuedEvent(entity), {
+        actor: action.caller.name,
+        subject: entity.id,
+      });
     });
     return { ...toView(entity), token };
   }
@@ -54,6 +60,17 @@ export class TokensService {
       token.revokedAt ??= new Date();
       await this.tokens.save(unit.manager, token);
       emitApiAction(unit, action, 200, `revoked the ${token.role} token of ${token.name}`, id);
+      unit.emit(
+        'identity.token.revoked',
+        {
+          tokenId: token.id,
+          name: token.name,
+          role: token.role as Role,
+          revokedAt: token.revokedAt.toISOString(),
+          revokedBy: action.caller.name,
+        },
+        { actor: action.caller.name, subject: id },
+      );
       return toView(token);
     });
   }

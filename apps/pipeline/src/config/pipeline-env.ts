@@ -7,6 +7,8 @@ export const pipelineEnvSchema = serviceEnv(3000).extend({
   PIPELINE_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   /** Body size limit for manifests and reports, in bytes. */
   PIPELINE_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(10_485_760).default(1_048_576),
+  /** How often every API token is re-announced (identity.tokens.announced), so every service converges. */
+  PIPELINE_IDENTITY_ANNOUNCE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
 });
 export type PipelineEnv = z.infer<typeof pipelineEnvSchema>;
 
@@ -14,4 +16,5 @@ export const PIPELINE_SETTINGS = Symbol('PIPELINE_SETTINGS');
 export interface PipelineSettings {
   adminToken: string | undefined;
   maxBodyBytes: number;
+  identityAnnounceMs: number;
 }

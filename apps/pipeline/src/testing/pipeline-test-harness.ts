@@ -29,6 +29,7 @@ export async function startPipeline(
     ...testServiceEnv(amqpUrl, databaseUrl),
     PIPELINE_ADMIN_TOKEN: ADMIN_TOKEN,
     PIPELINE_MAX_BODY_BYTES: 1_048_576,
+    PIPELINE_IDENTITY_ANNOUNCE_MS: 300_000,
     ...overrides,
   };
   const service = await startService(pipelineService, env);

@@ -1,4 +1,10 @@
-import { startService, testServiceEnv, type RunningService } from '@conveyor/service-kit';
+import {
+  newTestApiToken,
+  seedApiToken,
+  startService,
+  testServiceEnv,
+  type RunningService,
+} from '@conveyor/service-kit';
 import type { HaproxyHandle } from '@conveyor/testing';
 import type { PoolManagerEnv, PoolManagerSettings } from '../config/pool-manager-env';
 import type { PoolsConfig } from '../config/pools-config.schema';
@@ -24,8 +30,18 @@ export function poolsConfigFor(
   };
 }
 
-/** Boots the pool manager in-process on a test vhost and database. */
-export function startPoolManager(
+/** The token of the person each started pool manager knows (an operator with the deployer role). */
+const readerTokens = new WeakMap<RunningService, string>();
+
+/** The secret of the token `fetchPools` sends to this pool manager. */
+export function readerToken(service: RunningService): string {
+  const token = readerTokens.get(service);
+  if (token === undefined) throw new Error('not a pool manager started by startPoolManager');
+  return token;
+}
+
+/** Boots the pool manager in-process on a test vhost and database, knowing one reader's token. */
+export async function startPoolManager(
   amqpUrl: string,
   databaseUrl: string,
   pools: PoolsConfig,
@@ -42,12 +58,18 @@ export function startPoolManager(
       ...overrides,
     },
   };
-  return startService(poolManagerService, env);
+  const service = await startService(poolManagerService, env);
+  const reader = newTestApiToken('operator@example.com', 'deployer');
+  await seedApiToken(service.app, reader);
+  readerTokens.set(service, reader.secret);
+  return service;
 }
 
 /** GET /pools of a running pool manager. */
 export async function fetchPools(service: RunningService): Promise<PoolView[]> {
-  const response = await fetch(`http://127.0.0.1:${service.port}/pools`);
+  const response = await fetch(`http://127.0.0.1:${service.port}/pools`, {
+    headers: { authorization: `Bearer ${readerToken(service)}` },
+  });
   if (!response.ok) throw new Error(`GET /pools answered ${response.status}`);
   return ((await response.json()) as { pools: PoolView[] }).pools;
 }
