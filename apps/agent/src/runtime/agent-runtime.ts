@@ -43,6 +43,7 @@ export interface RunningAgent {
  * heartbeats. Plain Node: no HTTP port, no framework.
  */
 export async function startAgent(config: AgentConfig, logger: Logger): Promise<RunningAgent> {
+  for (const warning of config.warnings) logger.warn(warning);
   const layout = agentLayout(config.baseDir);
   await mkdir(layout.releasesDir, { recursive: true });
   await mkdir(layout.stateDir, { recursive: true });
@@ -73,6 +74,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     journal,
     history: new ReleaseHistoryStore(layout.historyFile),
     emit,
+    host: config.host,
   };
 
   const recovered = await recoverInterruptedSteps(steps);

@@ -53,6 +53,7 @@ export function rolloutRequest(
       version,
       url: `https://artifacts.example/billing-${version}.tgz`,
       sha256: SHA,
+      size: 4096,
     },
     manifestVersion: 1,
     environmentSpec: {
