@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSigningKeyPair } from '@conveyor/command-signing';
-import { AgentConfigError, loadAgentConfig } from './agent-config';
+import { AgentConfigError, hookRunAsFrom, loadAgentConfig } from './agent-config';
 
 const key = generateSigningKeyPair();
 const otherKey = generateSigningKeyPair();
@@ -188,5 +188,22 @@ describe('loadAgentConfig', () => {
         "AMQP_URL is the agent's own configuration",
       );
     });
+  });
+
+  it('runs hooks as AGENT_HOOK_UID/GID only when the agent is root', () => {
+    const problems: string[] = [];
+    expect(hookRunAsFrom(65534, undefined, 0, problems)).toEqual({ uid: 65534, gid: 65534 });
+    expect(hookRunAsFrom(1500, 1600, 0, problems)).toEqual({ uid: 1500, gid: 1600 });
+    expect(hookRunAsFrom(undefined, undefined, 0, problems)).toBeUndefined();
+    expect(problems).toEqual([]);
+    expect(hookRunAsFrom(65534, undefined, 1000, problems)).toBeUndefined();
+    expect(hookRunAsFrom(undefined, 5, 0, problems)).toBeUndefined();
+    expect(problems).toEqual([
+      'AGENT_HOOK_UID: running hooks as uid 65534 needs the agent to run as root (it runs as uid 1000)',
+      'AGENT_HOOK_GID needs AGENT_HOOK_UID',
+    ]);
+    expect(problemsOf({ ...validEnv, AGENT_HOOK_UID: '0' }).join()).toContain(
+      'AGENT_HOOK_UID must be at least 1',
+    );
   });
 });

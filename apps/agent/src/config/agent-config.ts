@@ -79,6 +79,9 @@ const envSchema = z.object({
   AGENT_MAX_EXTRACT_BYTES: integer('AGENT_MAX_EXTRACT_BYTES', 1024, 2 ** 50).default(2 * 1024 ** 3),
   AGENT_MAX_EXTRACT_ENTRIES: integer('AGENT_MAX_EXTRACT_ENTRIES', 1, 10_000_000).default(100_000),
   AGENT_HOOK_KILL_GRACE_MS: integer('AGENT_HOOK_KILL_GRACE_MS', 0, 60_000).default(2000),
+  /** Hooks run as this uid/gid (the agent must run as root); the agent's own user when absent. */
+  AGENT_HOOK_UID: integer('AGENT_HOOK_UID', 1, 4_294_967_294).optional(),
+  AGENT_HOOK_GID: integer('AGENT_HOOK_GID', 1, 4_294_967_294).optional(),
   /** Extra variable names hooks inherit (e.g. JAVA_HOME), comma-separated; never the agent's own. */
   AGENT_HOOK_PASSTHROUGH_ENV: z.string().optional(),
 });
@@ -152,6 +155,26 @@ export function brokerUrl(
   }
   url.password = encodeURIComponent(password);
   return url.toString();
+}
+
+/** Who hooks run as: AGENT_HOOK_UID (gid defaulting to it); needs an agent running as root. */
+export function hookRunAsFrom(
+  uid: number | undefined,
+  gid: number | undefined,
+  agentUid: number | undefined,
+  problems: string[],
+): { uid: number; gid: number } | undefined {
+  if (uid === undefined) {
+    if (gid !== undefined) problems.push('AGENT_HOOK_GID needs AGENT_HOOK_UID');
+    return undefined;
+  }
+  if (agentUid !== undefined && agentUid !== 0 && agentUid !== uid) {
+    problems.push(
+      `AGENT_HOOK_UID: running hooks as uid ${uid} needs the agent to run as root (it runs as uid ${agentUid})`,
+    );
+    return undefined;
+  }
+  return { uid, gid: gid ?? uid };
 }
 
 function artifactCredentialsFrom(path: string | undefined, problems: string[]): ArtifactCredentials {
@@ -229,6 +252,9 @@ export function loadAgentConfig(
   const amqpUrl = parsed.success
     ? brokerUrl(parsed.data.AMQP_URL, parsed.data.AMQP_PASSWORD_FILE, problems, warnings)
     : '';
+  const hookRunAs = parsed.success
+    ? hookRunAsFrom(parsed.data.AGENT_HOOK_UID, parsed.data.AGENT_HOOK_GID, process.getuid?.(), problems)
+    : undefined;
   const artifactCredentials = parsed.success
     ? artifactCredentialsFrom(parsed.data.ARTIFACT_CREDENTIALS_FILE, problems)
     : [];
@@ -255,6 +281,7 @@ export function loadAgentConfig(
     keepReleases: config.KEEP_RELEASES,
     host: {
       hookPassthroughEnv: passthrough,
+      ...(hookRunAs === undefined ? {} : { hookRunAs }),
       hookKillGraceMs: config.AGENT_HOOK_KILL_GRACE_MS,
       downloadDeadlineMs: config.AGENT_DOWNLOAD_DEADLINE_SECONDS * 1000,
       downloadIdleTimeoutMs: config.AGENT_DOWNLOAD_IDLE_SECONDS * 1000,

@@ -40,6 +40,8 @@ export interface RunHookOptions {
   killGraceMs?: number;
   /** How long output is still read after the hook exited (a child it left may hold the pipes). Default 500 ms. */
   drainMs?: number;
+  /** Run the hook as this user and group (AGENT_HOOK_UID/GID; the agent then runs as root). */
+  runAs?: { uid: number; gid: number };
 }
 
 /**
@@ -69,6 +71,7 @@ export function runHook(hook: AppHook, env: HookEnv, options: RunHookOptions): P
       detached: process.platform !== 'win32',
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
+      ...(options.runAs === undefined ? {} : { uid: options.runAs.uid, gid: options.runAs.gid }),
     });
     let output = '';
     const collect = (chunk: Buffer) => {

@@ -8,7 +8,10 @@ import { createWriteStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
-import { Header, type EntryTypeName } from 'tar';
+import { Header } from 'tar';
+
+/** The tar entry types these attacks use. */
+type EntryTypeName = 'File' | 'Directory' | 'Link' | 'SymbolicLink' | 'FIFO' | 'CharacterDevice';
 import { ZipFile } from 'yazl';
 
 export interface HostileTarEntry {

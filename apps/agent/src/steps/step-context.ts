@@ -18,6 +18,12 @@ export type EmitEvent = <T extends EventType>(
 export interface HostPolicy {
   /** Extra variables hooks get from the agent's environment (AGENT_HOOK_PASSTHROUGH_ENV). */
   hookPassthroughEnv: readonly string[];
+  /**
+   * Hooks (and the app they start) run as this user and group instead of the agent's
+   * (AGENT_HOOK_UID / AGENT_HOOK_GID; the agent runs as root): they cannot read the agent's
+   * secret files, its /proc/<pid>/environ, or signal it.
+   */
+  hookRunAs?: { uid: number; gid: number };
   /** SIGTERM → SIGKILL grace of a hook's process group at its timeout. */
   hookKillGraceMs: number;
   /** A download taking longer than this in total is abandoned (AGENT_DOWNLOAD_DEADLINE_SECONDS). */
@@ -62,6 +68,7 @@ export async function runReleaseHook(
     timeoutSeconds: timeout,
     processEnv: hookProcessEnv(process.env, env, context.host.hookPassthroughEnv),
     killGraceMs: context.host.hookKillGraceMs,
+    ...(context.host.hookRunAs === undefined ? {} : { runAs: context.host.hookRunAs }),
   });
   const failure = hookFailure(result, timeout);
   if (failure !== undefined) throw failure;
