@@ -15,5 +15,23 @@ export const verifierEnvSchema = serviceEnv(3003).extend({
   VERIFIER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** Where smoke suites get their fresh working directories. Default: the OS temp directory. */
   VERIFIER_WORK_DIR: z.string().min(1).optional(),
+  /**
+   * Smoke suites run as this user (numeric uid, or a name from /etc/passwd) and group instead of
+   * the verifier's: they cannot read its environment (/proc/<pid>/environ), files or signal it.
+   * Needs the verifier to run as root (or with CAP_SETUID/CAP_SETGID/CAP_KILL). Never 0.
+   */
+  SMOKE_RUN_AS_UID: z.coerce.number().int().min(1).max(4_294_967_294).optional(),
+  SMOKE_RUN_AS_GID: z.coerce.number().int().min(1).max(4_294_967_294).optional(),
+  SMOKE_RUN_AS_USER: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, 'must be a user name')
+    .optional(),
+  /** Largest result file a suite may leave (bytes); larger is refused (inconclusive). Default 64 MiB. */
+  VERIFIER_RESULT_FILE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(2 ** 31)
+    .default(64 * 1024 * 1024),
 });
 export type VerifierEnv = z.infer<typeof verifierEnvSchema>;

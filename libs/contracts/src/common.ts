@@ -29,10 +29,28 @@ export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-ca
 export const version = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$/, 'must be a version like 1.4.2');
 export const durationMs = z.number().int().nonnegative();
 
+/** True when a URL carries user:pass@ (or just user@): credentials that would travel in events. */
+function hasUserinfo(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where an artifact is fetched from. Never with credentials in it: events (and the audit chain)
+ * carry this URL; an agent adds its own credentials per URL prefix (ARTIFACT_CREDENTIALS_FILE).
+ */
 export const artifactUrl = z
   .string()
   .url()
-  .refine((u) => /^(https?|file):/.test(u), 'must be an http, https or file URL');
+  .refine((u) => /^(https?|file):/.test(u), 'must be an http, https or file URL')
+  .refine(
+    (u) => !hasUserinfo(u),
+    'must not carry credentials (user:pass@); the agent adds them from its own credentials file',
+  );
 
 export const artifactRef = z.object({
   service: identifier,

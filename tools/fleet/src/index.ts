@@ -34,6 +34,7 @@ export { SAMPLE_APP_NAME, sampleAppSpec } from './artifacts/sample-app-spec';
 export {
   startArtifactServer,
   type ArtifactServer,
+  type ArtifactServerOptions,
   type ServedRequest,
 } from './artifact-server/artifact.server';
 export type { ArtifactFault } from './artifact-server/artifact-fault';

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSigningKeyPair } from '@conveyor/command-signing';
-import { AgentConfigError, loadAgentConfig } from './agent-config';
+import { AgentConfigError, hookRunAsFrom, loadAgentConfig } from './agent-config';
 
 const key = generateSigningKeyPair();
 const otherKey = generateSigningKeyPair();
@@ -103,5 +104,106 @@ describe('loadAgentConfig', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('secrets from files', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'agent-secrets-'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    const secretFile = (name: string, content: string, mode = 0o600) => {
+      const path = join(dir, name);
+      writeFileSync(path, content);
+      chmodSync(path, mode);
+      return path;
+    };
+    const devUrl = 'amqp://agent@mq.internal:5672/conveyor';
+
+    it('reads the broker password from AMQP_PASSWORD_FILE into the URL it connects with', () => {
+      const config = loadAgentConfig({
+        ...validEnv,
+        AMQP_URL: devUrl,
+        AMQP_PASSWORD_FILE: secretFile('amqp', 's3cr:t@x\n'),
+      });
+      expect(config.amqpUrl).toBe('amqp://agent:s3cr%3At%40x@mq.internal:5672/conveyor');
+      expect(config.warnings).toEqual([]);
+    });
+
+    it('still accepts a password inside AMQP_URL (development), with a warning', () => {
+      expect(loadAgentConfig(validEnv).warnings.join()).toContain('AMQP_PASSWORD_FILE');
+    });
+
+    it('refuses a password file readable by group or others, naming the mode and the fix', () => {
+      const problems = problemsOf({
+        ...validEnv,
+        AMQP_URL: devUrl,
+        AMQP_PASSWORD_FILE: secretFile('amqp', 'topsecret', 0o644),
+      }).join('\n');
+      expect(problems).toContain(
+        'is readable or writable by group or others (mode 0644); run chmod 600 on it',
+      );
+      expect(problems).not.toContain('topsecret');
+    });
+
+    it('refuses a FIFO as a password file at once', () => {
+      const fifo = join(dir, 'fifo');
+      execFileSync('mkfifo', ['-m', '600', fifo]);
+      expect(problemsOf({ ...validEnv, AMQP_URL: devUrl, AMQP_PASSWORD_FILE: fifo }).join()).toContain(
+        'is not a regular file',
+      );
+    });
+
+    it('refuses a password in both places, or a URL without a user', () => {
+      const path = secretFile('amqp', 'pw');
+      expect(problemsOf({ ...validEnv, AMQP_PASSWORD_FILE: path }).join()).toContain(
+        'AMQP_URL carries a password and AMQP_PASSWORD_FILE is set',
+      );
+      expect(
+        problemsOf({ ...validEnv, AMQP_URL: 'amqp://mq.internal/conveyor', AMQP_PASSWORD_FILE: path }).join(),
+      ).toContain('must name the broker user');
+    });
+
+    it('reads artifact credentials from ARTIFACT_CREDENTIALS_FILE, refusing one others can read', () => {
+      const list = JSON.stringify([{ urlPrefix: 'https://artifacts.example.com/', bearerToken: 'tok' }]);
+      const config = loadAgentConfig({
+        ...validEnv,
+        ARTIFACT_CREDENTIALS_FILE: secretFile('creds.json', list),
+      });
+      expect(config.host.artifactCredentials).toHaveLength(1);
+      expect(
+        problemsOf({ ...validEnv, ARTIFACT_CREDENTIALS_FILE: secretFile('open.json', list, 0o640) }).join(),
+      ).toContain('ARTIFACT_CREDENTIALS_FILE');
+    });
+
+    it('has host limits with defaults and refuses passing the agent’s own variables to hooks', () => {
+      expect(loadAgentConfig(validEnv).host).toMatchObject({
+        maxExtractBytes: 2 * 1024 ** 3,
+        maxExtractEntries: 100_000,
+        downloadDeadlineMs: 600_000,
+        hookPassthroughEnv: [],
+      });
+      expect(problemsOf({ ...validEnv, AGENT_HOOK_PASSTHROUGH_ENV: 'JAVA_HOME,AMQP_URL' }).join()).toContain(
+        "AMQP_URL is the agent's own configuration",
+      );
+    });
+  });
+
+  it('runs hooks as AGENT_HOOK_UID/GID only when the agent is root', () => {
+    const problems: string[] = [];
+    expect(hookRunAsFrom(65534, undefined, 0, problems)).toEqual({ uid: 65534, gid: 65534 });
+    expect(hookRunAsFrom(1500, 1600, 0, problems)).toEqual({ uid: 1500, gid: 1600 });
+    expect(hookRunAsFrom(undefined, undefined, 0, problems)).toBeUndefined();
+    expect(problems).toEqual([]);
+    expect(hookRunAsFrom(65534, undefined, 1000, problems)).toBeUndefined();
+    expect(hookRunAsFrom(undefined, 5, 0, problems)).toBeUndefined();
+    expect(problems).toEqual([
+      'AGENT_HOOK_UID: running hooks as uid 65534 needs the agent to run as root (it runs as uid 1000)',
+      'AGENT_HOOK_GID needs AGENT_HOOK_UID',
+    ]);
+    expect(problemsOf({ ...validEnv, AGENT_HOOK_UID: '0' }).join()).toContain(
+      'AGENT_HOOK_UID must be at least 1',
+    );
   });
 });

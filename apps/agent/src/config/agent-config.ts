@@ -4,6 +4,10 @@ import { z } from 'zod';
 import { facts as factsSchema, formatIssues } from '@conveyor/contracts';
 import { loadTrustedKeys, type TrustedKeys } from '@conveyor/command-signing';
 import { readTrustedKeyPems } from './trusted-keys.reader';
+import { parseArtifactCredentials, type ArtifactCredentials } from './artifact-credentials';
+import { readSecretFile } from './secret-file.reader';
+import { forbiddenPassthrough } from '../hooks/hook-process-env';
+import type { HostPolicy } from '../steps/step-context';
 
 /** Everything an agent needs, validated once at start. */
 export interface AgentConfig {
@@ -18,6 +22,10 @@ export interface AgentConfig {
   serverPort: number;
   heartbeatMs: number;
   keepReleases: number;
+  /** Hook environment, download and unpack limits, artifact credentials. */
+  host: HostPolicy;
+  /** Things to log once at start (never a secret). */
+  warnings: string[];
 }
 
 export class AgentConfigError extends Error {
@@ -59,7 +67,128 @@ const envSchema = z.object({
   HEARTBEAT_MS: integer('HEARTBEAT_MS', 100, 600_000).default(5000),
   KEEP_RELEASES: integer('KEEP_RELEASES', 2, 20).default(3),
   AGENT_FACTS: z.string().optional(),
+  /** The broker password, in a file only the agent's user can read (AMQP_URL then names only the user). */
+  AMQP_PASSWORD_FILE: z.string().refine(isAbsolute, 'AMQP_PASSWORD_FILE must be an absolute path').optional(),
+  /** JSON list of { urlPrefix, bearerToken | username+password | header+value }, only the agent's user can read it. */
+  ARTIFACT_CREDENTIALS_FILE: z
+    .string()
+    .refine(isAbsolute, 'ARTIFACT_CREDENTIALS_FILE must be an absolute path')
+    .optional(),
+  AGENT_DOWNLOAD_DEADLINE_SECONDS: integer('AGENT_DOWNLOAD_DEADLINE_SECONDS', 1, 86_400).default(600),
+  AGENT_DOWNLOAD_IDLE_SECONDS: integer('AGENT_DOWNLOAD_IDLE_SECONDS', 1, 3600).default(30),
+  AGENT_MAX_EXTRACT_BYTES: integer('AGENT_MAX_EXTRACT_BYTES', 1024, 2 ** 50).default(2 * 1024 ** 3),
+  AGENT_MAX_EXTRACT_ENTRIES: integer('AGENT_MAX_EXTRACT_ENTRIES', 1, 10_000_000).default(100_000),
+  AGENT_HOOK_KILL_GRACE_MS: integer('AGENT_HOOK_KILL_GRACE_MS', 0, 60_000).default(2000),
+  /** Hooks run as this uid/gid (the agent must run as root); the agent's own user when absent. */
+  AGENT_HOOK_UID: integer('AGENT_HOOK_UID', 1, 4_294_967_294).optional(),
+  AGENT_HOOK_GID: integer('AGENT_HOOK_GID', 1, 4_294_967_294).optional(),
+  /** Extra variable names hooks inherit (e.g. JAVA_HOME), comma-separated; never the agent's own. */
+  AGENT_HOOK_PASSTHROUGH_ENV: z.string().optional(),
 });
+
+/** Names from AGENT_HOOK_PASSTHROUGH_ENV; the agent's own variables are refused. */
+export function passthroughFromEnv(text: string | undefined, problems: string[]): string[] {
+  const names = (text ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  for (const name of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_()]*$/.test(name))
+      problems.push(`AGENT_HOOK_PASSTHROUGH_ENV: ${JSON.stringify(name)} is not a variable name`);
+    else if (forbiddenPassthrough(name))
+      problems.push(
+        `AGENT_HOOK_PASSTHROUGH_ENV: ${name} is the agent's own configuration; hooks never get it`,
+      );
+  }
+  return names;
+}
+
+/**
+ * The broker URL the agent connects with: AMQP_URL, with the password from AMQP_PASSWORD_FILE
+ * when given (AMQP_URL then must name the user and carry no password). A password inside AMQP_URL
+ * still works (development) with a warning: it stays in the agent's environment, readable by any
+ * process of the same user through /proc/<pid>/environ.
+ */
+export function brokerUrl(
+  amqpUrl: string,
+  passwordFile: string | undefined,
+  problems: string[],
+  warnings: string[],
+  readSecret: (variable: string, path: string) => string = readSecretFile,
+): string {
+  let url: URL;
+  try {
+    url = new URL(amqpUrl);
+  } catch {
+    problems.push('AMQP_URL is not a valid URL');
+    return amqpUrl;
+  }
+  if (passwordFile === undefined) {
+    if (url.password !== '')
+      warnings.push(
+        'AMQP_URL carries the broker password in the environment; put it in AMQP_PASSWORD_FILE instead',
+      );
+    return amqpUrl;
+  }
+  if (url.password !== '') {
+    problems.push(
+      'AMQP_URL carries a password and AMQP_PASSWORD_FILE is set: keep the password only in the file',
+    );
+    return amqpUrl;
+  }
+  if (url.username === '') {
+    problems.push(
+      'AMQP_URL must name the broker user (amqp://<user>@host/vhost) when AMQP_PASSWORD_FILE is set',
+    );
+    return amqpUrl;
+  }
+  let password: string;
+  try {
+    password = readSecret('AMQP_PASSWORD_FILE', passwordFile).replace(/\r?\n$/, '');
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+    return amqpUrl;
+  }
+  if (password === '') {
+    problems.push(`AMQP_PASSWORD_FILE: ${passwordFile} is empty`);
+    return amqpUrl;
+  }
+  url.password = encodeURIComponent(password);
+  return url.toString();
+}
+
+/** Who hooks run as: AGENT_HOOK_UID (gid defaulting to it); needs an agent running as root. */
+export function hookRunAsFrom(
+  uid: number | undefined,
+  gid: number | undefined,
+  agentUid: number | undefined,
+  problems: string[],
+): { uid: number; gid: number } | undefined {
+  if (uid === undefined) {
+    if (gid !== undefined) problems.push('AGENT_HOOK_GID needs AGENT_HOOK_UID');
+    return undefined;
+  }
+  if (agentUid !== undefined && agentUid !== 0 && agentUid !== uid) {
+    problems.push(
+      `AGENT_HOOK_UID: running hooks as uid ${uid} needs the agent to run as root (it runs as uid ${agentUid})`,
+    );
+    return undefined;
+  }
+  return { uid, gid: gid ?? uid };
+}
+
+function artifactCredentialsFrom(path: string | undefined, problems: string[]): ArtifactCredentials {
+  if (path === undefined) return [];
+  try {
+    return parseArtifactCredentials(
+      readSecretFile('ARTIFACT_CREDENTIALS_FILE', path),
+      `ARTIFACT_CREDENTIALS_FILE ${path}`,
+    );
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+    return [];
+  }
+}
 
 const FACT_PREFIX = 'AGENT_FACT_';
 
@@ -118,6 +247,17 @@ export function loadAgentConfig(
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) problems.push(...formatIssues(parsed.error).split('; '));
   const facts = factsFromEnv(env, problems);
+  const warnings: string[] = [];
+  const passthrough = passthroughFromEnv(env['AGENT_HOOK_PASSTHROUGH_ENV'], problems);
+  const amqpUrl = parsed.success
+    ? brokerUrl(parsed.data.AMQP_URL, parsed.data.AMQP_PASSWORD_FILE, problems, warnings)
+    : '';
+  const hookRunAs = parsed.success
+    ? hookRunAsFrom(parsed.data.AGENT_HOOK_UID, parsed.data.AGENT_HOOK_GID, process.getuid?.(), problems)
+    : undefined;
+  const artifactCredentials = parsed.success
+    ? artifactCredentialsFrom(parsed.data.ARTIFACT_CREDENTIALS_FILE, problems)
+    : [];
   let trustedKeys: TrustedKeys | undefined;
   const keysText = env['AGENT_TRUSTED_KEYS'];
   if (keysText !== undefined && keysText.trim() !== '') {
@@ -132,12 +272,23 @@ export function loadAgentConfig(
   const config = parsed.data;
   return {
     nodeId: config.NODE_ID,
-    amqpUrl: config.AMQP_URL,
+    amqpUrl,
     baseDir: config.AGENT_BASE_DIR,
     trustedKeys,
     facts: { ...defaultFacts(config.SERVER_PORT), ...facts },
     serverPort: config.SERVER_PORT,
     heartbeatMs: config.HEARTBEAT_MS,
     keepReleases: config.KEEP_RELEASES,
+    host: {
+      hookPassthroughEnv: passthrough,
+      ...(hookRunAs === undefined ? {} : { hookRunAs }),
+      hookKillGraceMs: config.AGENT_HOOK_KILL_GRACE_MS,
+      downloadDeadlineMs: config.AGENT_DOWNLOAD_DEADLINE_SECONDS * 1000,
+      downloadIdleTimeoutMs: config.AGENT_DOWNLOAD_IDLE_SECONDS * 1000,
+      maxExtractBytes: config.AGENT_MAX_EXTRACT_BYTES,
+      maxExtractEntries: config.AGENT_MAX_EXTRACT_ENTRIES,
+      artifactCredentials,
+    },
+    warnings,
   };
 }

@@ -31,17 +31,32 @@ export function hookCommandLine(
   return hook.linux === undefined ? undefined : { file: 'sh', args: ['-c', hook.linux] };
 }
 
+export interface RunHookOptions {
+  /** Seconds before the hook's process group is killed; the hook's own timeout when absent. */
+  timeoutSeconds?: number;
+  /** The hook's whole environment (hookProcessEnv): allow-listed, never the agent's credentials. */
+  processEnv: Readonly<Record<string, string>>;
+  /** How long SIGTERM gets before SIGKILL at the timeout. Default 2000 ms. */
+  killGraceMs?: number;
+  /** How long output is still read after the hook exited (a child it left may hold the pipes). Default 500 ms. */
+  drainMs?: number;
+  /** Run the hook as this user and group (AGENT_HOOK_UID/GID; the agent then runs as root). */
+  runAs?: { uid: number; gid: number };
+}
+
 /**
- * Runs one hook in the release dir with the CONVEYOR_* environment, in its own process group,
- * killing the whole group (the whole tree on Windows) when its timeout passes. Resolves with the
- * result whatever the exit code; rejects only if the hook cannot be started at all.
+ * Runs one hook in the release dir with an allow-listed environment (`processEnv`), leading its own
+ * process group. At its timeout the whole group gets SIGTERM, then SIGKILL after `killGraceMs`
+ * (the whole tree with taskkill on Windows). It returns at the latest `killGraceMs + drainMs` after
+ * its timeout, even when a child that left the group (setsid) still holds its pipes: the hook's
+ * exit, not the pipes closing, ends the wait. Resolves with the result whatever the exit code;
+ * rejects only if the hook cannot be started at all.
  */
-export function runHook(
-  hook: AppHook,
-  env: HookEnv,
-  timeoutSeconds = hook.timeoutSeconds,
-): Promise<HookResult> {
+export function runHook(hook: AppHook, env: HookEnv, options: RunHookOptions): Promise<HookResult> {
   const name = env.CONVEYOR_HOOK;
+  const timeoutSeconds = options.timeoutSeconds ?? hook.timeoutSeconds;
+  const killGraceMs = options.killGraceMs ?? 2_000;
+  const drainMs = options.drainMs ?? 500;
   const commandLine = hookCommandLine(hook);
   if (commandLine === undefined) {
     return Promise.reject(
@@ -52,10 +67,11 @@ export function runHook(
   return new Promise((resolve, reject) => {
     const child = spawn(commandLine.file, commandLine.args, {
       cwd: env.CONVEYOR_RELEASE_DIR,
-      env: { ...process.env, ...env },
+      env: { ...options.processEnv, ...env },
       detached: process.platform !== 'win32',
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
+      ...(options.runAs === undefined ? {} : { uid: options.runAs.uid, gid: options.runAs.gid }),
     });
     let output = '';
     const collect = (chunk: Buffer) => {
@@ -64,25 +80,45 @@ export function runHook(
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killTree(child.pid);
-    }, timeoutSeconds * 1000);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new StepFailure('hook', `hook ${name} could not start: ${error.message}`, { hook: name }));
-    });
-    child.once('close', (exitCode, signal) => {
-      clearTimeout(timer);
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let settled = false;
+    const timers: NodeJS.Timeout[] = [];
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      timers.forEach(clearTimeout);
+      child.stdout.destroy();
+      child.stderr.destroy();
       resolve({
         hook: name,
-        exitCode,
-        signal,
+        exitCode: exit?.code ?? null,
+        signal: exit?.signal ?? (timedOut ? 'SIGKILL' : null),
         timedOut,
         outputTail: output,
         durationMs: Date.now() - startedAt,
       });
+    };
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        killGroup(child.pid, 'SIGTERM');
+        timers.push(setTimeout(() => killGroup(child.pid, 'SIGKILL'), killGraceMs));
+        // Whatever still holds the pipes, the hook has had its time.
+        timers.push(setTimeout(finish, killGraceMs + drainMs));
+      }, timeoutSeconds * 1000),
+    );
+    child.once('error', (error) => {
+      if (settled) return;
+      settled = true;
+      timers.forEach(clearTimeout);
+      reject(new StepFailure('hook', `hook ${name} could not start: ${error.message}`, { hook: name }));
     });
+    child.once('exit', (code, signal) => {
+      exit = { code, signal };
+      // A child the hook left behind may keep the pipes open: read what comes soon, then stop waiting.
+      timers.push(setTimeout(finish, drainMs));
+    });
+    child.once('close', finish);
   });
 }
 
@@ -99,14 +135,15 @@ export function hookFailure(result: HookResult, timeoutSeconds: number): StepFai
   });
 }
 
-function killTree(pid: number | undefined): void {
+/** Kills the hook's process group (the hook leads it: spawned detached); the whole tree on Windows. */
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
   if (process.platform === 'win32') {
     spawnSync('taskkill', ['/PID', String(pid), '/T', '/F'], { windowsHide: true });
     return;
   }
   try {
-    process.kill(-pid, 'SIGKILL');
+    process.kill(-pid, signal);
   } catch {
     // the group is already gone
   }

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { APP_SPEC_FILE_NAME, appSpecSchema, formatIssues, type AppSpec } from '@conveyor/contracts';
 import { StepFailure } from '../steps/step-failure';
 import { extractArchive } from './archive-extractor';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './archive-entry.policy';
 
 /** Reads and validates the conveyor-app.yaml of an unpacked release. */
 export async function readAppSpec(releaseDir: string): Promise<AppSpec> {
@@ -32,10 +33,11 @@ export async function unpackArtifact(
   archivePath: string,
   parentDir: string,
   expectedVersion: string,
+  limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS,
 ): Promise<{ dir: string; spec: AppSpec }> {
   const dir = await mkdtemp(join(parentDir, '.incoming-'));
   try {
-    await extractArchive(archivePath, dir);
+    await extractArchive(archivePath, dir, limits);
     const spec = await readAppSpec(dir);
     if (spec.version !== expectedVersion) {
       throw new Error(

@@ -16,7 +16,7 @@ import {
   waitForConnection,
 } from '@conveyor/messaging';
 import { runWithCorrelation, type Logger } from '@conveyor/observability';
-import { mkdir } from 'node:fs/promises';
+import { chmod, chown, mkdir } from 'node:fs/promises';
 import { AGENT_COMMAND_TYPES, CommandIntake } from '../commands/command-intake';
 import type { AgentConfig } from '../config/agent-config';
 import { StepJournal } from '../journal/step-journal.store';
@@ -43,9 +43,16 @@ export interface RunningAgent {
  * heartbeats. Plain Node: no HTTP port, no framework.
  */
 export async function startAgent(config: AgentConfig, logger: Logger): Promise<RunningAgent> {
+  for (const warning of config.warnings) logger.warn(warning);
   const layout = agentLayout(config.baseDir);
   await mkdir(layout.releasesDir, { recursive: true });
   await mkdir(layout.stateDir, { recursive: true });
+  if (config.host.hookRunAs !== undefined) {
+    // Hooks run as their own user: they may create files in state/ (app.pid, app.log) but, with
+    // the sticky bit, never remove or rename the agent's (steps/, nonces/, releases.json).
+    await chown(layout.stateDir, process.getuid?.() ?? 0, config.host.hookRunAs.gid);
+    await chmod(layout.stateDir, 0o1775);
+  }
   const nonceStore = await FileNonceStore.open(layout.noncesDir);
   const journal = await StepJournal.open(layout.stepsDir);
 
@@ -73,6 +80,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     journal,
     history: new ReleaseHistoryStore(layout.historyFile),
     emit,
+    host: config.host,
   };
 
   const recovered = await recoverInterruptedSteps(steps);

@@ -9,6 +9,7 @@ import {
   type StepRecord,
 } from '../journal/step-journal.rules';
 import { downloadArtifact } from '../releases/artifact-download';
+import { downloadOptions, extractLimits } from './artifact-fetch';
 import { currentVersion, switchCurrent } from '../releases/current-link';
 import {
   forgetReleases,
@@ -67,15 +68,11 @@ export async function runDeployStep(
   let incoming: string | undefined;
   let placed = false;
   try {
-    const artifact = await downloadArtifact({
-      url: payload.artifact.url,
-      expectedSha256: payload.artifact.sha256,
-      dir: layout.downloadsDir,
-    });
+    const artifact = await downloadArtifact(downloadOptions(context, payload.artifact));
     downloaded = artifact.path;
     await progress('download', `${artifact.bytes} bytes, sha256 verified`);
     phase = 'unpack';
-    const unpacked = await unpackArtifact(artifact.path, layout.releasesDir, version);
+    const unpacked = await unpackArtifact(artifact.path, layout.releasesDir, version, extractLimits(context));
     incoming = unpacked.dir;
     const spec: AppSpec = unpacked.spec;
     if (version !== previous) {

@@ -2,6 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { MigrateCommandPayload, SignedCommand } from '@conveyor/contracts';
 import { beginStep, failStep, succeedStep, type StepRecord } from '../journal/step-journal.rules';
 import { downloadArtifact } from '../releases/artifact-download';
+import { downloadOptions, extractLimits } from './artifact-fetch';
 import { currentVersion } from '../releases/current-link';
 import { unpackArtifact } from '../releases/release-unpacker';
 import { runReleaseHook, type StepContext } from './step-context';
@@ -37,15 +38,11 @@ export async function runMigrateStep(
   let downloaded: string | undefined;
   let workDir: string | undefined;
   try {
-    const artifact = await downloadArtifact({
-      url: payload.artifact.url,
-      expectedSha256: payload.artifact.sha256,
-      dir: layout.downloadsDir,
-    });
+    const artifact = await downloadArtifact(downloadOptions(context, payload.artifact));
     downloaded = artifact.path;
     phase = 'unpack';
     await mkdir(layout.workDir, { recursive: true });
-    const unpacked = await unpackArtifact(artifact.path, layout.workDir, version);
+    const unpacked = await unpackArtifact(artifact.path, layout.workDir, version, extractLimits(context));
     workDir = unpacked.dir;
     phase = 'hook';
     const result = await runReleaseHook(

@@ -103,7 +103,7 @@ export class AgentTestKit {
   /** Builds a sample-app artifact into the served directory; returns it with its command reference. */
   async artifact(
     options: Omit<BuildArtifactOptions, 'outDir'>,
-  ): Promise<BuiltArtifact & { ref: ArtifactRef }> {
+  ): Promise<BuiltArtifact & { ref: ArtifactRef & { size: number } }> {
     const built = await buildArtifact({ ...options, outDir: join(this.dir, 'artifacts') });
     const ref = {
       service: 'sample-app',

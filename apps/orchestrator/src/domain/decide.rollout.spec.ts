@@ -176,6 +176,23 @@ describe('starting a deployment', () => {
     );
   });
 
+  it('refuses an artifact without a declared size: agents bound the download by it', () => {
+    const request = deploymentRequest();
+    const { size: _size, ...unsized } = request.artifact;
+    expect(startDeployment({ ...request, artifact: unsized }, startContext(), 0)).toEqual({
+      ok: false,
+      reason: 'invalid_request',
+      detail: expect.stringContaining('the artifact has no declared size'),
+    });
+  });
+
+  it('puts the declared size into every deploy command', () => {
+    const driver = new Driver(started(deploymentRequest())).run();
+    const deploys = driver.decisions.flatMap((d) => d.commands).filter((c) => c.kind === 'deploy');
+    expect(deploys.length).toBeGreaterThan(0);
+    for (const command of deploys) expect(command.payload.artifact.size).toBe(4096);
+  });
+
   it('refuses a plan that would break the floor, with the planner reason', () => {
     const result = startDeployment(
       deploymentRequest({ servers: 2, strategy: { minHealthy: 2 } }),

@@ -1,5 +1,8 @@
 import type { ArtifactRef, EventInput, EventType, VerificationSpec } from '@conveyor/contracts';
 
+/** The artifact a deployment ships: its size is known (start refuses a request without one); agents enforce it. */
+export type SizedArtifactRef = ArtifactRef & { readonly size: number };
+
 /** What a step does: one pool operation, one agent command per server, one verification, one bake. */
 export type StepKind = 'migrate' | 'drain' | 'deploy' | 'verify' | 'enable' | 'rollback' | 'bake';
 
@@ -119,7 +122,7 @@ export interface DeploymentState {
   readonly service: string;
   readonly environment: string;
   readonly version: string;
-  readonly artifact: ArtifactRef;
+  readonly artifact: SizedArtifactRef;
   readonly settings: DeploymentSettings;
   readonly targets: Readonly<Record<string, TargetInfo>>;
   readonly startedAt: number;
@@ -150,7 +153,7 @@ export type AgentCommandIntent =
       kind: 'deploy';
       nodeId: string;
       lifetimeMs: number;
-      payload: { deploymentId: string; stepId: string; artifact: ArtifactRef };
+      payload: { deploymentId: string; stepId: string; artifact: SizedArtifactRef };
     }
   | {
       kind: 'rollback';
@@ -162,7 +165,7 @@ export type AgentCommandIntent =
       kind: 'migrate';
       nodeId: string;
       lifetimeMs: number;
-      payload: { deploymentId: string; stepId: string; artifact: ArtifactRef; timeoutSeconds: number };
+      payload: { deploymentId: string; stepId: string; artifact: SizedArtifactRef; timeoutSeconds: number };
     };
 
 export interface Decision {

@@ -58,6 +58,15 @@ export function startDeployment(
   correlationId?: string,
 ): StartResult {
   const spec = request.environmentSpec;
+  const { size } = request.artifact;
+  if (size === undefined || size <= 0) {
+    return {
+      ok: false,
+      reason: 'invalid_request',
+      detail:
+        'the artifact has no declared size: agents bound the download by it (publish the artifact with its size)',
+    };
+  }
   const targets = resolveTargets(request, context);
   if (targets.length === 0) {
     return {
@@ -109,7 +118,7 @@ export function startDeployment(
     service: request.service,
     environment: request.environment,
     version: request.version,
-    artifact: request.artifact,
+    artifact: { ...request.artifact, size },
     settings,
     targets: Object.fromEntries(targets.map((target) => [target.id, target])),
     startedAt: now,

@@ -35,6 +35,7 @@ export function deploymentRequest(options: RequestOptions = {}): DeploymentReque
       version,
       url: `https://artifacts.example/billing-${version}.tgz`,
       sha256: SHA,
+      size: 4096,
     },
     manifestVersion: 1,
     environmentSpec: {

@@ -51,6 +51,7 @@ export function rolloutRequest(version: string, strategy: Partial<Strategy> = {}
       version,
       url: `https://artifacts.example/billing-${version}.tgz`,
       sha256: SHA,
+      size: 4096,
     },
     manifestVersion: 1,
     environmentSpec: {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { CheckResult, smokeSuiteSchema } from '@conveyor/contracts';
@@ -8,6 +8,7 @@ import { runProcess, type ProcessOutcome } from './process-runner';
 import { resolveResultFile } from './result-file-path';
 import { clip, clipStart } from './result-text';
 import { suiteEnvironment, type SuiteContext } from './suite-environment';
+import type { SuiteIdentity } from './suite-identity';
 
 export type SmokeSuiteSpec = z.infer<typeof smokeSuiteSchema>;
 
@@ -17,6 +18,10 @@ export interface CommandSuiteInput {
   /** Parent of the fresh working directory each run gets. */
   workRoot: string;
   signal: AbortSignal;
+  /** The suite's own user (SMOKE_RUN_AS_*); the verifier's when absent. */
+  runAs?: SuiteIdentity;
+  /** Largest result file read (VERIFIER_RESULT_FILE_MAX_BYTES). */
+  maxResultFileBytes?: number;
 }
 
 /**
@@ -27,9 +32,17 @@ export async function runCommandSuite(input: CommandSuiteInput): Promise<CheckRe
   const { suite, context } = input;
   const workDir = await mkdtemp(join(input.workRoot, 'conveyor-suite-'));
   try {
+    // The suite's own user owns its working directory (mode 0700 from mkdtemp): nobody else's.
+    if (input.runAs !== undefined) await chown(workDir, input.runAs.uid, input.runAs.gid);
     const where = suite.resultFile === undefined ? undefined : resolveResultFile(workDir, suite.resultFile);
     const resultFile = where?.ok ? where.path : undefined;
-    const env = suiteEnvironment(process.env, { ...context, suiteName: suite.name, workDir, resultFile });
+    const env = suiteEnvironment(process.env, {
+      ...context,
+      suiteName: suite.name,
+      workDir,
+      resultFile,
+      ownUser: input.runAs !== undefined,
+    });
     const outcome = await runProcess({
       command: suite.command,
       args: suite.args,
@@ -37,6 +50,7 @@ export async function runCommandSuite(input: CommandSuiteInput): Promise<CheckRe
       env,
       timeoutMs: suite.timeoutSeconds * 1000,
       signal: input.signal,
+      ...(input.runAs === undefined ? {} : { runAs: input.runAs }),
     });
     const results = [commandResult(suite, context.server.id, outcome)];
     if (where === undefined) return results;
@@ -56,7 +70,11 @@ export async function runCommandSuite(input: CommandSuiteInput): Promise<CheckRe
       return [...results, { ...base, verdict: 'inconclusive', expected, actual, durationMs: 0 }];
     }
     const readStarted = Date.now();
-    const parsed = await parseTestResults(where.path, { maxFailures: 50 });
+    const parsed = await parseTestResults(where.path, {
+      maxFailures: 50,
+      within: workDir,
+      ...(input.maxResultFileBytes === undefined ? {} : { maxBytes: input.maxResultFileBytes }),
+    });
     return [
       ...results,
       {

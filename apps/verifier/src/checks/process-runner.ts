@@ -24,16 +24,23 @@ export interface RunProcessOptions {
   signal: AbortSignal;
   /** How long SIGTERM gets before SIGKILL. */
   killGraceMs?: number;
+  /** Run as this user and group (SMOKE_RUN_AS_*); the verifier's own when absent. */
+  runAs?: { uid: number; gid: number };
+  /** How long output is still read after the process exited (a child it left may hold the pipes). Default 500 ms. */
+  drainMs?: number;
 }
 
 /**
- * Runs a command without a shell in its own process group; on timeout or stop the whole
- * group (the runner and everything it started) gets SIGTERM, then SIGKILL.
+ * Runs a command without a shell in its own process group (optionally as another user); on
+ * timeout or stop the whole group (the runner and everything it started) gets SIGTERM, then
+ * SIGKILL. The process's exit, not its pipes closing, ends the wait: a child that left the group
+ * and holds the pipes delays the result by `drainMs` at most.
  */
 export function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> {
   const started = Date.now();
   const tail = new OutputTail();
   const grace = options.killGraceMs ?? 2_000;
+  const drainMs = options.drainMs ?? 500;
   return new Promise((resolve) => {
     let settled = false;
     let killedFor: ProcessOutcome['end'] | undefined;
@@ -44,12 +51,15 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> 
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       shell: false,
+      ...(options.runAs === undefined ? {} : { uid: options.runAs.uid, gid: options.runAs.gid }),
     });
     const finish = (end: ProcessOutcome['end']): void => {
       if (settled) return;
       settled = true;
       timers.forEach(clearTimeout);
       options.signal.removeEventListener('abort', onStop);
+      child.stdout.destroy();
+      child.stderr.destroy();
       resolve({ end, outputTail: tail.text(), durationMs: Date.now() - started });
     };
     const killGroup = (signal: NodeJS.Signals): void => {
@@ -78,11 +88,15 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> 
     child.stdout.on('data', (chunk: Buffer) => tail.write(chunk));
     child.stderr.on('data', (chunk: Buffer) => tail.write(chunk));
     child.once('error', (error) => finish({ kind: 'not-started', error: describeError(error) }));
-    child.once('close', (code, signal) => {
+    const ended = (code: number | null, signal: NodeJS.Signals | null): void => {
       if (killedFor) finish(killedFor);
       else if (code !== null) finish({ kind: 'exited', code });
       else finish({ kind: 'signalled', signal: signal ?? 'unknown' });
+    };
+    child.once('exit', (code, signal) => {
+      timers.push(setTimeout(() => ended(code, signal), drainMs));
     });
+    child.once('close', ended);
     timers.push(setTimeout(() => stopWith({ kind: 'timed-out' }), Math.max(0, options.timeoutMs)));
     if (options.signal.aborted) onStop();
     else options.signal.addEventListener('abort', onStop, { once: true });

@@ -27,6 +27,8 @@ export interface SuiteContext {
   workDir: string;
   /** Absolute path where the suite should write its result file, when the manifest names one. */
   resultFile?: string;
+  /** The suite runs as its own user (SMOKE_RUN_AS_*): HOME is its working directory, not the verifier's. */
+  ownUser?: boolean;
 }
 
 /** The suite's environment: a few inherited variables plus where and what to test. */
@@ -58,5 +60,6 @@ export function suiteEnvironment(
     CONVEYOR_WORK_DIR: context.workDir,
   });
   if (context.resultFile !== undefined) env['CONVEYOR_RESULT_FILE'] = context.resultFile;
+  if (context.ownUser === true) env['HOME'] = context.workDir;
   return env;
 }

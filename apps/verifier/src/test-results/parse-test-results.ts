@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { BomAwareDecoder } from './bom-aware-decoder';
 import { FormatDispatcher } from './format-dispatcher';
-import { fileAccessError, openResultFile } from './open-result-file';
+import { DEFAULT_MAX_RESULT_FILE_BYTES, fileAccessError, openResultFile, tooLarge } from './open-result-file';
 import type { ParseTestResultsOptions, TestResultsError, TestResultsOutcome } from './test-results.types';
 import { XmlElementWalker } from './xml-element-walker';
 
@@ -22,10 +22,11 @@ export async function parseTestResults(
 ): Promise<TestResultsOutcome> {
   const maxFailures = checkedLimit('maxFailures', options.maxFailures ?? DEFAULT_MAX_FAILURES, 0);
   const maxDepth = checkedLimit('maxDepth', options.maxDepth ?? DEFAULT_MAX_DEPTH, 1);
+  const maxBytes = checkedLimit('maxBytes', options.maxBytes ?? DEFAULT_MAX_RESULT_FILE_BYTES, 1);
   const source = typeof input === 'string' ? input : (options.sourceName ?? 'stream');
   let stream: Readable;
   if (typeof input === 'string') {
-    const opened = await openResultFile(input);
+    const opened = await openResultFile(input, { maxBytes, within: options.within });
     if (!opened.ok) return opened;
     stream = opened.stream;
   } else {
@@ -34,10 +35,13 @@ export async function parseTestResults(
   const dispatcher = new FormatDispatcher(source, maxFailures);
   const walker = new XmlElementWalker(dispatcher, { source, maxDepth });
   const decoder = new BomAwareDecoder();
+  let read = 0;
   try {
     for await (const chunk of stream as AsyncIterable<unknown>) {
       const bytes = asBytesOrText(chunk);
       if (bytes === undefined) return notBytes(source);
+      read += bytes.length;
+      if (read > maxBytes) return tooLarge(source, maxBytes);
       const decoded = decoder.write(bytes);
       if (!decoded.ok) return encodingError(source, decoded.reason);
       walker.write(decoded.text);

@@ -41,6 +41,7 @@ export interface TestResults {
 export type TestResultsErrorKind =
   | 'file-not-found'
   | 'not-a-file'
+  | 'too-large'
   | 'unreadable'
   | 'empty'
   | 'unsupported-encoding'
@@ -74,4 +75,11 @@ export interface ParseTestResultsOptions {
   maxDepth?: number;
   /** Name used in messages when parsing a stream. Default "stream". */
   sourceName?: string;
+  /** Largest file (or stream) read, in bytes; more is refused as `too-large`. Default 64 MiB. */
+  maxBytes?: number;
+  /**
+   * When given, a path is read only if it really lies inside this directory (no link in between
+   * leads out of it): a suite cannot make the verifier read another file.
+   */
+  within?: string;
 }

@@ -72,7 +72,8 @@ export class VerifierTestBed {
   vhost!: TestVhost;
   database!: TestDatabase;
 
-  async start(): Promise<void> {
+  /** With `{ verifier: false }` only the probe starts (a test runs the verifier as its own process). */
+  async start(options: { verifier?: boolean } = {}): Promise<void> {
     // One after the other, so `stop()` can clean up whatever was created if the other hangs.
     this.database = await createTestDatabase();
     this.vhost = await createTestVhost();
@@ -81,7 +82,7 @@ export class VerifierTestBed {
       { name: 'probe', schema: 'probe', defaultPort: 0, module: probeModule(this.seen) },
       base,
     );
-    await this.startVerifier();
+    if (options.verifier !== false) await this.startVerifier();
   }
 
   async startVerifier(overrides: Partial<VerifierEnv> = {}): Promise<RunningService> {
@@ -92,6 +93,7 @@ export class VerifierTestBed {
       VERIFIER_POLL_MS: 100,
       VERIFIER_LEASE_SECONDS: 30,
       VERIFIER_MAX_ATTEMPTS: 3,
+      VERIFIER_RESULT_FILE_MAX_BYTES: 64 * 1024 * 1024,
       ...overrides,
     };
     this.verifier = await startService(verifierServiceSpec, env);

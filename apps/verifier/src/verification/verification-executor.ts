@@ -4,6 +4,7 @@ import { concurrencyLimiter } from '../checks/concurrency-limiter';
 import { deadlineAfter, earliestDeadline, remainingMs } from '../checks/deadline';
 import { runHealthCheck } from '../checks/http-health.check';
 import type { StopReason } from '../checks/overall-verdict';
+import type { SuiteIdentity } from '../checks/suite-identity';
 
 export interface ExecutionInput {
   request: VerificationRequested;
@@ -12,6 +13,9 @@ export interface ExecutionInput {
   /** Aborted (with an Error saying why) when the deployment is aborted or the service stops. */
   cancel: AbortSignal;
   workRoot: string;
+  /** Smoke suites' own user (SMOKE_RUN_AS_*), and the largest result file read. */
+  suiteRunAs?: SuiteIdentity;
+  maxResultFileBytes?: number;
   /** Called as each check finishes (metrics). */
   onCheck?: (result: CheckResult) => void;
 }
@@ -99,6 +103,10 @@ async function checkServer(
               suite,
               workRoot: input.workRoot,
               signal,
+              ...(input.suiteRunAs === undefined ? {} : { runAs: input.suiteRunAs }),
+              ...(input.maxResultFileBytes === undefined
+                ? {}
+                : { maxResultFileBytes: input.maxResultFileBytes }),
               context: {
                 server,
                 verificationId: request.verificationId,

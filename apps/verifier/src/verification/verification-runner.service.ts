@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -7,6 +8,7 @@ import { runWithCorrelation, type Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import { deadlineAfter } from '../checks/deadline';
 import { overallVerdict, type StopReason } from '../checks/overall-verdict';
+import { suiteIdentity, type SuiteIdentity } from '../checks/suite-identity';
 import { LeasedJobLoop } from '../jobs/leased-job-loop';
 import type { VerificationEntity } from '../persistence/verification.entity';
 import { VerificationRepository } from '../persistence/verification.repository';
@@ -25,6 +27,8 @@ import { watchDeploymentAbort } from './abort-watch';
 export class VerificationRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly loop: LeasedJobLoop<VerificationEntity>;
   private readonly owner = `verifier-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  /** Who smoke suites run as; resolved (and refused, stopping the start) once. */
+  private readonly suiteRunAs: SuiteIdentity | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -33,6 +37,12 @@ export class VerificationRunner implements OnApplicationBootstrap, OnApplication
     @Inject(VERIFIER_ENV) private readonly env: VerifierEnv,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
+    this.suiteRunAs = suiteIdentity(env, () => readFileSync('/etc/passwd', 'utf8'), process.getuid?.());
+    if (this.suiteRunAs !== undefined)
+      logger.info(
+        { uid: this.suiteRunAs.uid, gid: this.suiteRunAs.gid },
+        'smoke suites run as their own user',
+      );
     const leaseMs = env.VERIFIER_LEASE_SECONDS * 1000;
     this.loop = new LeasedJobLoop({
       kind: 'verification',
@@ -97,6 +107,8 @@ export class VerificationRunner implements OnApplicationBootstrap, OnApplication
         deadlineMs: began.deadlineAt.getTime(),
         cancel: watch.signal,
         workRoot: this.env.VERIFIER_WORK_DIR ?? tmpdir(),
+        ...(this.suiteRunAs === undefined ? {} : { suiteRunAs: this.suiteRunAs }),
+        maxResultFileBytes: this.env.VERIFIER_RESULT_FILE_MAX_BYTES,
         onCheck: (result) => checksTotal.inc({ type: result.type, outcome: result.verdict }),
       });
     } finally {

@@ -121,8 +121,15 @@ const stepFields = {
   stepId: z.string().min(1).max(200),
 };
 
-/** The artifact to fetch: http, https or file URL, its version and sha256. */
-const commandArtifact = z.strictObject(artifactRef.shape);
+/**
+ * The artifact to fetch: http, https or file URL (never with credentials), its version, sha256 and
+ * size in bytes. The size is required: the agent aborts a download that passes it and fails one
+ * that ends short of it.
+ */
+const commandArtifact = z.strictObject({
+  ...artifactRef.shape,
+  size: z.number().int().positive('must be the artifact size in bytes'),
+});
 
 export const deployCommandPayload = z.strictObject({
   ...stepFields,

@@ -26,16 +26,29 @@ export interface ArtifactServer {
   close(): Promise<void>;
 }
 
+export interface ArtifactServerOptions {
+  /** When set, a request without exactly this Authorization header gets 401 (an artifact store with credentials). */
+  authorization?: string;
+}
+
 /**
  * Serves the files of `dir` over HTTP on 127.0.0.1 and a free port, with Content-Length, GET and HEAD.
  * Faults per file (setFault) or per request (?breakAfter=N, ?bytesPerSecond=N, ?delayMs=N).
  */
-export async function startArtifactServer(dir: string): Promise<ArtifactServer> {
+export async function startArtifactServer(
+  dir: string,
+  options: ArtifactServerOptions = {},
+): Promise<ArtifactServer> {
   const root = resolve(dir);
   const faults = new Map<string, ArtifactFault>();
   const served: ServedRequest[] = [];
 
   const server = createServer((req, res) => {
+    if (options.authorization !== undefined && req.headers.authorization !== options.authorization) {
+      sendText(res, 401, 'authorization required');
+      served.push({ method: req.method ?? '', path: req.url ?? '', status: 401, bytesSent: 0 });
+      return;
+    }
     serve(root, faults, req, res).then(
       (bytesSent) =>
         served.push({ method: req.method ?? '', path: req.url ?? '', status: res.statusCode, bytesSent }),
