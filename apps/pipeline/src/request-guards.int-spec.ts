@@ -55,7 +55,7 @@ const endpoints: Endpoint[] = [
     method: 'post',
     path: `/runs/${id}/artifacts`,
     permission: 'reportBuilds',
-    valid: { url: 'https://a.example/x.zip', sha256: 'a'.repeat(64) },
+    valid: { url: 'https://a.example/x.zip', sha256: 'a'.repeat(64), size: 1024 },
     isValid: byZod(publishArtifactBody),
   },
   {

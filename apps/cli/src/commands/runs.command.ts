@@ -133,10 +133,12 @@ export function registerRunsCommands(program: Command, ctx: CliContext): void {
       }
       const sha256 = options.sha256 ?? local?.sha256;
       if (sha256 === undefined) throw new CliError('give --sha256, or --file to compute it', ExitCode.usage);
+      const size = options.size ?? local?.size;
+      if (size === undefined) throw new CliError('give --size, or --file to compute it', ExitCode.usage);
       const body = {
         url: options.artifactUrl,
         sha256,
-        size: options.size ?? local?.size,
+        size,
         version: options.version,
       };
       const answer = await (

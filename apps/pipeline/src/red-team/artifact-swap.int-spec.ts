@@ -37,6 +37,7 @@ describe('red team: swapping an approved artifact', () => {
     const answer = await f.as('jenkins').post(`/runs/${f.runId}/artifacts`, {
       url: 'https://evil.example.com/shop-1.0.0.zip',
       sha256: sha('e'),
+      size: 1024,
     });
     expect(answer.status).toBe(409);
     expect(answer.body.message).toBe(
@@ -52,6 +53,7 @@ describe('red team: swapping an approved artifact', () => {
     const again = await f.as('jenkins').post(`/runs/${f.runId}/artifacts`, {
       url: 'https://artifacts.example.com/shop-1.0.0.zip',
       sha256: sha('a'),
+      size: 1024,
     });
     expect(again.status).toBe(200);
     expect(f.fake.of('artifact.published')).toHaveLength(1);

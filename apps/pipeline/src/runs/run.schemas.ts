@@ -46,7 +46,12 @@ export type ReportStageBody = z.infer<typeof reportStageBody>;
 export const publishArtifactBody = z.strictObject({
   url: artifactUrl,
   sha256: sha256Hex,
-  size: count.optional(),
+  /** Bytes; agents refuse a download that is not exactly this size. */
+  size: z
+    .number({ error: 'is required: the artifact size in bytes' })
+    .int()
+    .min(1, 'must be at least 1 byte')
+    .max(Number.MAX_SAFE_INTEGER),
   /** Defaults to the run's version; if given it must be the same. */
   version: version.optional(),
 });

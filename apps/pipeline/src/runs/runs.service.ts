@@ -154,7 +154,7 @@ export class RunsService {
         existing &&
         existing.url === body.url &&
         existing.sha256 === body.sha256 &&
-        existing.size === (body.size ?? null) &&
+        existing.size === body.size &&
         existing.runId === runId;
       if (existing && same) {
         emitApiAction(
@@ -172,7 +172,7 @@ export class RunsService {
         version,
         url: body.url,
         sha256: body.sha256,
-        size: body.size ?? null,
+        size: body.size,
         runId,
         publishedBy: action.caller.name,
         publishedAt: new Date(),

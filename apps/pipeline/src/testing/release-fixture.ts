@@ -87,6 +87,7 @@ export async function startReleaseFixture(): Promise<ReleaseFixture> {
     .post(`/runs/${runId}/artifacts`, {
       url: 'https://artifacts.example.com/shop-1.0.0.zip',
       sha256: sha('a'),
+      size: 1024,
     })
     .expect(201);
   const requestsFor = (environment: string) =>
