@@ -8,6 +8,7 @@ export const deploymentRejectedEvent = defineEvent({
   version: 1,
   description:
     'The orchestrator refused a deployment request (another is running, or the plan breaks the floor).',
+  producer: 'orchestrator',
   schema: z.object({
     deploymentId: uuid,
     service: identifier,
