@@ -38,6 +38,9 @@ export interface PeekedMessage {
   payload: string;
   routingKey: string;
   headers: Record<string, unknown>;
+  messageId: string | undefined;
+  /** The AMQP user_id property, if any. */
+  userId: string | undefined;
 }
 
 const MANAGEMENT = process.env['TEST_RABBITMQ_MANAGEMENT_URL'] ?? 'http://127.0.0.1:15672';
@@ -152,11 +155,17 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
         count,
         ackmode: 'ack_requeue_true',
         encoding: 'auto',
-      })) as { payload: string; routing_key: string; properties: { headers?: Record<string, unknown> } }[];
+      })) as {
+        payload: string;
+        routing_key: string;
+        properties: { headers?: Record<string, unknown>; message_id?: string; user_id?: string };
+      }[];
       return messages.map((m) => ({
         payload: m.payload,
         routingKey: m.routing_key,
         headers: m.properties.headers ?? {},
+        messageId: m.properties.message_id,
+        userId: m.properties.user_id,
       }));
     },
     async delete() {
