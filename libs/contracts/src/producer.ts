@@ -40,10 +40,10 @@ export type Participant = ServiceProducer | `agent:${string}`;
 /** The broker user of a participant (`orchestrator` → `conveyor-orchestrator`, `agent:web-1` → `conveyor-agent-web-1`). */
 export function brokerUserOf(participant: Participant): string {
   if (participant.startsWith('agent:')) return agentBrokerUser(participant.slice('agent:'.length));
-  if (!isProducer(participant) || participant === 'agent') {
+  if (!(SERVICE_PRODUCERS as readonly string[]).includes(participant)) {
     throw new Error(
       `"${participant}" is neither a service (${SERVICE_PRODUCERS.join(', ')}) nor agent:<nodeId>`,
     );
   }
-  return serviceBrokerUser(participant);
+  return serviceBrokerUser(participant as ServiceProducer);
 }

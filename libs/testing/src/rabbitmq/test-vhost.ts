@@ -1,12 +1,16 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { agentBrokerUser, brokerUserOf, type Participant } from '@conveyor/contracts';
+import { agentBrokerUser, brokerUserOf, type Participant, type ServiceProducer } from '@conveyor/contracts';
 import {
   agentPermissions,
   allServicePermissions,
   brokerDefinitions,
+  deadLetterQueueName,
   devPassword,
+  escapeRegex,
+  serviceQueueName,
+  servicePermissions,
   type UserPermissions,
 } from '@conveyor/messaging';
 
@@ -25,6 +29,13 @@ export interface TestVhost {
   urlFor(participant: Participant): string;
   /** Provisions agent `nodeId`'s user `conveyor-agent-<nodeId>` in this vhost; returns its URL. */
   addAgent(nodeId: string): Promise<string>;
+  /**
+   * For tests of the bus's mechanics only (not of who may do what): lets a service's user also
+   * declare and consume the queues of these extra test services (`conveyor.<name>` and its
+   * dead-letter queue) in this vhost, so several test services can run as that one producer.
+   * Its topic permissions stay the generated ones.
+   */
+  allowTestServices(service: ServiceProducer, names: readonly string[]): Promise<void>;
   /** Closes every client connection into this vhost (as if the broker dropped them). */
   closeConnections(): Promise<number>;
   /** Messages waiting in a queue of this vhost. */
@@ -123,6 +134,19 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
         return amqpUrlAs(agentBrokerUser(nodeId), name);
       }
       return amqpUrlAs(brokerUserOf(participant), name);
+    },
+    async allowTestServices(service, names) {
+      const party = servicePermissions(service, name);
+      const extra = names
+        .flatMap((test) => [serviceQueueName(test), deadLetterQueueName(test)])
+        .map(escapeRegex);
+      const widen = (pattern: string) => `(${pattern})|^(${extra.join('|')})$`;
+      const { configure, write, read } = party.permission;
+      await management('PUT', `/api/permissions/${vhost}/${encodeURIComponent(party.user)}`, {
+        configure: widen(configure),
+        write: widen(write),
+        read: widen(read),
+      });
     },
     async addAgent(nodeId) {
       await provision(agentPermissions(nodeId, name), vhost);
