@@ -20,7 +20,13 @@ import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { generateSigningKeyPair, type NewAuditEntry } from '@conveyor/audit-chain';
 import { createEnvelope } from '@conveyor/messaging';
-import { createTestDatabase, createTestVhost, findFreePort, waitFor } from '@conveyor/testing';
+import {
+  createTestDatabase,
+  createTestVhost,
+  findFreePort,
+  waitFor,
+  type TestVhost,
+} from '@conveyor/testing';
 import { AuditEntriesRepository } from '../../../apps/audit/src/chain/audit-entries.repository';
 import { publishConcurrently } from '../../../apps/audit/src/testing/audit-test-harness';
 import { startAuditProcess, type AuditProcess } from './audit-service.process';
@@ -62,7 +68,7 @@ async function chainedEvents(db: DataSource): Promise<number> {
   return row?.n ?? 0;
 }
 
-async function measureIngest(amqpUrl: string, db: DataSource): Promise<number> {
+async function measureIngest(vhost: TestVhost, db: DataSource): Promise<number> {
   const envelopes = Array.from({ length: ingest }, (_, n) =>
     createEnvelope(
       'bench',
@@ -72,7 +78,7 @@ async function measureIngest(amqpUrl: string, db: DataSource): Promise<number> {
     ),
   );
   const started = performance.now();
-  await publishConcurrently(amqpUrl, envelopes, publishers);
+  await publishConcurrently(vhost, envelopes, publishers);
   log(`published ${ingest} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   await waitFor('every published event in the chain', async () => (await chainedEvents(db)) >= ingest, {
     timeoutMs: 1_800_000,
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
     const publicKeyPath = join(directory, 'audit-public.pem');
     await writeFile(publicKeyPath, keys.publicKeyPem);
     service = await startAuditProcess(ROOT, await findFreePort(), {
-      AMQP_URL: vhost.url,
+      AMQP_URL: vhost.urlFor('audit'),
       DATABASE_URL: database.url,
       AUDIT_API_TOKEN: TOKEN,
       AUDIT_SIGNING_KEY: keys.privateKeyPem,
@@ -141,7 +147,7 @@ async function main(): Promise<void> {
     });
     db = await new DataSource({ type: 'postgres', url: database.url, extra: { max: 4 } }).initialize();
 
-    const ingestPerS = await measureIngest(vhost.url, db);
+    const ingestPerS = await measureIngest(vhost, db);
     log(`ingest: ${ingestPerS.toFixed(0)} entries/s`);
     const fillStarted = performance.now();
     await fill(db);
