@@ -188,6 +188,43 @@ describe('red team: forged producers on the bus', () => {
     await expectNothingFor(deploymentId);
   });
 
+  it("a service's user smuggling deployment.requested under a key it owns (the verifier's verification.passed) is refused", async () => {
+    const request = rolloutRequest('6.6.5');
+    const verifier = await as(vhost.urlFor('verifier'));
+    const messageId = randomUUID();
+    // The orchestrator is bound to verification.passed, and the verifier may publish it.
+    expect(
+      await publishRaw(verifier, 'verification.passed', envelope('deployment.requested', request), {
+        messageId,
+        userId: 'conveyor-verifier',
+      }),
+    ).toEqual({ ok: true });
+    const dead = await deadLetterFor(messageId);
+    expect(dead.headers['x-conveyor-refused']).toBe('routing_key_mismatch');
+    await expectNothingFor(request.deploymentId);
+  });
+
+  it("an agent's user sending heartbeats in another node's name is refused", async () => {
+    const agent = await as(vhost.urlFor('agent:web-1'));
+    const messageId = randomUUID();
+    const heartbeat = {
+      nodeId: 'web-3',
+      facts: { service: 'billing' },
+      currentVersion: '9.9.9',
+      sequence: 1,
+      intervalMs: 500,
+    };
+    expect(
+      await publishRaw(agent, 'agent.heartbeat', envelope('agent.heartbeat', heartbeat), {
+        messageId,
+        userId: 'conveyor-agent-web-1',
+      }),
+    ).toEqual({ ok: true });
+    const dead = await deadLetterFor(messageId);
+    expect(dead.headers['x-conveyor-refused']).toBe('wrong_agent');
+    expect(dead.headers['x-conveyor-user-id']).toBe('conveyor-agent-web-1');
+  });
+
   it('a message without user_id is refused, even on the right key from the right user', async () => {
     const request = rolloutRequest('6.6.7');
     const pipeline = await as(vhost.urlFor('pipeline'));
