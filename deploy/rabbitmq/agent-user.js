@@ -11,10 +11,9 @@
 const { createHash, randomBytes } = require('node:crypto');
 
 const NODE_ID = /^[a-z0-9][a-z0-9._-]{0,62}$/i; // the agent's own NODE_ID rule
-const COMMANDS = 'agent\\.(deploy|rollback|migrate|discovery)\\.requested(\\.v[0-9]+)?';
-const REPLIES =
-  'agent\\.(deploy\\.(started|progressed|succeeded|failed)|rollback\\.(succeeded|failed)|migrate\\.(succeeded|failed)' +
-  '|discovery\\.replied|command\\.rejected|registered|heartbeat)(\\.v[0-9]+)?';
+// Generated from the contracts by `npm run rabbitmq:definitions`: exactly the routing keys an agent
+// produces (write) and the agent commands its queue may be bound to (read).
+const { write: REPLIES, read: COMMANDS } = require('./agent-topic-permissions.json');
 
 /** RabbitMQ's rabbit_password_hashing_sha256: base64(salt ‖ sha256(salt ‖ password)), 4-byte salt. */
 function rabbitPasswordHash(password, salt = randomBytes(4)) {
@@ -58,9 +57,7 @@ function agentUserDefinitions(nodeId, passwordHash, vhost = 'conveyor') {
         read: `^(${ownQueue}|conveyor\\.events)$`,
       },
     ],
-    topic_permissions: [
-      { user, vhost, exchange: 'conveyor.events', write: `^${REPLIES}$`, read: `^${COMMANDS}$` },
-    ],
+    topic_permissions: [{ user, vhost, exchange: 'conveyor.events', write: REPLIES, read: COMMANDS }],
   };
 }
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm run dev`: installs what is missing, finds or starts RabbitMQ and PostgreSQL, creates the
-// `conveyor` database, and runs every Conveyor service with its logs prefixed. Ctrl-C stops all.
+// `conveyor` database, loads deploy/rabbitmq/definitions.json (vhost `conveyor`, one least-privileged
+// user per service with its development password) and runs every Conveyor service as its own
+// broker user, with its logs prefixed. Ctrl-C stops all.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureServices } from './services.mjs';
@@ -32,16 +34,37 @@ const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'con
 if (exists.rowCount === 0) await admin.query('CREATE DATABASE conveyor');
 await admin.end();
 
+// The broker's users, permissions, exchanges and queues, generated from the contracts
+// (`npm run rabbitmq:definitions`), loaded as the local administrator (guest on a development broker).
+const management = process.env.RABBITMQ_MANAGEMENT_URL ?? 'http://127.0.0.1:15672';
+const rabbitAdmin = process.env.RABBITMQ_ADMIN ?? 'guest:guest';
+const loaded = await fetch(`${management}/api/definitions`, {
+  method: 'POST',
+  headers: {
+    authorization: `Basic ${Buffer.from(rabbitAdmin).toString('base64')}`,
+    'content-type': 'application/json',
+  },
+  body: readFileSync(join(root, 'deploy', 'rabbitmq', 'definitions.json'), 'utf8'),
+});
+if (!loaded.ok) {
+  console.error(
+    `[dev] loading deploy/rabbitmq/definitions.json failed: ${loaded.status} ${await loaded.text()}`,
+  );
+  process.exit(1);
+}
+const amqpHost = process.env.RABBITMQ_HOST ?? '127.0.0.1:5672';
+/** Each service's own user and development password (deploy/README.md); never guest. */
+const amqpUrlOf = (name) => `amqp://conveyor-${name}:dev-${name}@${amqpHost}/conveyor`;
+
 const env = {
   ...process.env,
-  AMQP_URL: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
   DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/conveyor',
   SWC_NODE_PROJECT: join(root, 'tsconfig.json'),
 };
 const children = services.map(([name, port]) => {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${name}/src/main.ts`], {
     cwd: root,
-    env: { ...env, PORT: String(port) },
+    env: { ...env, AMQP_URL: amqpUrlOf(name), PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = `[${name}]`.padEnd(15);

@@ -17,7 +17,7 @@ describe('agent: signed deploys on a local fleet of three', () => {
     fleet = await startFleet({
       n: 3,
       baseDir: join(kit.dir, 'fleet'),
-      amqpUrl: kit.vhost.url,
+      amqpUrl: await kit.agentUrls(3),
       trustedKeys: [kit.keys.publicKeyPem],
       facts: FACTS,
       heartbeatMs: 500,

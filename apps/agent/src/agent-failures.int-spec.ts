@@ -24,7 +24,7 @@ describe('agent: failed deploys leave the previous release serving', () => {
     fleet = await startFleet({
       n: 1,
       baseDir: join(kit.dir, 'fleet'),
-      amqpUrl: kit.vhost.url,
+      amqpUrl: await kit.agentUrls(1),
       trustedKeys: [kit.keys.publicKeyPem],
     });
     const v1 = await kit.artifact({ version: '1.0.0', format: 'tar.gz' });

@@ -21,7 +21,7 @@ describe('agent: refuses every command it must not obey, saying why', () => {
     fleet = await startFleet({
       n: 1,
       baseDir: join(kit.dir, 'fleet'),
-      amqpUrl: kit.vhost.url,
+      amqpUrl: await kit.agentUrls(1),
       trustedKeys: [kit.keys.publicKeyPem],
       facts: { service: 'sample-app', environment: 'test' },
     });

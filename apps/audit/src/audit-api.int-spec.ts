@@ -58,7 +58,7 @@ describe('the auditor API (real RabbitMQ and PostgreSQL)', () => {
   beforeAll(async () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
     directory = await mkdtemp(join(tmpdir(), 'audit-api-'));
-    audit = await startAudit(vhost.url, database.url);
+    audit = await startAudit(vhost.urlFor('audit'), database.url);
     db = await new DataSource({ type: 'postgres', url: database.url }).initialize();
     const envelopes = Array.from({ length: 120 }, (_, n) =>
       createEnvelope(
@@ -71,7 +71,7 @@ describe('the auditor API (real RabbitMQ and PostgreSQL)', () => {
         },
       ),
     );
-    await publishConcurrently(vhost.url, envelopes, 2);
+    await publishConcurrently(vhost, envelopes, 2);
     await waitFor(
       '120 entries',
       async () => (await db.query(`SELECT count(*)::int AS n FROM audit.entries`))[0].n === 120,

@@ -19,7 +19,7 @@ describe('audit ingest from the bus (real RabbitMQ and PostgreSQL)', () => {
 
   beforeAll(async () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    audit = await startAudit(vhost.url, database.url);
+    audit = await startAudit(vhost.urlFor('audit'), database.url);
     db = await new DataSource({ type: 'postgres', url: database.url }).initialize();
   });
 
@@ -50,7 +50,7 @@ describe('audit ingest from the bus (real RabbitMQ and PostgreSQL)', () => {
         { subject: `deployment-${n % 37}`, actor: `user:${n % 5}` },
       ),
     );
-    await publishConcurrently(vhost.url, envelopes, 4);
+    await publishConcurrently(vhost, envelopes, 4);
     await waitFor('10,000 entries', async () => (await chainFigures()).total >= 10_000, {
       timeoutMs: 60_000,
       intervalMs: 200,
@@ -68,9 +68,9 @@ describe('audit ingest from the bus (real RabbitMQ and PostgreSQL)', () => {
     // The verification is recorded (entry 10,001, audit.access.recorded) before it runs.
     expect(report).toMatchObject({ ok: true, verifiedEntries: 10_001, headSeq: 10_001 });
 
-    await publishConcurrently(vhost.url, envelopes.slice(0, 3_000), 3);
+    await publishConcurrently(vhost, envelopes.slice(0, 3_000), 3);
     const marker = createEnvelope('bench', 'deployment.pause.requested', { deploymentId: randomUUID() });
-    await publishConcurrently(vhost.url, [marker], 1);
+    await publishConcurrently(vhost, [marker], 1);
     await waitFor(
       'the marker after the copies',
       async () =>

@@ -60,8 +60,8 @@ describe('conveyor, as Jenkins and operators run it, against a real pipeline', (
 
   beforeAll(async () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    orchestrator = await startStandInOrchestrator(vhost.url, database.url);
-    pipeline = await startPipelineProcess(vhost.url, database.url);
+    orchestrator = await startStandInOrchestrator(vhost.urlFor('orchestrator'), database.url);
+    pipeline = await startPipelineProcess(vhost.urlFor('pipeline'), database.url);
     tokens.jenkins = await pipeline.issueToken('jenkins', 'ci');
     tokens.carol = await pipeline.issueToken('carol', 'deployer');
     tokens.alice = await pipeline.issueToken('alice', 'approver');

@@ -84,7 +84,7 @@ describe('the orchestrator killed (SIGKILL) at random moments of rollouts and re
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
     keys = signingKeys();
     participants = new ScriptedParticipants(SERVERS, keys.publicKeyPem, script);
-    await participants.start(vhost.url, database.url);
+    await participants.start(vhost, database.url);
   });
 
   afterAll(async () => {
@@ -94,7 +94,7 @@ describe('the orchestrator killed (SIGKILL) at random moments of rollouts and re
   });
 
   it('completes every rollout, runs no step twice and never breaks the floor', async () => {
-    const env = orchestratorTestEnv(vhost.url, database.url, keys.privateKeyPem, {
+    const env = orchestratorTestEnv(vhost.urlFor('orchestrator'), database.url, keys.privateKeyPem, {
       PORT: String(await freePort()),
       ORCHESTRATOR_LEASE_MS: '1500',
       AMQP_CONNECT_TIMEOUT_MS: '60000',

@@ -56,7 +56,7 @@ describe('the OpenAPI document at /docs', () => {
 
   beforeAll(async () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    pipeline = await startPipeline(vhost.url, database.url);
+    pipeline = await startPipeline(vhost.urlFor('pipeline'), database.url);
     document = (await pipeline.as(null).get('/docs-json').expect(200)).body as OpenApiDocument;
     const express = pipeline.service.app.getHttpAdapter().getInstance() as {
       router: { stack: RouterLayer[] };

@@ -48,8 +48,8 @@ describe('a release through dev → qa → staging → prod, as Jenkins drives i
 
   beforeAll(async () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    fake = await startFakeOrchestrator(vhost.url, database.url);
-    pipeline = await startPipeline(vhost.url, database.url);
+    fake = await startFakeOrchestrator(vhost.urlFor('orchestrator'), database.url);
+    pipeline = await startPipeline(vhost.urlFor('pipeline'), database.url);
     tokens.jenkins = await pipeline.issueToken('jenkins', 'ci');
     tokens.carol = await pipeline.issueToken('carol', 'deployer');
     tokens.dave = await pipeline.issueToken('dave', 'admin');

@@ -234,8 +234,8 @@ describe('requests without a token, with a wrong role or with a malformed body',
 
   beforeAll(async () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    fake = await startFakeOrchestrator(vhost.url, database.url);
-    pipeline = await startPipeline(vhost.url, database.url);
+    fake = await startFakeOrchestrator(vhost.urlFor('orchestrator'), database.url);
+    pipeline = await startPipeline(vhost.urlFor('pipeline'), database.url);
     db = await new DataSource({ type: 'postgres', url: database.url }).initialize();
     for (const role of ROLES) tokens[role] = await pipeline.issueToken(`${role}-holder`, role);
     await waitFor('token events', () => fake.of('api.action.performed').length === ROLES.length);

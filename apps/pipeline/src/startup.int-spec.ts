@@ -78,7 +78,11 @@ describe('a service process at start', () => {
 
   it('serves /health and /metrics with a good environment, and stops cleanly on SIGTERM', async () => {
     const port = 30000 + Math.floor(Math.random() * 20000);
-    const run = startPipeline({ AMQP_URL: vhost.url, DATABASE_URL: database.url, PORT: String(port) });
+    const run = startPipeline({
+      AMQP_URL: vhost.urlFor('pipeline'),
+      DATABASE_URL: database.url,
+      PORT: String(port),
+    });
     try {
       const health = await waitFor(
         'pipeline /health',

@@ -74,8 +74,12 @@ describe('pool manager: drain and enable against a real HAProxy', () => {
       healthCheck: { interMs: 400, rise: 2, fall: 3 },
     });
     await waitForServersUp(haproxy.client, 'be_online', servers);
-    orchestrator = await EventRecorder.start(vhost.url);
-    service = await startPoolManager(vhost.url, database.url, poolsConfigFor([{ id: 'lb-a', haproxy }]));
+    orchestrator = await EventRecorder.start(vhost);
+    service = await startPoolManager(
+      vhost.urlFor('pool-manager'),
+      database.url,
+      poolsConfigFor([{ id: 'lb-a', haproxy }]),
+    );
   }, 120_000);
 
   afterAll(async () => {

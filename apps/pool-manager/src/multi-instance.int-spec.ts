@@ -56,9 +56,9 @@ describe('pool manager: one pool on two HAProxy instances', () => {
       waitForServersUp(lbA.client, 'be_online', servers),
       waitForServersUp(lbB.client, 'be_online', servers),
     ]);
-    orchestrator = await EventRecorder.start(vhost.url);
+    orchestrator = await EventRecorder.start(vhost);
     service = await startPoolManager(
-      vhost.url,
+      vhost.urlFor('pool-manager'),
       database.url,
       poolsConfigFor([
         { id: 'lb-a', haproxy: lbA },

@@ -28,7 +28,7 @@ describe('pool manager: intended state survives HAProxy restarts and its own', (
   const start = async () => {
     // The default reconcile interval (1 s): the one the 2-second bound is promised for.
     const service = await startPoolManager(
-      vhost.url,
+      vhost.urlFor('pool-manager'),
       database.url,
       poolsConfigFor([{ id: 'lb-a', haproxy }]),
       { reconcileIntervalMs: 1000 },
@@ -45,7 +45,7 @@ describe('pool manager: intended state survives HAProxy restarts and its own', (
       healthCheck: { interMs: 400, rise: 2, fall: 3 },
     });
     await waitForServersUp(haproxy.client, 'be_online', servers);
-    orchestrator = await EventRecorder.start(vhost.url);
+    orchestrator = await EventRecorder.start(vhost);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isProducer, type Producer } from './producer';
 
 /** `deployment.requested` for version 1, `deployment.requested.v2` for version 2, and so on. */
 export type VersionedType<N extends string, V extends number> = V extends 1 ? N : `${N}.v${V}`;
@@ -14,9 +15,13 @@ export interface EventContract<
   /** The CloudEvents `type` and the RabbitMQ routing key. */
   readonly type: VersionedType<N, V>;
   readonly description: string;
+  /**
+   * Who publishes it. Consumers accept it only from this producer's broker user (an agent's
+   * event only from the user of the node its `data.nodeId` names), and the broker's topic
+   * permissions let only this producer publish its routing key.
+   */
+  readonly producer: Producer;
   readonly schema: S;
-  /** The service that publishes it (optional until every contract declares one). */
-  readonly producer?: string;
 }
 
 export function versionedType<N extends string, V extends number>(name: N, version: V): VersionedType<N, V> {
@@ -31,14 +36,17 @@ export function defineEvent<const N extends string, const V extends number, S ex
   name: N;
   version: V;
   description: string;
+  producer: Producer;
   schema: S;
-  producer?: string;
 }): EventContract<N, V, S> {
   if (!/^[a-z]+(\.[a-z_]+)+$/.test(spec.name)) {
     throw new Error(`event name "${spec.name}" must be dot-separated lower-case words`);
   }
   if (!Number.isInteger(spec.version) || spec.version < 1) {
     throw new Error(`event "${spec.name}" has version ${spec.version}; versions are integers from 1`);
+  }
+  if (!isProducer(spec.producer)) {
+    throw new Error(`event "${spec.name}" names an unknown producer "${String(spec.producer)}"`);
   }
   return { ...spec, type: versionedType(spec.name, spec.version) };
 }

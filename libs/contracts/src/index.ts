@@ -1,4 +1,6 @@
 export * from './define-event';
+export * from './producer';
+export * from './publisher-identity';
 export * from './common';
 export * from './envelope';
 export * from './registry';

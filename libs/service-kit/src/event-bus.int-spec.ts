@@ -77,7 +77,8 @@ describe('the event bus against real RabbitMQ and PostgreSQL', () => {
         migrations: [receivedTable(schema)],
         module: recordingModule(schema, behaviour),
       },
-      testServiceEnv(vhost.url, database.url),
+      // Every test service runs as the pipeline's user (deployment.pause.requested is the pipeline's).
+      testServiceEnv(vhost.urlFor('pipeline'), database.url),
     );
     running.push(service);
     return service;
@@ -103,6 +104,18 @@ describe('the event bus against real RabbitMQ and PostgreSQL', () => {
 
   beforeAll(async () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
+    await vhost.allowTestServices('pipeline', [
+      'producer',
+      'alpha',
+      'beta',
+      'retrier',
+      'validator',
+      'deduper',
+      'rollbacker',
+      'lonely',
+      'streamer',
+      'sink',
+    ]);
     db = await new DataSource({ type: 'postgres', url: database.url }).initialize();
   });
 
@@ -162,7 +175,7 @@ describe('the event bus against real RabbitMQ and PostgreSQL', () => {
 
   it('dead-letters an invalid message at once with its validation error and handles the next one', async () => {
     await start('validator');
-    const connection = await amqplib.connect(vhost.url);
+    const connection = await amqplib.connect(vhost.urlFor('pipeline'));
     const channel = await connection.createConfirmChannel();
     const bad = createEnvelope('test', 'deployment.pause.requested', { deploymentId: randomUUID() });
     const badBody = JSON.stringify({ ...bad, data: { deploymentId: 'not-a-uuid' } });
@@ -175,6 +188,7 @@ describe('the event bus against real RabbitMQ and PostgreSQL', () => {
     const good = createEnvelope('test', 'deployment.pause.requested', { deploymentId: randomUUID() });
     channel.publish(EVENTS_EXCHANGE, 'deployment.pause.requested', Buffer.from(JSON.stringify(good)), {
       persistent: true,
+      userId: 'conveyor-pipeline',
     });
     await channel.waitForConfirms();
     await connection.close();
@@ -235,7 +249,8 @@ describe('the event bus against real RabbitMQ and PostgreSQL', () => {
 
   it('refuses an unroutable publish', async () => {
     const service = await start('lonely');
-    const envelope = createEnvelope('test', 'audit.verification.failed', { firstBadSeq: 1, reason: 'test' });
+    // A key the pipeline's user may publish, which no queue of this vhost is bound to.
+    const envelope = createEnvelope('test', 'deployment.resume.requested', { deploymentId: randomUUID() });
     await expect(
       service.app
         .get(ConfirmedPublisher)

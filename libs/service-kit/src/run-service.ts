@@ -8,6 +8,8 @@ import {
   RethrowRpcErrorsFilter,
   TransactionalBus,
   connectAmqp,
+  deadLetterQueueName,
+  ensureSharedTopology,
   waitForConnection,
 } from '@conveyor/messaging';
 import { collectDefaultProcessMetrics, createLogger } from '@conveyor/observability';
@@ -56,6 +58,10 @@ export async function startService<E extends ServiceEnv>(
   const connection = connectAmqp(env.AMQP_URL, { connectionName: `conveyor-${spec.name}` });
   try {
     await waitForConnection(connection, env.AMQP_CONNECT_TIMEOUT_MS);
+    // Least privilege: a service's broker user may configure its own queues only. The shared
+    // exchanges are provisioned (deploy/rabbitmq/definitions.json) and merely checked; its own
+    // dead-letter queue is declared if missing.
+    await ensureSharedTopology(connection, { deadLetterQueues: [deadLetterQueueName(spec.name)] });
   } catch (error) {
     await connection.close();
     throw new Error(
@@ -92,6 +98,7 @@ export async function startService<E extends ServiceEnv>(
         bus: spec.inbox === false ? undefined : app.get(TransactionalBus),
         prefetch: env.AMQP_PREFETCH,
         maxAttempts: env.AMQP_MAX_ATTEMPTS,
+        sharedTopology: 'check',
       }),
     },
     { inheritAppConfig: true },

@@ -110,6 +110,7 @@ export class ServiceKitModule {
           provide: ConfirmedPublisher,
           useFactory: () =>
             new ConfirmedPublisher(options.connection, {
+              sharedTopology: 'check',
               onError: (error) => logger.warn({ err: error.message }, 'publisher channel error'),
             }),
         },

@@ -21,7 +21,13 @@ import { DataSource } from 'typeorm';
 import { generateSigningKeyPair, type NewAuditEntry } from '@conveyor/audit-chain';
 import { createEnvelope } from '@conveyor/messaging';
 import { newTestApiToken, publishAsPipeline } from '@conveyor/service-kit';
-import { createTestDatabase, createTestVhost, findFreePort, waitFor } from '@conveyor/testing';
+import {
+  createTestDatabase,
+  createTestVhost,
+  findFreePort,
+  waitFor,
+  type TestVhost,
+} from '@conveyor/testing';
 import { AuditEntriesRepository } from '../../../apps/audit/src/chain/audit-entries.repository';
 import { publishConcurrently } from '../../../apps/audit/src/testing/audit-test-harness';
 import { startAuditProcess, type AuditProcess } from './audit-service.process';
@@ -65,7 +71,7 @@ async function chainedEvents(db: DataSource): Promise<number> {
   return row?.n ?? 0;
 }
 
-async function measureIngest(amqpUrl: string, db: DataSource): Promise<number> {
+async function measureIngest(vhost: TestVhost, db: DataSource): Promise<number> {
   const envelopes = Array.from({ length: ingest }, (_, n) =>
     createEnvelope(
       'bench',
@@ -75,7 +81,7 @@ async function measureIngest(amqpUrl: string, db: DataSource): Promise<number> {
     ),
   );
   const started = performance.now();
-  await publishConcurrently(amqpUrl, envelopes, publishers);
+  await publishConcurrently(vhost, envelopes, publishers);
   log(`published ${ingest} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   await waitFor('every published event in the chain', async () => (await chainedEvents(db)) >= ingest, {
     timeoutMs: 1_800_000,
@@ -136,7 +142,7 @@ async function main(): Promise<void> {
     const publicKeyPath = join(directory, 'audit-public.pem');
     await writeFile(publicKeyPath, keys.publicKeyPem);
     service = await startAuditProcess(ROOT, await findFreePort(), {
-      AMQP_URL: vhost.url,
+      AMQP_URL: vhost.urlFor('audit'),
       DATABASE_URL: database.url,
       AUDIT_SIGNING_KEY: keys.privateKeyPem,
       AUDIT_DATA_DIR: directory,
@@ -154,7 +160,7 @@ async function main(): Promise<void> {
         )[0]?.n === 1,
     );
 
-    const ingestPerS = await measureIngest(vhost.url, db);
+    const ingestPerS = await measureIngest(vhost, db);
     log(`ingest: ${ingestPerS.toFixed(0)} entries/s`);
     const fillStarted = performance.now();
     await fill(db);

@@ -38,12 +38,14 @@ async function main(): Promise<void> {
       poolSize: 16,
     });
   const [producerDb, consumerDb] = await Promise.all([open('producer'), open('consumer')]);
-  const connection = connectAmqp(vhost.url, { connectionName: 'bench-bus' });
+  // Producer and consumer run as the pipeline's user: deployment.pause.requested is the pipeline's event.
+  await vhost.allowTestServices('pipeline', ['consumer']);
+  const connection = connectAmqp(vhost.urlFor('pipeline'), { connectionName: 'bench-bus' });
   let consumer: EventConsumer | undefined;
   let relay: OutboxRelay | undefined;
   try {
     await waitForConnection(connection, 10_000);
-    const publisher = new ConfirmedPublisher(connection);
+    const publisher = new ConfirmedPublisher(connection, { sharedTopology: 'check' });
     const outboxRelay = new OutboxRelay(producerDb, 'producer', 'producer', publisher, logger, {
       batchSize: 1000,
     });

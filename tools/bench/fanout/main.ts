@@ -36,8 +36,13 @@ if (queueType === undefined)
 async function main(): Promise<void> {
   const logger = createLogger('bench-fanout', { level: 'warn' });
   const vhost = await createTestVhost('conveyor-bench-fanout');
-  const agentConnection = connectAmqp(vhost.url, { connectionName: 'bench-fanout-agents' });
-  const orchestratorConnection = connectAmqp(vhost.url, { connectionName: 'bench-fanout-orchestrator' });
+  // Thousands of simulated agents share one administrator connection: their replies carry user_id
+  // guest, which a real consumer refuses, so the collector counts them from onRefused (this bench
+  // measures the fan-out of one command, not authentication).
+  const agentConnection = connectAmqp(vhost.adminUrl, { connectionName: 'bench-fanout-agents' });
+  const orchestratorConnection = connectAmqp(vhost.urlFor('orchestrator'), {
+    connectionName: 'bench-fanout-orchestrator',
+  });
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
     await Promise.all([
@@ -46,7 +51,7 @@ async function main(): Promise<void> {
     ]);
     const keys = generateSigningKeyPair();
     const agentPublisher = new ConfirmedPublisher(agentConnection);
-    const orchestratorPublisher = new ConfirmedPublisher(orchestratorConnection);
+    const orchestratorPublisher = new ConfirmedPublisher(orchestratorConnection, { sharedTopology: 'check' });
     cleanup.push(
       () => agentPublisher.close(),
       () => orchestratorPublisher.close(),
@@ -58,7 +63,8 @@ async function main(): Promise<void> {
     let allReplied!: () => void;
     const done = new Promise<void>((resolve) => (allReplied = resolve));
     const collector = new EventConsumer(orchestratorConnection, {
-      service: 'bench-orchestrator',
+      service: 'orchestrator',
+      sharedTopology: 'check',
       bindings: ['agent.discovery.replied'],
       publisher: orchestratorPublisher,
       logger,
@@ -73,6 +79,18 @@ async function main(): Promise<void> {
           allReplied();
         }
         return Promise.resolve('handled');
+      },
+      onRefused: (refused) => {
+        const body = JSON.parse(refused.rawBody) as { type?: string; data?: { requestId?: string } };
+        if (
+          body.type === 'agent.discovery.replied' &&
+          body.data?.requestId === requestId &&
+          ++replies === agents
+        ) {
+          lastReplyAt = performance.now();
+          allReplied();
+        }
+        return Promise.resolve();
       },
     });
     await collector.start();

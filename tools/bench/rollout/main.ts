@@ -59,9 +59,9 @@ async function main(): Promise<void> {
   });
   let orchestrator: Awaited<ReturnType<typeof startService>> | undefined;
   try {
-    await participants.start(vhost.url, database.url);
+    await participants.start(vhost, database.url);
     const env = parsedEnv(
-      orchestratorTestEnv(vhost.url, database.url, keys.privateKeyPem, {
+      orchestratorTestEnv(vhost.urlFor('orchestrator'), database.url, keys.privateKeyPem, {
         ORCHESTRATOR_AGENT_SILENCE_MS: '60000',
       }),
     );

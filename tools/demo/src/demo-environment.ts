@@ -80,10 +80,13 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
     const fleets: Record<string, RunningFleet> = {};
     const haproxy: Record<string, HaproxyHandle> = {};
     for (const environment of options.environments) {
+      // Each agent logs in as its own broker user conveyor-agent-<nodeId>, created in the vhost.
+      for (let index = 1; index <= environment.servers; index += 1)
+        await vhost.addAgent(`${environment.idPrefix}-${index}`);
       const fleet = await startFleet({
         n: environment.servers,
         baseDir: join(workDir, 'fleet', environment.name),
-        amqpUrl: vhost.url,
+        amqpUrl: (nodeId) => vhost.urlFor(`agent:${nodeId}`),
         trustedKeys: [orchestratorKeys.publicKeyPem],
         facts: { service: 'sample-app', environment: environment.name, role: 'web', os: 'linux' },
         idPrefix: environment.idPrefix,
@@ -117,7 +120,6 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
     };
     const adminToken = `demo-admin-${Date.now()}-0123456789abcdef`;
     const common = {
-      AMQP_URL: vhost.url,
       DATABASE_URL: database.url,
       LOG_LEVEL: 'info',
       DATABASE_POOL_SIZE: '5',
@@ -143,7 +145,8 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
       services[name] = await startServiceProcess(
         name,
         ports[i],
-        { ...common, ...specific[name] },
+        // Each service logs into RabbitMQ as its own least-privileged user (generated permissions).
+        { ...common, AMQP_URL: vhost.urlFor(name), ...specific[name] },
         join(workDir, 'logs'),
       );
       cleanups.push(() => services[name].stop());

@@ -37,6 +37,9 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
+/** Tries of a command whose handling throws before it goes to conveyor.agent.dead-letter. */
+export const AGENT_MAX_ATTEMPTS = 5;
+
 /**
  * Starts an agent: opens its state (journal, nonces, release history), repairs steps a crash cut
  * short, connects to RabbitMQ (outbound only), consumes its own queue, announces itself and sends
@@ -113,6 +116,10 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     publisher,
     logger,
     prefetch: 16,
+    // The agent's queue is classic (no x-delivery-count): the agent counts attempts itself, so a
+    // command whose handling keeps failing is dead-lettered after AGENT_MAX_ATTEMPTS, not retried forever.
+    attemptCounting: 'local',
+    maxAttempts: AGENT_MAX_ATTEMPTS,
     handle: (envelope, delivery) =>
       runWithCorrelation({ correlationId: envelope.correlationid, causationId: envelope.id, actor }, () =>
         intake.handle(envelope, delivery),

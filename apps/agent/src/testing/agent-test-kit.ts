@@ -54,7 +54,9 @@ type CommandEventType =
 
 /**
  * Everything an agent integration test needs, real: a fresh vhost, a temp dir, an artifact server,
- * a signing key, and a "test-orchestrator" that publishes signed commands and collects replies.
+ * a signing key, and a "test-orchestrator" that publishes signed commands and collects replies —
+ * as the orchestrator's own broker user, on the orchestrator's queue (agents accept commands only
+ * from the orchestrator's user; the broker lets only it publish them).
  */
 export class AgentTestKit {
   private constructor(
@@ -73,12 +75,13 @@ export class AgentTestKit {
     const dir = await mkdtemp(join(tmpdir(), 'agent-test-'));
     await mkdir(join(dir, 'artifacts'));
     const artifactServer = await startArtifactServer(join(dir, 'artifacts'));
-    const connection = connectAmqp(vhost.url, { connectionName: 'test-orchestrator' });
+    const connection = connectAmqp(vhost.urlFor('orchestrator'), { connectionName: 'test-orchestrator' });
     await waitForConnection(connection, 10_000);
-    const publisher = new ConfirmedPublisher(connection);
+    const publisher = new ConfirmedPublisher(connection, { sharedTopology: 'check' });
     const received: EventEnvelope[] = [];
     const consumer = new EventConsumer(connection, {
-      service: 'test-orchestrator',
+      service: 'orchestrator',
+      sharedTopology: 'check',
       bindings: [...REPLY_TYPES],
       publisher,
       logger: createLogger('test-orchestrator', { level: 'silent' }),
@@ -98,6 +101,15 @@ export class AgentTestKit {
       publisher,
       consumer,
     );
+  }
+
+  /**
+   * Provisions the broker users of agents `web-1` … `web-<n>` (or `<prefix>-…`) in the test vhost;
+   * returns the AMQP URL for a node id, for `startFleet({ amqpUrl })`.
+   */
+  async agentUrls(n: number, prefix = 'web'): Promise<(nodeId: string) => string> {
+    for (let index = 1; index <= n; index += 1) await this.vhost.addAgent(`${prefix}-${index}`);
+    return (nodeId) => this.vhost.urlFor(`agent:${nodeId}`);
   }
 
   /** Builds a sample-app artifact into the served directory; returns it with its command reference. */

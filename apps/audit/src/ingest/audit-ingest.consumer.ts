@@ -1,16 +1,26 @@
 import { Controller } from '@nestjs/common';
-import { Ctx } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { EventContext, OnEvent, PermanentHandlerError } from '@conveyor/messaging';
+import {
+  EventContext,
+  OnEvent,
+  OnRefusedMessage,
+  PermanentHandlerError,
+  type RefusedMessage,
+} from '@conveyor/messaging';
 import { IdentityTokensRepository, applyIdentityEvent, isIdentityEvent } from '@conveyor/service-kit';
 import { ChainAppender } from '../chain/chain-appender.service';
 import { envelopeToEntry } from '../chain/envelope-entry.mapper';
+import { refusalToEntry } from '../chain/refusal-entry.mapper';
 
 /**
  * Every event on the bus (`#`, the audit service's own queue) becomes one entry of the chain;
  * the pipeline's identity events also feed the read model of API tokens the auditor API checks.
  * The handler resolves once the entry's batch has committed, so the message is acknowledged only
- * then. An event that cannot be chained is dead-lettered at once with the reason.
+ * then. An event that cannot be chained is dead-lettered at once with the reason. A message the
+ * consumer refused (routing key not its type, or not published by its producer's broker user) is
+ * recorded as a `bus.message.refused` entry — raw body, routing key, user_id, reason — never as
+ * the event it claims to be, and then dead-lettered.
  */
 @Controller()
 export class AuditIngestConsumer {
@@ -30,5 +40,12 @@ export class AuditIngestConsumer {
     // redelivers the event, which the chain then skips (its id is already there).
     if (isIdentityEvent(ctx.envelope))
       await applyIdentityEvent(this.identities, this.dataSource.manager, ctx.envelope);
+  }
+
+  @OnRefusedMessage()
+  async recordRefusal(@Payload() refused: RefusedMessage): Promise<void> {
+    const mapped = refusalToEntry(refused, new Date());
+    if (!mapped.ok) throw new Error(`refusal cannot be recorded in the audit chain: ${mapped.reason}`);
+    await this.appender.append(mapped.entry);
   }
 }

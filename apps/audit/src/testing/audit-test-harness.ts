@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqplib from 'amqplib';
 import { generateSigningKeyPair, type SigningKeyPairPem } from '@conveyor/audit-chain';
-import type { EventEnvelope } from '@conveyor/contracts';
+import { brokerUserOf, type EventEnvelope, type EventType, type Participant } from '@conveyor/contracts';
 import { EVENTS_EXCHANGE } from '@conveyor/messaging';
 import type { ApiRole } from '@conveyor/contracts';
 import {
@@ -13,6 +13,7 @@ import {
   type RunningService,
   type TestApiToken,
 } from '@conveyor/service-kit';
+import { producerOf, type TestVhost } from '@conveyor/testing';
 import { auditService } from '../audit-service.definition';
 import type { AuditEnv } from '../config/audit-env';
 
@@ -69,35 +70,51 @@ export async function startAudit(
   };
 }
 
-/** Publishes envelopes straight to the events exchange over `publishers` connections at once, with confirms. */
+/**
+ * Publishes envelopes straight to the events exchange over `publishers` connections at once (per
+ * producer), with confirms: each as its producer's own broker user with its user_id, as the real
+ * producer would.
+ */
 export async function publishConcurrently(
-  amqpUrl: string,
+  vhost: TestVhost,
   envelopes: readonly EventEnvelope[],
   publishers: number,
 ): Promise<void> {
-  const shares = Array.from({ length: publishers }, (_, index) =>
-    envelopes.filter((_, at) => at % publishers === index),
-  );
-  await Promise.all(
-    shares.map(async (share) => {
-      const connection = await amqplib.connect(amqpUrl, { noDelay: true });
-      try {
-        const channel = await connection.createConfirmChannel();
-        for (const envelope of share) {
-          const body = Buffer.from(JSON.stringify(envelope));
-          if (
-            !channel.publish(EVENTS_EXCHANGE, envelope.type, body, {
-              persistent: true,
-              messageId: envelope.id,
-            })
-          ) {
-            await new Promise((resolve) => channel.once('drain', resolve));
+  const byProducer = new Map<Participant, EventEnvelope[]>();
+  for (const envelope of envelopes) {
+    const producer = producerOf(envelope.type as EventType, envelope.data);
+    byProducer.set(producer, [...(byProducer.get(producer) ?? []), envelope]);
+  }
+  for (const [producer, ofProducer] of byProducer) {
+    const url = producer.startsWith('agent:')
+      ? await vhost.addAgent(producer.slice('agent:'.length))
+      : vhost.urlFor(producer);
+    const userId = brokerUserOf(producer);
+    const shares = Array.from({ length: publishers }, (_, index) =>
+      ofProducer.filter((_, at) => at % publishers === index),
+    );
+    await Promise.all(
+      shares.map(async (share) => {
+        const connection = await amqplib.connect(url, { noDelay: true });
+        try {
+          const channel = await connection.createConfirmChannel();
+          for (const envelope of share) {
+            const body = Buffer.from(JSON.stringify(envelope));
+            if (
+              !channel.publish(EVENTS_EXCHANGE, envelope.type, body, {
+                persistent: true,
+                messageId: envelope.id,
+                userId,
+              })
+            ) {
+              await new Promise((resolve) => channel.once('drain', resolve));
+            }
           }
+          await channel.waitForConfirms();
+        } finally {
+          await connection.close();
         }
-        await channel.waitForConfirms();
-      } finally {
-        await connection.close();
-      }
-    }),
-  );
+      }),
+    );
+  }
 }

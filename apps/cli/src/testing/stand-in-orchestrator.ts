@@ -46,7 +46,8 @@ export async function startStandInOrchestrator(
   class StandInModule {}
   const service = await startService(
     {
-      name: 'stand-in-orchestrator',
+      // It plays the orchestrator on the bus: its queue, its broker user, its events.
+      name: 'orchestrator',
       schema: 'stand_in_orchestrator',
       defaultPort: 0,
       module: (kit: DynamicModule): DynamicModule => ({

@@ -9,8 +9,9 @@ import {
   type EventMap,
   type EventType,
 } from '@conveyor/contracts';
-import { EventContext, OnEvent, TransactionalBus } from '@conveyor/messaging';
+import { EventContext, OnEvent } from '@conveyor/messaging';
 import { startService, testServiceEnv, type RunningService } from '@conveyor/service-kit';
+import { ParticipantBus, type TestVhost } from '@conveyor/testing';
 
 export interface ParticipantScript {
   /** Nodes whose agent neither answers nor sends heartbeats (it died). */
@@ -55,7 +56,8 @@ const DEPLOYMENT_EVENTS = [
 /**
  * A test service that plays pool manager (a pool of `servers` that refuses drains below the floor),
  * agents (checking every command's signature) and verifier, answering over RabbitMQ, and records
- * what it was asked.
+ * what it was asked. It consumes as the test vhost's administrator and publishes each event as
+ * its real producer's own broker user (ParticipantBus), so the orchestrator accepts it.
  */
 export class ScriptedParticipants {
   readonly recorded: Recorded = {
@@ -72,6 +74,7 @@ export class ScriptedParticipants {
   readonly online: Set<string>;
   readonly versions = new Map<string, string>();
   private service: RunningService | undefined;
+  private participantBus: ParticipantBus | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private sequence = 0;
   private readonly trustedKeys: TrustedKeys;
@@ -88,7 +91,8 @@ export class ScriptedParticipants {
     for (const id of servers) this.versions.set(id, '1.0.0');
   }
 
-  async start(amqpUrl: string, databaseUrl: string): Promise<void> {
+  async start(vhost: TestVhost, databaseUrl: string): Promise<void> {
+    this.participantBus = new ParticipantBus(vhost);
     const controllers = participantControllers(this);
     class ParticipantsModule {}
     this.service = await startService(
@@ -98,7 +102,7 @@ export class ScriptedParticipants {
         defaultPort: 0,
         module: (kit: DynamicModule) => ({ module: ParticipantsModule, imports: [kit], controllers }),
       },
-      testServiceEnv(amqpUrl, databaseUrl),
+      testServiceEnv(vhost.adminUrl, databaseUrl),
     );
     this.sendHeartbeats();
     this.heartbeat = setInterval(() => this.sendHeartbeats(), 500);
@@ -107,22 +111,21 @@ export class ScriptedParticipants {
   async stop(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
     await this.service?.close();
+    await this.participantBus?.close();
   }
 
-  /** Publishes an event as an operator or the pipeline would. */
+  /** Publishes an event as its producer would (the pipeline on an operator's behalf, an agent, …). */
   async send<T extends EventType>(type: T, data: EventInput[T]): Promise<void> {
-    await this.bus().transaction(async (unit) => {
-      unit.emit(type, data, { actor: 'user:operator' });
-    });
+    await this.bus().publish(type, data, { actor: 'user:operator' });
   }
 
   events(type?: string): { type: string; data: Record<string, unknown> }[] {
     return this.recorded.deploymentEvents.filter((e) => type === undefined || e.type === type);
   }
 
-  private bus(): TransactionalBus {
-    if (!this.service) throw new Error('participants not started');
-    return this.service.app.get(TransactionalBus);
+  private bus(): ParticipantBus {
+    if (!this.participantBus) throw new Error('participants not started');
+    return this.participantBus;
   }
 
   private reply<T extends EventType>(
@@ -144,19 +147,17 @@ export class ScriptedParticipants {
     const live = this.servers.filter((id) => !this.script.silent.has(id));
     this.sequence += 1;
     const sequence = this.sequence;
-    void this.bus()
-      .transaction(async (unit) => {
-        for (const nodeId of live) {
-          unit.emit('agent.heartbeat', {
-            nodeId,
-            facts: { service: 'billing' },
-            currentVersion: this.versions.get(nodeId) ?? null,
-            sequence,
-            intervalMs: 500,
-          });
-        }
-      })
-      .catch(() => undefined);
+    for (const nodeId of live) {
+      this.bus()
+        .publish('agent.heartbeat', {
+          nodeId,
+          facts: { service: 'billing' },
+          currentVersion: this.versions.get(nodeId) ?? null,
+          sequence,
+          intervalMs: 500,
+        })
+        .catch(() => undefined);
+    }
   }
 
   onDrain(data: EventMap['pool.drain.requested']): void {

@@ -81,7 +81,8 @@ export async function startFakeOrchestrator(amqpUrl: string, databaseUrl: string
   class FakeOrchestratorModule {}
   const service = await startService(
     {
-      name: 'fake-orchestrator',
+      // It plays the orchestrator on the bus: its queue, its broker user, its events.
+      name: 'orchestrator',
       schema: 'fake_orchestrator',
       defaultPort: 0,
       module: (kit: DynamicModule): DynamicModule => ({

@@ -1,25 +1,30 @@
 import amqplib, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { EventEnvelope, EventInput, EventMap, EventType } from '@conveyor/contracts';
 import { createEnvelope, EVENTS_EXCHANGE } from '@conveyor/messaging';
-import { waitFor } from '@conveyor/testing';
+import { waitFor, type TestVhost } from '@conveyor/testing';
 
-/** Plays the orchestrator in tests: publishes requests and records every pool.* event. */
+/**
+ * Plays the orchestrator in tests: publishes requests as the orchestrator's own broker user (with
+ * its user_id, as the real one does) and records every pool.* event (read as the vhost's administrator).
+ */
 export class EventRecorder {
   private readonly received: EventEnvelope[] = [];
 
   private constructor(
     private readonly connection: ChannelModel,
     private readonly channel: ConfirmChannel,
+    private readonly reader: ChannelModel,
   ) {}
 
-  static async start(amqpUrl: string): Promise<EventRecorder> {
-    const connection = await amqplib.connect(amqpUrl);
+  static async start(vhost: TestVhost): Promise<EventRecorder> {
+    const connection = await amqplib.connect(vhost.urlFor('orchestrator'));
     const channel = await connection.createConfirmChannel();
-    await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
-    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
-    await channel.bindQueue(queue, EVENTS_EXCHANGE, 'pool.#');
-    const recorder = new EventRecorder(connection, channel);
-    await channel.consume(
+    const reader = await amqplib.connect(vhost.adminUrl);
+    const readChannel = await reader.createChannel();
+    const { queue } = await readChannel.assertQueue('', { exclusive: true, autoDelete: true });
+    await readChannel.bindQueue(queue, EVENTS_EXCHANGE, 'pool.#');
+    const recorder = new EventRecorder(connection, channel, reader);
+    await readChannel.consume(
       queue,
       (message) => {
         if (message) recorder.received.push(JSON.parse(message.content.toString('utf8')) as EventEnvelope);
@@ -31,14 +36,17 @@ export class EventRecorder {
 
   /** Publishes a valid request (a fresh envelope each time) and returns it. */
   async publish<T extends EventType>(type: T, data: EventInput[T]): Promise<EventEnvelope<T>> {
-    const envelope = createEnvelope('test-orchestrator', type, data);
+    const envelope = createEnvelope('orchestrator', type, data);
     await this.publishRaw(type, JSON.stringify(envelope));
     return envelope;
   }
 
   /** Publishes any body under a routing key (for malformed or repeated messages). */
   async publishRaw(routingKey: string, body: string): Promise<void> {
-    this.channel.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(body), { persistent: true });
+    this.channel.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(body), {
+      persistent: true,
+      userId: 'conveyor-orchestrator',
+    });
     await this.channel.waitForConfirms();
   }
 
@@ -88,5 +96,6 @@ export class EventRecorder {
 
   async close(): Promise<void> {
     await this.connection.close().catch(() => undefined);
+    await this.reader.close().catch(() => undefined);
   }
 }

@@ -77,9 +77,10 @@ export class VerifierTestBed {
     // One after the other, so `stop()` can clean up whatever was created if the other hangs.
     this.database = await createTestDatabase();
     this.vhost = await createTestVhost();
-    const base = testServiceEnv(this.vhost.url, this.database.url);
+    // The probe plays the orchestrator on the bus: its queue, its broker user, its events.
+    const base = testServiceEnv(this.vhost.urlFor('orchestrator'), this.database.url);
     this.probe = await startService(
-      { name: 'probe', schema: 'probe', defaultPort: 0, module: probeModule(this.seen) },
+      { name: 'orchestrator', schema: 'probe', defaultPort: 0, module: probeModule(this.seen) },
       base,
     );
     if (options.verifier !== false) await this.startVerifier();
@@ -87,7 +88,7 @@ export class VerifierTestBed {
 
   async startVerifier(overrides: Partial<VerifierEnv> = {}): Promise<RunningService> {
     const env: VerifierEnv = {
-      ...testServiceEnv(this.vhost.url, this.database.url),
+      ...testServiceEnv(this.vhost.urlFor('verifier'), this.database.url),
       LOG_LEVEL: process.env['VERIFIER_TEST_LOG_LEVEL'] === 'info' ? 'info' : 'silent',
       VERIFIER_MAX_ACTIVE: 8,
       VERIFIER_POLL_MS: 100,

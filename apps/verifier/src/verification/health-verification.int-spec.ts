@@ -140,13 +140,16 @@ describe('HTTP health verification through the real bus', () => {
   it('dead-letters a malformed request with the validation error, and never passes it', async () => {
     const good = request([{ id: 'x', address: (await app('healthy')).address }]);
     const envelope = createEnvelope('test', 'verification.requested', good);
-    const connection = await amqplib.connect(bed.vhost.url);
+    const connection = await amqplib.connect(bed.vhost.urlFor('orchestrator'));
     const channel = await connection.createConfirmChannel();
     const body = JSON.stringify({
       ...envelope,
       data: { ...good, servers: [{ id: 'x', address: 'no-port' }] },
     });
-    channel.publish(EVENTS_EXCHANGE, 'verification.requested', Buffer.from(body), { persistent: true });
+    channel.publish(EVENTS_EXCHANGE, 'verification.requested', Buffer.from(body), {
+      persistent: true,
+      userId: 'conveyor-orchestrator',
+    });
     await channel.waitForConfirms();
     await connection.close();
 

@@ -7,6 +7,7 @@ export const agentCommandRejectedEvent = defineEvent({
   name: 'agent.command.rejected',
   version: 1,
   description: 'An agent refused a command (unsigned, unknown key, expired, replayed, not meant for it).',
+  producer: 'agent',
   schema: z.object({
     nodeId: identifier,
     commandId: uuid.optional(),

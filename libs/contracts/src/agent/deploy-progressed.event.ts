@@ -8,6 +8,7 @@ export const agentDeployProgressedEvent = defineEvent({
   name: 'agent.deploy.progressed',
   version: 1,
   description: 'An agent finished one phase of a deploy step (download, unpack, a hook).',
+  producer: 'agent',
   schema: agentStepReport.extend({ phase: nonEmpty, detail: z.string().max(4000).optional() }),
 });
 export type AgentDeployProgressed = z.infer<typeof agentDeployProgressedEvent.schema>;

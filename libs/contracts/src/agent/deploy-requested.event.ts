@@ -7,6 +7,7 @@ export const agentDeployRequestedEvent = defineEvent({
   name: 'agent.deploy.requested',
   version: 1,
   description: 'Signed command: deploy an artifact on the targeted agents.',
+  producer: 'orchestrator',
   schema: signedCommandOfKind('deploy', deployCommandPayload),
 });
 export type AgentDeployRequested = z.infer<typeof agentDeployRequestedEvent.schema>;

@@ -7,6 +7,7 @@ export const agentDeployStartedEvent = defineEvent({
   name: 'agent.deploy.started',
   version: 1,
   description: 'An agent began a deploy step.',
+  producer: 'agent',
   schema: agentStepReport,
 });
 export type AgentDeployStarted = z.infer<typeof agentDeployStartedEvent.schema>;

@@ -8,6 +8,7 @@ export const agentDeploySucceededEvent = defineEvent({
   name: 'agent.deploy.succeeded',
   version: 1,
   description: 'An agent switched to the new release and its hooks passed.',
+  producer: 'agent',
   schema: agentStepReport.extend({ durationMs, replayed: z.boolean().default(false) }),
 });
 export type AgentDeploySucceeded = z.infer<typeof agentDeploySucceededEvent.schema>;

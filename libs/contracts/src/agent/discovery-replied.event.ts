@@ -7,6 +7,7 @@ export const agentDiscoveryRepliedEvent = defineEvent({
   name: 'agent.discovery.replied',
   version: 1,
   description: 'An agent matched a discovery request.',
+  producer: 'agent',
   schema: z.object({ requestId: uuid, nodeId: identifier, facts, currentVersion: version.nullable() }),
 });
 export type AgentDiscoveryReplied = z.infer<typeof agentDiscoveryRepliedEvent.schema>;

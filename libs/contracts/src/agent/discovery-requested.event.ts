@@ -7,6 +7,7 @@ export const agentDiscoveryRequestedEvent = defineEvent({
   name: 'agent.discovery.requested',
   version: 1,
   description: 'Signed command: every matching agent answers with its facts.',
+  producer: 'orchestrator',
   schema: signedCommandOfKind('discovery', discoveryCommandPayload),
 });
 export type AgentDiscoveryRequested = z.infer<typeof agentDiscoveryRequestedEvent.schema>;

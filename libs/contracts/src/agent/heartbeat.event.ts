@@ -7,6 +7,7 @@ export const agentHeartbeatEvent = defineEvent({
   name: 'agent.heartbeat',
   version: 1,
   description: 'An agent is alive; sent every few seconds.',
+  producer: 'agent',
   schema: z.object({
     nodeId: identifier,
     facts,

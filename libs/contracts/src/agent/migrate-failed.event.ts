@@ -7,6 +7,7 @@ export const agentMigrateFailedEvent = defineEvent({
   name: 'agent.migrate.failed',
   version: 1,
   description: 'The migration hook failed; no server was touched.',
+  producer: 'agent',
   schema: agentStepFailure,
 });
 export type AgentMigrateFailed = z.infer<typeof agentMigrateFailedEvent.schema>;

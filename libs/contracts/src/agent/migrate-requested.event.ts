@@ -7,6 +7,7 @@ export const agentMigrateRequestedEvent = defineEvent({
   name: 'agent.migrate.requested',
   version: 1,
   description: 'Signed command: run the database-migration hook once on the designated node.',
+  producer: 'orchestrator',
   schema: signedCommandOfKind('migrate', migrateCommandPayload),
 });
 export type AgentMigrateRequested = z.infer<typeof agentMigrateRequestedEvent.schema>;

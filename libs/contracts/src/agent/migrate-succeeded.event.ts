@@ -8,6 +8,7 @@ export const agentMigrateSucceededEvent = defineEvent({
   name: 'agent.migrate.succeeded',
   version: 1,
   description: 'The migration hook succeeded.',
+  producer: 'agent',
   schema: agentStepReport.extend({ durationMs, replayed: z.boolean().default(false) }),
 });
 export type AgentMigrateSucceeded = z.infer<typeof agentMigrateSucceededEvent.schema>;

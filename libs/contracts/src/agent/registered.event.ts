@@ -7,6 +7,7 @@ export const agentRegisteredEvent = defineEvent({
   name: 'agent.registered',
   version: 1,
   description: 'An agent connected and announced its facts.',
+  producer: 'agent',
   schema: z.object({
     nodeId: identifier,
     facts,

@@ -7,6 +7,7 @@ export const agentRollbackFailedEvent = defineEvent({
   name: 'agent.rollback.failed',
   version: 1,
   description: 'An agent could not roll back.',
+  producer: 'agent',
   schema: agentStepFailure,
 });
 export type AgentRollbackFailed = z.infer<typeof agentRollbackFailedEvent.schema>;

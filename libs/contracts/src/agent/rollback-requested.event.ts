@@ -7,6 +7,7 @@ export const agentRollbackRequestedEvent = defineEvent({
   name: 'agent.rollback.requested',
   version: 1,
   description: 'Signed command: switch back to the previous kept release (no download).',
+  producer: 'orchestrator',
   schema: signedCommandOfKind('rollback', rollbackCommandPayload),
 });
 export type AgentRollbackRequested = z.infer<typeof agentRollbackRequestedEvent.schema>;

@@ -8,6 +8,7 @@ export const agentRollbackSucceededEvent = defineEvent({
   name: 'agent.rollback.succeeded',
   version: 1,
   description: 'An agent runs the previous release again.',
+  producer: 'agent',
   schema: agentStepReport.extend({ durationMs, replayed: z.boolean().default(false) }),
 });
 export type AgentRollbackSucceeded = z.infer<typeof agentRollbackSucceededEvent.schema>;

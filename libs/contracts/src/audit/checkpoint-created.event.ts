@@ -7,6 +7,7 @@ export const auditCheckpointCreatedEvent = defineEvent({
   name: 'audit.checkpoint.created',
   version: 1,
   description: 'The audit log signed its head.',
+  producer: 'audit',
   schema: z.object({
     seq: z.number().int().min(1),
     headHash: z.string().regex(/^[0-9a-f]{64}$/),

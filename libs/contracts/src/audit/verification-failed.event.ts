@@ -7,6 +7,7 @@ export const auditVerificationFailedEvent = defineEvent({
   name: 'audit.verification.failed',
   version: 1,
   description: 'Recomputing the chain found a broken entry.',
+  producer: 'audit',
   schema: z.object({ firstBadSeq: z.number().int().min(1), reason: nonEmpty }),
 });
 export type AuditVerificationFailed = z.infer<typeof auditVerificationFailedEvent.schema>;

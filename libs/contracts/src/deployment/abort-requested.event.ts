@@ -7,6 +7,7 @@ export const deploymentAbortRequestedEvent = defineEvent({
   name: 'deployment.abort.requested',
   version: 1,
   description: 'Someone asked to abort a rollout.',
+  producer: 'pipeline',
   schema: z.object({ deploymentId: uuid, reason: nonEmpty }),
 });
 export type DeploymentAbortRequested = z.infer<typeof deploymentAbortRequestedEvent.schema>;

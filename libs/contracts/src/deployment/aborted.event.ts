@@ -7,6 +7,7 @@ export const deploymentAbortedEvent = defineEvent({
   name: 'deployment.aborted',
   version: 1,
   description: 'An operator aborted the rollout; every server is online or held.',
+  producer: 'orchestrator',
   schema: z.object({ deploymentId: uuid, reason: nonEmpty, durationMs }),
 });
 export type DeploymentAborted = z.infer<typeof deploymentAbortedEvent.schema>;

@@ -7,6 +7,7 @@ export const deploymentBatchCompletedEvent = defineEvent({
   name: 'deployment.batch.completed',
   version: 1,
   description: 'A batch is back online with the new version.',
+  producer: 'orchestrator',
   schema: z.object({
     deploymentId: uuid,
     batchIndex: z.number().int().min(0),

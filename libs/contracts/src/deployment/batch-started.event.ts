@@ -7,6 +7,7 @@ export const deploymentBatchStartedEvent = defineEvent({
   name: 'deployment.batch.started',
   version: 1,
   description: 'A batch of servers starts leaving the pool.',
+  producer: 'orchestrator',
   schema: z.object({
     deploymentId: uuid,
     batchIndex: z.number().int().min(0),

@@ -8,6 +8,7 @@ export const deploymentControlRefusedEvent = defineEvent({
   version: 1,
   description:
     'A control (pause, resume, abort, retry, exclude-host) could not apply to the deployment as it is.',
+  producer: 'orchestrator',
   schema: z.object({
     deploymentId: uuid,
     control: z.enum(['pause', 'resume', 'abort', 'retry', 'exclude']),

@@ -7,6 +7,7 @@ export const deploymentFailedEvent = defineEvent({
   name: 'deployment.failed',
   version: 1,
   description: 'The rollout stopped on a failure and could not restore the previous state, or was held.',
+  producer: 'orchestrator',
   schema: z.object({
     deploymentId: uuid,
     service: identifier,

@@ -7,6 +7,7 @@ export const deploymentHostExcludeRequestedEvent = defineEvent({
   name: 'deployment.host.exclude.requested',
   version: 1,
   description: 'Someone asked to leave one server out of the rest of a rollout.',
+  producer: 'pipeline',
   schema: z.object({ deploymentId: uuid, serverId: identifier, reason: nonEmpty }),
 });
 export type DeploymentHostExcludeRequested = z.infer<typeof deploymentHostExcludeRequestedEvent.schema>;

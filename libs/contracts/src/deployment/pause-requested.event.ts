@@ -7,6 +7,7 @@ export const deploymentPauseRequestedEvent = defineEvent({
   name: 'deployment.pause.requested',
   version: 1,
   description: 'Someone asked to pause a rollout after its current step.',
+  producer: 'pipeline',
   schema: z.object({ deploymentId: uuid }),
 });
 export type DeploymentPauseRequested = z.infer<typeof deploymentPauseRequestedEvent.schema>;

@@ -7,6 +7,7 @@ export const deploymentPausedEvent = defineEvent({
   name: 'deployment.paused',
   version: 1,
   description: 'The rollout paused after its current step.',
+  producer: 'orchestrator',
   schema: z.object({ deploymentId: uuid }),
 });
 export type DeploymentPaused = z.infer<typeof deploymentPausedEvent.schema>;

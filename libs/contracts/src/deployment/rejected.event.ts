@@ -8,6 +8,7 @@ export const deploymentRejectedEvent = defineEvent({
   version: 1,
   description:
     'The orchestrator refused a deployment request (another is running, the plan breaks the floor, or its proof does not hold).',
+  producer: 'orchestrator',
   schema: z.object({
     deploymentId: uuid,
     service: identifier,

@@ -9,6 +9,7 @@ export const deploymentRequestedEvent = defineEvent({
   name: 'deployment.requested',
   version: 1,
   description: 'A promotion met its rule: roll this artifact out to this environment.',
+  producer: 'pipeline',
   schema: z.object({
     deploymentId: uuid,
     service: identifier,

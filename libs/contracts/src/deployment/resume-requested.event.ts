@@ -7,6 +7,7 @@ export const deploymentResumeRequestedEvent = defineEvent({
   name: 'deployment.resume.requested',
   version: 1,
   description: 'Someone asked to resume a paused rollout.',
+  producer: 'pipeline',
   schema: z.object({ deploymentId: uuid }),
 });
 export type DeploymentResumeRequested = z.infer<typeof deploymentResumeRequestedEvent.schema>;

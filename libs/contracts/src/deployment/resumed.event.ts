@@ -7,6 +7,7 @@ export const deploymentResumedEvent = defineEvent({
   name: 'deployment.resumed',
   version: 1,
   description: 'A paused rollout goes on.',
+  producer: 'orchestrator',
   schema: z.object({ deploymentId: uuid }),
 });
 export type DeploymentResumed = z.infer<typeof deploymentResumedEvent.schema>;

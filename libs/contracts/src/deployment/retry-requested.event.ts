@@ -7,6 +7,7 @@ export const deploymentRetryRequestedEvent = defineEvent({
   name: 'deployment.retry.requested',
   version: 1,
   description: 'Someone asked to retry the failed step of a held rollout.',
+  producer: 'pipeline',
   schema: z.object({ deploymentId: uuid }),
 });
 export type DeploymentRetryRequested = z.infer<typeof deploymentRetryRequestedEvent.schema>;

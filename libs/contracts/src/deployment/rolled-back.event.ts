@@ -7,6 +7,7 @@ export const deploymentRolledBackEvent = defineEvent({
   name: 'deployment.rolled_back',
   version: 1,
   description: 'The rollout failed and the affected servers run the previous version again.',
+  producer: 'orchestrator',
   schema: z.object({
     deploymentId: uuid,
     service: identifier,

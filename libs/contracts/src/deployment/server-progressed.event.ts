@@ -7,6 +7,7 @@ export const deploymentServerProgressedEvent = defineEvent({
   name: 'deployment.server.progressed',
   version: 1,
   description: 'One server of a batch moved to another step (the read model of progress).',
+  producer: 'orchestrator',
   schema: z.object({
     deploymentId: uuid,
     batchIndex: z.number().int().min(0),

@@ -7,6 +7,7 @@ export const deploymentStartedEvent = defineEvent({
   name: 'deployment.started',
   version: 1,
   description: 'A rollout began with this plan.',
+  producer: 'orchestrator',
   schema: z.object({
     deploymentId: uuid,
     service: identifier,

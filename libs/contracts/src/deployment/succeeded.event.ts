@@ -7,6 +7,7 @@ export const deploymentSucceededEvent = defineEvent({
   name: 'deployment.succeeded',
   version: 1,
   description: 'Every batch completed.',
+  producer: 'orchestrator',
   schema: z.object({
     deploymentId: uuid,
     service: identifier,

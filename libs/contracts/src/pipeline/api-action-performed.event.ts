@@ -7,6 +7,7 @@ export const apiActionPerformedEvent = defineEvent({
   name: 'api.action.performed',
   version: 1,
   description: 'A person or a machine changed something through the HTTP API.',
+  producer: 'pipeline',
   schema: z.object({
     method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']),
     path: nonEmpty,

@@ -7,6 +7,7 @@ export const artifactPublishedEvent = defineEvent({
   name: 'artifact.published',
   version: 1,
   description: 'A build produced an artifact.',
+  producer: 'pipeline',
   schema: artifactRef.extend({ artifactId: uuid, runId: uuid.optional() }),
 });
 export type ArtifactPublished = z.infer<typeof artifactPublishedEvent.schema>;

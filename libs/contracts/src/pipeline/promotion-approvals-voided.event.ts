@@ -7,6 +7,7 @@ export const promotionApprovalsVoidedEvent = defineEvent({
   name: 'promotion.approvals.voided',
   version: 1,
   description: 'Approvals no longer count: the plan or the artifact changed, or they expired.',
+  producer: 'pipeline',
   schema: z.object({ promotionId: uuid, reason: nonEmpty, voided: z.number().int().min(0) }),
 });
 export type PromotionApprovalsVoided = z.infer<typeof promotionApprovalsVoidedEvent.schema>;

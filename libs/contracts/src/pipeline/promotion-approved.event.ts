@@ -7,6 +7,7 @@ export const promotionApprovedEvent = defineEvent({
   name: 'promotion.approved',
   version: 1,
   description: 'An approver approved a promotion, bound to its plan and artifact.',
+  producer: 'pipeline',
   schema: z.object({
     promotionId: uuid,
     approver: nonEmpty,

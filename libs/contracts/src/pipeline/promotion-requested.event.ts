@@ -7,6 +7,7 @@ export const promotionRequestedEvent = defineEvent({
   name: 'promotion.requested',
   version: 1,
   description: 'Someone asked to promote a version to an environment.',
+  producer: 'pipeline',
   schema: z.object({
     promotionId: uuid,
     service: identifier,

@@ -7,6 +7,7 @@ export const pipelineRunCreatedEvent = defineEvent({
   name: 'pipeline.run.created',
   version: 1,
   description: 'Jenkins started a pipeline run for a build.',
+  producer: 'pipeline',
   schema: z.object({
     runId: uuid,
     service: identifier,

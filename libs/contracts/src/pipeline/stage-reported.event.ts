@@ -7,6 +7,7 @@ export const pipelineStageReportedEvent = defineEvent({
   name: 'pipeline.stage.reported',
   version: 1,
   description: 'Jenkins reported a stage of a run.',
+  producer: 'pipeline',
   schema: z.object({
     runId: uuid,
     environment: identifier.optional(),

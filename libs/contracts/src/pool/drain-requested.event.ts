@@ -7,6 +7,7 @@ export const poolDrainRequestedEvent = defineEvent({
   name: 'pool.drain.requested',
   version: 1,
   description: 'Take servers out of the online pool: drain to zero sessions, then maintenance.',
+  producer: 'orchestrator',
   schema: z.object({
     operationId: uuid,
     deploymentId: uuid.optional(),

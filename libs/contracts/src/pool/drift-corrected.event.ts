@@ -7,6 +7,7 @@ export const poolDriftCorrectedEvent = defineEvent({
   name: 'pool.drift.corrected',
   version: 1,
   description: 'The reconciler put an instance back to the intended state.',
+  producer: 'pool-manager',
   schema: z.object({
     pool: identifier,
     instance: identifier,

@@ -8,6 +8,7 @@ export const poolDriftDetectedEvent = defineEvent({
   version: 1,
   description:
     'An HAProxy instance differs from the intended state (e.g. a reload put a maintenance server back UP).',
+  producer: 'pool-manager',
   schema: z.object({
     pool: identifier,
     instance: identifier,

@@ -7,6 +7,7 @@ export const poolEnableRequestedEvent = defineEvent({
   name: 'pool.enable.requested',
   version: 1,
   description: 'Put servers back into the online pool once HAProxy sees them healthy.',
+  producer: 'orchestrator',
   schema: z.object({
     operationId: uuid,
     deploymentId: uuid.optional(),

@@ -7,6 +7,7 @@ export const poolOperationFailedEvent = defineEvent({
   name: 'pool.operation.failed',
   version: 1,
   description: 'A pool operation was refused or failed; nothing was left half-done.',
+  producer: 'pool-manager',
   schema: z.object({
     operationId: uuid,
     deploymentId: uuid.optional(),

@@ -7,6 +7,7 @@ export const poolServerDrainedEvent = defineEvent({
   name: 'pool.server.drained',
   version: 1,
   description: 'Servers left the online pool with no session cut.',
+  producer: 'pool-manager',
   schema: z.object({
     operationId: uuid,
     deploymentId: uuid.optional(),

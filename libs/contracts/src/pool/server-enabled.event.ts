@@ -7,6 +7,7 @@ export const poolServerEnabledEvent = defineEvent({
   name: 'pool.server.enabled',
   version: 1,
   description: 'Servers are UP in the online pool again.',
+  producer: 'pool-manager',
   schema: z.object({
     operationId: uuid,
     deploymentId: uuid.optional(),

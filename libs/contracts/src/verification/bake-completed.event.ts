@@ -7,6 +7,7 @@ export const verificationBakeCompletedEvent = defineEvent({
   name: 'verification.bake.completed',
   version: 1,
   description: 'The bake window of a deployment ended: healthy, degraded or stopped.',
+  producer: 'verifier',
   schema: z.object({
     bakeId: uuid,
     deploymentId: uuid,

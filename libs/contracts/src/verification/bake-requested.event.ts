@@ -13,6 +13,7 @@ export const verificationBakeRequestedEvent = defineEvent({
   name: 'verification.bake.requested',
   version: 1,
   description: 'Watch the online servers of a completed deployment for a bake window.',
+  producer: 'orchestrator',
   schema: z.object({
     bakeId: uuid,
     deploymentId: uuid,

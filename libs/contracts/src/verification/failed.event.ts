@@ -8,6 +8,7 @@ export const verificationFailedEvent = defineEvent({
   name: 'verification.failed',
   version: 1,
   description: 'A check failed or was inconclusive; the batch must not return online.',
+  producer: 'verifier',
   schema: verificationOutcome.extend({ reason: nonEmpty }),
 });
 export type VerificationFailed = z.infer<typeof verificationFailedEvent.schema>;

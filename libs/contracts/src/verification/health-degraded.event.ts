@@ -7,6 +7,7 @@ export const healthDegradedEvent = defineEvent({
   name: 'health.degraded',
   version: 1,
   description: 'During the bake window the online servers failed their health check.',
+  producer: 'verifier',
   schema: z.object({
     deploymentId: uuid,
     service: identifier,

@@ -7,6 +7,7 @@ export const verificationPassedEvent = defineEvent({
   name: 'verification.passed',
   version: 1,
   description: 'Every check of every server passed.',
+  producer: 'verifier',
   schema: verificationOutcome,
 });
 export type VerificationPassed = z.infer<typeof verificationPassedEvent.schema>;

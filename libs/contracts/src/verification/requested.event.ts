@@ -22,6 +22,7 @@ export const verificationRequestedEvent = defineEvent({
   name: 'verification.requested',
   version: 1,
   description: 'Check these servers (in maintenance) before they return online.',
+  producer: 'orchestrator',
   schema: z.object({
     verificationId: uuid,
     deploymentId: uuid,

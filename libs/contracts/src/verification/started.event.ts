@@ -7,6 +7,7 @@ export const verificationStartedEvent = defineEvent({
   name: 'verification.started',
   version: 1,
   description: 'The verifier began checking a batch.',
+  producer: 'verifier',
   schema: z.object({ verificationId: uuid, deploymentId: uuid, batchIndex: z.number().int().min(0) }),
 });
 export type VerificationStarted = z.infer<typeof verificationStartedEvent.schema>;

@@ -3,6 +3,7 @@ import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { DEAD_LETTER_EXCHANGE, deadLetterQueueArguments, EVENTS_EXCHANGE } from './topology';
 import { PublishFailedError, UnroutableEventError } from './errors';
 import { eventsPublished } from './messaging-metrics';
+import { connectionUser } from './amqp-connection';
 
 export interface SerializedEvent {
   id: string;
@@ -16,14 +17,20 @@ export interface DeadLetter {
   original: ConsumeMessage;
   reason: string;
   attempts: number;
+  /** Set when the message was refused (never handed to a handler): the refusal's code. */
+  refusal?: string;
 }
 
 /**
  * Publishes with publisher confirms and the mandatory flag: a publish resolves only once the
- * broker has it in a queue; an unroutable or unconfirmed publish rejects.
+ * broker has it in a queue; an unroutable or unconfirmed publish rejects. Every publish carries
+ * the connection's user as AMQP `user_id` (RabbitMQ refuses a `user_id` that is not the
+ * connection's user), so consumers know which broker user published it.
  */
 export class ConfirmedPublisher {
   private readonly channel: ChannelWrapper;
+  /** The connection's broker user, sent as `user_id` with every message. */
+  readonly userId: string;
   /** Message ids the broker returned as unroutable; the return arrives before the confirm. */
   private readonly returned = new Set<string>();
 
@@ -33,8 +40,17 @@ export class ConfirmedPublisher {
       publishTimeoutMs?: number;
       onError?: (error: Error) => void;
       sharedTopology?: SharedTopologyMode;
+      /** The connection's user; default: the user of the URL the connection was made with (`connectAmqp`). */
+      userId?: string;
     } = {},
   ) {
+    const userId = options.userId ?? connectionUser(connection);
+    if (userId === undefined) {
+      throw new Error(
+        'ConfirmedPublisher: the broker user of this connection is unknown; connect with connectAmqp or pass userId',
+      );
+    }
+    this.userId = userId;
     this.channel = connection.createChannel({
       name: 'publisher',
       confirm: true,
@@ -58,6 +74,7 @@ export class ConfirmedPublisher {
         messageId: event.id,
         type: event.type,
         contentType: 'application/json',
+        userId: this.userId,
       });
     } catch (error) {
       this.returned.delete(event.id);
@@ -76,11 +93,17 @@ export class ConfirmedPublisher {
       messageId: original.properties.messageId as string | undefined,
       type: original.properties.type as string | undefined,
       contentType: original.properties.contentType as string | undefined,
+      userId: this.userId,
       headers: {
         ...(original.properties.headers ?? {}),
         'x-conveyor-error': letter.reason.slice(0, 4000),
         'x-conveyor-attempts': letter.attempts,
         'x-conveyor-routing-key': original.fields.routingKey,
+        // Who published the original (its user_id, checked by the broker); absent if it carried none.
+        ...(typeof original.properties.userId === 'string'
+          ? { 'x-conveyor-user-id': original.properties.userId }
+          : {}),
+        ...(letter.refusal === undefined ? {} : { 'x-conveyor-refused': letter.refusal }),
         'x-conveyor-dead-lettered-at': new Date().toISOString(),
       },
     });

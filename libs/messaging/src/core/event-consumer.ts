@@ -4,7 +4,8 @@ import { decodeEnvelope, type EventEnvelope } from '@conveyor/contracts';
 import type { Logger } from '@conveyor/observability';
 import type { ConfirmedPublisher } from './confirmed-publisher';
 import { MicroBatcher } from './micro-batcher';
-import { eventHandlingSeconds, eventsConsumed } from './messaging-metrics';
+import { eventHandlingSeconds, eventsConsumed, eventsRefused } from './messaging-metrics';
+import { authenticateDelivery, type RefusalCode } from './delivery-authentication';
 import {
   assertBindingPattern,
   deadLetterQueueArguments,
@@ -34,6 +35,24 @@ export interface InvalidMessage {
   /** The parsed JSON body, or undefined when the body is not JSON. */
   body: unknown;
   error: string;
+}
+
+/**
+ * A message that was valid but refused (wrong routing key or wrong publisher), as an `onRefused`
+ * listener sees it: never handed to a handler, dead-lettered with the reason.
+ */
+export interface RefusedMessage {
+  code: RefusalCode;
+  reason: string;
+  routingKey: string;
+  /** The AMQP user_id the broker vouched for, or undefined when the message carried none. */
+  userId: string | undefined;
+  /** The body exactly as received (UTF-8). */
+  rawBody: string;
+  /** The AMQP message id, if any. */
+  messageId: string | undefined;
+  /** The envelope's type (what the body claims to be). */
+  type: string;
 }
 
 /** What a handler returns: `duplicate` when the inbox had already seen the event. */
@@ -77,6 +96,18 @@ export interface EventConsumerOptions {
    * reports an unsigned command. A listener that throws does not stop the dead-lettering.
    */
   onInvalid?: (invalid: InvalidMessage) => Promise<void>;
+  /**
+   * Told about each refused message (see RefusedMessage) before it is dead-lettered, e.g. the
+   * audit log records it in its chain. If the listener throws, the message is retried like a
+   * failed handler (and dead-lettered after `maxAttempts`), so a refusal is not lost unrecorded.
+   */
+  onRefused?: (refused: RefusedMessage) => Promise<void>;
+  /**
+   * `broker` (default): attempts come from the quorum queue's `x-delivery-count`. `local`: the
+   * queue does not count (a classic queue, e.g. an agent's), so the consumer counts attempts per
+   * message id itself and dead-letters after `maxAttempts` instead of retrying forever.
+   */
+  attemptCounting?: 'broker' | 'local';
   /** Delay before a failed message is returned to the queue, per attempt (capped). */
   retryDelayMs?: number;
   /**
@@ -89,7 +120,8 @@ export interface EventConsumerOptions {
 /**
  * One durable quorum queue per service, bound to the event types it handles. Manual acks after
  * the handler succeeds; a failing handler is retried, then dead-lettered with the reason; a
- * message that fails its schema is dead-lettered at once and the consumer goes on. Consumers are
+ * message that fails its schema, or is refused (routing key not its type, or not published by its
+ * declared producer's broker user), is dead-lettered at once and the consumer goes on. Consumers are
  * restored after a reconnect.
  */
 export class EventConsumer {
@@ -99,6 +131,8 @@ export class EventConsumer {
   private readonly maxAttempts: number;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly batcher?: MicroBatcher;
+  /** attemptCounting `local`: deliveries seen per message id, forgotten once settled. */
+  private readonly localAttempts = new Map<string, number>();
 
   constructor(
     private readonly connection: AmqpConnectionManager,
@@ -170,8 +204,28 @@ export class EventConsumer {
     });
   }
 
+  /** 1 for the first delivery; from the broker's `x-delivery-count`, or counted here (`local`). */
+  private attemptOf(message: ConsumeMessage): number {
+    const counted = Number(message.properties.headers?.['x-delivery-count'] ?? 0) + 1;
+    if (this.options.attemptCounting !== 'local') return counted;
+    const key = localAttemptKey(message);
+    const attempt = Math.max(counted, (this.localAttempts.get(key) ?? 0) + 1);
+    this.localAttempts.delete(key); // re-inserted last: the map is kept in first-seen order for eviction
+    this.localAttempts.set(key, attempt);
+    if (this.localAttempts.size > LOCAL_ATTEMPTS_KEPT) {
+      const oldest = this.localAttempts.keys().next().value;
+      if (oldest !== undefined) this.localAttempts.delete(oldest);
+    }
+    return attempt;
+  }
+
+  /** The message is acked or dead-lettered: its local attempt count is no longer needed. */
+  private settled(message: ConsumeMessage): void {
+    if (this.options.attemptCounting === 'local') this.localAttempts.delete(localAttemptKey(message));
+  }
+
   private async onMessage(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
-    const attempt = Number(message.properties.headers?.['x-delivery-count'] ?? 0) + 1;
+    const attempt = this.attemptOf(message);
     const routingKey = message.fields.routingKey;
     let raw: unknown;
     try {
@@ -187,6 +241,20 @@ export class EventConsumer {
       return this.deadLetter(channel, message, decoded.type ?? routingKey, 'invalid', decoded.error, attempt);
     }
     const envelope = decoded.envelope;
+    const userId = typeof message.properties.userId === 'string' ? message.properties.userId : undefined;
+    const authentication = authenticateDelivery({ routingKey, userId, envelope });
+    if (!authentication.ok) {
+      return this.refuse(channel, message, attempt, {
+        code: authentication.code,
+        reason: authentication.reason,
+        routingKey,
+        userId,
+        rawBody: message.content.toString('utf8'),
+        messageId:
+          typeof message.properties.messageId === 'string' ? message.properties.messageId : undefined,
+        type: envelope.type,
+      });
+    }
     const timer = eventHandlingSeconds.startTimer({ type: envelope.type });
     try {
       const receivedData = (raw as { data?: unknown }).data;
@@ -195,6 +263,7 @@ export class EventConsumer {
         ? await this.batcher.submit({ envelope, delivery })
         : await this.options.handle(envelope, delivery);
       timer();
+      this.settled(message);
       settle(() => channel.ack(message));
       eventsConsumed.inc({ type: envelope.type, outcome });
     } catch (error) {
@@ -214,6 +283,36 @@ export class EventConsumer {
     }
   }
 
+  /** Never handed to a handler: told to `onRefused` (retried if that fails), then dead-lettered. */
+  private async refuse(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    attempt: number,
+    refused: RefusedMessage,
+  ): Promise<void> {
+    const why = `refused (${refused.code}): ${refused.reason}`;
+    if (this.options.onRefused !== undefined) {
+      try {
+        await this.options.onRefused(refused);
+      } catch (error) {
+        if (attempt < this.maxAttempts) {
+          this.options.logger.warn(
+            { routingKey: refused.routingKey, attempt, err: describe(error) },
+            'recording a refused message failed; will retry',
+          );
+          await delay(Math.min((this.options.retryDelayMs ?? 100) * attempt, 2_000));
+          settle(() => channel.nack(message, false, true));
+          return;
+        }
+        const unrecorded = `${why}; recording it failed after ${attempt} attempt(s): ${describe(error)}`;
+        eventsRefused.inc({ code: refused.code });
+        return this.deadLetter(channel, message, refused.type, 'refused', unrecorded, attempt, refused.code);
+      }
+    }
+    eventsRefused.inc({ code: refused.code });
+    return this.deadLetter(channel, message, refused.type, 'refused', why, attempt, refused.code);
+  }
+
   private async notifyInvalid(invalid: InvalidMessage): Promise<void> {
     if (this.options.onInvalid === undefined) return;
     try {
@@ -230,9 +329,10 @@ export class EventConsumer {
     channel: ConfirmChannel,
     message: ConsumeMessage,
     type: string,
-    outcome: 'invalid' | 'dead_lettered',
+    outcome: 'invalid' | 'dead_lettered' | 'refused',
     reason: string,
     attempts: number,
+    refusal?: RefusalCode,
   ): Promise<void> {
     try {
       await this.options.publisher.deadLetter({
@@ -240,7 +340,9 @@ export class EventConsumer {
         original: message,
         reason,
         attempts,
+        refusal,
       });
+      this.settled(message);
       settle(() => channel.ack(message));
       eventsConsumed.inc({ type, outcome });
       this.options.logger.error(
@@ -274,6 +376,16 @@ function settle(action: () => void): void {
   } catch {
     /* channel gone: the message will be redelivered */
   }
+}
+
+/** How many local attempt counts are kept (oldest forgotten first); far above any prefetch. */
+const LOCAL_ATTEMPTS_KEPT = 10_000;
+
+function localAttemptKey(message: ConsumeMessage): string {
+  const id = message.properties.messageId;
+  return typeof id === 'string' && id !== ''
+    ? id
+    : `${message.fields.routingKey}:${message.content.toString('base64')}`;
 }
 
 function describe(error: unknown): string {

@@ -8,7 +8,7 @@ export const eventsPublished = counter({
 
 export const eventsConsumed = counter({
   name: 'conveyor_events_consumed_total',
-  help: 'Events taken from a queue, by outcome: handled, duplicate, retried, dead_lettered, invalid.',
+  help: 'Events taken from a queue, by outcome: handled, duplicate, retried, dead_lettered, invalid, refused.',
   labelNames: ['type', 'outcome'] as const,
 });
 
@@ -17,4 +17,10 @@ export const eventHandlingSeconds = histogram({
   help: 'Time spent handling one event, including its transaction.',
   labelNames: ['type'] as const,
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+});
+
+export const eventsRefused = counter({
+  name: 'conveyor_events_refused_total',
+  help: 'Valid messages refused and dead-lettered unhandled: routing key not the type, or not published by the declared producer (by code).',
+  labelNames: ['code'] as const,
 });

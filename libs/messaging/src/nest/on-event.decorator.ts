@@ -8,3 +8,15 @@ import type { EventType } from '@conveyor/contracts';
 export function OnEvent(type: EventType | '#'): MethodDecorator {
   return EventPattern(type);
 }
+
+/** The pattern under which `@OnRefusedMessage()` registers; never a binding (not a routing key). */
+export const REFUSED_MESSAGE_PATTERN = '$refused';
+
+/**
+ * `@OnRefusedMessage()`: the handler receives (as `@Payload()`) each `RefusedMessage` the service's
+ * consumer refused, before it is dead-lettered: the audit service records refusals in its chain.
+ * If it throws, the refused message is retried, then dead-lettered anyway.
+ */
+export function OnRefusedMessage(): MethodDecorator {
+  return EventPattern(REFUSED_MESSAGE_PATTERN);
+}

@@ -4,9 +4,17 @@ import { lastValueFrom } from 'rxjs';
 import type { EventEnvelope } from '@conveyor/contracts';
 import { runWithCorrelation, type Logger } from '@conveyor/observability';
 import type { ConfirmedPublisher } from '../core/confirmed-publisher';
-import { EventConsumer, type BatchItem, type Delivery, type HandlingOutcome } from '../core/event-consumer';
+import {
+  EventConsumer,
+  type BatchItem,
+  type Delivery,
+  type HandlingOutcome,
+  type RefusedMessage,
+} from '../core/event-consumer';
+import type { SharedTopologyMode } from '../core/confirmed-publisher';
 import type { TransactionalBus, UnitOfWork } from '../outbox/transactional-bus';
 import { EventContext } from './event-context';
+import { REFUSED_MESSAGE_PATTERN } from './on-event.decorator';
 
 export interface RabbitTransportOptions {
   service: string;
@@ -18,6 +26,8 @@ export interface RabbitTransportOptions {
   prefetch?: number;
   maxAttempts?: number;
   retryDelayMs?: number;
+  /** How the consumer treats the shared exchanges and its dead-letter queue (see EventConsumer). */
+  sharedTopology?: SharedTopologyMode;
 }
 
 /**
@@ -33,7 +43,10 @@ export class RabbitTransport extends Server implements CustomTransportStrategy {
   }
 
   listen(callback: (error?: unknown) => void): void {
-    const bindings = [...this.messageHandlers.keys()];
+    const bindings = [...this.messageHandlers.keys()].filter(
+      (pattern) => pattern !== REFUSED_MESSAGE_PATTERN,
+    );
+    const refusedHandler = this.messageHandlers.get(REFUSED_MESSAGE_PATTERN);
     if (bindings.length === 0) {
       callback();
       return;
@@ -47,6 +60,8 @@ export class RabbitTransport extends Server implements CustomTransportStrategy {
       prefetch: this.options.prefetch,
       maxAttempts: this.options.maxAttempts,
       retryDelayMs: this.options.retryDelayMs,
+      sharedTopology: this.options.sharedTopology,
+      onRefused: refusedHandler ? (refused) => this.dispatchRefused(refusedHandler, refused) : undefined,
       handle: (envelope, delivery) => this.dispatch(envelope, delivery),
       handleBatch: bus ? (items) => this.dispatchBatch(items, bus) : undefined,
     });
@@ -81,6 +96,11 @@ export class RabbitTransport extends Server implements CustomTransportStrategy {
       }
       return this.options.bus.handleOnce(this.options.service, envelope.id, invoke);
     });
+  }
+
+  private async dispatchRefused(handler: MessageHandler, refused: RefusedMessage): Promise<void> {
+    const result: unknown = await handler(refused);
+    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
   }
 
   private dispatchBatch(items: BatchItem[], bus: TransactionalBus): Promise<HandlingOutcome[]> {

@@ -1,11 +1,41 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import { agentBrokerUser, brokerUserOf, type Participant, type ServiceProducer } from '@conveyor/contracts';
+import {
+  agentPermissions,
+  allServicePermissions,
+  brokerDefinitions,
+  deadLetterQueueName,
+  devPassword,
+  escapeRegex,
+  serviceQueueName,
+  servicePermissions,
+  type UserPermissions,
+} from '@conveyor/messaging';
 
 export interface TestVhost {
   name: string;
-  /** AMQP URL into the vhost, as guest. */
-  url: string;
+  /**
+   * AMQP URL into the vhost as guest, its administrator: for set-up and inspection only. Consumers
+   * refuse every event guest publishes (it is no event's producer).
+   */
+  adminUrl: string;
+  /**
+   * AMQP URL of a participant's own least-privileged user, with the permissions the shipped
+   * definitions give it: a service by name (`orchestrator`) or an agent (`agent:web-1`, after
+   * `addAgent`). Services are provisioned when the vhost is created.
+   */
+  urlFor(participant: Participant): string;
+  /** Provisions agent `nodeId`'s user `conveyor-agent-<nodeId>` in this vhost; returns its URL. */
+  addAgent(nodeId: string): Promise<string>;
+  /**
+   * For tests of the bus's mechanics only (not of who may do what): lets a service's user also
+   * declare and consume the queues of these extra test services (`conveyor.<name>` and its
+   * dead-letter queue) in this vhost, so several test services can run as that one producer.
+   * Its topic permissions stay the generated ones.
+   */
+  allowTestServices(service: ServiceProducer, names: readonly string[]): Promise<void>;
   /** Closes every client connection into this vhost (as if the broker dropped them). */
   closeConnections(): Promise<number>;
   /** Messages waiting in a queue of this vhost. */
@@ -19,21 +49,110 @@ export interface PeekedMessage {
   payload: string;
   routingKey: string;
   headers: Record<string, unknown>;
+  messageId: string | undefined;
+  /** The AMQP user_id property, if any. */
+  userId: string | undefined;
 }
 
 const MANAGEMENT = process.env['TEST_RABBITMQ_MANAGEMENT_URL'] ?? 'http://127.0.0.1:15672';
 const AMQP_HOST = process.env['TEST_RABBITMQ_AMQP'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 const AUTH = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
 
-/** A throw-away RabbitMQ vhost for one test file, through the management HTTP API. */
+/** The AMQP URL of `user` (with its fixed test password) into `vhost` on the test broker. */
+function amqpUrlAs(user: string, vhost: string): string {
+  const base = new URL(AMQP_HOST);
+  const credentials = `${encodeURIComponent(user)}:${encodeURIComponent(devPassword(user))}`;
+  return `${base.protocol}//${credentials}@${base.host}/${encodeURIComponent(vhost)}`;
+}
+
+/**
+ * Gives a user its permissions in the vhost. RabbitMQ users are global: each is PUT (an idempotent
+ * call, safe from concurrent test files) with the fixed test password (the shipped definitions'
+ * development password) and never deleted; its permissions go with the vhost.
+ */
+async function provision(party: UserPermissions, vhost: string): Promise<void> {
+  const user = encodeURIComponent(party.user);
+  await management('PUT', `/api/users/${user}`, { password: devPassword(party.user), tags: '' });
+  const { configure, write, read } = party.permission;
+  await management('PUT', `/api/permissions/${vhost}/${user}`, { configure, write, read });
+  const topic = party.topicPermission;
+  await management('PUT', `/api/topic-permissions/${vhost}/${user}`, {
+    exchange: topic.exchange,
+    write: topic.write,
+    read: topic.read,
+  });
+}
+
+/**
+ * A throw-away RabbitMQ vhost for one test file, through the management HTTP API: the shared
+ * exchanges and dead-letter queues of the shipped definitions, and every service's
+ * least-privileged user with its permissions (as guest, the vhost's administrator, provisions).
+ */
 export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVhost> {
   const name = `${prefix}-${randomBytes(6).toString('hex')}`;
   const vhost = encodeURIComponent(name);
   await management('PUT', `/api/vhosts/${vhost}`);
   await management('PUT', `/api/permissions/${vhost}/guest`, { configure: '.*', write: '.*', read: '.*' });
+  const shared = brokerDefinitions({ vhost: name });
+  for (const exchange of shared.exchanges) {
+    const { type, durable, auto_delete, internal, arguments: args } = exchange;
+    await management('PUT', `/api/exchanges/${vhost}/${encodeURIComponent(exchange.name)}`, {
+      type,
+      durable,
+      auto_delete,
+      internal,
+      arguments: args,
+    });
+  }
+  // Only the dead-letter queues: each service declares its own work queue with its own limits.
+  for (const binding of shared.bindings) {
+    const queue = shared.queues.find((entry) => entry.name === binding.destination);
+    await management('PUT', `/api/queues/${vhost}/${encodeURIComponent(binding.destination)}`, {
+      durable: true,
+      auto_delete: false,
+      arguments: queue?.arguments ?? {},
+    });
+    await management(
+      'POST',
+      `/api/bindings/${vhost}/e/${encodeURIComponent(binding.source)}/q/${encodeURIComponent(binding.destination)}`,
+      { routing_key: binding.routing_key, arguments: {} },
+    );
+  }
+  await Promise.all(allServicePermissions(name).map((party) => provision(party, vhost)));
+  const agents = new Set<string>();
   return {
     name,
-    url: `${AMQP_HOST}/${vhost}`,
+    adminUrl: `${AMQP_HOST}/${vhost}`,
+    urlFor(participant) {
+      if (participant.startsWith('agent:')) {
+        const nodeId = participant.slice('agent:'.length);
+        if (!agents.has(nodeId)) {
+          throw new Error(
+            `agent ${nodeId} has no user in ${name} yet: await vhost.addAgent('${nodeId}') first`,
+          );
+        }
+        return amqpUrlAs(agentBrokerUser(nodeId), name);
+      }
+      return amqpUrlAs(brokerUserOf(participant), name);
+    },
+    async allowTestServices(service, names) {
+      const party = servicePermissions(service, name);
+      const extra = names
+        .flatMap((test) => [serviceQueueName(test), deadLetterQueueName(test)])
+        .map(escapeRegex);
+      const widen = (pattern: string) => `(${pattern})|^(${extra.join('|')})$`;
+      const { configure, write, read } = party.permission;
+      await management('PUT', `/api/permissions/${vhost}/${encodeURIComponent(party.user)}`, {
+        configure: widen(configure),
+        write: widen(write),
+        read: widen(read),
+      });
+    },
+    async addAgent(nodeId) {
+      await provision(agentPermissions(nodeId, name), vhost);
+      agents.add(nodeId);
+      return amqpUrlAs(agentBrokerUser(nodeId), name);
+    },
     async closeConnections() {
       // rabbitmqctl sees connections at once; the management API lists them only after its next stats tick.
       const listing = await run('rabbitmqctl', ['-q', 'list_connections', 'vhost']);
@@ -60,11 +179,17 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
         count,
         ackmode: 'ack_requeue_true',
         encoding: 'auto',
-      })) as { payload: string; routing_key: string; properties: { headers?: Record<string, unknown> } }[];
+      })) as {
+        payload: string;
+        routing_key: string;
+        properties: { headers?: Record<string, unknown>; message_id?: string; user_id?: string };
+      }[];
       return messages.map((m) => ({
         payload: m.payload,
         routingKey: m.routing_key,
         headers: m.properties.headers ?? {},
+        messageId: m.properties.message_id,
+        userId: m.properties.user_id,
       }));
     },
     async delete() {

@@ -3,6 +3,7 @@ import { eventContracts } from '@conveyor/contracts';
 import { deadLetterQueueArguments, serviceQueueArguments } from '@conveyor/messaging';
 import { readRepoFile, repoPath } from '../repo-files';
 import { definitionsSchema, type Definitions } from './definitions.schema';
+import { generatedRabbitmqFiles } from './generated-definitions';
 
 const SERVICES = ['pipeline', 'orchestrator', 'pool-manager', 'verifier', 'audit'] as const;
 const definitions: Definitions = definitionsSchema.parse(
@@ -22,6 +23,47 @@ function topicWrite(user: string): RegExp {
 }
 
 describe('deploy/rabbitmq/definitions.json', () => {
+  it('is exactly what `npm run rabbitmq:definitions` generates from the contracts (and so is agent-topic-permissions.json)', () => {
+    for (const [name, generated] of Object.entries(generatedRabbitmqFiles())) {
+      expect([name, JSON.parse(readRepoFile('deploy', 'rabbitmq', name)) as unknown]).toEqual([
+        name,
+        generated,
+      ]);
+    }
+  });
+
+  it('lets each service publish exactly the event types whose contract names it as producer', () => {
+    for (const service of SERVICES) {
+      const write = topicWrite(`conveyor-${service}`);
+      for (const contract of eventContracts)
+        expect([service, contract.type, write.test(contract.type)]).toEqual([
+          service,
+          contract.type,
+          contract.producer === service,
+        ]);
+      // Anchored: a key that merely starts or ends with an owned type is not allowed.
+      expect(write.test('x.deployment.requested')).toBe(false);
+      expect(write.test('deployment.requested.v9')).toBe(false);
+    }
+  });
+
+  it("gives no service configure on the shared exchanges or another service's queues", () => {
+    for (const service of SERVICES) {
+      const permission = definitions.permissions.find((entry) => entry.user === `conveyor-${service}`);
+      const configure = new RegExp(permission?.configure ?? '.*');
+      expect(configure.test(`conveyor.${service}`)).toBe(true);
+      for (const other of [
+        'conveyor.events',
+        'conveyor.dead-letter',
+        'conveyor.agent.dead-letter',
+        'conveyor.agent.web-1',
+      ])
+        expect([service, other, configure.test(other)]).toEqual([service, other, false]);
+      for (const otherService of SERVICES.filter((entry) => entry !== service))
+        expect(configure.test(`conveyor.${otherService}`)).toBe(false);
+    }
+  });
+
   it('knows the four agent command types of the contracts', () => {
     expect(commandTypes.sort()).toEqual([
       'agent.deploy.requested',

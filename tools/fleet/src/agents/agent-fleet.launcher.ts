@@ -6,7 +6,12 @@ export interface StartFleetOptions {
   /** How many servers, 1..100: web-1 … web-N. */
   n: number;
   baseDir: string;
-  amqpUrl: string;
+  /**
+   * Each agent logs into RabbitMQ as its own user `conveyor-agent-<nodeId>` (consumers refuse an
+   * agent's event from any other user): the URL for a node id. A plain string is one URL for all
+   * (only for a broker where that is allowed).
+   */
+  amqpUrl: string | ((nodeId: string) => string);
   /** Public keys the agents trust: PEM text or paths of .pub.pem files. */
   trustedKeys: readonly string[];
   /** Facts of every agent (service, environment, role…); each also gets address 127.0.0.1:<its port>. */
@@ -30,7 +35,7 @@ export interface RunningFleet {
 export function agentEnvironment(server: FleetServer, options: StartFleetOptions): Record<string, string> {
   return {
     NODE_ID: server.id,
-    AMQP_URL: options.amqpUrl,
+    AMQP_URL: typeof options.amqpUrl === 'string' ? options.amqpUrl : options.amqpUrl(server.id),
     AGENT_BASE_DIR: server.rootDir,
     AGENT_TRUSTED_KEYS: options.trustedKeys.join('\n'),
     SERVER_PORT: String(server.port),
