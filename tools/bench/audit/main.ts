@@ -148,7 +148,9 @@ async function main(): Promise<void> {
       AUDIT_DATA_DIR: directory,
     });
     db = await new DataSource({ type: 'postgres', url: database.url, extra: { max: 4 } }).initialize();
-    await publishAsPipeline(vhost.url, [{ type: 'identity.token.issued', data: AUDITOR.issued }]);
+    await publishAsPipeline(vhost.urlFor('pipeline'), [
+      { type: 'identity.token.issued', data: AUDITOR.issued },
+    ]);
     const known = db;
     await waitFor(
       'the audit service to know the auditor',

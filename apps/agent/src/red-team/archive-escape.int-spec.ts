@@ -63,7 +63,7 @@ describe('red team: hostile archives are refused at unpack', () => {
     fleet = await startFleet({
       n: 1,
       baseDir: join(kit.dir, 'fleet'),
-      amqpUrl: kit.vhost.url,
+      amqpUrl: await kit.agentUrls(1),
       trustedKeys: [kit.keys.publicKeyPem],
       env: { AGENT_MAX_EXTRACT_BYTES: String(MAX_BYTES), AGENT_MAX_EXTRACT_ENTRIES: '1000' },
     });

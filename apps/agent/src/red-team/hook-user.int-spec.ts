@@ -24,8 +24,8 @@ describe('red team: hooks under their own uid cannot reach the agent’s secrets
     const secrets = join(kit.dir, 'secrets');
     await mkdir(secrets, { mode: 0o700 });
     passwordFile = join(secrets, 'amqp-password');
-    await writeFile(passwordFile, 'guest\n', { mode: 0o600 });
-    const url = new URL(kit.vhost.url);
+    const url = new URL(await kit.vhost.addAgent('web-1'));
+    await writeFile(passwordFile, `${decodeURIComponent(url.password)}\n`, { mode: 0o600 });
     url.password = '';
     fleet = await startFleet({
       n: 1,

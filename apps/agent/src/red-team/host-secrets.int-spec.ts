@@ -13,22 +13,9 @@ import {
 } from '@conveyor/fleet';
 import { AgentTestKit, servedVersion } from '../testing/agent-test-kit';
 
-const MANAGEMENT = process.env['TEST_RABBITMQ_MANAGEMENT_URL'] ?? 'http://127.0.0.1:15672';
-const GUEST = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
-
-async function management(method: string, path: string, body?: unknown): Promise<void> {
-  const response = await fetch(`${MANAGEMENT}${path}`, {
-    method,
-    headers: { authorization: GUEST, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok && response.status !== 404)
-    throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
-}
-
 /**
  * Red team: what a hook, the app and a hostile command can get out of an agent. A real agent
- * process logs into its own broker user with a random password read from AMQP_PASSWORD_FILE and
+ * process logs into its own broker user (conveyor-agent-web-1) with the password read from AMQP_PASSWORD_FILE and
  * downloads from an artifact server that wants a random bearer token (ARTIFACT_CREDENTIALS_FILE).
  */
 describe('red team: an agent’s secrets stay in its files; downloads stay within size and time', () => {
@@ -39,8 +26,9 @@ describe('red team: an agent’s secrets stay in its files; downloads stay withi
   const deploymentId = randomUUID();
   const web1 = { nodeIds: ['web-1'] };
   const server = () => fleet.servers[0]!;
-  const brokerUser = `redteam-agent-${randomBytes(4).toString('hex')}`;
-  const brokerPassword = `pw-${randomBytes(16).toString('hex')}`;
+  // The agent's own least-privileged broker user; its password lives only in the owner-only file.
+  let brokerUser: string;
+  let brokerPassword: string;
   const artifactToken = `tok-${randomBytes(16).toString('hex')}`;
   const DEADLINE_SECONDS = 3;
 
@@ -56,12 +44,9 @@ describe('red team: an agent’s secrets stay in its files; downloads stay withi
 
   beforeAll(async () => {
     kit = await AgentTestKit.create();
-    await management('PUT', `/api/users/${brokerUser}`, { password: brokerPassword, tags: '' });
-    await management('PUT', `/api/permissions/${encodeURIComponent(kit.vhost.name)}/${brokerUser}`, {
-      configure: '.*',
-      write: '.*',
-      read: '.*',
-    });
+    const agentUrl = new URL(await kit.vhost.addAgent('web-1'));
+    brokerUser = decodeURIComponent(agentUrl.username);
+    brokerPassword = decodeURIComponent(agentUrl.password);
     secretsDir = join(kit.dir, 'secrets');
     await mkdir(secretsDir, { mode: 0o700 });
     await writeFile(join(secretsDir, 'amqp-password'), `${brokerPassword}\n`, { mode: 0o600 });
@@ -74,7 +59,7 @@ describe('red team: an agent’s secrets stay in its files; downloads stay withi
       JSON.stringify([{ urlPrefix: `${privateServer.url}/`, bearerToken: artifactToken }]),
       { mode: 0o600 },
     );
-    const url = new URL(kit.vhost.url);
+    const url = new URL(kit.vhost.urlFor('agent:web-1'));
     url.username = brokerUser;
     url.password = '';
     fleet = await startFleet({
@@ -124,7 +109,6 @@ describe('red team: an agent’s secrets stay in its files; downloads stay withi
     await fleet?.stop();
     await privateServer?.close();
     await kit?.close();
-    await management('DELETE', `/api/users/${brokerUser}`);
   });
 
   it('the agent logged in with the password from its file and fetched with the token from its file', () => {
@@ -276,7 +260,7 @@ describe('red team: an agent’s secrets stay in its files; downloads stay withi
     const loose = join(secretsDir, 'loose-password');
     await writeFile(loose, brokerPassword);
     await chmod(loose, 0o644);
-    const url = new URL(kit.vhost.url);
+    const url = new URL(kit.vhost.urlFor('agent:web-1'));
     url.username = brokerUser;
     url.password = '';
     const spare = { ...server(), id: 'web-9', rootDir: join(kit.dir, 'spare') };

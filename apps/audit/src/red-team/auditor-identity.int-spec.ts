@@ -42,7 +42,7 @@ describe('red team: who may read the audit log, and that reading it is recorded'
   const root = newTestApiToken('root@example.com', 'admin');
 
   /** Publishes as the pipeline does (same contract, through the events exchange). */
-  const fromPipeline = (envelopes: EventEnvelope[]) => publishConcurrently(vhost.url, envelopes, 1);
+  const fromPipeline = (envelopes: EventEnvelope[]) => publishConcurrently(vhost, envelopes, 1);
   const issued = (token: TestApiToken) =>
     createEnvelope('pipeline', 'identity.token.issued', token.issued, {
       actor: 'admin:bootstrap',
@@ -74,7 +74,7 @@ describe('red team: who may read the audit log, and that reading it is recorded'
 
   beforeAll(async () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    audit = await startAudit(vhost.url, database.url);
+    audit = await startAudit(vhost.urlFor('audit'), database.url);
     db = await new DataSource({ type: 'postgres', url: database.url }).initialize();
     await fromPipeline([alice, bob, carol, root].map(issued));
     for (const token of [alice, bob, carol, root]) await knows(token);

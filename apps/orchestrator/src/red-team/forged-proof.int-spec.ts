@@ -47,10 +47,10 @@ describe('red team: a deployment request with a forged proof', () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
     keys = signingKeys();
     participants = new ScriptedParticipants(SERVERS, keys.publicKeyPem, script);
-    await participants.start(vhost.url, database.url);
+    await participants.start(vhost, database.url);
     orchestrator = await startService(
       orchestratorService,
-      parsedEnv(orchestratorTestEnv(vhost.url, database.url, keys.privateKeyPem)),
+      parsedEnv(orchestratorTestEnv(vhost.urlFor('orchestrator'), database.url, keys.privateKeyPem)),
     );
   });
 

@@ -43,7 +43,7 @@ describe('red team: reading a deployment from the orchestrator without a valid t
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
     orchestrator = await startService(
       orchestratorService,
-      parsedEnv(orchestratorTestEnv(vhost.url, database.url, signingKeys().privateKeyPem)),
+      parsedEnv(orchestratorTestEnv(vhost.urlFor('orchestrator'), database.url, signingKeys().privateKeyPem)),
     );
     db = await new DataSource({ type: 'postgres', url: database.url }).initialize();
   });
@@ -67,13 +67,15 @@ describe('red team: reading a deployment from the orchestrator without a valid t
   });
 
   it('accepts a token once the pipeline announces it, and refuses it again once revoked', async () => {
-    await publishAsPipeline(vhost.url, [{ type: 'identity.token.issued', data: erin.issued }]);
+    await publishAsPipeline(vhost.urlFor('pipeline'), [{ type: 'identity.token.issued', data: erin.issued }]);
     await waitFor('the orchestrator to learn the token', async () => (await identityRow(erin)) !== undefined);
     const missing = await get(`/deployments/${randomUUID()}`, erin.secret);
     expect(missing.status).toBe(404);
     expect((await get('/deployments/not-a-uuid', erin.secret)).status).toBe(400);
 
-    await publishAsPipeline(vhost.url, [{ type: 'identity.token.revoked', data: revocationOf(erin) }]);
+    await publishAsPipeline(vhost.urlFor('pipeline'), [
+      { type: 'identity.token.revoked', data: revocationOf(erin) },
+    ]);
     await waitFor('the revocation', async () => (await identityRow(erin))?.revoked_at != null);
     const revoked = await get(`/deployments/${randomUUID()}`, erin.secret);
     expect(revoked.status).toBe(401);

@@ -75,11 +75,15 @@ describe('red team: API tokens from the pipeline to the other services', () => {
 
   beforeAll(async () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    pipeline = await startPipeline(vhost.url, database.url, { PIPELINE_IDENTITY_ANNOUNCE_MS: 1_000 });
-    reader = await startReader('reader', vhost.url, database.url);
+    pipeline = await startPipeline(vhost.urlFor('pipeline'), database.url, {
+      PIPELINE_IDENTITY_ANNOUNCE_MS: 1_000,
+    });
+    // Two small services that only read: they run as one producer's broker user in this vhost.
+    await vhost.allowTestServices('orchestrator', ['reader', 'latecomer']);
+    reader = await startReader('reader', vhost.urlFor('orchestrator'), database.url);
     db = await new DataSource({ type: 'postgres', url: database.url }).initialize();
     // Everything on the bus, as a broker user that may read all of it would see it.
-    spy = await amqplib.connect(vhost.url);
+    spy = await amqplib.connect(vhost.adminUrl);
     spyChannel = await spy.createChannel();
     await spyChannel.assertQueue('spy', { exclusive: true });
     await spyChannel.bindQueue('spy', EVENTS_EXCHANGE, '#');
@@ -138,7 +142,7 @@ describe('red team: API tokens from the pipeline to the other services', () => {
     expect((await read(reader, tokens['alice@example.com']!)).status).toBe(401);
 
     // A new service: its queue did not exist when the tokens were issued or revoked.
-    latecomer = await startReader('latecomer', vhost.url, database.url);
+    latecomer = await startReader('latecomer', vhost.urlFor('orchestrator'), database.url);
     const started = latecomer;
     await waitFor(
       'the announcement to reach the latecomer',

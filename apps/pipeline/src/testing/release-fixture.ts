@@ -67,8 +67,8 @@ export async function startReleaseFixture(): Promise<ReleaseFixture> {
   let vhost: TestVhost | undefined;
   let database: TestDatabase | undefined;
   [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-  const fake = await startFakeOrchestrator(vhost.url, database.url);
-  const pipeline = await startPipeline(vhost.url, database.url);
+  const fake = await startFakeOrchestrator(vhost.urlFor('orchestrator'), database.url);
+  const pipeline = await startPipeline(vhost.urlFor('pipeline'), database.url);
   const tokens: Record<Person, string> = {
     jenkins: await pipeline.issueToken('jenkins', 'ci'),
     carol: await pipeline.issueToken('carol', 'deployer'),

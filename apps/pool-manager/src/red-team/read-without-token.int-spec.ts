@@ -56,7 +56,11 @@ describe('red team: reading the HAProxy pools without a valid token', () => {
       'be_online',
       fleet.servers.map((server) => server.id),
     );
-    service = await startPoolManager(vhost.url, database.url, poolsConfigFor([{ id: 'lb-a', haproxy }]));
+    service = await startPoolManager(
+      vhost.urlFor('pool-manager'),
+      database.url,
+      poolsConfigFor([{ id: 'lb-a', haproxy }]),
+    );
     db = await new DataSource({ type: 'postgres', url: database.url }).initialize();
   }, 120_000);
 
@@ -81,7 +85,9 @@ describe('red team: reading the HAProxy pools without a valid token', () => {
   });
 
   it('shows the pools to a token the pipeline announced, and refuses it once revoked', async () => {
-    await publishAsPipeline(vhost.url, [{ type: 'identity.token.issued', data: frank.issued }]);
+    await publishAsPipeline(vhost.urlFor('pipeline'), [
+      { type: 'identity.token.issued', data: frank.issued },
+    ]);
     await waitFor(
       'the pool manager to learn the token',
       async () => (await identityRow(frank)) !== undefined,
@@ -90,7 +96,9 @@ describe('red team: reading the HAProxy pools without a valid token', () => {
     expect(allowed.status).toBe(200);
     expect(((await allowed.json()) as { pools: PoolView[] }).pools.map((pool) => pool.pool)).toEqual(['web']);
 
-    await publishAsPipeline(vhost.url, [{ type: 'identity.token.revoked', data: revocationOf(frank) }]);
+    await publishAsPipeline(vhost.urlFor('pipeline'), [
+      { type: 'identity.token.revoked', data: revocationOf(frank) },
+    ]);
     await waitFor('the revocation', async () => (await identityRow(frank))?.revoked_at != null);
     expect((await get('/pools', frank.secret)).status).toBe(401);
   });

@@ -57,7 +57,7 @@ describe('red team: a smoke suite cannot reach the verifier', () => {
     app = await startFakeApp({ behaviour: 'healthy', version: VERSION });
     await bed.start({ verifier: false });
     verifier = new VerifierProcess(
-      await VerifierProcess.environment(bed.vhost.url, bed.database.url, {
+      await VerifierProcess.environment(bed.vhost.urlFor('verifier'), bed.database.url, {
         SMOKE_RUN_AS_UID: String(NOBODY),
         VERIFIER_RESULT_FILE_MAX_BYTES: String(MAX_RESULT_BYTES),
         VERIFIER_RED_TEAM_CANARY: canary,
