@@ -11,7 +11,11 @@ import {
   messagingTablesMigration,
 } from '@conveyor/messaging';
 import { MetricsController, type Logger } from '@conveyor/observability';
-import { openServiceDatabase, serviceDataSourceOptions } from '@conveyor/persistence';
+import {
+  openMigratedServiceDatabase,
+  openServiceDatabase,
+  serviceDataSourceOptions,
+} from '@conveyor/persistence';
 import { HealthController } from './health.controller';
 import {
   AMQP_CONNECTION,
@@ -30,6 +34,19 @@ export interface ServiceKitOptions {
   entities?: (new () => unknown)[];
   /** The service's own migrations; the outbox and inbox tables are added first. */
   migrations?: (new () => MigrationInterface)[];
+  /**
+   * false: the login may not change the schema; the migrations run separately (`migrate`, as the
+   * schema owner) and the service refuses to start while one is pending. Default true.
+   */
+  migrateAtStart?: boolean;
+}
+
+/** The service's migrations as they run: the messaging tables first, then its own. */
+export function serviceMigrations(
+  schema: string,
+  migrations: (new () => MigrationInterface)[] = [],
+): (new () => MigrationInterface)[] {
+  return [messagingTablesMigration(schema), ...migrations];
 }
 
 /**
@@ -45,8 +62,9 @@ export class ServiceKitModule {
       schema: identity.schema,
       poolSize: options.databasePoolSize,
       entities: options.entities ?? [],
-      migrations: [messagingTablesMigration(identity.schema), ...(options.migrations ?? [])],
+      migrations: serviceMigrations(identity.schema, options.migrations),
     };
+    const open = options.migrateAtStart === false ? openMigratedServiceDatabase : openServiceDatabase;
     return {
       module: ServiceKitModule,
       global: true,
@@ -59,7 +77,7 @@ export class ServiceKitModule {
         }),
         TypeOrmModule.forRootAsync({
           useFactory: () => serviceDataSourceOptions(database),
-          dataSourceFactory: () => openServiceDatabase(database),
+          dataSourceFactory: () => open(database),
         }),
         TerminusModule,
       ],

@@ -1,10 +1,12 @@
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqplib from 'amqplib';
 import { generateSigningKeyPair, type SigningKeyPairPem } from '@conveyor/audit-chain';
 import type { EventEnvelope } from '@conveyor/contracts';
 import { EVENTS_EXCHANGE } from '@conveyor/messaging';
-import { startService, testServiceEnv, type RunningService } from '@conveyor/service-kit';
+import { migrateService, startService, testServiceEnv, type RunningService } from '@conveyor/service-kit';
+import { auditOwnerLoginUrl, serviceLoginUrl } from '@conveyor/testing';
 import { auditService } from '../audit-service.definition';
 import type { AuditEnv } from '../config/audit-env';
 
@@ -14,23 +16,33 @@ export interface StartedAudit {
   service: RunningService;
   keys: SigningKeyPairPem;
   baseUrl: string;
+  /** AUDIT_CHECKPOINT_DIR: where every signed checkpoint is published as a file. */
+  checkpointDir: string;
   /** GET with the auditor token. */
   get(path: string, token?: string | null): Promise<Response>;
 }
 
+/**
+ * Migrates the audit schema as its owner (`<database>_audit_owner`, as the `migrate` job does in
+ * production), then starts the service as its append-only runtime login (`<database>_audit`).
+ * `databaseUrl` is a database made by `createTestDatabase`.
+ */
 export async function startAudit(
   amqpUrl: string,
   databaseUrl: string,
   overrides: Partial<AuditEnv> = {},
 ): Promise<StartedAudit> {
   const keys = generateSigningKeyPair();
+  await migrateService(auditService, auditOwnerLoginUrl(databaseUrl));
+  const checkpointDir = overrides.AUDIT_CHECKPOINT_DIR ?? mkdtempSync(join(tmpdir(), 'audit-checkpoints-'));
   const env: AuditEnv = {
-    ...testServiceEnv(amqpUrl, databaseUrl),
+    ...testServiceEnv(amqpUrl, serviceLoginUrl(databaseUrl, 'audit')),
     AMQP_PREFETCH: 2_000,
     AUDIT_API_TOKEN: TEST_TOKEN,
     AUDIT_SIGNING_KEY: keys.privateKeyPem,
     // Unused: the key is given, so nothing is generated into the data directory.
     AUDIT_DATA_DIR: join(tmpdir(), 'audit-data-unused'),
+    AUDIT_CHECKPOINT_DIR: checkpointDir,
     AUDIT_CHECKPOINT_EVERY: 10_000_000,
     AUDIT_CHECKPOINT_INTERVAL_MS: 86_400_000,
     AUDIT_BATCH_MAX: 1_000,
@@ -44,6 +56,7 @@ export async function startAudit(
     service,
     keys,
     baseUrl,
+    checkpointDir,
     get: (path, token = TEST_TOKEN) =>
       fetch(`${baseUrl}${path}`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } }),
   };
