@@ -16,7 +16,7 @@ import {
   startHaproxy,
   type HaproxyHandle,
 } from '@conveyor/testing';
-import { startServiceProcess, type ServiceProcess } from './service-processes';
+import { runServiceMigration, startServiceProcess, type ServiceProcess } from './service-processes';
 
 export interface DemoEnvironmentOptions {
   workDir: string;
@@ -118,9 +118,9 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
     };
     const adminToken = `demo-admin-${Date.now()}-0123456789abcdef`;
     const auditToken = `demo-auditor-${Date.now()}-0123456789abcdef`;
+    const auditCheckpointDir = join(workDir, 'audit-checkpoints');
     const common = {
       AMQP_URL: vhost.url,
-      DATABASE_URL: database.url,
       LOG_LEVEL: 'info',
       DATABASE_POOL_SIZE: '5',
     };
@@ -136,9 +136,14 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
         AUDIT_API_TOKEN: auditToken,
         AUDIT_SIGNING_KEY: join(keys, 'audit.key.pem'),
         AUDIT_DATA_DIR: join(workDir, 'audit'),
+        AUDIT_CHECKPOINT_DIR: auditCheckpointDir,
         AUDIT_CHECKPOINT_INTERVAL_MS: '2000',
       },
     };
+    // Each service logs into PostgreSQL as itself (the roles createTestDatabase made, as
+    // deploy/postgres/conveyor-logins.sql does); the audit schema is migrated first by its owner.
+    await mkdir(auditCheckpointDir, { recursive: true });
+    await runServiceMigration('audit', database.auditOwnerUrl, join(workDir, 'logs'));
     const names = ['audit', 'pipeline', 'orchestrator', 'pool-manager', 'verifier'] as const;
     const ports = await findFreePorts(names.length);
     const services = {} as DemoEnvironment['services'];
@@ -146,7 +151,7 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
       services[name] = await startServiceProcess(
         name,
         ports[i],
-        { ...common, ...specific[name] },
+        { ...common, DATABASE_URL: database.loginUrl(name), ...specific[name] },
         join(workDir, 'logs'),
       );
       cleanups.push(() => services[name].stop());
