@@ -1,16 +1,24 @@
 /**
  * Offline verification of an audit export:
- *   node -r @swc-node/register tools/audit-verify/verify.ts --export f --manifest m --public-key k.pem [--json]
+ *   node -r @swc-node/register tools/audit-verify/verify.ts --export f --manifest m --public-key k.pem
+ *     [--checkpoint published-checkpoint.json] [--json]
  * Exit code 0 when the export verifies, 1 otherwise (including bad arguments).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatExportReport, verifyExport } from '@conveyor/audit-chain';
 
-const USAGE = 'usage: verify.ts --export <file> --manifest <file> --public-key <pem file> [--json]';
+const USAGE =
+  'usage: verify.ts --export <file> --manifest <file> --public-key <pem file> [--checkpoint <published checkpoint file>] [--json]';
 
 async function main(argv: string[]): Promise<number> {
-  let values: { export?: string; manifest?: string; 'public-key'?: string; json?: boolean };
+  let values: {
+    export?: string;
+    manifest?: string;
+    'public-key'?: string;
+    checkpoint?: string;
+    json?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -18,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
         export: { type: 'string' },
         manifest: { type: 'string' },
         'public-key': { type: 'string' },
+        checkpoint: { type: 'string' },
         json: { type: 'boolean' },
       },
       strict: true,
@@ -40,7 +49,12 @@ async function main(argv: string[]): Promise<number> {
     );
     return 1;
   }
-  const report = await verifyExport({ exportPath, manifestPath, publicKeyPem });
+  const report = await verifyExport({
+    exportPath,
+    manifestPath,
+    publicKeyPem,
+    publishedCheckpointPath: values.checkpoint,
+  });
   process.stdout.write(
     values.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatExportReport(report)}\n`,
   );

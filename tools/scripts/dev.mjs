@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm run dev`: installs what is missing, finds or starts RabbitMQ and PostgreSQL, creates the
-// `conveyor` database, loads deploy/rabbitmq/definitions.json (vhost `conveyor`, one least-privileged
-// user per service with its development password) and runs every Conveyor service as its own
-// broker user, with its logs prefixed. Ctrl-C stops all.
+// `conveyor` database with one login per service (tools/scripts/dev-database-logins.ts), migrates
+// the audit schema as its owner, loads deploy/rabbitmq/definitions.json (vhost `conveyor`, one
+// least-privileged user per service with its development password) and runs every Conveyor service
+// as its own database login and broker user, with its logs prefixed. Ctrl-C stops all.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureServices } from './services.mjs';
@@ -26,9 +27,8 @@ if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
 await ensureServices({ haproxy: true });
 
 const { Client } = await import('pg');
-const admin = new Client({
-  connectionString: process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-});
+const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const admin = new Client({ connectionString: adminUrl });
 await admin.connect();
 const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'conveyor'");
 if (exists.rowCount === 0) await admin.query('CREATE DATABASE conveyor');
@@ -56,15 +56,44 @@ const amqpHost = process.env.RABBITMQ_HOST ?? '127.0.0.1:5672';
 /** Each service's own user and development password (deploy/README.md); never guest. */
 const amqpUrlOf = (name) => `amqp://conveyor-${name}:dev-${name}@${amqpHost}/conveyor`;
 
+const swc = { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.json') };
+// One login per service (dev passwords, as in Docker Compose); the URLs come back as JSON.
+const conveyorAdminUrl = new URL(adminUrl);
+conveyorAdminUrl.pathname = '/conveyor';
+const loginsRun = spawnSync(
+  process.execPath,
+  ['-r', '@swc-node/register', 'tools/scripts/dev-database-logins.ts', conveyorAdminUrl.toString()],
+  { cwd: root, env: swc, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+);
+if (loginsRun.status !== 0) process.exit(loginsRun.status ?? 1);
+const databaseLogins = JSON.parse(loginsRun.stdout);
+// The audit schema is migrated by its owner, once; the audit service runs as its append-only login.
+const migrate = spawnSync(
+  process.execPath,
+  ['-r', '@swc-node/register', 'apps/audit/src/main.ts', 'migrate'],
+  {
+    cwd: root,
+    env: { ...swc, DATABASE_MIGRATION_URL: databaseLogins.auditMigration },
+    stdio: 'inherit',
+  },
+);
+if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+
 const env = {
   ...process.env,
-  DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/conveyor',
+  AUDIT_CHECKPOINT_DIR: process.env.AUDIT_CHECKPOINT_DIR ?? join(root, 'data', 'audit', 'checkpoints'),
   SWC_NODE_PROJECT: join(root, 'tsconfig.json'),
 };
+mkdirSync(env.AUDIT_CHECKPOINT_DIR, { recursive: true });
 const children = services.map(([name, port]) => {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${name}/src/main.ts`], {
     cwd: root,
-    env: { ...env, AMQP_URL: amqpUrlOf(name), PORT: String(port) },
+    env: {
+      ...env,
+      AMQP_URL: amqpUrlOf(name),
+      DATABASE_URL: databaseLogins.runtime[name],
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = `[${name}]`.padEnd(15);

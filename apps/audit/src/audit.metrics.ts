@@ -20,3 +20,8 @@ export const auditVerifyFailuresTotal = counter({
   name: 'conveyor_audit_verify_failures_total',
   help: 'Verifications of the chain in the database that found a broken entry or checkpoint.',
 });
+
+export const auditCheckpointPublishFailuresTotal = counter({
+  name: 'conveyor_audit_checkpoint_publish_failures_total',
+  help: 'Signed checkpoints that could not be written to AUDIT_CHECKPOINT_DIR (they are still in the database and announced as an event).',
+});

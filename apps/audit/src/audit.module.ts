@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OutboxRelay, TransactionalBus } from '@conveyor/messaging';
 import type { Logger } from '@conveyor/observability';
@@ -8,6 +8,7 @@ import { AuditExportController } from './api/audit-export.controller';
 import { AuditQueryController } from './api/audit-query.controller';
 import { AuditEntriesRepository } from './chain/audit-entries.repository';
 import {
+  AUDIT_CHECKPOINT_DIRECTORY,
   AUDIT_SETTINGS,
   AUDIT_SIGNING_KEY,
   AUDIT_WRITER,
@@ -19,20 +20,11 @@ import { CheckpointService } from './chain/checkpoint.service';
 import { CheckpointsRepository } from './chain/checkpoints.repository';
 import type { AuditEnv } from './config/audit-env';
 import { loadSigningKey } from './config/signing-key.loader';
-import { openAuditWriterDataSource } from './database/audit-writer.datasource';
+import { CheckpointDirectory } from './chain/checkpoint-directory';
+import { assertAppendOnlyLogin } from './database/append-only-login';
 import { AuditExportService } from './export/audit-export.service';
 import { AuditIngestConsumer } from './ingest/audit-ingest.consumer';
 import { ChainVerificationService } from './verify/chain-verification.service';
-
-/** Closes the writer connections last, after the appender has flushed. */
-@Injectable()
-class AuditWriterLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(AUDIT_WRITER) private readonly writer: DataSource) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.writer.isInitialized) await this.writer.destroy();
-  }
-}
 
 /** The append-only, hash-chained audit log: ingest from the bus, checkpoints, auditor API. */
 @Module({})
@@ -57,10 +49,18 @@ export class AuditModule {
           useFactory: (logger: Logger) => loadSigningKey(env.AUDIT_SIGNING_KEY, env.AUDIT_DATA_DIR, logger),
         },
         {
-          // Injecting the kit's DataSource orders this after the migrations (which create the role).
+          provide: AUDIT_CHECKPOINT_DIRECTORY,
+          useFactory: () => CheckpointDirectory.open(env.AUDIT_CHECKPOINT_DIR),
+        },
+        {
+          // DATABASE_URL is the runtime login (a member of conveyor_audit_writer): the service
+          // refuses to start as one that could change or remove the chain (owner, superuser, …).
           provide: AUDIT_WRITER,
           inject: [DataSource],
-          useFactory: () => openAuditWriterDataSource(env.DATABASE_URL, env.DATABASE_POOL_SIZE),
+          useFactory: async (dataSource: DataSource) => {
+            await assertAppendOnlyLogin(dataSource);
+            return dataSource;
+          },
         },
         {
           provide: AUDIT_WRITER_BUS,
@@ -78,7 +78,6 @@ export class AuditModule {
           inject: [AUDIT_WRITER],
           useFactory: (writer: DataSource) => new CheckpointsRepository(writer),
         },
-        AuditWriterLifecycle,
         AuditAccessRecorder,
         { provide: API_ACCESS_REFUSALS, useExisting: AuditAccessRecorder },
         ChainAppender,

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import {
   appendBatch,
+  checkpointFileName,
+  checkpointFileText,
   createSignedManifest,
   generateSigningKeyPair,
   signCheckpoint,
@@ -27,10 +29,12 @@ describe('conveyor audit verify and keys generate, offline', () => {
   let dir: string;
   let exportPath: string;
   let publicKeyPath: string;
+  let privateKeyPem: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'conveyor-cli-audit-'));
     const keys = generateSigningKeyPair();
+    privateKeyPem = keys.privateKeyPem;
     publicKeyPath = join(dir, 'audit-public.pem');
     await writeFile(publicKeyPath, keys.publicKeyPem);
     const entries = appendBatch(
@@ -88,6 +92,43 @@ describe('conveyor audit verify and keys generate, offline', () => {
     ]);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, firstBadSeq: 3 });
+  });
+
+  it('checks the export against a checkpoint published earlier: a truncated tail fails (exit 1)', async () => {
+    // Published when the chain had reached seq 10; this export (a consistent, signed chain) ends at 8.
+    const published = join(dir, checkpointFileName(10));
+    await writeFile(
+      published,
+      checkpointFileText(
+        signCheckpoint(
+          { seq: 10, headHash: 'a'.repeat(64), time: '2025-03-01T12:00:00.000Z' },
+          privateKeyPem,
+        ),
+      ),
+    );
+    const run = await conveyor([
+      'audit',
+      'verify',
+      exportPath,
+      '--public-key',
+      publicKeyPath,
+      '--checkpoint',
+      published,
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('truncated-tail [seq 10]');
+    expect(run.stdout).toContain('this export ends at seq 8');
+    const missing = await conveyor([
+      'audit',
+      'verify',
+      exportPath,
+      '--public-key',
+      publicKeyPath,
+      '--checkpoint',
+      join(dir, 'nope.json'),
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`checkpoint ${join(dir, 'nope.json')} does not exist`);
   });
 
   it('says which file is missing (exit 2)', async () => {

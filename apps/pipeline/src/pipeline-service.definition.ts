@@ -2,6 +2,7 @@ import type { ServiceSpec } from '@conveyor/service-kit';
 import { pipelineEnvSchema, type PipelineEnv } from './config/pipeline-env';
 import { pipelineEntities } from './database/pipeline.entities';
 import { FrozenPolicy1733200000000 } from './database/frozen-policy.migration';
+import { PipelineAuditCheckpoints1765000000100 } from './database/audit-checkpoints.migration';
 import { PipelineSchema1733100000000 } from './database/pipeline-schema.migration';
 import { setupOpenApi } from './http/openapi.setup';
 import { PipelineModule } from './pipeline.module';
@@ -13,7 +14,7 @@ export const pipelineService: ServiceSpec<PipelineEnv> = {
   defaultPort: 3000,
   envSchema: pipelineEnvSchema,
   entities: pipelineEntities,
-  migrations: [PipelineSchema1733100000000, FrozenPolicy1733200000000],
+  migrations: [PipelineSchema1733100000000, FrozenPolicy1733200000000, PipelineAuditCheckpoints1765000000100],
   module: (kit, env) => PipelineModule.register(kit, env),
   configure: (app) => setupOpenApi(app),
 };

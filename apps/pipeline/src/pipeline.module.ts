@@ -1,4 +1,6 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { AuditCheckpointsConsumer } from './audit-checkpoints/audit-checkpoints.consumer';
+import { AuditCheckpointsRepository } from './audit-checkpoints/audit-checkpoints.repository';
 import { ActionAuditService } from './auth/action-audit.service';
 import { ApiTokensRepository } from './auth/api-tokens.repository';
 import { AuthGuard } from './auth/auth.guard';
@@ -34,6 +36,7 @@ const repositories = [
   RunsRepository,
   PromotionsRepository,
   DeploymentsRepository,
+  AuditCheckpointsRepository,
 ];
 const services = [
   ActionAuditService,
@@ -66,6 +69,7 @@ export class PipelineModule implements NestModule {
         InsightsController,
         TokensController,
         DeploymentEventsConsumer,
+        AuditCheckpointsConsumer,
       ],
       providers: [
         {

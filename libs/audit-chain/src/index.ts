@@ -59,6 +59,12 @@ export type { ManifestInput } from './lib/export/build-manifest';
 export { verifyExport } from './lib/verify/verify-export';
 export type { VerifyExportInput } from './lib/verify/verify-export';
 export { formatExportReport } from './lib/verify/export-report';
+export { checkAgainstPublishedCheckpoint, parsePublishedCheckpoint } from './lib/verify/published-checkpoint';
+export type {
+  PublishedCheckpointEvidence,
+  PublishedCheckpointParse,
+} from './lib/verify/published-checkpoint';
+export { checkpointFileName, checkpointFileText } from './lib/signing/checkpoint-file';
 export type {
   ExportVerificationReport,
   ExportProblem,

@@ -25,16 +25,75 @@ export function serviceDataSourceOptions(options: ServiceDatabaseOptions): DataS
   };
 }
 
-/** Connects, makes sure the service's schema exists and runs its pending migrations. */
+/**
+ * Connects, makes sure the service's schema exists and runs its pending migrations. The schema is
+ * created only when missing (a login that owns its schema needs no CREATE on the database).
+ */
 export async function openServiceDatabase(options: ServiceDatabaseOptions): Promise<DataSource> {
   const dataSource = new DataSource(serviceDataSourceOptions(options));
   await dataSource.initialize();
   try {
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS ${quoteSchemaName(options.schema)}`);
+    const existing = (await dataSource.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [
+      options.schema,
+    ])) as unknown[];
+    if (existing.length === 0) await dataSource.query(`CREATE SCHEMA ${quoteSchemaName(options.schema)}`);
     await dataSource.runMigrations({ transaction: 'each' });
   } catch (error) {
     await dataSource.destroy();
     throw error;
   }
   return dataSource;
+}
+
+/** Runs the service's pending migrations with the schema owner's login and disconnects; the names applied. */
+export async function migrateServiceDatabase(options: ServiceDatabaseOptions): Promise<string[]> {
+  const dataSource = await openServiceDatabase({ ...options, poolSize: 1 });
+  try {
+    const rows = (await dataSource.query(
+      `SELECT name FROM ${quoteSchemaName(options.schema)}.migrations ORDER BY id`,
+    )) as { name: string }[];
+    return rows.map((row) => row.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/**
+ * Connects without migrating, for a runtime login that may not change the schema (the migrations run
+ * separately, as the schema owner). Refuses when a migration has not been applied, naming it.
+ */
+export async function openMigratedServiceDatabase(options: ServiceDatabaseOptions): Promise<DataSource> {
+  const dataSource = new DataSource(serviceDataSourceOptions(options));
+  await dataSource.initialize();
+  try {
+    const pending = await pendingMigrations(dataSource, options.schema);
+    if (pending.length > 0) {
+      throw new Error(
+        `schema ${options.schema} is not migrated (pending: ${pending.join(', ')}): run the service's ` +
+          '`migrate` command with DATABASE_MIGRATION_URL (the schema owner) first',
+      );
+    }
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+async function pendingMigrations(dataSource: DataSource, schema: string): Promise<string[]> {
+  let applied: Set<string>;
+  try {
+    const rows = (await dataSource.query(`SELECT name FROM ${quoteSchemaName(schema)}.migrations`)) as {
+      name: string;
+    }[];
+    applied = new Set(rows.map((row) => row.name));
+  } catch (error) {
+    throw new Error(
+      `cannot read ${schema}.migrations as this login (${error instanceof Error ? error.message : String(error)}): ` +
+        "run the service's `migrate` command with DATABASE_MIGRATION_URL (the schema owner) first",
+    );
+  }
+  return dataSource.migrations
+    .map((migration) => migration.name ?? migration.constructor.name)
+    .filter((name) => !applied.has(name));
 }

@@ -14,8 +14,16 @@ import {
 } from '@conveyor/messaging';
 import { collectDefaultProcessMetrics, createLogger } from '@conveyor/observability';
 import type { MigrationInterface } from 'typeorm';
-import { ConfigError, loadEnv, serviceEnv, type ServiceEnv } from './service-env';
-import { ServiceKitModule, type ApiAuthOptions } from './service-kit.module';
+import { migrateServiceDatabase } from '@conveyor/persistence';
+import {
+  ConfigError,
+  loadEnv,
+  migrationEnv,
+  serviceEnv,
+  type MigrationEnv,
+  type ServiceEnv,
+} from './service-env';
+import { ServiceKitModule, serviceMigrations, type ApiAuthOptions } from './service-kit.module';
 
 export interface ServiceSpec<E extends ServiceEnv = ServiceEnv> {
   name: string;
@@ -36,6 +44,13 @@ export interface ServiceSpec<E extends ServiceEnv = ServiceEnv> {
    * route allows (`@ApiRoles`); see libs/service-kit's README. Absent: the service authenticates itself.
    */
   apiAuth?: ApiAuthOptions;
+  /**
+   * false: the service never changes its schema at start; its migrations run with
+   * `main.ts migrate` and DATABASE_MIGRATION_URL (the schema owner's login), and DATABASE_URL is a
+   * login with only the privileges the service needs (the audit log). Default true: the service's
+   * login owns its schema and migrates it at start.
+   */
+  migrateAtStart?: boolean;
   /** The app module, given the kit module to import and the validated environment. */
   module: (kit: DynamicModule, env: E) => DynamicModule;
   /** Optional: adjusts the created application before it listens (e.g. serves an OpenAPI document). */
@@ -77,6 +92,7 @@ export async function startService<E extends ServiceEnv>(
     entities: spec.entities,
     migrations: spec.migrations,
     apiAuth: spec.apiAuth,
+    migrateAtStart: spec.migrateAtStart,
   });
   let app: INestApplication;
   try {
@@ -110,8 +126,26 @@ export async function startService<E extends ServiceEnv>(
   return { app, port: address.port, close: () => app.close() };
 }
 
-/** The entry point of a service process: validates its environment, boots, exits non-zero on failure. */
+/** Runs the service's pending migrations with the schema owner's login; the names of all applied migrations. */
+export async function migrateService(
+  spec: Pick<ServiceSpec, 'schema' | 'entities' | 'migrations' | 'apiAuth'>,
+  migrationUrl: string,
+): Promise<string[]> {
+  return migrateServiceDatabase({
+    url: migrationUrl,
+    schema: spec.schema,
+    entities: spec.entities,
+    migrations: serviceMigrations(spec.schema, spec.migrations, spec.apiAuth !== undefined),
+  });
+}
+
+/**
+ * The entry point of a service process: validates its environment, boots, exits non-zero on failure.
+ * `main.ts migrate` instead runs the migrations with DATABASE_MIGRATION_URL and exits (a one-off job
+ * or init container: the schema owner's credentials never reach the running service).
+ */
 export async function runService<E extends ServiceEnv>(spec: ServiceSpec<E>): Promise<void> {
+  if (process.argv[2] === 'migrate') return runMigrations(spec);
   let env: E;
   try {
     env = loadEnv(spec.name, spec.envSchema ?? (serviceEnv(spec.defaultPort) as unknown as z.ZodType<E>));
@@ -146,6 +180,28 @@ export async function runService<E extends ServiceEnv>(spec: ServiceSpec<E>): Pr
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+async function runMigrations(
+  spec: Pick<ServiceSpec, 'name' | 'schema' | 'entities' | 'migrations'>,
+): Promise<void> {
+  let env: MigrationEnv;
+  try {
+    env = loadEnv(`${spec.name} migrate`, migrationEnv);
+  } catch (error) {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  try {
+    const applied = await migrateService(spec, env.DATABASE_MIGRATION_URL);
+    process.stdout.write(`${spec.name}: schema ${spec.schema} migrated (${applied.join(', ')})\n`);
+    process.exit(0);
+  } catch (error) {
+    process.stderr.write(
+      `${spec.name} migrate failed (${redactUrl(env.DATABASE_MIGRATION_URL)}): ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(1);
+  }
 }
 
 function redactUrl(url: string): string {

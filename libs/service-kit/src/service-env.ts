@@ -39,6 +39,12 @@ export const baseServiceEnv = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 
+/** What `main.ts migrate` reads: the schema owner's login, used for migrations only. */
+export const migrationEnv = z.object({
+  DATABASE_MIGRATION_URL: postgresUrl,
+});
+export type MigrationEnv = z.infer<typeof migrationEnv>;
+
 export function serviceEnv(defaultPort: number) {
   return baseServiceEnv.extend({ PORT: port.default(defaultPort) });
 }

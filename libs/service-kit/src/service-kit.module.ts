@@ -12,7 +12,11 @@ import {
   messagingTablesMigration,
 } from '@conveyor/messaging';
 import { MetricsController, type Logger } from '@conveyor/observability';
-import { openServiceDatabase, serviceDataSourceOptions } from '@conveyor/persistence';
+import {
+  openMigratedServiceDatabase,
+  openServiceDatabase,
+  serviceDataSourceOptions,
+} from '@conveyor/persistence';
 import { ApiAuthGuard } from './api-auth/api-auth.guard';
 import { IdentityEventsConsumer } from './api-auth/identity-events.consumer';
 import { identityTablesMigration } from './api-auth/identity-tables.migration';
@@ -37,6 +41,11 @@ export interface ServiceKitOptions {
   migrations?: (new () => MigrationInterface)[];
   /** People's API tokens on every HTTP route; absent: the service authenticates callers itself (the pipeline). */
   apiAuth?: ApiAuthOptions;
+  /**
+   * false: the login may not change the schema; the migrations run separately (`migrate`, as the
+   * schema owner) and the service refuses to start while one is pending. Default true.
+   */
+  migrateAtStart?: boolean;
 }
 
 export interface ApiAuthOptions {
@@ -46,6 +55,22 @@ export interface ApiAuthOptions {
    * `applyIdentityEvent`.
    */
   consumeIdentityEvents?: boolean;
+}
+
+/**
+ * The service's migrations as they run: the messaging tables first, the API identities' table when
+ * the service authenticates people's tokens, then its own.
+ */
+export function serviceMigrations(
+  schema: string,
+  migrations: (new () => MigrationInterface)[] = [],
+  apiAuth = false,
+): (new () => MigrationInterface)[] {
+  return [
+    messagingTablesMigration(schema),
+    ...(apiAuth ? [identityTablesMigration(schema)] : []),
+    ...migrations,
+  ];
 }
 
 /**
@@ -61,12 +86,9 @@ export class ServiceKitModule {
       schema: identity.schema,
       poolSize: options.databasePoolSize,
       entities: options.entities ?? [],
-      migrations: [
-        messagingTablesMigration(identity.schema),
-        ...(apiAuth ? [identityTablesMigration(identity.schema)] : []),
-        ...(options.migrations ?? []),
-      ],
+      migrations: serviceMigrations(identity.schema, options.migrations, apiAuth !== undefined),
     };
+    const open = options.migrateAtStart === false ? openMigratedServiceDatabase : openServiceDatabase;
     const publicControllers: ReadonlySet<Type> = new Set<Type>([HealthController, MetricsController]);
     const authProviders: Provider[] = apiAuth
       ? [
@@ -97,7 +119,7 @@ export class ServiceKitModule {
         }),
         TypeOrmModule.forRootAsync({
           useFactory: () => serviceDataSourceOptions(database),
-          dataSourceFactory: () => openServiceDatabase(database),
+          dataSourceFactory: () => open(database),
         }),
         TerminusModule,
       ],

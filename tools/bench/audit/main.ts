@@ -9,7 +9,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -141,9 +141,21 @@ async function main(): Promise<void> {
     const keys = generateSigningKeyPair();
     const publicKeyPath = join(directory, 'audit-public.pem');
     await writeFile(publicKeyPath, keys.publicKeyPem);
+    // As in production: the schema migrated by its owner, the service running as its append-only login.
+    await promisify(execFile)(
+      process.execPath,
+      ['-r', '@swc-node/register', 'apps/audit/src/main.ts', 'migrate'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_MIGRATION_URL: database.auditOwnerUrl },
+      },
+    );
+    const checkpointDir = join(directory, 'checkpoints');
+    await mkdir(checkpointDir);
     service = await startAuditProcess(ROOT, await findFreePort(), {
       AMQP_URL: vhost.urlFor('audit'),
-      DATABASE_URL: database.url,
+      DATABASE_URL: database.loginUrl('audit'),
+      AUDIT_CHECKPOINT_DIR: checkpointDir,
       AUDIT_SIGNING_KEY: keys.privateKeyPem,
       AUDIT_DATA_DIR: directory,
     });

@@ -16,7 +16,7 @@ import {
   startHaproxy,
   type HaproxyHandle,
 } from '@conveyor/testing';
-import { startServiceProcess, type ServiceProcess } from './service-processes';
+import { runServiceMigration, startServiceProcess, type ServiceProcess } from './service-processes';
 
 export interface DemoEnvironmentOptions {
   workDir: string;
@@ -119,8 +119,8 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
       })),
     };
     const adminToken = `demo-admin-${Date.now()}-0123456789abcdef`;
+    const auditCheckpointDir = join(workDir, 'audit-checkpoints');
     const common = {
-      DATABASE_URL: database.url,
       LOG_LEVEL: 'info',
       DATABASE_POOL_SIZE: '5',
     };
@@ -135,9 +135,14 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
       audit: {
         AUDIT_SIGNING_KEY: join(keys, 'audit.key.pem'),
         AUDIT_DATA_DIR: join(workDir, 'audit'),
+        AUDIT_CHECKPOINT_DIR: auditCheckpointDir,
         AUDIT_CHECKPOINT_INTERVAL_MS: '2000',
       },
     };
+    // Each service logs into PostgreSQL as itself (the roles createTestDatabase made, as
+    // deploy/postgres/conveyor-logins.sql does); the audit schema is migrated first by its owner.
+    await mkdir(auditCheckpointDir, { recursive: true });
+    await runServiceMigration('audit', database.auditOwnerUrl, join(workDir, 'logs'));
     const names = ['audit', 'pipeline', 'orchestrator', 'pool-manager', 'verifier'] as const;
     const ports = await findFreePorts(names.length);
     const services = {} as DemoEnvironment['services'];
@@ -145,8 +150,9 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
       services[name] = await startServiceProcess(
         name,
         ports[i],
-        // Each service logs into RabbitMQ as its own least-privileged user (generated permissions).
-        { ...common, AMQP_URL: vhost.urlFor(name), ...specific[name] },
+        // Each service logs into RabbitMQ as its own least-privileged user (generated permissions)
+        // and into PostgreSQL as its own login.
+        { ...common, AMQP_URL: vhost.urlFor(name), DATABASE_URL: database.loginUrl(name), ...specific[name] },
         join(workDir, 'logs'),
       );
       cleanups.push(() => services[name].stop());

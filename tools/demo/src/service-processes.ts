@@ -77,3 +77,29 @@ export async function startServiceProcess(
     },
   };
 }
+
+/**
+ * Runs `apps/<name>/src/main.ts migrate` once with DATABASE_MIGRATION_URL (the schema owner's
+ * login) and waits for it to exit 0 — the one-off job production runs before the audit service,
+ * so the owner's credentials never reach the running service. Output goes to `<logDir>/<name>-migrate.log`.
+ */
+export async function runServiceMigration(name: string, migrationUrl: string, logDir: string): Promise<void> {
+  const logFile = join(logDir, `${name}-migrate.log`);
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${name}/src/main.ts`, 'migrate'], {
+    cwd: REPOSITORY_ROOT,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '/tmp',
+      DATABASE_MIGRATION_URL: migrationUrl,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const code = await new Promise<number | null>((resolve) =>
+    child.once('exit', (exitCode) => resolve(exitCode)),
+  );
+  log.end();
+  if (code !== 0) throw new Error(`${name} migrate exited with ${String(code)}; see ${logFile}`);
+}

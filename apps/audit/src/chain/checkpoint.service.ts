@@ -3,9 +3,17 @@ import { signCheckpoint, type AuditEntry, type SignedCheckpoint } from '@conveyo
 import type { TransactionalBus } from '@conveyor/messaging';
 import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
+import { auditCheckpointPublishFailuresTotal } from '../audit.metrics';
 import type { AuditSigningKey } from '../config/signing-key.loader';
 import { AuditEntriesRepository } from './audit-entries.repository';
-import { AUDIT_SETTINGS, AUDIT_SIGNING_KEY, AUDIT_WRITER_BUS, type AuditSettings } from './audit.tokens';
+import {
+  AUDIT_CHECKPOINT_DIRECTORY,
+  AUDIT_SETTINGS,
+  AUDIT_SIGNING_KEY,
+  AUDIT_WRITER_BUS,
+  type AuditSettings,
+} from './audit.tokens';
+import type { CheckpointDirectory } from './checkpoint-directory';
 import { ChainAppender } from './chain-appender.service';
 import { checkpointDue } from './checkpoint-policy';
 import { CheckpointsRepository } from './checkpoints.repository';
@@ -32,12 +40,15 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
     @Inject(AUDIT_WRITER_BUS) private readonly bus: TransactionalBus,
     @Inject(AUDIT_SIGNING_KEY) private readonly key: AuditSigningKey,
     @Inject(AUDIT_SETTINGS) private readonly settings: AuditSettings,
+    @Inject(AUDIT_CHECKPOINT_DIRECTORY) private readonly directory: CheckpointDirectory,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const [head, latest] = await Promise.all([this.entries.head(), this.checkpoints.latest()]);
     this.entriesSince = (head?.seq ?? 0) - (latest?.seq ?? 0);
+    // The newest checkpoint may have been stored but not published before a crash.
+    if (latest !== null) await this.publish(latest);
     this.appender.onAppended((appended) => this.counted(appended));
     this.timer = setInterval(() => this.consider(), Math.min(this.settings.checkpointIntervalMs, 1_000));
     this.timer.unref();
@@ -57,15 +68,32 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
       { seq: head.seq, headHash: head.hash, time: new Date().toISOString() },
       this.key.privateKeyPem,
     );
-    await this.bus.transaction(async (unit) => {
-      if (!(await this.checkpoints.insert(unit.manager, checkpoint))) return;
+    const stored = await this.bus.transaction(async (unit) => {
+      if (!(await this.checkpoints.insert(unit.manager, checkpoint))) return false;
       const { seq, headHash, time, keyId, signature } = checkpoint;
       unit.emit(OWN_ANNOUNCEMENT, { seq, headHash, time, keyId, signature });
+      return true;
     });
+    if (stored) await this.publish(checkpoint);
     this.entriesSince = Math.max(0, this.entriesSince - counted);
     this.lastSignedAt = Date.now();
     this.logger.info({ seq: head.seq, keyId: checkpoint.keyId }, 'audit checkpoint signed');
     return checkpoint;
+  }
+
+  /** Publishes to AUDIT_CHECKPOINT_DIR; a failure is logged as an error (the event still carries it). */
+  private async publish(checkpoint: SignedCheckpoint): Promise<void> {
+    try {
+      const outcome = await this.directory.publish(checkpoint);
+      if (outcome === 'written')
+        this.logger.info({ seq: checkpoint.seq, dir: this.directory.path }, 'audit checkpoint published');
+    } catch (error) {
+      auditCheckpointPublishFailuresTotal.inc();
+      this.logger.error(
+        { seq: checkpoint.seq, err: error instanceof Error ? error.message : String(error) },
+        'audit checkpoint NOT published to AUDIT_CHECKPOINT_DIR',
+      );
+    }
   }
 
   private counted(appended: readonly AuditEntry[]): void {

@@ -12,6 +12,13 @@ export const auditEnvSchema = baseServiceEnv.extend({
   /** Ed25519 private key: a PKCS#8 PEM, or the path of a file holding one. Absent: generated into AUDIT_DATA_DIR (development). */
   AUDIT_SIGNING_KEY: z.string().min(1).optional(),
   AUDIT_DATA_DIR: z.string().min(1).default('./data/audit'),
+  /**
+   * Append-only directory every signed checkpoint is also published to (one file each, never
+   * overwritten), outside the database; the service refuses to start if it cannot create files there.
+   */
+  AUDIT_CHECKPOINT_DIR: z
+    .string({ error: 'is required: the append-only directory signed checkpoints are published to' })
+    .min(1, 'is required: the append-only directory signed checkpoints are published to'),
   /** Sign a checkpoint every N entries … */
   AUDIT_CHECKPOINT_EVERY: positiveInt(1, 10_000_000, 10_000),
   /** … or every T milliseconds when entries arrived since the last one. */

@@ -1,14 +1,17 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { AUDIT_WRITER_GROUP } from '@conveyor/persistence';
 
 /** The role the service reads and appends as: no UPDATE, DELETE or TRUNCATE on the chain. */
-export const AUDIT_WRITER_ROLE = 'conveyor_audit_writer';
+export const AUDIT_WRITER_ROLE = AUDIT_WRITER_GROUP;
 
 /**
  * The audit schema: the append-only chain of entries (triggers refuse UPDATE, DELETE and
  * TRUNCATE, even for the owner), its head row (locked by every append so batches never fork),
  * the signed checkpoints (append-only too) and the signed manifests of exports. The role
- * `conveyor_audit_writer` gets SELECT and INSERT only on the chain; the service assumes it on
- * every connection it appends or reads with.
+ * `conveyor_audit_writer` gets SELECT and INSERT only on the chain; the service's runtime login
+ * (`conveyor_audit`) is a member of it and of nothing else — it never logs in as the owner who runs
+ * this migration (see docs/security/database.md). The role is created by
+ * deploy/postgres/conveyor-logins.sql; creating it here only covers an administrator's login.
  */
 export class AuditSchema1733000000000 implements MigrationInterface {
   name = 'AuditSchema1733000000000';

@@ -1,3 +1,4 @@
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqplib from 'amqplib';
@@ -6,6 +7,7 @@ import { brokerUserOf, type EventEnvelope, type EventType, type Participant } fr
 import { EVENTS_EXCHANGE } from '@conveyor/messaging';
 import type { ApiRole } from '@conveyor/contracts';
 import {
+  migrateService,
   newTestApiToken,
   seedApiToken,
   startService,
@@ -13,7 +15,7 @@ import {
   type RunningService,
   type TestApiToken,
 } from '@conveyor/service-kit';
-import { producerOf, type TestVhost } from '@conveyor/testing';
+import { auditOwnerLoginUrl, producerOf, serviceLoginUrl, type TestVhost } from '@conveyor/testing';
 import { auditService } from '../audit-service.definition';
 import type { AuditEnv } from '../config/audit-env';
 
@@ -26,24 +28,34 @@ export interface StartedAudit {
   baseUrl: string;
   /** The secret of TEST_AUDITOR's auditor token (in the read model, not announced on the bus). */
   token: string;
+  /** AUDIT_CHECKPOINT_DIR: where every signed checkpoint is published as a file. */
+  checkpointDir: string;
   /** GET with the auditor's token (or the given one; null: no Authorization header). */
   get(path: string, token?: string | null): Promise<Response>;
   /** A token put straight into the service's read model (no event, so no chain entry). */
   seedToken(name: string, role: ApiRole): Promise<TestApiToken>;
 }
 
+/**
+ * Migrates the audit schema as its owner (`<database>_audit_owner`, as the `migrate` job does in
+ * production), then starts the service as its append-only runtime login (`<database>_audit`).
+ * `databaseUrl` is a database made by `createTestDatabase`.
+ */
 export async function startAudit(
   amqpUrl: string,
   databaseUrl: string,
   overrides: Partial<AuditEnv> = {},
 ): Promise<StartedAudit> {
   const keys = generateSigningKeyPair();
+  await migrateService(auditService, auditOwnerLoginUrl(databaseUrl));
+  const checkpointDir = overrides.AUDIT_CHECKPOINT_DIR ?? mkdtempSync(join(tmpdir(), 'audit-checkpoints-'));
   const env: AuditEnv = {
-    ...testServiceEnv(amqpUrl, databaseUrl),
+    ...testServiceEnv(amqpUrl, serviceLoginUrl(databaseUrl, 'audit')),
     AMQP_PREFETCH: 2_000,
     AUDIT_SIGNING_KEY: keys.privateKeyPem,
     // Unused: the key is given, so nothing is generated into the data directory.
     AUDIT_DATA_DIR: join(tmpdir(), 'audit-data-unused'),
+    AUDIT_CHECKPOINT_DIR: checkpointDir,
     AUDIT_CHECKPOINT_EVERY: 10_000_000,
     AUDIT_CHECKPOINT_INTERVAL_MS: 86_400_000,
     AUDIT_BATCH_MAX: 1_000,
@@ -64,6 +76,7 @@ export async function startAudit(
     keys,
     baseUrl,
     token: auditor.secret,
+    checkpointDir,
     seedToken,
     get: (path, token = auditor.secret) =>
       fetch(`${baseUrl}${path}`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } }),

@@ -109,13 +109,22 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
       '--public-key <file>',
       "the audit service's public key (PEM), received through a channel you trust",
     )
+    .option(
+      '--checkpoint <file>',
+      'a checkpoint the audit service published earlier (AUDIT_CHECKPOINT_DIR): reports a truncated tail or a rewrite',
+    )
     .action(
-      async (exportPath: string, options: { manifest?: string; publicKey: string }, command: Command) => {
+      async (
+        exportPath: string,
+        options: { manifest?: string; publicKey: string; checkpoint?: string },
+        command: Command,
+      ) => {
         const manifestPath = options.manifest ?? manifestPathFor(exportPath);
         const publicKeyPem = await ctx.readInput(options.publicKey, 'public key');
         for (const [path, what] of [
           [exportPath, 'export'],
           [manifestPath, 'manifest'],
+          ...(options.checkpoint === undefined ? [] : [[options.checkpoint, 'checkpoint'] as const]),
         ] as const) {
           const found = await stat(path).then(
             (s) => s.isFile(),
@@ -123,7 +132,12 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
           );
           if (!found) throw new CliError(`${what} ${path} does not exist`, ExitCode.usage);
         }
-        const result = await verifyExport({ exportPath, manifestPath, publicKeyPem });
+        const result = await verifyExport({
+          exportPath,
+          manifestPath,
+          publicKeyPem,
+          publishedCheckpointPath: options.checkpoint,
+        });
         ctx.output(command, result, () => [formatExportReport(result)]);
         ctx.exitCode = result.ok ? ExitCode.ok : ExitCode.failure;
       },

@@ -2,6 +2,7 @@ import { generateSigningKeyPair, type SigningKeyPair } from '@conveyor/command-s
 import type { DeploymentRequested, EventInput } from '@conveyor/contracts';
 import { withProof } from './deployment-proof.factory';
 import { testServiceEnv } from '@conveyor/service-kit';
+import { serviceLoginUrl } from '@conveyor/testing';
 import { randomUUID } from 'node:crypto';
 import { orchestratorEnvSchema, type OrchestratorEnv } from '../config/orchestrator-env';
 import { SHA, serverIds } from './deployment.factory';
@@ -19,7 +20,8 @@ export function orchestratorTestEnv(
   privateKeyPem: string,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  const base = testServiceEnv(amqpUrl, databaseUrl);
+  // As its own login (`<database>_orchestrator`, owner of schema `orchestrator` only).
+  const base = testServiceEnv(amqpUrl, serviceLoginUrl(databaseUrl, 'orchestrator'));
   return {
     ...Object.fromEntries(Object.entries(base).map(([k, v]) => [k, String(v)])),
     LOG_LEVEL: process.env['ORCHESTRATOR_TEST_LOG_LEVEL'] ?? 'silent',

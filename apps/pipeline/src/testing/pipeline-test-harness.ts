@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { startService, testServiceEnv, type RunningService } from '@conveyor/service-kit';
+import { serviceLoginUrl } from '@conveyor/testing';
 import type { PipelineEnv } from '../config/pipeline-env';
 import { pipelineService } from '../pipeline-service.definition';
 
@@ -20,13 +21,14 @@ export interface StartedPipeline {
   issueToken(name: string, role: string): Promise<string>;
 }
 
+/** Starts the pipeline as its own login (`<database>_pipeline`, owner of schema `pipeline` only). */
 export async function startPipeline(
   amqpUrl: string,
   databaseUrl: string,
   overrides: Partial<PipelineEnv> = {},
 ): Promise<StartedPipeline> {
   const env: PipelineEnv = {
-    ...testServiceEnv(amqpUrl, databaseUrl),
+    ...testServiceEnv(amqpUrl, serviceLoginUrl(databaseUrl, 'pipeline')),
     PIPELINE_ADMIN_TOKEN: ADMIN_TOKEN,
     PIPELINE_MAX_BODY_BYTES: 1_048_576,
     PIPELINE_IDENTITY_ANNOUNCE_MS: 300_000,

@@ -5,7 +5,7 @@ import {
   testServiceEnv,
   type RunningService,
 } from '@conveyor/service-kit';
-import type { HaproxyHandle } from '@conveyor/testing';
+import { serviceLoginUrl, type HaproxyHandle } from '@conveyor/testing';
 import type { PoolManagerEnv, PoolManagerSettings } from '../config/pool-manager-env';
 import type { PoolsConfig } from '../config/pools-config.schema';
 import type { PoolView } from '../http/pools-view.service';
@@ -48,7 +48,7 @@ export async function startPoolManager(
   overrides: Partial<Omit<PoolManagerSettings, 'pools'>> = {},
 ): Promise<RunningService> {
   const env: PoolManagerEnv = {
-    ...testServiceEnv(amqpUrl, databaseUrl),
+    ...testServiceEnv(amqpUrl, serviceLoginUrl(databaseUrl, 'pool-manager')),
     settings: {
       pools,
       reconcileIntervalMs: 1000,

@@ -88,7 +88,8 @@ export class VerifierTestBed {
 
   async startVerifier(overrides: Partial<VerifierEnv> = {}): Promise<RunningService> {
     const env: VerifierEnv = {
-      ...testServiceEnv(this.vhost.urlFor('verifier'), this.database.url),
+      // As its own login (`<database>_verifier`, owner of schema `verifier` only).
+      ...testServiceEnv(this.vhost.urlFor('verifier'), this.database.loginUrl('verifier')),
       LOG_LEVEL: process.env['VERIFIER_TEST_LOG_LEVEL'] === 'info' ? 'info' : 'silent',
       VERIFIER_MAX_ACTIVE: 8,
       VERIFIER_POLL_MS: 100,

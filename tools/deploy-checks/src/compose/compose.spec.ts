@@ -78,7 +78,8 @@ describe('deploy/compose/docker-compose.yml', () => {
 
   it('builds every Conveyor image from the Dockerfile, tagged conveyor/<service>:<version>', () => {
     const version = (JSON.parse(readRepoFile('package.json')) as { version: string }).version;
-    expect(conveyorServices.length).toBe(7);
+    // The five services, two agents, and the audit schema's one-off `migrate` (the audit image).
+    expect(conveyorServices.length).toBe(8);
     for (const [name, service] of conveyorServices) {
       const target = service.build?.args?.['SERVICE'];
       expect([name, repoFileExists('apps', target ?? '?', 'tsconfig.build.json')]).toEqual([name, true]);

@@ -19,9 +19,14 @@ export class ExportEntryChecker {
   private cursor: ChainCursor = EMPTY_CURSOR;
   private problem: ExportProblem | null = null;
   private checkpointMatched = false;
+  private publishedHash: string | null = null;
   readonly rules: ChainRules;
 
-  constructor(private readonly manifest: ExportManifest) {
+  /** `publishedSeq`: the seq of a checkpoint published outside the database, whose entry's hash is kept. */
+  constructor(
+    private readonly manifest: ExportManifest,
+    private readonly publishedSeq: number | null = null,
+  ) {
     const contiguous = isContiguousExport(manifest.filters);
     this.rules = contiguous
       ? { linkage: 'contiguous', expectedFirstSeq: manifest.filters.fromSeq }
@@ -34,6 +39,11 @@ export class ExportEntryChecker {
 
   get verified(): ChainCursor {
     return this.cursor;
+  }
+
+  /** Hash of the verified entry at the published checkpoint's seq, or null when none was exported. */
+  get hashAtPublishedCheckpoint(): string | null {
+    return this.publishedHash;
   }
 
   get checkpointEntryMatched(): boolean {
@@ -84,6 +94,7 @@ export class ExportEntryChecker {
       }
       this.checkpointMatched = true;
     }
+    if (entry.seq === this.publishedSeq) this.publishedHash = entry.hash;
     this.cursor = step.cursor;
   }
 }

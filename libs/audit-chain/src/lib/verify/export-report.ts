@@ -16,7 +16,11 @@ export type ExportProblemCode =
   | 'first-seq-mismatch'
   | 'last-seq-mismatch'
   | 'first-prev-hash-mismatch'
-  | 'head-hash-mismatch';
+  | 'head-hash-mismatch'
+  | 'published-checkpoint-invalid'
+  | 'published-checkpoint-mismatch'
+  | 'published-checkpoint-not-covered'
+  | 'truncated-tail';
 
 export interface ExportProblem {
   readonly code: ExportProblemCode;

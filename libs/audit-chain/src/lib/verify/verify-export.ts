@@ -5,17 +5,23 @@ import { StringDecoder } from 'node:string_decoder';
 import { createExportDecoder, type DecodedRecord } from '../export/export-decoder';
 import { isContiguousExport } from '../export/export-filters';
 import { parseExportManifest, type ExportManifest } from '../export/export-manifest';
-import { verifyCheckpoint } from '../signing/checkpoint';
+import { verifyCheckpoint, type SignedCheckpoint } from '../signing/checkpoint';
 import { verifyManifestSignature } from '../signing/manifest-signature';
 import { keyIdOf, SigningKeyError } from '../signing/signing-keys';
 import { ExportEntryChecker } from './export-entry-checker';
 import type { ExportFigures, ExportProblem, ExportVerificationReport } from './export-report';
 import { checkCheckpointCoverage, compareWithManifest } from './manifest-checks';
+import { checkAgainstPublishedCheckpoint, parsePublishedCheckpoint } from './published-checkpoint';
 
 export interface VerifyExportInput {
   readonly exportPath: string;
   readonly manifestPath: string;
   readonly publicKeyPem: string;
+  /**
+   * A checkpoint published outside the database earlier (a file of AUDIT_CHECKPOINT_DIR): the
+   * export must reach it with the same hash, or the report names a truncated tail or a rewrite.
+   */
+  readonly publishedCheckpointPath?: string;
 }
 
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -108,8 +114,29 @@ export async function verifyExport(input: VerifyExportInput): Promise<ExportVeri
     return failed([{ code: 'manifest-invalid', message: parsed.message }], { ...NO_FIGURES, keyId });
   const manifest = parsed.manifest;
 
+  let published: SignedCheckpoint | null = null;
+  if (input.publishedCheckpointPath !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(input.publishedCheckpointPath, 'utf8');
+    } catch (error) {
+      return failed(
+        [
+          {
+            code: 'published-checkpoint-invalid',
+            message: `cannot read the published checkpoint: ${describe(error)}`,
+          },
+        ],
+        { ...NO_FIGURES, keyId },
+      );
+    }
+    const parsedCheckpoint = parsePublishedCheckpoint(text, input.publicKeyPem);
+    if (!parsedCheckpoint.ok) return failed([parsedCheckpoint.problem], { ...NO_FIGURES, keyId });
+    published = parsedCheckpoint.checkpoint;
+  }
+
   const contiguous = isContiguousExport(manifest.filters);
-  const checker = new ExportEntryChecker(manifest);
+  const checker = new ExportEntryChecker(manifest, published?.seq ?? null);
   let exportSha256: string | null = null;
   const problems: ExportProblem[] = [];
   try {
@@ -123,6 +150,15 @@ export async function verifyExport(input: VerifyExportInput): Promise<ExportVeri
   if (exportSha256 !== null && entryProblem === null) {
     problems.push(...compareWithManifest(manifest, checker.verified, exportSha256));
     problems.push(...checkCheckpointCoverage(manifest, contiguous, checker.checkpointEntryMatched));
+    if (published !== null)
+      problems.push(
+        ...checkAgainstPublishedCheckpoint(published, {
+          manifest,
+          contiguous,
+          lastSeq: checker.verified.lastSeq,
+          hashAtCheckpoint: checker.hashAtPublishedCheckpoint,
+        }),
+      );
   } else if (exportSha256 !== null && exportSha256 !== manifest.exportSha256) {
     problems.push(
       ...compareWithManifest(manifest, checker.verified, exportSha256).filter(
