@@ -255,7 +255,8 @@ describe('red team: the audit chain against database logins (real PostgreSQL)', 
     await writeFile(manifestPath, await manifest.text());
     await writeFile(publicKeyPath, audit.keys.publicKeyPem);
     const alone = await verifyExport({ exportPath, manifestPath, publicKeyPem: audit.keys.publicKeyPem });
-    expect(alone).toMatchObject({ ok: true, lastSeq: 25 });
+    // 25 left by the DBA, then the auditor's own verification (26) and this export (27), both recorded.
+    expect(alone).toMatchObject({ ok: true, lastSeq: 27 });
 
     // The checkpoint published outside the database before the deletion says the chain reached 30.
     const checkpointPath = join(audit.checkpointDir, checkpointFileName(30));
@@ -295,6 +296,6 @@ describe('red team: the audit chain against database logins (real PostgreSQL)', 
     );
     expect(cli.status).toBe(1);
     expect(cli.stdout).toContain('truncated-tail [seq 30]');
-    expect(cli.stdout).toContain('this export ends at seq 25');
+    expect(cli.stdout).toContain('this export ends at seq 27');
   });
 });
