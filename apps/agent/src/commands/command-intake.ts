@@ -21,6 +21,7 @@ import { runDeployStep } from '../steps/deploy-step';
 import { runMigrateStep } from '../steps/migrate-step';
 import { runRollbackStep } from '../steps/rollback-step';
 import type { StepContext } from '../steps/step-context';
+import type { AgentStateReport } from '../runtime/agent-state';
 import { emitOutcome } from '../steps/step-outcome';
 import { claimedCommandId, claimsToAddress, invalidCommandReason } from './rejection-policy';
 import { StepGate } from './step-gate';
@@ -40,7 +41,8 @@ export interface CommandIntakeOptions {
   nonceStore: NonceStore;
   steps: StepContext;
   logger: Logger;
-  currentVersion: () => Promise<string | null>;
+  /** What the node really runs (current release, kept releases, recent steps). */
+  state: () => Promise<AgentStateReport>;
 }
 
 type StepCommand =
@@ -88,7 +90,7 @@ export class CommandIntake {
           requestId: result.command.payload.requestId,
           nodeId: this.options.nodeId,
           facts: { ...this.options.facts },
-          currentVersion: await this.options.currentVersion(),
+          ...(await this.options.state()),
         });
         return 'handled';
       }

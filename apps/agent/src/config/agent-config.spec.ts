@@ -34,6 +34,7 @@ describe('loadAgentConfig', () => {
       serverPort: 8080,
       heartbeatMs: 5000,
       keepReleases: 3,
+      reconnect: { baseMs: 500, capMs: 30_000, stableMs: 60_000 },
     });
     expect([...config.trustedKeys.keys()]).toEqual([key.keyId]);
     expect(config.facts).toMatchObject({ os: 'linux', address: expect.stringMatching(/:8080$/) });
@@ -59,6 +60,23 @@ describe('loadAgentConfig', () => {
     ]) {
       expect(text).toContain(name);
     }
+  });
+
+  it('reads the reconnect back-off and refuses a cap below the base', () => {
+    expect(
+      loadAgentConfig({
+        ...validEnv,
+        AGENT_RECONNECT_BASE_MS: '200',
+        AGENT_RECONNECT_CAP_MS: '5000',
+        AGENT_RECONNECT_STABLE_MS: '10000',
+      }).reconnect,
+    ).toEqual({ baseMs: 200, capMs: 5000, stableMs: 10_000 });
+    expect(
+      problemsOf({ ...validEnv, AGENT_RECONNECT_BASE_MS: '2000', AGENT_RECONNECT_CAP_MS: '1000' }),
+    ).toEqual(['AGENT_RECONNECT_CAP_MS (1000) must be at least AGENT_RECONNECT_BASE_MS (2000)']);
+    expect(problemsOf({ ...validEnv, AGENT_RECONNECT_BASE_MS: 'fast' }).join('\n')).toContain(
+      'AGENT_RECONNECT_BASE_MS',
+    );
   });
 
   it('never echoes the AMQP password or key material in its message', () => {

@@ -8,6 +8,7 @@ import { parseArtifactCredentials, type ArtifactCredentials } from './artifact-c
 import { readSecretFile } from './secret-file.reader';
 import { forbiddenPassthrough } from '../hooks/hook-process-env';
 import type { HostPolicy } from '../steps/step-context';
+import type { ReconnectPolicy } from '../runtime/reconnect-backoff';
 
 /** Everything an agent needs, validated once at start. */
 export interface AgentConfig {
@@ -22,6 +23,8 @@ export interface AgentConfig {
   serverPort: number;
   heartbeatMs: number;
   keepReleases: number;
+  /** Jittered exponential back-off of reconnects to RabbitMQ (AGENT_RECONNECT_*). */
+  reconnect: ReconnectPolicy;
   /** Hook environment, download and unpack limits, artifact credentials. */
   host: HostPolicy;
   /** Things to log once at start (never a secret). */
@@ -66,6 +69,10 @@ const envSchema = z.object({
   SERVER_PORT: integer('SERVER_PORT', 1, 65535),
   HEARTBEAT_MS: integer('HEARTBEAT_MS', 100, 600_000).default(5000),
   KEEP_RELEASES: integer('KEEP_RELEASES', 2, 20).default(3),
+  /** Reconnect back-off: first window, largest window, and how long a connection must last to reset it. */
+  AGENT_RECONNECT_BASE_MS: integer('AGENT_RECONNECT_BASE_MS', 10, 60_000).default(500),
+  AGENT_RECONNECT_CAP_MS: integer('AGENT_RECONNECT_CAP_MS', 100, 600_000).default(30_000),
+  AGENT_RECONNECT_STABLE_MS: integer('AGENT_RECONNECT_STABLE_MS', 1000, 3_600_000).default(60_000),
   AGENT_FACTS: z.string().optional(),
   /** The broker password, in a file only the agent's user can read (AMQP_URL then names only the user). */
   AMQP_PASSWORD_FILE: z.string().refine(isAbsolute, 'AMQP_PASSWORD_FILE must be an absolute path').optional(),
@@ -267,6 +274,10 @@ export function loadAgentConfig(
       problems.push(`AGENT_TRUSTED_KEYS: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  if (parsed.success && parsed.data.AGENT_RECONNECT_CAP_MS < parsed.data.AGENT_RECONNECT_BASE_MS)
+    problems.push(
+      `AGENT_RECONNECT_CAP_MS (${parsed.data.AGENT_RECONNECT_CAP_MS}) must be at least AGENT_RECONNECT_BASE_MS (${parsed.data.AGENT_RECONNECT_BASE_MS})`,
+    );
   if (!parsed.success || problems.length > 0 || trustedKeys === undefined)
     throw new AgentConfigError(problems);
   const config = parsed.data;
@@ -279,6 +290,11 @@ export function loadAgentConfig(
     serverPort: config.SERVER_PORT,
     heartbeatMs: config.HEARTBEAT_MS,
     keepReleases: config.KEEP_RELEASES,
+    reconnect: {
+      baseMs: config.AGENT_RECONNECT_BASE_MS,
+      capMs: config.AGENT_RECONNECT_CAP_MS,
+      stableMs: config.AGENT_RECONNECT_STABLE_MS,
+    },
     host: {
       hookPassthroughEnv: passthrough,
       ...(hookRunAs === undefined ? {} : { hookRunAs }),

@@ -4,6 +4,8 @@ import {
   failStep,
   interruptStep,
   markTouched,
+  recentSteps,
+  releaseBeforeDeployment,
   succeedStep,
   type StepRecord,
 } from './step-journal.rules';
@@ -93,5 +95,64 @@ describe('what a command for a step gets', () => {
 
   it('a step journalled as started that nothing runs was interrupted', () => {
     expect(decideArrival(started(), false)).toMatchObject({ action: 'interrupted' });
+  });
+});
+
+const step = (
+  stepId: string,
+  deploymentId: string,
+  kind: StepRecord['kind'],
+  startMs: number,
+  previousVersion: string | null,
+  version?: string,
+): StepRecord =>
+  beginStep(
+    { stepId, commandId: `c-${stepId}`, deploymentId, kind, version, previousVersion },
+    later(startMs),
+  );
+
+describe('releaseBeforeDeployment', () => {
+  it("is the previousVersion of the deployment's earliest deploy step on this node", () => {
+    const records = [
+      step('d1/deploy-retry', 'd1', 'deploy', 5000, '0.9.0', '1.0.0'),
+      step('d1/deploy', 'd1', 'deploy', 1000, '0.9.0', '1.0.0'),
+      step('d1/rollback', 'd1', 'rollback', 9000, '1.0.0', '0.9.0'),
+      step('d0/deploy', 'd0', 'deploy', 0, null, '0.9.0'),
+    ];
+    expect(releaseBeforeDeployment(records, 'd1')).toBe('0.9.0');
+    expect(releaseBeforeDeployment(records, 'd0')).toBeNull();
+    expect(releaseBeforeDeployment(records, 'elsewhere')).toBeUndefined();
+  });
+});
+
+describe('recentSteps', () => {
+  it('reports the most recent steps first, with their outcome, up to the limit', () => {
+    const done = succeedStep(step('s1', 'd1', 'deploy', 0, '0.9.0', '1.0.0'), later(3000));
+    const failed = interruptStep(step('s2', 'd1', 'deploy', 4000, '0.9.0', '2.0.0'), later(8000));
+    const unchanged = succeedStep(step('s3', 'd1', 'rollback', 9000, '0.9.0', '0.9.0'), later(9100), {
+      detail: 'already serves',
+    });
+    expect(recentSteps([done, failed, unchanged], 2)).toEqual([
+      {
+        stepId: 's3',
+        deploymentId: 'd1',
+        kind: 'rollback',
+        outcome: 'succeeded',
+        version: '0.9.0',
+        previousVersion: '0.9.0',
+        finishedAt: later(9100).toISOString(),
+        unchanged: true,
+      },
+      {
+        stepId: 's2',
+        deploymentId: 'd1',
+        kind: 'deploy',
+        outcome: 'failed',
+        version: '2.0.0',
+        previousVersion: '0.9.0',
+        finishedAt: later(8000).toISOString(),
+      },
+    ]);
+    expect(recentSteps([done], 0)).toEqual([]);
   });
 });

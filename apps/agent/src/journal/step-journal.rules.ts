@@ -32,6 +32,8 @@ export interface StepRecord {
   /** Set just before `current` is switched. */
   switched: boolean;
   failure?: RecordedFailure;
+  /** A step that succeeded without changing anything (a rollback to the release already serving). */
+  unchanged?: { detail: string };
 }
 
 export interface StepStart {
@@ -74,9 +76,14 @@ function finished(record: StepRecord, now: Date): Pick<StepRecord, 'finishedAt' 
   };
 }
 
-export function succeedStep(record: StepRecord, now: Date): StepRecord {
+export function succeedStep(record: StepRecord, now: Date, unchanged?: { detail: string }): StepRecord {
   assertStarted(record, 'succeed');
-  return { ...record, ...finished(record, now), status: 'succeeded' };
+  return {
+    ...record,
+    ...finished(record, now),
+    status: 'succeeded',
+    ...(unchanged === undefined ? {} : { unchanged }),
+  };
 }
 
 export function failStep(record: StepRecord, failure: RecordedFailure, now: Date): StepRecord {
@@ -115,4 +122,53 @@ export function decideArrival(record: StepRecord | undefined, runningNow: boolea
   if (record.status !== 'started') return { action: 'report', record };
   if (runningNow) return { action: 'ignore', why: `step ${record.stepId} is running` };
   return { action: 'interrupted', record };
+}
+
+/**
+ * The release that served on this node before `deploymentId` first deployed here: the
+ * `previousVersion` of that deployment's earliest deploy step. Undefined when it never deployed here.
+ */
+export function releaseBeforeDeployment(
+  records: readonly StepRecord[],
+  deploymentId: string,
+): string | null | undefined {
+  const deploys = records
+    .filter((record) => record.kind === 'deploy' && record.deploymentId === deploymentId)
+    .sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt) || a.stepId.localeCompare(b.stepId));
+  return deploys[0]?.previousVersion;
+}
+
+/** A journal entry as the agent reports it (agent.registered, agent.heartbeat, agent.discovery.replied). */
+export interface JournalEntryReport {
+  stepId: string;
+  deploymentId: string;
+  kind: StepKind;
+  outcome: StepRecord['status'];
+  version?: string;
+  previousVersion: string | null;
+  finishedAt?: string;
+  unchanged?: boolean;
+}
+
+/** The `limit` most recent steps (by start, then finish), most recent first, as reported. */
+export function recentSteps(records: readonly StepRecord[], limit: number): JournalEntryReport[] {
+  const lastMove = (record: StepRecord) => Date.parse(record.finishedAt ?? record.startedAt);
+  return [...records]
+    .sort(
+      (a, b) =>
+        Date.parse(b.startedAt) - Date.parse(a.startedAt) ||
+        lastMove(b) - lastMove(a) ||
+        b.stepId.localeCompare(a.stepId),
+    )
+    .slice(0, Math.max(0, limit))
+    .map((record) => ({
+      stepId: record.stepId,
+      deploymentId: record.deploymentId,
+      kind: record.kind,
+      outcome: record.status,
+      ...(record.version === undefined ? {} : { version: record.version }),
+      previousVersion: record.previousVersion,
+      ...(record.finishedAt === undefined ? {} : { finishedAt: record.finishedAt }),
+      ...(record.unchanged === undefined ? {} : { unchanged: true }),
+    }));
 }

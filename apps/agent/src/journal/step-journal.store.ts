@@ -39,10 +39,21 @@ export class StepJournal {
 
   /** Every step still `started`: on a fresh start, these were interrupted. */
   async unfinished(): Promise<StepRecord[]> {
+    return (await this.all()).filter((record) => record.status === 'started');
+  }
+
+  /** Every journalled step (a file vanishing meanwhile is skipped). */
+  async all(): Promise<StepRecord[]> {
     const names = (await readdir(this.dir)).filter((name) => name.endsWith('.json'));
     const records = await Promise.all(
-      names.map(async (name) => JSON.parse(await readFile(join(this.dir, name), 'utf8')) as StepRecord),
+      names.map(async (name) => {
+        const text = await readFile(join(this.dir, name), 'utf8').catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return undefined;
+          throw error;
+        });
+        return text === undefined ? undefined : (JSON.parse(text) as StepRecord);
+      }),
     );
-    return records.filter((record) => record.status === 'started');
+    return records.filter((record): record is StepRecord => record !== undefined);
   }
 }

@@ -5,6 +5,8 @@ export interface ReleaseEntry {
   installedAt: string;
   /** Last time `current` was switched to it; undefined if never. */
   activatedAt?: string;
+  /** Found serving, not installed by this agent (the release before Conveyor); sha256 is then unknown. */
+  adopted?: boolean;
 }
 
 export type ReleaseHistory = Readonly<Record<string, ReleaseEntry>>;
@@ -19,14 +21,16 @@ function byRecency(a: ReleaseEntry, b: ReleaseEntry): number {
 }
 
 /**
- * Which release directories to delete: keep the current release and the `keep - 1` others used most
- * recently; a directory the history does not know (a leftover) goes too, the current one never.
+ * Which release directories to delete: keep the current release, every `protect`ed one (the release
+ * that served before the step now running: its rollback target), and the `keep - 1` others used
+ * most recently; a directory the history does not know (a leftover) goes too — never a protected one.
  */
 export function releasesToPrune(
   dirs: readonly string[],
   history: ReleaseHistory,
   current: string | null,
   keep: number,
+  protect: readonly (string | null | undefined)[] = [],
 ): string[] {
   if (!Number.isInteger(keep) || keep < 1)
     throw new RangeError(`keep must be a positive integer, got ${keep}`);
@@ -34,7 +38,22 @@ export function releasesToPrune(
   const others = known.filter((entry) => entry.version !== current).sort(byRecency);
   const kept = new Set(others.slice(0, current === null ? keep : keep - 1).map((entry) => entry.version));
   if (current !== null) kept.add(current);
+  for (const version of protect) if (typeof version === 'string') kept.add(version);
   return dirs.filter((dir) => !kept.has(dir)).sort();
+}
+
+/**
+ * Takes into the history a release that serves but that the agent never installed — the one that
+ * ran before Conveyor's first deploy (installed by hand or by another tool). It becomes a rollback
+ * target like any other, last used now. A known or absent release leaves the history as it is.
+ */
+export function adoptRelease(history: ReleaseHistory, version: string | null, now: Date): ReleaseHistory {
+  if (version === null || history[version] !== undefined) return history;
+  const at = now.toISOString();
+  return {
+    ...history,
+    [version]: { version, sha256: 'unknown', installedAt: at, activatedAt: at, adopted: true },
+  };
 }
 
 /**

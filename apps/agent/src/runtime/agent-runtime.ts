@@ -26,6 +26,9 @@ import { ReleaseHistoryStore } from '../releases/release-history.store';
 import type { StepContext } from '../steps/step-context';
 import { recoverInterruptedSteps } from '../steps/step-recovery';
 import { eventEmitter } from './event-emitter';
+import { readAgentState } from './agent-state';
+import { applyReconnectBackoff } from './reconnect-schedule';
+import { adoptRelease } from '../releases/release-history.rules';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -62,6 +65,11 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   const connection: AmqpConnectionManager = connectAmqp(config.amqpUrl, {
     connectionName: `conveyor-agent-${config.nodeId}`,
   });
+  // Jittered exponential back-off: a fleet that loses the broker together does not return together.
+  applyReconnectBackoff(connection, config.reconnect, {
+    onWait: (delayMs, attempt) =>
+      logger.warn({ delayMs, attempt }, 'no connection to RabbitMQ; reconnecting after a jittered wait'),
+  });
   connection.on('disconnect', ({ err }: { err?: Error }) =>
     logger.warn({ err: err?.message }, 'disconnected from RabbitMQ; reconnecting'),
   );
@@ -89,6 +97,10 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   const recovered = await recoverInterruptedSteps(steps);
   for (const record of recovered)
     logger.warn({ stepId: record.stepId, kind: record.kind }, 'step was interrupted; reported as failed');
+  // A release serving that the agent never installed (the one before Conveyor) is a rollback target.
+  const serving = await currentVersion(layout);
+  await steps.history.update((history) => adoptRelease(history, serving, new Date()));
+  const state = () => readAgentState(steps);
 
   const intake = new CommandIntake({
     nodeId: config.nodeId,
@@ -97,7 +109,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     nonceStore,
     steps,
     logger,
-    currentVersion: () => currentVersion(layout),
+    state,
   });
   const actor = `agent:${config.nodeId}`;
   const consumer = new EventConsumer(connection, {
@@ -130,24 +142,37 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
 
   const startedAt = new Date().toISOString();
   const facts = { ...config.facts };
-  await emit('agent.registered', {
-    nodeId: config.nodeId,
-    facts,
-    agentVersion: AGENT_VERSION,
-    currentVersion: await currentVersion(layout),
-    startedAt,
+  const register = async (reconnected: boolean) =>
+    emit('agent.registered', {
+      nodeId: config.nodeId,
+      facts,
+      agentVersion: AGENT_VERSION,
+      startedAt,
+      ...(reconnected ? { reconnected } : {}),
+      ...(await state()),
+    });
+  await register(false);
+  // After a broker outage, say again what runs here: the orchestrator may have missed replies.
+  connection.on('connect', () => {
+    void register(true).catch((error: unknown) =>
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not re-register'),
+    );
   });
   let sequence = 0;
   const heartbeat = setInterval(() => {
-    void currentVersion(layout).then((version) =>
-      emit('agent.heartbeat', {
-        nodeId: config.nodeId,
-        facts,
-        currentVersion: version,
-        sequence: sequence++,
-        intervalMs: config.heartbeatMs,
-      }),
-    );
+    void state()
+      .then((now) =>
+        emit('agent.heartbeat', {
+          nodeId: config.nodeId,
+          facts,
+          sequence: sequence++,
+          intervalMs: config.heartbeatMs,
+          ...now,
+        }),
+      )
+      .catch((error: unknown) =>
+        logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'heartbeat not sent'),
+      );
   }, config.heartbeatMs);
   logger.info({ nodeId: config.nodeId, queue: agentQueueName(config.nodeId), facts }, 'agent ready');
 

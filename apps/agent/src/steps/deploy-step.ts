@@ -12,6 +12,7 @@ import { downloadArtifact } from '../releases/artifact-download';
 import { downloadOptions, extractLimits } from './artifact-fetch';
 import { currentVersion, switchCurrent } from '../releases/current-link';
 import {
+  adoptRelease,
   forgetReleases,
   recordActivated,
   recordInstalled,
@@ -37,6 +38,9 @@ export async function runDeployStep(
   const version = payload.artifact.version;
   const { layout, journal } = context;
   const previous = await currentVersion(layout);
+  // The release serving now is this step's rollback target: known to the history (adopted if it
+  // ran before Conveyor) so that no prune removes it.
+  await context.history.update((h) => adoptRelease(h, previous, new Date()));
   let record = await journal.put(
     beginStep(
       {
@@ -112,6 +116,7 @@ export async function runDeployStep(
       history,
       version,
       payload.keepReleases ?? context.keepReleases,
+      [previous],
     );
     await Promise.all(
       prune.map((dir) => rm(join(layout.releasesDir, dir), { recursive: true, force: true })),

@@ -4,11 +4,13 @@ import {
   beginStep,
   failStep,
   markTouched,
+  releaseBeforeDeployment,
   succeedStep,
   type StepRecord,
 } from '../journal/step-journal.rules';
 import { currentVersion, switchCurrent } from '../releases/current-link';
-import { recordActivated, rollbackTarget } from '../releases/release-history.rules';
+import { recordActivated } from '../releases/release-history.rules';
+import { planRollback } from '../releases/rollback-plan.rules';
 import { readAppSpec } from '../releases/release-unpacker';
 import { releaseDirs, restoreRelease } from './release-restore';
 import { runReleaseHook, type StepContext } from './step-context';
@@ -26,12 +28,14 @@ export async function runRollbackStep(
   const { payload } = command;
   const { layout, journal } = context;
   const current = await currentVersion(layout);
-  const target = rollbackTarget(
-    await releaseDirs(context),
-    await context.history.read(),
+  const plan = planRollback({
+    dirs: await releaseDirs(context),
+    history: await context.history.read(),
     current,
-    payload.toVersion,
-  );
+    toVersion: payload.toVersion,
+    beforeDeployment: releaseBeforeDeployment(await journal.all(), payload.deploymentId),
+  });
+  const target = plan.action === 'refuse' ? undefined : plan.target;
   let record = await journal.put(
     beginStep(
       {
@@ -47,14 +51,33 @@ export async function runRollbackStep(
   );
   let phase: AgentStepFailurePhase = 'no_previous_release';
   try {
-    if (target === undefined) {
-      throw new StepFailure(
-        'no_previous_release',
-        payload.toVersion === undefined
-          ? `no kept release to return to (current: ${current ?? 'none'})`
-          : `release ${payload.toVersion} is not kept on this node (current: ${current ?? 'none'})`,
+    if (plan.action === 'refuse') throw new StepFailure('no_previous_release', plan.reason);
+    if (plan.action === 'already_current') {
+      // e.g. a restarted agent already restored it: the rollback's goal holds. Its validate hook
+      // confirms it serves; only if it does not is it restarted (stop, start, validate).
+      const targetDir = join(layout.releasesDir, plan.target);
+      const targetSpec = await readAppSpec(targetDir);
+      phase = 'hook';
+      const serving = await runReleaseHook(context, targetSpec, 'validate', targetDir).then(
+        () => true,
+        () => false,
       );
+      if (!serving) {
+        record = await journal.put(markTouched(record, { touchedRunningRelease: true }));
+        await runReleaseHook(context, targetSpec, 'stop', targetDir);
+        await runReleaseHook(context, targetSpec, 'start', targetDir);
+        await runReleaseHook(context, targetSpec, 'validate', targetDir);
+        record = await journal.put(succeedStep(record, new Date()));
+        await emitOutcome(context, record, false);
+        return record;
+      }
+      record = await journal.put(
+        succeedStep(record, new Date(), { detail: `${plan.why}; nothing needed to change` }),
+      );
+      await emitOutcome(context, record, false);
+      return record;
     }
+    const target = plan.target;
     const targetDir = join(layout.releasesDir, target);
     const targetSpec = await readAppSpec(targetDir);
     phase = 'hook';

@@ -23,7 +23,16 @@ export async function emitOutcome(
       case 'deploy':
         return context.emit('agent.deploy.succeeded', data, subject);
       case 'rollback':
-        return context.emit('agent.rollback.succeeded', data, subject);
+        return context.emit(
+          'agent.rollback.succeeded',
+          {
+            ...data,
+            ...(record.unchanged === undefined
+              ? {}
+              : { unchanged: true, detail: record.unchanged.detail.slice(0, 2000) }),
+          },
+          subject,
+        );
       case 'migrate':
         return context.emit('agent.migrate.succeeded', data, subject);
     }

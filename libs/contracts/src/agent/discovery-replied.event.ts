@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { facts, identifier, uuid, version } from '../common';
+import { agentStateFields } from './agent-state';
 
 /** An agent matched a discovery request. */
 export const agentDiscoveryRepliedEvent = defineEvent({
@@ -8,6 +9,12 @@ export const agentDiscoveryRepliedEvent = defineEvent({
   version: 1,
   description: 'An agent matched a discovery request.',
   producer: 'agent',
-  schema: z.object({ requestId: uuid, nodeId: identifier, facts, currentVersion: version.nullable() }),
+  schema: z.object({
+    requestId: uuid,
+    nodeId: identifier,
+    facts,
+    currentVersion: version.nullable(),
+    ...agentStateFields,
+  }),
 });
 export type AgentDiscoveryReplied = z.infer<typeof agentDiscoveryRepliedEvent.schema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { facts, identifier, version } from '../common';
+import { agentStateFields } from './agent-state';
 
 /** An agent is alive; sent every few seconds. */
 export const agentHeartbeatEvent = defineEvent({
@@ -14,6 +15,7 @@ export const agentHeartbeatEvent = defineEvent({
     currentVersion: version.nullable(),
     sequence: z.number().int().min(0),
     intervalMs: z.number().int().min(100),
+    ...agentStateFields,
   }),
 });
 export type AgentHeartbeat = z.infer<typeof agentHeartbeatEvent.schema>;

@@ -2,6 +2,7 @@ export * from './signed-command';
 export * from './app-spec.schema';
 export * from './hook-env.schema';
 export * from './agent-step-report';
+export * from './agent-state';
 export * from './registered.event';
 export * from './heartbeat.event';
 export * from './deploy-requested.event';

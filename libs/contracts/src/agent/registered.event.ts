@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { facts, identifier, isoTime, nonEmpty, version } from '../common';
+import { agentStateFields } from './agent-state';
 
 /** An agent connected and announced its facts. */
 export const agentRegisteredEvent = defineEvent({
@@ -14,6 +15,9 @@ export const agentRegisteredEvent = defineEvent({
     agentVersion: nonEmpty,
     currentVersion: version.nullable(),
     startedAt: isoTime,
+    /** True when sent again after the connection to the broker came back (not a restart). */
+    reconnected: z.boolean().optional(),
+    ...agentStateFields,
   }),
 });
 export type AgentRegistered = z.infer<typeof agentRegisteredEvent.schema>;

@@ -9,6 +9,12 @@ export const agentRollbackSucceededEvent = defineEvent({
   version: 1,
   description: 'An agent runs the previous release again.',
   producer: 'agent',
-  schema: agentStepReport.extend({ durationMs, replayed: z.boolean().default(false) }),
+  schema: agentStepReport.extend({
+    durationMs,
+    replayed: z.boolean().default(false),
+    /** The release asked for already served: the step succeeded without changing anything. */
+    unchanged: z.boolean().optional(),
+    detail: z.string().max(2000).optional(),
+  }),
 });
 export type AgentRollbackSucceeded = z.infer<typeof agentRollbackSucceededEvent.schema>;
