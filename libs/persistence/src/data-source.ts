@@ -25,16 +25,47 @@ export function serviceDataSourceOptions(options: ServiceDatabaseOptions): DataS
   };
 }
 
-/** Connects, makes sure the service's schema exists and runs its pending migrations. */
+/** First key of the migration advisory lock (`pg_advisory_lock(int, int)`): "mg". */
+export const MIGRATION_LOCK_CLASS = 0x6d67;
+
+/**
+ * Connects, makes sure the service's schema exists and runs its pending migrations. N replicas
+ * starting together on one database migrate once: schema and migrations run under a session-level
+ * advisory lock per schema (`pg_advisory_lock(MIGRATION_LOCK_CLASS, hashtext(schema))`) held on a
+ * connection of its own; the others wait for it, then find nothing pending. A replica that dies
+ * while holding it releases it with its connection.
+ */
 export async function openServiceDatabase(options: ServiceDatabaseOptions): Promise<DataSource> {
   const dataSource = new DataSource(serviceDataSourceOptions(options));
   await dataSource.initialize();
   try {
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS ${quoteSchemaName(options.schema)}`);
-    await dataSource.runMigrations({ transaction: 'each' });
+    await withMigrationLock(dataSource, options.schema, async () => {
+      await dataSource.query(`CREATE SCHEMA IF NOT EXISTS ${quoteSchemaName(options.schema)}`);
+      await dataSource.runMigrations({ transaction: 'each' });
+    });
   } catch (error) {
     await dataSource.destroy();
     throw error;
   }
   return dataSource;
+}
+
+/** Runs `task` while this process holds the schema's migration lock (waits for another holder). */
+export async function withMigrationLock<T>(
+  dataSource: DataSource,
+  schema: string,
+  task: () => Promise<T>,
+): Promise<T> {
+  const holder = dataSource.createQueryRunner();
+  await holder.connect();
+  try {
+    await holder.query('SELECT pg_advisory_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, schema]);
+    try {
+      return await task();
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, schema]);
+    }
+  } finally {
+    await holder.release();
+  }
 }

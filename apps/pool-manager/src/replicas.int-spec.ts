@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import type { RunningService } from '@conveyor/service-kit';
+import {
+  createTestDatabase,
+  createTestVhost,
+  startBackendServers,
+  startHaproxy,
+  waitForServersUp,
+  type BackendFleet,
+  type HaproxyHandle,
+  type TestDatabase,
+  type TestVhost,
+} from '@conveyor/testing';
+import { EventRecorder } from './testing/event-recorder';
+import { adminStates, statuses } from './testing/haproxy-states';
+import { poolsConfigFor, startPoolManager } from './testing/pool-manager-harness';
+
+/**
+ * Two live copies of the pool manager on one database, one vhost and one HAProxy: they start
+ * together on a fresh database (migrate once), then drain servers of one pool concurrently.
+ */
+describe('pool manager: two replicas', () => {
+  let vhost: TestVhost;
+  let database: TestDatabase;
+  let fleet: BackendFleet;
+  let haproxy: HaproxyHandle;
+  let replicas: RunningService[] = [];
+  let orchestrator: EventRecorder;
+  const servers = ['s1', 's2', 's3', 's4', 's5', 's6'];
+  const minHealthy = 3;
+
+  beforeAll(async () => {
+    [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
+    fleet = await startBackendServers(servers.length);
+    haproxy = await startHaproxy({
+      servers: fleet.servers.map((server, index) => ({ name: servers[index], port: server.port })),
+      healthCheck: { interMs: 300, rise: 2, fall: 3 },
+    });
+    await waitForServersUp(haproxy.client, haproxy.onlineBackend, servers);
+    orchestrator = await EventRecorder.start(vhost);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(replicas.map((replica) => replica.close()));
+    await orchestrator?.close();
+    await haproxy?.stop();
+    await fleet?.close();
+    await Promise.all([vhost?.delete(), database?.drop()]);
+  });
+
+  it('start together on a fresh database and migrate once, without error', async () => {
+    const config = poolsConfigFor([{ id: 'lb-a', haproxy }]);
+    replicas = await Promise.all([
+      startPoolManager(vhost.urlFor('pool-manager'), database.url, config),
+      startPoolManager(vhost.urlFor('pool-manager'), database.url, config),
+    ]);
+    const db = new Client({ connectionString: database.url });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ name: string; runs: string }>(
+        'SELECT name, count(*) AS runs FROM pool_manager.migrations GROUP BY name ORDER BY name',
+      );
+      expect(rows.length).toBeGreaterThanOrEqual(3);
+      for (const row of rows) expect([row.name, Number(row.runs)]).toEqual([row.name, 1]);
+    } finally {
+      await db.end();
+    }
+  }, 60_000);
+
+  it('drain one pool concurrently: each server drained once, the floor never broken, no operation run twice', async () => {
+    // Samples HAProxy every 25 ms: servers UP and ready in the online backend.
+    let lowest = Number.POSITIVE_INFINITY;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const [admin, status] = await Promise.all([
+          adminStates(haproxy.client, haproxy.onlineBackend),
+          statuses(haproxy.client, haproxy.onlineBackend),
+        ]);
+        const online = servers.filter((s) => admin[s] === 'ready' && status[s]?.startsWith('UP')).length;
+        lowest = Math.min(lowest, online);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    })();
+
+    // Every server asked to drain at once, and each request published twice (the same operationId).
+    const requests = servers.map((server) => ({
+      operationId: randomUUID(),
+      pool: 'web',
+      servers: [server],
+      drainTimeoutMs: 10_000,
+      minHealthy,
+      onTimeout: 'fail' as const,
+    }));
+    await Promise.all(
+      requests.flatMap((request) => [
+        orchestrator.publish('pool.drain.requested', request),
+        orchestrator.publish('pool.drain.requested', request),
+      ]),
+    );
+    const outcomes = await Promise.all(requests.map((request) => orchestrator.outcome(request.operationId)));
+    // Give a wrongly repeated operation time to emit a second outcome.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    sampling = false;
+    await sampler;
+
+    const drained = outcomes.filter((outcome) => outcome.type === 'pool.server.drained');
+    const refused = outcomes.filter((outcome) => outcome.type === 'pool.operation.failed');
+    expect(drained).toHaveLength(servers.length - minHealthy);
+    expect(refused.map((outcome) => (outcome.data as { reason: string }).reason)).toEqual(
+      Array(minHealthy).fill('capacity_floor'),
+    );
+    expect(lowest).toBeGreaterThanOrEqual(minHealthy);
+
+    // One outcome per operation, each drained server once.
+    for (const request of requests) {
+      const events = [
+        ...orchestrator.events('pool.server.drained', (d) => d.operationId === request.operationId),
+        ...orchestrator.events('pool.operation.failed', (d) => d.operationId === request.operationId),
+      ];
+      expect([request.servers[0], events.length]).toEqual([request.servers[0], 1]);
+    }
+    const drainedServers = orchestrator
+      .events('pool.server.drained')
+      .flatMap((event) => event.data.servers.map((entry) => entry.server));
+    expect(new Set(drainedServers).size).toBe(drainedServers.length);
+    const admin = await adminStates(haproxy.client, haproxy.onlineBackend);
+    expect(servers.filter((s) => admin[s] === 'maint').sort()).toEqual([...drainedServers].sort());
+
+    // Claimed once each, by one replica, and finished with the lease given back.
+    const db = new Client({ connectionString: database.url });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ status: string; attempts: number; lease_owner: string | null }>(
+        'SELECT status, attempts, lease_owner FROM pool_manager.pool_operation',
+      );
+      expect(rows).toHaveLength(servers.length);
+      for (const row of rows) expect(row).toMatchObject({ attempts: 1, lease_owner: null });
+    } finally {
+      await db.end();
+    }
+  }, 90_000);
+});
