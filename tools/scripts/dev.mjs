@@ -59,6 +59,8 @@ const amqpUrlOf = (name) => `amqp://conveyor-${name}:dev-${name}@${amqpHost}/con
 const env = {
   ...process.env,
   DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/conveyor',
+  // Development only: the audit log generates its signing key into its data directory.
+  AUDIT_GENERATE_KEY: process.env.AUDIT_GENERATE_KEY ?? 'true',
   SWC_NODE_PROJECT: join(root, 'tsconfig.json'),
 };
 const children = services.map(([name, port]) => {

@@ -54,7 +54,8 @@ export class AuditModule {
         {
           provide: AUDIT_SIGNING_KEY,
           inject: [SERVICE_LOGGER],
-          useFactory: (logger: Logger) => loadSigningKey(env.AUDIT_SIGNING_KEY, env.AUDIT_DATA_DIR, logger),
+          useFactory: (logger: Logger) =>
+            loadSigningKey(env.AUDIT_SIGNING_KEY, env.AUDIT_DATA_DIR, logger, env.AUDIT_GENERATE_KEY),
         },
         {
           // Injecting the kit's DataSource orders this after the migrations (which create the role).
