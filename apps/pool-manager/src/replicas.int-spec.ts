@@ -6,6 +6,7 @@ import {
   createTestVhost,
   startBackendServers,
   startHaproxy,
+  waitFor,
   waitForServersUp,
   type BackendFleet,
   type HaproxyHandle,
@@ -141,4 +142,28 @@ describe('pool manager: two replicas', () => {
       await db.end();
     }
   }, 90_000);
+
+  it('stay live while their database is away, and are not ready until it is back', async () => {
+    const [replica] = replicas;
+    const status = async (path: string) => (await fetch(`http://127.0.0.1:${replica.port}${path}`)).status;
+    expect([await status('/health/live'), await status('/health/ready'), await status('/health')]).toEqual([
+      200, 200, 200,
+    ]);
+    const name = new URL(database.url).pathname.slice(1);
+    const admin = new Client({ connectionString: database.url.replace(/\/[^/]+$/, '/postgres') });
+    await admin.connect();
+    try {
+      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+      expect(await status('/health/ready')).toBe(503);
+      expect(await status('/health')).toBe(503);
+      expect(await status('/health/live')).toBe(200);
+    } finally {
+      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    await waitFor('ready again', async () => ((await status('/health/ready')) === 200 ? true : undefined), {
+      timeoutMs: 15_000,
+    });
+  }, 60_000);
 });
