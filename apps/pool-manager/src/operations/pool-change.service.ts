@@ -75,7 +75,8 @@ export class PoolChangeService {
     prior: ReadonlyMap<string, ServerIntent>,
     operationId: string,
   ): Promise<void> {
-    await this.stateLock.run(pool.name, async (manager) => {
+    // A failure is returned, not thrown, out of the lock's transaction: the intent put back must commit.
+    const failure = await this.stateLock.run(pool.name, async (manager) => {
       await this.intents.save(pool.name, intentsAfter(servers, prior, change), operationId, manager);
       const applied: StateCommand[] = [];
       for (const command of planStateChange(pool, servers, change)) {
@@ -83,20 +84,22 @@ export class PoolChangeService {
           await this.fleet.apply(command);
           applied.push(command);
         } catch (error) {
-          const failure = asOperationFailure(error);
+          const failed = asOperationFailure(error);
           const note = await this.putBack(
             pool,
             servers,
             prior,
             applied,
-            failure.instance,
+            failed.instance,
             operationId,
             manager,
           );
-          throw new OperationFailure(failure.reason, `${failure.detail}; ${note}`, failure.instance);
+          return new OperationFailure(failed.reason, `${failed.detail}; ${note}`, failed.instance);
         }
       }
+      return undefined;
     });
+    if (failure) throw failure;
   }
 
   /**
