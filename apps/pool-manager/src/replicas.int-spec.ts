@@ -13,6 +13,7 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@conveyor/testing';
+import { OperationWorker } from './operations/operation-worker.service';
 import { EventRecorder } from './testing/event-recorder';
 import { adminStates, statuses } from './testing/haproxy-states';
 import { poolsConfigFor, startPoolManager } from './testing/pool-manager-harness';
@@ -138,6 +139,81 @@ describe('pool manager: two replicas', () => {
       );
       expect(rows).toHaveLength(servers.length);
       for (const row of rows) expect(row).toMatchObject({ attempts: 1, lease_owner: null });
+    } finally {
+      await db.end();
+    }
+  }, 90_000);
+
+  it('a replica stopping mid-drain hands the operation over: the other finishes it, once', async () => {
+    // Everything back online first.
+    const maint = await adminStates(haproxy.client, haproxy.onlineBackend);
+    const enables = servers
+      .filter((server) => maint[server] === 'maint')
+      .map((server) => ({
+        operationId: randomUUID(),
+        pool: 'web',
+        servers: [server],
+        healthTimeoutMs: 15_000,
+      }));
+    for (const request of enables) await orchestrator.publish('pool.enable.requested', request);
+    for (const request of enables)
+      await orchestrator.expectOutcome(request.operationId, 'pool.server.enabled');
+
+    // A long customer request keeps one server draining.
+    const settled = fetch(`${haproxy.onlineUrl}/hold`).then((response) => response.text());
+    const holderIndex = await waitFor('a held request', () => {
+      const index = fleet.servers.findIndex((server) => server.counters.held > 0);
+      return index >= 0 ? index : undefined;
+    });
+    const holder = servers[holderIndex];
+    const request = {
+      operationId: randomUUID(),
+      pool: 'web',
+      servers: [holder],
+      drainTimeoutMs: 30_000,
+      minHealthy: 1,
+      onTimeout: 'fail' as const,
+    };
+    await orchestrator.publish('pool.drain.requested', request);
+    await waitFor(
+      'the server to drain',
+      async () => (await adminStates(haproxy.client, haproxy.onlineBackend))[holder] === 'drain',
+    );
+    const owners = replicas.map((replica) => replica.app.get(OperationWorker).owner);
+    const db = new Client({ connectionString: database.url });
+    await db.connect();
+    try {
+      const leaseOwner = async () =>
+        (
+          await db.query<{ lease_owner: string | null; attempts: number }>(
+            'SELECT lease_owner, attempts FROM pool_manager.pool_operation WHERE operation_id = $1',
+            [request.operationId],
+          )
+        ).rows[0];
+      const first = await leaseOwner();
+      const stopping = owners.indexOf(first.lease_owner ?? '');
+      expect(stopping).toBeGreaterThanOrEqual(0);
+      const [stopped] = replicas.splice(stopping, 1);
+      await stopped.close();
+      // The other replica claims it (the stopped one gave the lease back) and keeps waiting.
+      const survivor = owners[1 - stopping];
+      await waitFor('the other replica to claim it', async () =>
+        (await leaseOwner()).lease_owner === survivor ? true : undefined,
+      );
+      expect((await adminStates(haproxy.client, haproxy.onlineBackend))[holder]).toBe('drain');
+      fleet.servers[holderIndex].releaseHeld();
+      await settled;
+      const outcome = await orchestrator.expectOutcome(request.operationId, 'pool.server.drained');
+      expect(outcome.servers).toEqual([expect.objectContaining({ server: holder })]);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(
+        orchestrator.events('pool.server.drained', (d) => d.operationId === request.operationId),
+      ).toHaveLength(1);
+      expect(
+        orchestrator.events('pool.operation.failed', (d) => d.operationId === request.operationId),
+      ).toEqual([]);
+      expect(await leaseOwner()).toEqual({ lease_owner: null, attempts: 2 });
+      expect((await adminStates(haproxy.client, haproxy.onlineBackend))[holder]).toBe('maint');
     } finally {
       await db.end();
     }
