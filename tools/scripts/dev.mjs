@@ -82,6 +82,8 @@ if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 const env = {
   ...process.env,
   AUDIT_CHECKPOINT_DIR: process.env.AUDIT_CHECKPOINT_DIR ?? join(root, 'data', 'audit', 'checkpoints'),
+  // Development only: the audit log generates its signing key into its data directory.
+  AUDIT_GENERATE_KEY: process.env.AUDIT_GENERATE_KEY ?? 'true',
   SWC_NODE_PROJECT: join(root, 'tsconfig.json'),
 };
 mkdirSync(env.AUDIT_CHECKPOINT_DIR, { recursive: true });

@@ -46,7 +46,8 @@ export class AuditModule {
         {
           provide: AUDIT_SIGNING_KEY,
           inject: [SERVICE_LOGGER],
-          useFactory: (logger: Logger) => loadSigningKey(env.AUDIT_SIGNING_KEY, env.AUDIT_DATA_DIR, logger),
+          useFactory: (logger: Logger) =>
+            loadSigningKey(env.AUDIT_SIGNING_KEY, env.AUDIT_DATA_DIR, logger, env.AUDIT_GENERATE_KEY),
         },
         {
           provide: AUDIT_CHECKPOINT_DIRECTORY,

@@ -6,6 +6,7 @@ import {
   POOL_MANAGER_SCHEMA,
   PoolManagerTables1733000000000,
 } from './persistence/pool-manager-tables.migration';
+import { PoolOperationLeases1765000000000 } from './persistence/pool-operation-leases.migration';
 import { ServerIntentEntity } from './persistence/server-intent.entity';
 
 /** How the pool manager boots: its schema, tables, environment and module. */
@@ -15,7 +16,7 @@ export const poolManagerService: ServiceSpec<PoolManagerEnv> = {
   defaultPort: POOL_MANAGER_PORT,
   envSchema: poolManagerEnv,
   entities: [ServerIntentEntity, PoolOperationEntity],
-  migrations: [PoolManagerTables1733000000000],
+  migrations: [PoolManagerTables1733000000000, PoolOperationLeases1765000000000],
   // GET /pools needs a pipeline-issued token (any role); /health and /metrics stay open.
   apiAuth: {},
   module: (kit, env) => PoolManagerModule.register(kit, env.settings),

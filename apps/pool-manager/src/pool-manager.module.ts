@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { PoolManagerSettings } from './config/pool-manager-env';
-import { PoolLocks } from './domain/pool-locks';
 import { HaproxyFleet } from './haproxy/haproxy-fleet.service';
 import { PoolsController } from './http/pools.controller';
 import { PoolsViewService } from './http/pools-view.service';
@@ -12,6 +11,7 @@ import { PoolChangeService } from './operations/pool-change.service';
 import { PoolRequestService } from './operations/pool-request.service';
 import { PoolRequestsConsumer } from './operations/pool-requests.consumer';
 import { PoolOperationRepository } from './persistence/pool-operation.repository';
+import { PoolStateLock } from './persistence/pool-state-lock';
 import { ServerIntentRepository } from './persistence/server-intent.repository';
 import { POOL_MANAGER_SETTINGS } from './pool-manager.tokens';
 import { ReconcilerService } from './reconciler/reconciler.service';
@@ -27,7 +27,7 @@ export class PoolManagerModule {
       providers: [
         { provide: POOL_MANAGER_SETTINGS, useValue: settings },
         HaproxyFleet,
-        PoolLocks,
+        PoolStateLock,
         PoolMetrics,
         ServerIntentRepository,
         PoolOperationRepository,

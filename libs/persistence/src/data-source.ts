@@ -25,19 +25,29 @@ export function serviceDataSourceOptions(options: ServiceDatabaseOptions): DataS
   };
 }
 
+/** First key of the migration advisory lock (`pg_advisory_lock(int, int)`): "mg". */
+export const MIGRATION_LOCK_CLASS = 0x6d67;
+
 /**
- * Connects, makes sure the service's schema exists and runs its pending migrations. The schema is
- * created only when missing (a login that owns its schema needs no CREATE on the database).
+ * Connects, makes sure the service's schema exists and runs its pending migrations. N replicas
+ * starting together on one database migrate once: schema and migrations run under a session-level
+ * advisory lock per schema (`pg_advisory_lock(MIGRATION_LOCK_CLASS, hashtext(schema))`) held on a
+ * connection of its own; the others wait for it, then find nothing pending. A replica that dies
+ * while holding it releases it with its connection.
+ * The schema is created only when missing (a login that owns its schema needs no CREATE on the
+ * database).
  */
 export async function openServiceDatabase(options: ServiceDatabaseOptions): Promise<DataSource> {
   const dataSource = new DataSource(serviceDataSourceOptions(options));
   await dataSource.initialize();
   try {
-    const existing = (await dataSource.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [
-      options.schema,
-    ])) as unknown[];
-    if (existing.length === 0) await dataSource.query(`CREATE SCHEMA ${quoteSchemaName(options.schema)}`);
-    await dataSource.runMigrations({ transaction: 'each' });
+    await withMigrationLock(dataSource, options.schema, async () => {
+      const existing = (await dataSource.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [
+        options.schema,
+      ])) as unknown[];
+      if (existing.length === 0) await dataSource.query(`CREATE SCHEMA ${quoteSchemaName(options.schema)}`);
+      await dataSource.runMigrations({ transaction: 'each' });
+    });
   } catch (error) {
     await dataSource.destroy();
     throw error;
@@ -96,4 +106,24 @@ async function pendingMigrations(dataSource: DataSource, schema: string): Promis
   return dataSource.migrations
     .map((migration) => migration.name ?? migration.constructor.name)
     .filter((name) => !applied.has(name));
+}
+
+/** Runs `task` while this process holds the schema's migration lock (waits for another holder). */
+export async function withMigrationLock<T>(
+  dataSource: DataSource,
+  schema: string,
+  task: () => Promise<T>,
+): Promise<T> {
+  const holder = dataSource.createQueryRunner();
+  await holder.connect();
+  try {
+    await holder.query('SELECT pg_advisory_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, schema]);
+    try {
+      return await task();
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, schema]);
+    }
+  } finally {
+    await holder.release();
+  }
 }

@@ -9,7 +9,13 @@ import {
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import { AMQP_CONNECTION } from './messaging.providers';
 
-/** `/health`: up only when both RabbitMQ and the service's database answer. */
+/**
+ * - `/health/live`: the process answers (its event loop runs). Nothing else: a database or broker
+ *   outage must not restart every replica. Kubernetes' livenessProbe.
+ * - `/health/ready`: the service's database and RabbitMQ both answer; otherwise 503 and no traffic.
+ *   Kubernetes' readinessProbe, the images' HEALTHCHECK.
+ * - `/health`: the same as `/health/ready` (what older probes and scripts ask).
+ */
 @Controller('health')
 export class HealthController {
   constructor(
@@ -19,9 +25,15 @@ export class HealthController {
     @Inject(AMQP_CONNECTION) private readonly connection: AmqpConnectionManager,
   ) {}
 
-  @Get()
+  @Get('live')
   @HealthCheck()
-  check(): Promise<HealthCheckResult> {
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.indicators.check('process').up({ pid: process.pid })]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.database.pingCheck('database', { timeout: 2000 }),
       () => {
@@ -31,5 +43,11 @@ export class HealthController {
           : rabbit.down({ message: 'not connected to RabbitMQ' });
       },
     ]);
+  }
+
+  @Get()
+  @HealthCheck()
+  check(): Promise<HealthCheckResult> {
+    return this.ready();
   }
 }

@@ -5,3 +5,4 @@ export * from './service-kit.module';
 export * from './run-service';
 export * from './testing-support';
 export * from './api-auth';
+export * from './jobs/leased-job-loop';

@@ -114,7 +114,9 @@ export class ServiceKitModule {
         LoggerModule.forRoot({
           pinoHttp: {
             logger,
-            autoLogging: { ignore: (req) => req.url === '/metrics' || req.url === '/health' },
+            autoLogging: {
+              ignore: (req) => req.url === '/metrics' || (req.url ?? '').startsWith('/health'),
+            },
           },
         }),
         TypeOrmModule.forRootAsync({

@@ -82,6 +82,8 @@ export async function publishAsPipeline(
         persistent: true,
         messageId: envelope.id,
         contentType: 'application/json',
+        // As the real pipeline: its broker user as user_id (consumers refuse events without it).
+        userId: decodeURIComponent(new URL(amqpUrl).username),
       });
     }
     await channel.waitForConfirms();

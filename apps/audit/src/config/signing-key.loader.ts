@@ -16,18 +16,23 @@ const PUBLIC_FILE = 'audit-public.pem';
 
 /**
  * The audit service's Ed25519 key: AUDIT_SIGNING_KEY (a PEM, or the path of one), checked by
- * signing a test checkpoint. Without it (development), a key is generated once into the data
- * directory and reused; its public key is written beside it for auditors.
+ * signing a test checkpoint. Without it, only when `generate` (AUDIT_GENERATE_KEY=true, development)
+ * a key is generated once into the data directory and reused; its public key is written beside it.
  */
 export async function loadSigningKey(
   configured: string | undefined,
   dataDir: string,
   logger: Logger,
+  generate = false,
 ): Promise<AuditSigningKey> {
   if (configured !== undefined) {
     const pem = configured.includes('-----BEGIN') ? configured : await readKeyFile(configured);
     return describeKey(pem);
   }
+  if (!generate)
+    throw new SigningKeyError(
+      'AUDIT_SIGNING_KEY: is required (every replica must sign with the same key); AUDIT_GENERATE_KEY=true generates one in development',
+    );
   const directory = resolve(dataDir);
   const privatePath = join(directory, PRIVATE_FILE);
   const publicPath = join(directory, PUBLIC_FILE);

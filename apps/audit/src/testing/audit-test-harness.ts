@@ -53,6 +53,7 @@ export async function startAudit(
     ...testServiceEnv(amqpUrl, serviceLoginUrl(databaseUrl, 'audit')),
     AMQP_PREFETCH: 2_000,
     AUDIT_SIGNING_KEY: keys.privateKeyPem,
+    AUDIT_GENERATE_KEY: false,
     // Unused: the key is given, so nothing is generated into the data directory.
     AUDIT_DATA_DIR: join(tmpdir(), 'audit-data-unused'),
     AUDIT_CHECKPOINT_DIR: checkpointDir,

@@ -1,18 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { UnitOfWork } from '@conveyor/messaging';
 import { PromotionsRepository } from '../promotions/promotions.repository';
-import { DoraMetricsService } from '../insights/dora-metrics.service';
 import { isTerminal } from './deployment-view';
 import { reduceDeploymentView, type DeploymentViewEvent } from './deployment-view.reducer';
 import { DeploymentsRepository } from './deployments.repository';
 
-/** Applies one deployment event to the read model, the promotion it came from, and the DORA gauges. */
+/** Applies one deployment event to the read model and the promotion it came from (the DORA gauges read it at scrape time). */
 @Injectable()
 export class ReadModelService {
   constructor(
     private readonly deployments: DeploymentsRepository,
     private readonly promotions: PromotionsRepository,
-    private readonly dora: DoraMetricsService,
   ) {}
 
   async apply(unit: UnitOfWork, event: DeploymentViewEvent): Promise<void> {
@@ -41,6 +39,5 @@ export class ReadModelService {
       promotion.updatedAt = new Date();
       await this.promotions.save(unit.manager, promotion);
     }
-    if (view.service) await this.dora.refresh(view.service, unit.manager);
   }
 }

@@ -1,15 +1,12 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { environmentOrder } from '@conveyor/contracts';
+import type { Logger } from '@conveyor/observability';
+import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import { ManifestsRepository } from '../catalogue/manifests.repository';
 import { DeploymentsRepository } from '../deployments/deployments.repository';
 import { computeDora, type DoraFigures, type ProductionDeployment } from './dora.calculator';
-import {
-  doraChangeFailureRate,
-  doraDeploymentFrequency,
-  doraLeadTime,
-  doraTimeToRestore,
-} from './dora.metrics';
+import { setDoraSource, type DoraGaugeValues } from './dora.metrics';
 
 export const METRICS_WINDOW_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -20,16 +17,27 @@ export interface ServiceDora extends DoraFigures {
   environment: string;
 }
 
-/** DORA figures from the read model; the gauges are refreshed at start and after every finished deployment. */
+/**
+ * DORA figures from the read model. The `conveyor_dora_*` gauges are computed from the database at
+ * scrape time, so every replica reports the same values whichever handled the events.
+ */
 @Injectable()
-export class DoraMetricsService implements OnApplicationBootstrap {
+export class DoraMetricsService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly source = () => this.gaugeValues();
+  private lastGood: readonly DoraGaugeValues[] = [];
+
   constructor(
     private readonly manifests: ManifestsRepository,
     private readonly deployments: DeploymentsRepository,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    for (const manifest of await this.manifests.latestOfEach()) await this.refresh(manifest.service);
+  onApplicationBootstrap(): void {
+    setDoraSource(this.source);
+  }
+
+  onModuleDestroy(): void {
+    setDoraSource(undefined);
   }
 
   async figures(
@@ -63,17 +71,16 @@ export class DoraMetricsService implements OnApplicationBootstrap {
     return figures.filter((f): f is ServiceDora => f !== null);
   }
 
-  async refresh(service: string, manager?: EntityManager): Promise<void> {
-    const figures = await this.figures(service, METRICS_WINDOW_DAYS, undefined, manager);
-    if (!figures) return;
-    doraDeploymentFrequency.set({ service }, figures.deploymentFrequencyPerDay);
-    setOrRemove(doraLeadTime, service, figures.leadTimeSeconds);
-    setOrRemove(doraChangeFailureRate, service, figures.changeFailureRate);
-    setOrRemove(doraTimeToRestore, service, figures.timeToRestoreSeconds);
+  /** The gauges' values over METRICS_WINDOW_DAYS; while the database cannot answer, the last ones read. */
+  async gaugeValues(): Promise<readonly DoraGaugeValues[]> {
+    try {
+      this.lastGood = await this.all(METRICS_WINDOW_DAYS);
+    } catch (error) {
+      this.logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'cannot read the DORA figures; the metrics keep the last ones read',
+      );
+    }
+    return this.lastGood;
   }
-}
-
-function setOrRemove(metric: typeof doraLeadTime, service: string, value: number | null): void {
-  if (value === null) metric.remove({ service });
-  else metric.set({ service }, value);
 }

@@ -46,6 +46,7 @@ describe('pool manager environment', () => {
       },
       reconcileIntervalMs: 1000,
       operationPollMs: 200,
+      operationLeaseMs: 10_000,
       haproxyTimeoutMs: 2000,
       statePollMs: 100,
     });

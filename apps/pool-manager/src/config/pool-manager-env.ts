@@ -13,6 +13,8 @@ export interface PoolManagerSettings {
   readonly reconcileIntervalMs: number;
   /** Time between two looks for new or interrupted operations. */
   readonly operationPollMs: number;
+  /** How long a replica's claim on an operation lasts without renewal (renewed every third of it). */
+  readonly operationLeaseMs: number;
   /** Default Runtime API timeout of an instance without its own. */
   readonly haproxyTimeoutMs: number;
   /** Time between two `show stat` polls while draining or waiting for health. */
@@ -61,6 +63,7 @@ export const poolManagerEnv = serviceEnv(POOL_MANAGER_PORT)
     POOLS_CONFIG_JSON: z.string().min(1).optional(),
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
     OPERATION_POLL_MS: z.coerce.number().int().min(20).max(10_000).default(200),
+    OPERATION_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
     HAPROXY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
     STATE_POLL_MS: z.coerce.number().int().min(20).max(5000).default(100),
   })
@@ -70,6 +73,7 @@ export const poolManagerEnv = serviceEnv(POOL_MANAGER_PORT)
       POOLS_CONFIG_JSON,
       RECONCILE_INTERVAL_MS,
       OPERATION_POLL_MS,
+      OPERATION_LEASE_MS,
       HAPROXY_TIMEOUT_MS,
       STATE_POLL_MS,
       ...common
@@ -106,6 +110,7 @@ export const poolManagerEnv = serviceEnv(POOL_MANAGER_PORT)
         pools,
         reconcileIntervalMs: RECONCILE_INTERVAL_MS,
         operationPollMs: OPERATION_POLL_MS,
+        operationLeaseMs: OPERATION_LEASE_MS,
         haproxyTimeoutMs: HAPROXY_TIMEOUT_MS,
         statePollMs: STATE_POLL_MS,
       },

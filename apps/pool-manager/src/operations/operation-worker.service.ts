@@ -1,99 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EventMap, PoolOperationFailed } from '@conveyor/contracts';
 import { TransactionalBus } from '@conveyor/messaging';
 import { runWithCorrelation, type Logger } from '@conveyor/observability';
-import { SERVICE_LOGGER } from '@conveyor/service-kit';
+import { LeasedJobLoop, SERVICE_LOGGER } from '@conveyor/service-kit';
 import type { PoolManagerSettings } from '../config/pool-manager-env';
-import { PoolLocks } from '../domain/pool-locks';
 import type { ServerIntent } from '../domain/pool-state.types';
 import { PoolMetrics } from '../metrics/pool-metrics.service';
 import type { PoolOperationEntity } from '../persistence/pool-operation.entity';
-import { PoolOperationRepository } from '../persistence/pool-operation.repository';
+import { LeaseLost, PoolOperationRepository } from '../persistence/pool-operation.repository';
 import { POOL_MANAGER_SETTINGS } from '../pool-manager.tokens';
 import { DrainOperationService } from './drain-operation.service';
 import { EnableOperationService } from './enable-operation.service';
 import { OperationFailure, outcomeOf } from './operation-failure';
 
 /**
- * Carries out recorded operations outside the inbox transaction: one at a time per pool, in
- * arrival order; the result and its event commit together. On start it resumes operations a
- * crash interrupted (every step is idempotent, and the prior state was recorded before the first).
+ * Carries out recorded operations outside the inbox transaction, on any number of replicas: each
+ * operation is claimed in the database under a lease (`LeasedJobLoop`), one at a time per pool in
+ * arrival order across every replica (only a pool's oldest unfinished operation can be claimed).
+ * The lease is renewed while it runs; a replica that loses it stops, and only the holder records
+ * the outcome with its event. A crashed replica's operation is taken over when its lease expires
+ * (every step is idempotent, and the prior state was recorded before the first).
  */
 @Injectable()
 export class OperationWorker implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly abort = new AbortController();
-  private timer?: NodeJS.Timeout;
+  /** This replica's name in leases: unique per start, so two replicas (or two apps in a test) never share one. */
+  readonly owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly loop: LeasedJobLoop<PoolOperationEntity>;
 
   constructor(
     private readonly operations: PoolOperationRepository,
     private readonly drain: DrainOperationService,
     private readonly enable: EnableOperationService,
     private readonly bus: TransactionalBus,
-    private readonly locks: PoolLocks,
     private readonly metrics: PoolMetrics,
     @Inject(POOL_MANAGER_SETTINGS) private readonly settings: PoolManagerSettings,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    const leaseMs = settings.operationLeaseMs;
+    this.loop = new LeasedJobLoop({
+      kind: 'pool operation',
+      serviceName: 'the pool manager',
+      pollMs: settings.operationPollMs,
+      // At most one per pool runs anyway (see the claim).
+      maxActive: Math.max(1, settings.pools.pools.length),
+      leaseMs,
+      logger,
+      claim: (limit) => this.operations.claim(this.owner, limit, leaseMs),
+      idOf: (operation) => operation.operationId,
+      renew: (operationId) => this.operations.renew(operationId, this.owner, leaseMs),
+      release: (operationId) => this.operations.release(operationId, this.owner),
+      run: (operation, stop) => this.execute(operation, stop),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearTimeout(this.timer);
-    this.abort.abort(new Error('pool manager stopping; the operation resumes at the next start'));
-    await Promise.allSettled([...this.inFlight.values()]);
+    await this.loop.stop();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.abort.signal.aborted) return;
-    this.timer = setTimeout(() => void this.poll(), delayMs);
-  }
-
-  private async poll(): Promise<void> {
-    try {
-      for (const operation of await this.operations.unfinished()) {
-        if (this.inFlight.has(operation.operationId)) continue;
-        const started = this.locks.operations
-          .run(operation.pool, () => this.execute(operation))
-          .finally(() => this.inFlight.delete(operation.operationId));
-        this.inFlight.set(operation.operationId, started);
-      }
-    } catch (error) {
-      if (!this.abort.signal.aborted)
-        this.logger.warn({ err: errorText(error) }, 'cannot read pending pool operations');
-    }
-    this.schedule(this.settings.operationPollMs);
-  }
-
-  private execute(operation: PoolOperationEntity): Promise<void> {
+  private execute(operation: PoolOperationEntity, stop: AbortSignal): Promise<void> {
     const context = {
       correlationId: operation.correlationId,
       causationId: operation.causationId,
       actor: operation.actor,
     };
     return runWithCorrelation(context, async () => {
-      if (this.abort.signal.aborted) return;
+      if (stop.aborted) return;
       try {
-        await this.carryOut(operation);
+        await this.carryOut(operation, stop);
       } catch (error) {
-        if (this.abort.signal.aborted) return;
-        this.logger.error(
-          { operationId: operation.operationId, err: errorText(error) },
-          'pool operation broke; retried at the next poll',
-        );
+        if (stop.aborted || error instanceof LeaseLost) {
+          this.logger.info(
+            { operationId: operation.operationId, reason: errorText(stop.aborted ? stop.reason : error) },
+            'pool operation stopped here; its lease holder carries it on',
+          );
+          return;
+        }
+        throw error;
       }
     });
   }
 
-  private async carryOut(operation: PoolOperationEntity): Promise<void> {
+  private async carryOut(operation: PoolOperationEntity, signal: AbortSignal): Promise<void> {
     const { request, operationId } = operation;
     const pool = this.settings.pools.pools.find((candidate) => candidate.name === operation.pool);
     const common = {
       recordedPrior: operation.prior,
-      onStart: (prior: readonly ServerIntent[]) => this.operations.markRunning(operationId, prior),
-      signal: this.abort.signal,
+      onStart: (prior: readonly ServerIntent[]) =>
+        this.operations.markRunning(operationId, prior, this.owner),
+      signal,
     };
     const ids = {
       operationId,
@@ -110,7 +110,7 @@ export class OperationWorker implements OnApplicationBootstrap, OnModuleDestroy 
         await this.succeed(operation, 'pool.server.enabled', { ...ids, ...enabled });
       }
     } catch (error) {
-      if (!(error instanceof OperationFailure) || this.abort.signal.aborted) throw error;
+      if (!(error instanceof OperationFailure) || signal.aborted) throw error;
       const failed: PoolOperationFailed = {
         ...ids,
         pool: operation.pool,
@@ -120,7 +120,7 @@ export class OperationWorker implements OnApplicationBootstrap, OnModuleDestroy 
         ...(error.instance ? { instance: error.instance } : {}),
       };
       await this.bus.transaction(async (unit) => {
-        await this.operations.finish(operationId, 'failed', failed, unit.manager);
+        await this.operations.finish(operationId, 'failed', failed, this.owner, unit.manager);
         unit.emit('pool.operation.failed', failed, { subject: operation.subject });
       });
       this.metrics.recordOperation(request.kind, outcomeOf(error.reason));
@@ -137,7 +137,7 @@ export class OperationWorker implements OnApplicationBootstrap, OnModuleDestroy 
     data: EventMap[T],
   ): Promise<void> {
     await this.bus.transaction(async (unit) => {
-      await this.operations.finish(operation.operationId, 'succeeded', data, unit.manager);
+      await this.operations.finish(operation.operationId, 'succeeded', data, this.owner, unit.manager);
       unit.emit(type, data, { subject: operation.subject });
     });
     this.metrics.recordOperation(operation.kind, 'succeeded');

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import type { PoolConfig } from '../config/pools-config.schema';
 import { findLiveServer, missingFromSnapshot } from '../domain/instance-snapshot';
-import { PoolLocks } from '../domain/pool-locks';
 import type { InstanceSnapshot, ServerIntent, StateCommand } from '../domain/pool-state.types';
 import {
   intentsAfter,
@@ -13,6 +13,7 @@ import {
   type StateChange,
 } from '../domain/state-plan';
 import { HaproxyFleet, InstanceFailure } from '../haproxy/haproxy-fleet.service';
+import { PoolStateLock } from '../persistence/pool-state-lock';
 import { ServerIntentRepository } from '../persistence/server-intent.repository';
 import { OperationFailure } from './operation-failure';
 
@@ -32,7 +33,7 @@ export class PoolChangeService {
   constructor(
     private readonly fleet: HaproxyFleet,
     private readonly intents: ServerIntentRepository,
-    private readonly locks: PoolLocks,
+    private readonly stateLock: PoolStateLock,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -74,20 +75,31 @@ export class PoolChangeService {
     prior: ReadonlyMap<string, ServerIntent>,
     operationId: string,
   ): Promise<void> {
-    await this.locks.state.run(pool.name, async () => {
-      await this.intents.save(pool.name, intentsAfter(servers, prior, change), operationId);
+    // A failure is returned, not thrown, out of the lock's transaction: the intent put back must commit.
+    const failure = await this.stateLock.run(pool.name, async (manager) => {
+      await this.intents.save(pool.name, intentsAfter(servers, prior, change), operationId, manager);
       const applied: StateCommand[] = [];
       for (const command of planStateChange(pool, servers, change)) {
         try {
           await this.fleet.apply(command);
           applied.push(command);
         } catch (error) {
-          const failure = asOperationFailure(error);
-          const note = await this.putBack(pool, servers, prior, applied, failure.instance, operationId);
-          throw new OperationFailure(failure.reason, `${failure.detail}; ${note}`, failure.instance);
+          const failed = asOperationFailure(error);
+          const note = await this.putBack(
+            pool,
+            servers,
+            prior,
+            applied,
+            failed.instance,
+            operationId,
+            manager,
+          );
+          return new OperationFailure(failed.reason, `${failed.detail}; ${note}`, failed.instance);
         }
       }
+      return undefined;
     });
+    if (failure) throw failure;
   }
 
   /**
@@ -102,8 +114,8 @@ export class PoolChangeService {
     failedInstance?: string,
   ): Promise<string> {
     const everything = planStateChange(pool, servers, { online: 'ready', maintenance: 'ready' });
-    return this.locks.state.run(pool.name, () =>
-      this.putBack(pool, servers, prior, everything, failedInstance, operationId),
+    return this.stateLock.run(pool.name, (manager) =>
+      this.putBack(pool, servers, prior, everything, failedInstance, operationId, manager),
     );
   }
 
@@ -122,11 +134,13 @@ export class PoolChangeService {
     touched: readonly StateCommand[],
     failedInstance: string | undefined,
     operationId: string,
+    manager: EntityManager,
   ): Promise<string> {
     await this.intents.save(
       pool.name,
       servers.flatMap((server) => prior.get(server) ?? []),
       operationId,
+      manager,
     );
     const restored = new Set<string>();
     const problems: string[] = [];

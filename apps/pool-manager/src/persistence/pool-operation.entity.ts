@@ -61,4 +61,15 @@ export class PoolOperationEntity {
 
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt!: Date | null;
+
+  /** The replica running it (its lease); null when nobody holds it. */
+  @Column({ name: 'lease_owner', type: 'text', nullable: true })
+  leaseOwner!: string | null;
+
+  @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
+  leaseUntil!: Date | null;
+
+  /** How many times a replica claimed it (1 unless a run was interrupted). */
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
 }

@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { ServerIntent } from '../domain/pool-state.types';
-import {
-  PoolOperationEntity,
-  type OperationOutcome,
-  type OperationRequest,
-  type OperationStatus,
-} from './pool-operation.entity';
+import { POOL_MANAGER_SCHEMA } from './pool-manager-tables.migration';
+import { PoolOperationEntity, type OperationOutcome, type OperationRequest } from './pool-operation.entity';
 
 export interface NewOperation {
   readonly request: OperationRequest;
@@ -45,34 +41,109 @@ export class PoolOperationRepository {
     return Array.isArray(result.raw) && result.raw.length === 1;
   }
 
-  /** Operations not finished yet (new ones, and ones a crash interrupted), oldest first. */
-  unfinished(): Promise<PoolOperationEntity[]> {
-    return this.dataSource.manager.getRepository(PoolOperationEntity).find({
-      where: { status: In(['pending', 'running'] satisfies OperationStatus[]) },
-      order: { createdAt: 'ASC' },
-    });
+  /**
+   * Claims up to `limit` operations for `owner`, at most one per pool: only the oldest unfinished
+   * operation of a pool can be claimed, and only while nobody holds a live lease on it. Rows another
+   * replica is claiming are skipped (`FOR UPDATE SKIP LOCKED`); a younger operation of the same pool
+   * is never taken instead, so each pool runs one operation at a time across every replica, in
+   * arrival order, and its capacity floor is checked against a state no other operation changes.
+   */
+  async claim(owner: string, limit: number, leaseMs: number): Promise<PoolOperationEntity[]> {
+    const result: unknown = await this.dataSource.query(
+      `UPDATE ${TABLE} SET lease_owner = $1, lease_until = now() + make_interval(secs => $2), attempts = attempts + 1
+       WHERE operation_id IN (
+         SELECT candidate.operation_id FROM ${TABLE} candidate
+         WHERE candidate.status IN ('pending', 'running')
+           AND (candidate.lease_until IS NULL OR candidate.lease_until < now())
+           AND NOT EXISTS (
+             SELECT 1 FROM ${TABLE} earlier
+             WHERE earlier.pool = candidate.pool AND earlier.status IN ('pending', 'running')
+               AND (earlier.created_at, earlier.operation_id) < (candidate.created_at, candidate.operation_id))
+         ORDER BY candidate.created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING operation_id`,
+      [owner, leaseMs / 1000, limit],
+    );
+    const ids = updatedRows<{ operation_id: string }>(result).map((row) => row.operation_id);
+    if (ids.length === 0) return [];
+    return this.dataSource.manager
+      .getRepository(PoolOperationEntity)
+      .find({ where: { operationId: In(ids) }, order: { createdAt: 'ASC' } });
+  }
+
+  /** Extends the lease; false when `owner` no longer holds it (expired and taken, or finished). */
+  async renew(operationId: string, owner: string, leaseMs: number): Promise<boolean> {
+    const result: unknown = await this.dataSource.query(
+      `UPDATE ${TABLE} SET lease_until = now() + make_interval(secs => $3)
+       WHERE operation_id = $1 AND lease_owner = $2 AND status IN ('pending', 'running')`,
+      [operationId, owner, leaseMs / 1000],
+    );
+    return affectedCount(result) === 1;
+  }
+
+  /** Gives an unfinished operation back (shutdown, or a run that broke) so a replica takes it up at once. */
+  async release(operationId: string, owner: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ${TABLE} SET lease_owner = NULL, lease_until = NULL
+       WHERE operation_id = $1 AND lease_owner = $2`,
+      [operationId, owner],
+    );
   }
 
   find(operationId: string): Promise<PoolOperationEntity | null> {
     return this.dataSource.manager.getRepository(PoolOperationEntity).findOneBy({ operationId });
   }
 
-  /** Marks it running and keeps the prior intents a failure would restore (kept across a resume). */
-  async markRunning(operationId: string, prior: readonly ServerIntent[]): Promise<void> {
-    await this.dataSource.manager
-      .getRepository(PoolOperationEntity)
-      .update({ operationId }, { status: 'running', prior: [...prior], updatedAt: new Date() });
+  /**
+   * Marks it running and keeps the prior intents a failure would restore (kept across a resume);
+   * throws `LeaseLost` when `owner` no longer holds it, before anything is changed.
+   */
+  async markRunning(operationId: string, prior: readonly ServerIntent[], owner: string): Promise<void> {
+    const result: unknown = await this.dataSource.query(
+      `UPDATE ${TABLE} SET status = 'running', prior = $3::jsonb, updated_at = now()
+       WHERE operation_id = $1 AND lease_owner = $2 AND lease_until > now() AND status IN ('pending', 'running')`,
+      [operationId, owner, JSON.stringify(prior)],
+    );
+    if (affectedCount(result) !== 1) throw new LeaseLost(operationId, owner);
   }
 
+  /**
+   * Records the outcome in the caller's transaction, only while `owner` holds the lease (the row is
+   * locked until that transaction ends); throws `LeaseLost` otherwise, so the event is not emitted.
+   */
   async finish(
     operationId: string,
     status: 'succeeded' | 'failed',
     outcome: OperationOutcome,
+    owner: string,
     manager: EntityManager,
   ): Promise<void> {
-    const now = new Date();
-    await manager
-      .getRepository(PoolOperationEntity)
-      .update({ operationId }, { status, outcome, updatedAt: now, finishedAt: now });
+    const result: unknown = await manager.query(
+      `UPDATE ${TABLE} SET status = $3, outcome = $4::jsonb, updated_at = now(), finished_at = now(),
+         lease_owner = NULL, lease_until = NULL
+       WHERE operation_id = $1 AND lease_owner = $2 AND status IN ('pending', 'running')`,
+      [operationId, owner, status, JSON.stringify(outcome)],
+    );
+    if (affectedCount(result) !== 1) throw new LeaseLost(operationId, owner);
   }
+}
+
+/** This replica no longer holds the operation: another one runs it (or it is finished). */
+export class LeaseLost extends Error {
+  override readonly name = 'LeaseLost';
+  constructor(operationId: string, owner: string) {
+    super(`operation ${operationId} is no longer held by ${owner}: another replica runs it`);
+  }
+}
+
+const TABLE = `"${POOL_MANAGER_SCHEMA}".pool_operation`;
+
+/** TypeORM's postgres driver answers an UPDATE with `[rows, affectedCount]`. */
+function updatedRows<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0])) return result[0] as T[];
+  throw new Error('unexpected answer to an UPDATE … RETURNING from the database driver');
+}
+
+function affectedCount(result: unknown): number {
+  if (Array.isArray(result) && result.length === 2 && typeof result[1] === 'number') return result[1];
+  throw new Error('unexpected answer to an UPDATE from the database driver');
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { PoolDriftCorrected, PoolDriftDetected } from '@conveyor/contracts';
 import { TransactionalBus } from '@conveyor/messaging';
 import type { Logger } from '@conveyor/observability';
@@ -6,11 +7,11 @@ import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import type { PoolConfig } from '../config/pools-config.schema';
 import type { PoolManagerSettings } from '../config/pool-manager-env';
 import { detectDrift, driftKey, type Drift } from '../domain/drift';
-import { PoolLocks } from '../domain/pool-locks';
 import type { InstanceSnapshot } from '../domain/pool-state.types';
 import { countServerStates } from '../domain/server-state-counts';
 import { HaproxyFleet } from '../haproxy/haproxy-fleet.service';
 import { PoolMetrics } from '../metrics/pool-metrics.service';
+import { PoolStateLock } from '../persistence/pool-state-lock';
 import { ServerIntentRepository } from '../persistence/server-intent.repository';
 import { POOL_MANAGER_SETTINGS } from '../pool-manager.tokens';
 
@@ -31,7 +32,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     private readonly fleet: HaproxyFleet,
     private readonly intents: ServerIntentRepository,
-    private readonly locks: PoolLocks,
+    private readonly stateLock: PoolStateLock,
     private readonly bus: TransactionalBus,
     private readonly metrics: PoolMetrics,
     @Inject(POOL_MANAGER_SETTINGS) private readonly settings: PoolManagerSettings,
@@ -53,7 +54,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
     for (const pool of this.settings.pools.pools) {
       if (this.stopped) return;
       try {
-        await this.locks.state.run(pool.name, () => this.reconcilePool(pool));
+        await this.stateLock.run(pool.name, (manager) => this.reconcilePool(pool, manager));
       } catch (error) {
         this.logger.warn(
           { pool: pool.name, err: error instanceof Error ? error.message : String(error) },
@@ -70,8 +71,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
     }, delayMs);
   }
 
-  private async reconcilePool(pool: PoolConfig): Promise<void> {
-    const intents = await this.intents.forPool(pool.name);
+  private async reconcilePool(pool: PoolConfig, manager: EntityManager): Promise<void> {
+    const intents = await this.intents.forPool(pool.name, manager);
     const snapshots: InstanceSnapshot[] = [];
     for (const instance of pool.instances) {
       try {

@@ -103,8 +103,10 @@ describe('red team: reading the HAProxy pools without a valid token', () => {
     expect((await get('/pools', frank.secret)).status).toBe(401);
   });
 
-  it('keeps /health and /metrics open for probes and Prometheus', async () => {
+  it('keeps /health (live, ready) and /metrics open for probes and Prometheus', async () => {
     expect((await get('/health', null)).status).toBe(200);
+    expect((await get('/health/live', null)).status).toBe(200);
+    expect((await get('/health/ready', null)).status).toBe(200);
     expect((await get('/metrics', null)).status).toBe(200);
   });
 });

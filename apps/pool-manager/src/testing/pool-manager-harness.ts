@@ -53,6 +53,7 @@ export async function startPoolManager(
       pools,
       reconcileIntervalMs: 1000,
       operationPollMs: 50,
+      operationLeaseMs: 3_000,
       haproxyTimeoutMs: 1000,
       statePollMs: 50,
       ...overrides,

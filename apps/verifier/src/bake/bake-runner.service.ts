@@ -3,12 +3,11 @@ import { DataSource } from 'typeorm';
 import { verificationBakeRequestedEvent, type VerificationBakeRequested } from '@conveyor/contracts';
 import { TransactionalBus } from '@conveyor/messaging';
 import { runWithCorrelation, type Logger } from '@conveyor/observability';
-import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import { remainingMs } from '../checks/deadline';
 import { evaluateHealthAnswer } from '../checks/health-answer.evaluator';
 import { askOnce } from '../checks/http-probe';
 import { sleepUnlessStopped } from '../checks/sleep-unless-stopped';
-import { LeasedJobLoop } from '../jobs/leased-job-loop';
+import { LeasedJobLoop, SERVICE_LOGGER } from '@conveyor/service-kit';
 import type { BakeEntity } from '../persistence/bake.entity';
 import { BakeRepository } from '../persistence/bake.repository';
 import { VerificationRepository } from '../persistence/verification.repository';
@@ -41,6 +40,7 @@ export class BakeRunner implements OnApplicationBootstrap, OnApplicationShutdown
   ) {
     const leaseMs = env.VERIFIER_LEASE_SECONDS * 1000;
     this.loop = new LeasedJobLoop({
+      serviceName: 'the verifier',
       kind: 'bake',
       pollMs: env.VERIFIER_POLL_MS,
       maxActive: env.VERIFIER_MAX_ACTIVE,

@@ -5,11 +5,10 @@ import { DataSource } from 'typeorm';
 import { verificationRequestedEvent, type VerificationRequested } from '@conveyor/contracts';
 import { TransactionalBus } from '@conveyor/messaging';
 import { runWithCorrelation, type Logger } from '@conveyor/observability';
-import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import { deadlineAfter } from '../checks/deadline';
 import { overallVerdict, type StopReason } from '../checks/overall-verdict';
 import { suiteIdentity, type SuiteIdentity } from '../checks/suite-identity';
-import { LeasedJobLoop } from '../jobs/leased-job-loop';
+import { LeasedJobLoop, SERVICE_LOGGER } from '@conveyor/service-kit';
 import type { VerificationEntity } from '../persistence/verification.entity';
 import { VerificationRepository } from '../persistence/verification.repository';
 import { VERIFIER_ENV, type VerifierEnv } from '../verifier-env';
@@ -45,6 +44,7 @@ export class VerificationRunner implements OnApplicationBootstrap, OnApplication
       );
     const leaseMs = env.VERIFIER_LEASE_SECONDS * 1000;
     this.loop = new LeasedJobLoop({
+      serviceName: 'the verifier',
       kind: 'verification',
       pollMs: env.VERIFIER_POLL_MS,
       maxActive: env.VERIFIER_MAX_ACTIVE,

@@ -10,10 +10,12 @@ import { readYamlDocuments, repoPath } from '../repo-files';
 import { renderKustomization, type Manifest } from './kustomize-render';
 
 /** The subset of the Kubernetes API the Deployments rely on (apps/v1, core/v1). */
-const httpProbe = z.object({
-  httpGet: z.strictObject({ path: z.literal('/health'), port: z.literal('http') }),
-  periodSeconds: z.number().int().positive(),
-});
+/** Readiness: the database and RabbitMQ answer; liveness: the process only (an outage restarts nothing). */
+const httpProbe = (path: '/health/ready' | '/health/live') =>
+  z.object({
+    httpGet: z.strictObject({ path: z.literal(path), port: z.literal('http') }),
+    periodSeconds: z.number().int().positive(),
+  });
 const envVar = z.strictObject({
   name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/),
   value: z.string().optional(),
@@ -30,8 +32,8 @@ const container = z.object({
   ports: z.array(z.strictObject({ name: z.literal('http'), containerPort: z.number().int() })).length(1),
   env: z.array(envVar),
   envFrom: z.array(z.strictObject({ configMapRef: z.strictObject({ name: z.string() }) })).optional(),
-  readinessProbe: httpProbe,
-  livenessProbe: httpProbe,
+  readinessProbe: httpProbe('/health/ready'),
+  livenessProbe: httpProbe('/health/live'),
   resources: z.strictObject({
     requests: z.strictObject({ cpu: z.string(), memory: z.string() }),
     limits: z.object({ memory: z.string() }),
@@ -115,7 +117,7 @@ describe.each(['deploy/k8s/base', 'deploy/k8s/overlays/staging', 'deploy/k8s/ove
       expect(deployments.map((item) => item.metadata.name).sort()).toEqual([...SERVICE_NAMES].sort());
     });
 
-    it('run every service as non-root, probed on /health, with resources and a scrape annotation for its port', () => {
+    it('run every service as non-root, ready on /health/ready and live on /health/live, with resources and a scrape annotation for its port', () => {
       for (const item of deployments) {
         const [main] = item.spec.template.spec.containers;
         expect(item.spec.template.metadata.annotations['prometheus.io/port']).toBe(

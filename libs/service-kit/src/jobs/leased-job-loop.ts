@@ -1,5 +1,4 @@
 import type { Logger } from '@conveyor/observability';
-import { describeError } from '../checks/result-text';
 
 export interface LeasedJobLoopOptions<R> {
   /** For logs: `verification`, `bake`. */
@@ -17,10 +16,13 @@ export interface LeasedJobLoopOptions<R> {
   release(id: string): Promise<void>;
   /** Does the work; `stop` aborts on shutdown or lost lease: then it returns without finishing. */
   run(row: R, stop: AbortSignal): Promise<void>;
+  /** Who is stopping, for the abort reason (`the verifier`). Default: `the service`. */
+  serviceName?: string;
 }
 
 /**
- * Polls for work held by nobody (new, or left by a dead instance once its lease expired),
+ * The one leased loop of every service's background work (verifier verifications and bakes, pool
+ * manager operations). Polls for work held by nobody (new, or left by a dead instance once its lease expired),
  * runs at most `maxActive` items at once, renews their leases while they run, and on
  * shutdown stops them and releases their leases.
  */
@@ -46,7 +48,8 @@ export class LeasedJobLoop<R> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     const running = [...this.active.entries()];
-    for (const [, job] of running) job.stop.abort(new Error('the verifier is shutting down'));
+    for (const [, job] of running)
+      job.stop.abort(new Error(`${this.options.serviceName ?? 'the service'} is shutting down`));
     await Promise.all(running.map(([, job]) => job.done));
   }
 
@@ -88,9 +91,11 @@ export class LeasedJobLoop<R> {
       },
       Math.max(1_000, Math.floor(this.options.leaseMs / 3)),
     );
+    let failed = false;
     const done = this.options
       .run(row, stop.signal)
       .catch((error: unknown) => {
+        failed = true;
         this.options.logger.error(
           { kind: this.options.kind, id, err: describeError(error) },
           'run failed; it will be resumed',
@@ -102,8 +107,17 @@ export class LeasedJobLoop<R> {
       })
       .finally(() => {
         this.active.delete(id);
-        if (!this.stopped) this.wake();
+        // After a failure, look again at the next poll rather than at once (no hot loop).
+        if (!this.stopped) this.schedule(failed ? this.options.pollMs : 20);
       });
     this.active.set(id, { stop, done });
   }
+}
+
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause === undefined
+    ? message
+    : `${message}: ${cause instanceof Error ? cause.message : String(cause)}`;
 }
