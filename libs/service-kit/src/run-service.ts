@@ -16,6 +16,7 @@ import { collectDefaultProcessMetrics, createLogger } from '@conveyor/observabil
 import type { MigrationInterface } from 'typeorm';
 import { ConfigError, loadEnv, serviceEnv, type ServiceEnv } from './service-env';
 import { ServiceKitModule, type ApiAuthOptions } from './service-kit.module';
+import { MIGRATE_COMMAND, runMigrationsAndExit } from './migrate-service';
 
 export interface ServiceSpec<E extends ServiceEnv = ServiceEnv> {
   name: string;
@@ -112,6 +113,8 @@ export async function startService<E extends ServiceEnv>(
 
 /** The entry point of a service process: validates its environment, boots, exits non-zero on failure. */
 export async function runService<E extends ServiceEnv>(spec: ServiceSpec<E>): Promise<void> {
+  // `main.js migrate`: the migration Job (deploy/k8s) runs the migrations alone, then exits.
+  if (process.argv[2] === MIGRATE_COMMAND) return runMigrationsAndExit(spec);
   let env: E;
   try {
     env = loadEnv(spec.name, spec.envSchema ?? (serviceEnv(spec.defaultPort) as unknown as z.ZodType<E>));

@@ -5,19 +5,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import { DataSource, type MigrationInterface } from 'typeorm';
-import {
-  ConfirmedPublisher,
-  OutboxRelay,
-  TransactionalBus,
-  messagingTablesMigration,
-} from '@conveyor/messaging';
+import { ConfirmedPublisher, OutboxRelay, TransactionalBus } from '@conveyor/messaging';
 import { MetricsController, type Logger } from '@conveyor/observability';
 import { openServiceDatabase, serviceDataSourceOptions } from '@conveyor/persistence';
 import { ApiAuthGuard } from './api-auth/api-auth.guard';
 import { IdentityEventsConsumer } from './api-auth/identity-events.consumer';
-import { identityTablesMigration } from './api-auth/identity-tables.migration';
 import { IdentityTokensRepository } from './api-auth/identity-tokens.repository';
 import { HealthController } from './health.controller';
+import { serviceMigrations } from './migrate-service';
 import {
   AMQP_CONNECTION,
   MessagingLifecycle,
@@ -61,11 +56,7 @@ export class ServiceKitModule {
       schema: identity.schema,
       poolSize: options.databasePoolSize,
       entities: options.entities ?? [],
-      migrations: [
-        messagingTablesMigration(identity.schema),
-        ...(apiAuth ? [identityTablesMigration(identity.schema)] : []),
-        ...(options.migrations ?? []),
-      ],
+      migrations: serviceMigrations({ schema: identity.schema, apiAuth, migrations: options.migrations }),
     };
     const publicControllers: ReadonlySet<Type> = new Set<Type>([HealthController, MetricsController]);
     const authProviders: Provider[] = apiAuth
