@@ -82,9 +82,13 @@ const pdb = z.object({
     selector: z.strictObject({ matchLabels: z.record(z.string(), z.string()) }),
   }),
 });
-const ipBlock = z.strictObject({
-  ipBlock: z.strictObject({ cidr: z.string(), except: z.array(z.string()).optional() }),
-});
+const ipBlock = z.union([
+  z.strictObject({
+    ipBlock: z.strictObject({ cidr: z.string(), except: z.array(z.string()).optional() }),
+  }),
+  // Every pod of the cluster (HAProxy runs outside it).
+  z.strictObject({ namespaceSelector: z.strictObject({}) }),
+]);
 const networkPolicy = z.object({
   apiVersion: z.literal('networking.k8s.io/v1'),
   kind: z.literal('NetworkPolicy'),
@@ -364,6 +368,7 @@ describe.each(['deploy/k8s/base', 'deploy/k8s/overlays/staging', 'deploy/k8s/ove
               (rule.ports === undefined || rule.ports.some((allowed) => allowed.port === port)) &&
               rule.to.some(
                 (peer) =>
+                  'ipBlock' in peer &&
                   (peer.ipBlock.cidr === cidr || peer.ipBlock.cidr === '0.0.0.0/0') &&
                   !(peer.ipBlock.except ?? []).includes(cidr),
               ),
