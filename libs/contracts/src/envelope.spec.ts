@@ -46,9 +46,12 @@ describe('decodeEnvelope', () => {
   it('refuses an unknown type and a broken envelope', () => {
     const unknown = decodeEnvelope(envelope('pool.drain.requestd', drain));
     expect(unknown).toMatchObject({ ok: false, error: 'unknown event type "pool.drain.requestd"' });
+    // The envelope is still handed back (data unchecked), for the audit to record it.
+    expect(unknown).toMatchObject({ unknownType: { type: 'pool.drain.requestd', data: drain } });
     const broken = decodeEnvelope({ ...envelope('pool.drain.requested', drain), id: 'nope' });
     expect(broken.ok).toBe(false);
     if (!broken.ok) expect(broken.error).toContain('id:');
+    expect(broken).not.toHaveProperty('unknownType');
     expect(decodeEnvelope('not an object').ok).toBe(false);
     expect(decodeEnvelope(null).ok).toBe(false);
   });

@@ -25,7 +25,21 @@ export type EventEnvelope<T extends EventType = EventType> = {
 
 export type DecodeResult =
   | { ok: true; envelope: EventEnvelope }
-  | { ok: false; error: string; type?: string; id?: string };
+  | {
+      ok: false;
+      error: string;
+      type?: string;
+      id?: string;
+      /**
+       * Set when the envelope itself is valid but its type is not one this build knows (e.g. a
+       * newer producer's event during a rolling upgrade): the envelope, its `data` unchecked.
+       * Most consumers dead-letter it; the audit records it.
+       */
+      unknownType?: UnknownTypeEnvelope;
+    };
+
+/** A valid envelope whose `type` no contract of this build declares; `data` is as received. */
+export type UnknownTypeEnvelope = RawEnvelope;
 
 /** Formats zod issues as `path: message; path: message` so a reader knows which field is wrong. */
 export function formatIssues(error: z.ZodError, prefix = ''): string {
@@ -57,6 +71,7 @@ export function decodeEnvelope(raw: unknown): DecodeResult {
       error: `unknown event type "${envelope.type}"`,
       type: envelope.type,
       id: envelope.id,
+      unknownType: envelope,
     };
   }
   const data = contract.schema.safeParse(envelope.data);

@@ -1,7 +1,7 @@
 import { defineEvent } from './define-event';
 import { z } from 'zod';
 import { agentBrokerUser, brokerUserOf, PRODUCERS, serviceBrokerUser, type Producer } from './producer';
-import { expectedPublisher } from './publisher-identity';
+import { expectedPublisher, participantOfBrokerUser } from './publisher-identity';
 import { contractsByType, eventContracts } from './registry';
 
 describe('producers', () => {
@@ -90,5 +90,14 @@ describe('expectedPublisher', () => {
       reason: "agent.heartbeat is an agent's event but names no valid data.nodeId",
     });
     expect(expectedPublisher(contract('agent.heartbeat'), { nodeId: '../x y' }).ok).toBe(false);
+  });
+});
+
+describe('participantOfBrokerUser', () => {
+  it('names the producer of a service or agent user, and nothing for any other user', () => {
+    expect(participantOfBrokerUser('conveyor-pool-manager')).toBe('pool-manager');
+    expect(participantOfBrokerUser('conveyor-agent-web-1.eu')).toBe('agent:web-1.eu');
+    for (const user of ['guest', 'conveyor-agent-', 'conveyor-agent-/x', 'conveyor-operator', 'pipeline'])
+      expect(participantOfBrokerUser(user)).toBeUndefined();
   });
 });

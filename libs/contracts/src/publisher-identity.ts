@@ -1,5 +1,11 @@
 import type { EventContract } from './define-event';
-import { agentBrokerUser, NODE_ID_PATTERN, serviceBrokerUser } from './producer';
+import {
+  agentBrokerUser,
+  NODE_ID_PATTERN,
+  SERVICE_PRODUCERS,
+  serviceBrokerUser,
+  type Participant,
+} from './producer';
 
 export type ExpectedPublisher = { ok: true; user: string } | { ok: false; reason: string };
 
@@ -15,4 +21,20 @@ export function expectedPublisher(contract: EventContract, data: unknown): Expec
     return { ok: false, reason: `${contract.type} is an agent's event but names no valid data.nodeId` };
   }
   return { ok: true, user: agentBrokerUser(nodeId) };
+}
+
+/**
+ * The producer a broker user belongs to (`conveyor-orchestrator` → `orchestrator`,
+ * `conveyor-agent-web-1` → `agent:web-1`), or undefined for any other user (guest, an operator).
+ * For events this build does not know (no contract names their producer): the audit records them
+ * only when a known producer published them.
+ */
+export function participantOfBrokerUser(user: string): Participant | undefined {
+  for (const service of SERVICE_PRODUCERS) if (user === serviceBrokerUser(service)) return service;
+  const agentPrefix = 'conveyor-agent-';
+  if (user.startsWith(agentPrefix)) {
+    const nodeId = user.slice(agentPrefix.length);
+    if (NODE_ID_PATTERN.test(nodeId)) return `agent:${nodeId}`;
+  }
+  return undefined;
 }

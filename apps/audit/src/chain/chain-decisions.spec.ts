@@ -3,7 +3,7 @@ import { createEnvelope } from '@conveyor/messaging';
 import type { NewAuditEntry } from '@conveyor/audit-chain';
 import { planBatch, takeBatch } from './batch-plan';
 import { checkpointDue } from './checkpoint-policy';
-import { envelopeToEntry } from './envelope-entry.mapper';
+import { envelopeToEntry, unknownTypeEventToEntry } from './envelope-entry.mapper';
 import { buildEntryPageQuery } from './entry-query.builder';
 
 function entry(eventId: string): NewAuditEntry {
@@ -79,6 +79,63 @@ describe('an event as an entry', () => {
       ok: false,
       reason: expect.stringContaining('subject'),
     });
+  });
+});
+
+describe('what a newer producer sent', () => {
+  it('keeps the message as received beside the parsed view, inside the hashed payload', () => {
+    const envelope = createEnvelope('pipeline', 'deployment.paused', { deploymentId: randomUUID() });
+    const received = JSON.stringify({ ...envelope, data: { ...envelope.data, addedInNPlus1: 'x' } });
+    expect(envelopeToEntry(envelope, received)).toMatchObject({
+      ok: true,
+      entry: { payload: { data: envelope.data, receivedEnvelope: received } },
+    });
+    // The audit's own events (not received from the bus) carry no received copy.
+    const own = envelopeToEntry(envelope);
+    expect(own.ok && own.entry.payload).not.toHaveProperty('receivedEnvelope');
+  });
+
+  it('records an event of an unknown type as itself, with its data as received and its publisher', () => {
+    const base = createEnvelope('orchestrator', 'deployment.paused', { deploymentId: randomUUID() });
+    const envelope = { ...base, type: 'deployment.note.added', data: { note: 'n', extra: [1, 2] } };
+    const mapped = unknownTypeEventToEntry({
+      envelope,
+      userId: 'conveyor-orchestrator',
+      receivedEnvelope: JSON.stringify(envelope),
+    });
+    expect(mapped).toEqual({
+      ok: true,
+      entry: {
+        eventId: envelope.id.toLowerCase(),
+        type: 'deployment.note.added',
+        subject: null,
+        correlationId: envelope.correlationid,
+        actor: envelope.actor,
+        time: envelope.time,
+        payload: {
+          causationId: null,
+          data: { note: 'n', extra: [1, 2] },
+          source: 'orchestrator',
+          unknownType: true,
+          publishedBy: 'conveyor-orchestrator',
+          receivedEnvelope: JSON.stringify(envelope),
+        },
+      },
+    });
+    expect(
+      unknownTypeEventToEntry({
+        envelope: { ...envelope, type: 'a\u0000b' },
+        userId: 'u',
+        receivedEnvelope: '{}',
+      }),
+    ).toEqual({ ok: false, reason: 'type contains U+0000, which the audit store cannot hold' });
+    expect(
+      unknownTypeEventToEntry({
+        envelope: { ...envelope, data: { lone: '\ud800' } },
+        userId: 'u',
+        receivedEnvelope: '{}',
+      }),
+    ).toMatchObject({ ok: false, reason: expect.stringContaining('surrogate') });
   });
 });
 

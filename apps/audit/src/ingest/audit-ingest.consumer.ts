@@ -5,12 +5,14 @@ import {
   EventContext,
   OnEvent,
   OnRefusedMessage,
+  OnUnknownEventType,
   PermanentHandlerError,
+  type ReceivedUnknownEvent,
   type RefusedMessage,
 } from '@conveyor/messaging';
 import { IdentityTokensRepository, applyIdentityEvent, isIdentityEvent } from '@conveyor/service-kit';
 import { ChainAppender } from '../chain/chain-appender.service';
-import { envelopeToEntry } from '../chain/envelope-entry.mapper';
+import { envelopeToEntry, unknownTypeEventToEntry } from '../chain/envelope-entry.mapper';
 import { refusalToEntry } from '../chain/refusal-entry.mapper';
 
 /**
@@ -20,7 +22,10 @@ import { refusalToEntry } from '../chain/refusal-entry.mapper';
  * then. An event that cannot be chained is dead-lettered at once with the reason. A message the
  * consumer refused (routing key not its type, or not published by its producer's broker user) is
  * recorded as a `bus.message.refused` entry — raw body, routing key, user_id, reason — never as
- * the event it claims to be, and then dead-lettered.
+ * the event it claims to be, and then dead-lettered. Each entry keeps the message body exactly as
+ * received beside the parsed view, and an event of a type this build does not know (a newer
+ * producer's, during a rolling upgrade of Conveyor) is recorded too — when its routing key is its
+ * type and a known producer's broker user published it — rather than dead-lettered.
  */
 @Controller()
 export class AuditIngestConsumer {
@@ -32,7 +37,7 @@ export class AuditIngestConsumer {
 
   @OnEvent('#')
   async record(@Ctx() ctx: EventContext): Promise<void> {
-    const mapped = envelopeToEntry(ctx.envelope);
+    const mapped = envelopeToEntry(ctx.envelope, ctx.delivery.rawBody);
     if (!mapped.ok)
       throw new PermanentHandlerError(`cannot be recorded in the audit chain: ${mapped.reason}`);
     await this.appender.append(mapped.entry);
@@ -40,6 +45,18 @@ export class AuditIngestConsumer {
     // redelivers the event, which the chain then skips (its id is already there).
     if (isIdentityEvent(ctx.envelope))
       await applyIdentityEvent(this.identities, this.dataSource.manager, ctx.envelope);
+  }
+
+  @OnUnknownEventType()
+  async recordUnknownType(@Payload() received: ReceivedUnknownEvent): Promise<void> {
+    const mapped = unknownTypeEventToEntry({
+      envelope: received.envelope,
+      userId: received.userId,
+      receivedEnvelope: received.delivery.rawBody ?? JSON.stringify(received.envelope),
+    });
+    if (!mapped.ok)
+      throw new PermanentHandlerError(`cannot be recorded in the audit chain: ${mapped.reason}`);
+    await this.appender.append(mapped.entry);
   }
 
   @OnRefusedMessage()

@@ -117,4 +117,63 @@ describe('red team: the audit log records refused messages as refusals', () => {
     const report = (await (await audit.get('/audit/verify')).json()) as { ok: boolean };
     expect(report.ok).toBe(true);
   });
+
+  it('records an event of an unknown type as a refusal when no producer published it or its routing key is not its type', async () => {
+    const base = createEnvelope('pipeline', 'deployment.abort.requested', {
+      deploymentId: randomUUID(),
+      reason: 'forged',
+    });
+    const fromGuest = { ...base, id: randomUUID(), type: 'deployment.purge.requested', data: { all: true } };
+    await publishAs(vhost.adminUrl, fromGuest.type, JSON.stringify(fromGuest), 'guest');
+    const offKey = { ...base, id: randomUUID(), type: 'agent.firmware.flashed', data: { nodeId: 'web-1' } };
+    await publishAs(
+      vhost.urlFor('agent:web-1'),
+      'agent.heartbeat',
+      JSON.stringify(offKey),
+      'conveyor-agent-web-1',
+    );
+
+    const refusals = await waitFor(
+      'both refusals',
+      async () => {
+        const rows = (await db.query(
+          `SELECT payload FROM audit.entries WHERE type = 'bus.message.refused' AND payload::jsonb->>'claimedType' IN ('deployment.purge.requested', 'agent.firmware.flashed')`,
+        )) as { payload: string }[];
+        return rows.length === 2
+          ? rows.map((row) => JSON.parse(row.payload) as Record<string, unknown>)
+          : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
+    expect(refusals).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          code: 'unknown_publisher',
+          userId: 'guest',
+          claimedType: 'deployment.purge.requested',
+        }),
+        expect.objectContaining({
+          code: 'routing_key_mismatch',
+          userId: 'conveyor-agent-web-1',
+          claimedType: 'agent.firmware.flashed',
+        }),
+      ]),
+    );
+    // Never recorded as the events they claim to be.
+    for (const forged of [fromGuest, offKey]) {
+      expect(
+        await db.query(`SELECT 1 FROM audit.entries WHERE event_id = $1 OR type = $2`, [
+          forged.id,
+          forged.type,
+        ]),
+      ).toEqual([]);
+    }
+    const dead = await waitFor('their dead letters', async () => {
+      const peeked = (await vhost.peek('conveyor.audit.dead-letter', 50)).filter(
+        (message) => message.headers['x-conveyor-refused'] === 'unknown_publisher',
+      );
+      return peeked.length > 0 ? peeked : undefined;
+    });
+    expect(dead[0]?.routingKey).toBeDefined();
+  });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decodeEnvelope, type EventEnvelope } from '@conveyor/contracts';
-import { authenticateDelivery } from './delivery-authentication';
+import { authenticateDelivery, authenticateUnknownTypeDelivery } from './delivery-authentication';
 
 function envelope(type: string, data: unknown): EventEnvelope {
   const decoded = decodeEnvelope({
@@ -76,6 +76,42 @@ describe('authenticateDelivery', () => {
       expect(
         authenticateDelivery({ routingKey: 'agent.heartbeat', userId, envelope: heartbeat('web-1') }),
       ).toMatchObject({ ok: false, code: 'wrong_agent' });
+    }
+  });
+});
+
+describe('authenticateUnknownTypeDelivery (a type this build has no contract for)', () => {
+  const type = 'deployment.note.added';
+
+  it("accepts it from any known producer's user, a service's or an agent's, and names the publisher", () => {
+    expect(
+      authenticateUnknownTypeDelivery({ routingKey: type, userId: 'conveyor-orchestrator', type }),
+    ).toEqual({ ok: true, publisher: 'orchestrator' });
+    expect(
+      authenticateUnknownTypeDelivery({ routingKey: type, userId: 'conveyor-agent-web-1', type }),
+    ).toEqual({ ok: true, publisher: 'agent:web-1' });
+  });
+
+  it('refuses it when the routing key is not its type, it carries no user_id, or no producer published it', () => {
+    expect(
+      authenticateUnknownTypeDelivery({ routingKey: 'x.y', userId: 'conveyor-orchestrator', type }),
+    ).toMatchObject({ ok: false, code: 'routing_key_mismatch' });
+    expect(authenticateUnknownTypeDelivery({ routingKey: type, userId: undefined, type })).toMatchObject({
+      ok: false,
+      code: 'no_user_id',
+    });
+    for (const userId of [
+      'guest',
+      'conveyor-operator',
+      'conveyor-agent-',
+      'conveyor-agent-../x',
+      'orchestrator',
+    ]) {
+      expect(authenticateUnknownTypeDelivery({ routingKey: type, userId, type })).toMatchObject({
+        ok: false,
+        code: 'unknown_publisher',
+        reason: expect.stringContaining(userId),
+      });
     }
   });
 });

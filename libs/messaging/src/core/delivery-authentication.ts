@@ -1,4 +1,10 @@
-import { contractsByType, expectedPublisher, type EventEnvelope } from '@conveyor/contracts';
+import {
+  contractsByType,
+  expectedPublisher,
+  participantOfBrokerUser,
+  type EventEnvelope,
+  type Participant,
+} from '@conveyor/contracts';
 
 /** Why a message was refused: it never reaches a handler, it is dead-lettered with the reason. */
 export type RefusalCode =
@@ -9,7 +15,9 @@ export type RefusalCode =
   /** user_id is not the broker user of the event's declared producer. */
   | 'wrong_producer'
   /** An agent's event published by another node's user (or naming no node). */
-  | 'wrong_agent';
+  | 'wrong_agent'
+  /** An event of a type this build does not know, published by a user that is no known producer's. */
+  | 'unknown_publisher';
 
 export type DeliveryAuthentication = { ok: true } | { ok: false; code: RefusalCode; reason: string };
 
@@ -61,4 +69,41 @@ export function authenticateDelivery(facts: DeliveryFacts): DeliveryAuthenticati
     };
   }
   return { ok: true };
+}
+
+export type UnknownTypeAuthentication =
+  | { ok: true; publisher: Participant }
+  | { ok: false; code: RefusalCode; reason: string };
+
+/**
+ * Decides whether an event of a type this build does not know (a newer producer's, during a
+ * rolling upgrade of Conveyor) may be recorded: its routing key is its type, and it was published
+ * by some known producer's broker user (a service's, or an agent's). No contract says which
+ * producer, so the publisher is named in what is recorded. Pure.
+ */
+export function authenticateUnknownTypeDelivery(facts: {
+  routingKey: string;
+  userId: string | undefined;
+  type: string;
+}): UnknownTypeAuthentication {
+  const { routingKey, userId, type } = facts;
+  if (routingKey !== type) {
+    return {
+      ok: false,
+      code: 'routing_key_mismatch',
+      reason: `routing key "${routingKey}" is not the envelope's type "${type}"`,
+    };
+  }
+  if (userId === undefined || userId === '') {
+    return { ok: false, code: 'no_user_id', reason: `${type} (unknown type) carries no user_id` };
+  }
+  const publisher = participantOfBrokerUser(userId);
+  if (publisher === undefined) {
+    return {
+      ok: false,
+      code: 'unknown_publisher',
+      reason: `${type} (unknown type) was published by ${userId}, which is no producer's broker user`,
+    };
+  }
+  return { ok: true, publisher };
 }

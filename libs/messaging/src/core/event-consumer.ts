@@ -1,11 +1,20 @@
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { decodeEnvelope, type EventEnvelope } from '@conveyor/contracts';
+import {
+  decodeEnvelope,
+  type EventEnvelope,
+  type Participant,
+  type UnknownTypeEnvelope,
+} from '@conveyor/contracts';
 import type { Logger } from '@conveyor/observability';
 import type { ConfirmedPublisher } from './confirmed-publisher';
 import { MicroBatcher } from './micro-batcher';
 import { eventHandlingSeconds, eventsConsumed, eventsRefused } from './messaging-metrics';
-import { authenticateDelivery, type RefusalCode } from './delivery-authentication';
+import {
+  authenticateDelivery,
+  authenticateUnknownTypeDelivery,
+  type RefusalCode,
+} from './delivery-authentication';
 import {
   assertBindingPattern,
   deadLetterQueueArguments,
@@ -27,6 +36,24 @@ export interface Delivery {
    * transforms applied). For checks over the bytes as sent, e.g. a command's signature.
    */
   receivedData?: unknown;
+  /**
+   * The whole message body exactly as received (UTF-8), e.g. for the audit, which records what a
+   * newer producer sent even where this build's schemas drop fields they do not know.
+   */
+  rawBody?: string;
+}
+
+/**
+ * An authenticated event of a type this build has no contract for (a newer producer's, during a
+ * rolling upgrade of Conveyor), as a `handleUnknownType` handler sees it.
+ */
+export interface UnknownTypeEvent {
+  /** The envelope as validated (CloudEvents attributes); `data` unchecked, as received. */
+  envelope: UnknownTypeEnvelope;
+  /** The known producer whose broker user published it (`orchestrator`, `agent:web-1`). */
+  publisher: Participant;
+  /** The AMQP user_id the broker vouched for. */
+  userId: string;
 }
 
 /** A message that failed its schema (or is not JSON), as an `onInvalid` listener sees it. */
@@ -102,6 +129,12 @@ export interface EventConsumerOptions {
    * failed handler (and dead-lettered after `maxAttempts`), so a refusal is not lost unrecorded.
    */
   onRefused?: (refused: RefusedMessage) => Promise<void>;
+  /**
+   * Handles events of a type this build does not know, when their routing key is their type and a
+   * known producer's broker user published them (the audit, bound to `#`, records them). Failures
+   * are retried like a failed handler. Absent (default): such events are dead-lettered as invalid.
+   */
+  handleUnknownType?: (event: UnknownTypeEvent, delivery: Delivery) => Promise<void>;
   /**
    * `broker` (default): attempts come from the quorum queue's `x-delivery-count`. `local`: the
    * queue does not count (a classic queue, e.g. an agent's), so the consumer counts attempts per
@@ -236,6 +269,9 @@ export class EventConsumer {
       return this.deadLetter(channel, message, routingKey, 'invalid', why, attempt);
     }
     const decoded = decodeEnvelope(raw);
+    if (!decoded.ok && decoded.unknownType !== undefined && this.options.handleUnknownType !== undefined) {
+      return this.onUnknownType(channel, message, attempt, decoded.unknownType, raw);
+    }
     if (!decoded.ok) {
       await this.notifyInvalid({ routingKey, body: raw, error: decoded.error });
       return this.deadLetter(channel, message, decoded.type ?? routingKey, 'invalid', decoded.error, attempt);
@@ -258,7 +294,12 @@ export class EventConsumer {
     const timer = eventHandlingSeconds.startTimer({ type: envelope.type });
     try {
       const receivedData = (raw as { data?: unknown }).data;
-      const delivery: Delivery = { attempt, redelivered: message.fields.redelivered, receivedData };
+      const delivery: Delivery = {
+        attempt,
+        redelivered: message.fields.redelivered,
+        receivedData,
+        rawBody: message.content.toString('utf8'),
+      };
       const outcome = this.batcher
         ? await this.batcher.submit({ envelope, delivery })
         : await this.options.handle(envelope, delivery);
@@ -280,6 +321,62 @@ export class EventConsumer {
       await delay(Math.min((this.options.retryDelayMs ?? 100) * attempt, 2_000));
       settle(() => channel.nack(message, false, true));
       eventsConsumed.inc({ type: envelope.type, outcome: 'retried' });
+    }
+  }
+
+  /**
+   * An event of a type this build does not know, with a handler for such events: refused unless
+   * its routing key is its type and a known producer published it; otherwise handled, retried on
+   * failure and dead-lettered after `maxAttempts`, like any event.
+   */
+  private async onUnknownType(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    attempt: number,
+    envelope: UnknownTypeEnvelope,
+    raw: unknown,
+  ): Promise<void> {
+    const routingKey = message.fields.routingKey;
+    const userId = typeof message.properties.userId === 'string' ? message.properties.userId : undefined;
+    const rawBody = message.content.toString('utf8');
+    const authentication = authenticateUnknownTypeDelivery({ routingKey, userId, type: envelope.type });
+    if (!authentication.ok) {
+      return this.refuse(channel, message, attempt, {
+        code: authentication.code,
+        reason: authentication.reason,
+        routingKey,
+        userId,
+        rawBody,
+        messageId:
+          typeof message.properties.messageId === 'string' ? message.properties.messageId : undefined,
+        type: envelope.type,
+      });
+    }
+    const handle = this.options.handleUnknownType;
+    if (handle === undefined || userId === undefined) return; // narrowed by the caller and the check above
+    const delivery: Delivery = {
+      attempt,
+      redelivered: message.fields.redelivered,
+      receivedData: (raw as { data?: unknown }).data,
+      rawBody,
+    };
+    try {
+      await handle({ envelope, publisher: authentication.publisher, userId }, delivery);
+      this.settled(message);
+      settle(() => channel.ack(message));
+      eventsConsumed.inc({ type: UNKNOWN_TYPE_METRIC_LABEL, outcome: 'handled' });
+    } catch (error) {
+      const reason = describe(error);
+      if (attempt >= this.maxAttempts || isPermanent(error)) {
+        const why = `handler of an unknown type failed after ${attempt} attempt(s): ${reason}`;
+        return this.deadLetter(channel, message, UNKNOWN_TYPE_METRIC_LABEL, 'dead_lettered', why, attempt);
+      }
+      this.options.logger.warn(
+        { type: envelope.type, eventId: envelope.id, attempt, err: reason },
+        'handler of an unknown type failed; will retry',
+      );
+      await delay(Math.min((this.options.retryDelayMs ?? 100) * attempt, 2_000));
+      settle(() => channel.nack(message, false, true));
     }
   }
 
@@ -377,6 +474,9 @@ function settle(action: () => void): void {
     /* channel gone: the message will be redelivered */
   }
 }
+
+/** Metric label for events of unknown types: their types are not ours to put in a label (cardinality). */
+const UNKNOWN_TYPE_METRIC_LABEL = '(unknown type)';
 
 /** How many local attempt counts are kept (oldest forgotten first); far above any prefetch. */
 const LOCAL_ATTEMPTS_KEPT = 10_000;

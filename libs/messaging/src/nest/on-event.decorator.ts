@@ -20,3 +20,17 @@ export const REFUSED_MESSAGE_PATTERN = '$refused';
 export function OnRefusedMessage(): MethodDecorator {
   return EventPattern(REFUSED_MESSAGE_PATTERN);
 }
+
+/** The pattern under which `@OnUnknownEventType()` registers; never a binding (not a routing key). */
+export const UNKNOWN_TYPE_PATTERN = '$unknown-type';
+
+/**
+ * `@OnUnknownEventType()`: the handler receives (as `@Payload()`) a `ReceivedUnknownEvent` for each
+ * authenticated event of a type this build has no contract for — routing key equal to its type,
+ * published by a known producer's broker user — instead of it being dead-lettered. For the audit
+ * (bound to `#`) during a rolling upgrade of Conveyor. If it throws, the event is retried, then
+ * dead-lettered.
+ */
+export function OnUnknownEventType(): MethodDecorator {
+  return EventPattern(UNKNOWN_TYPE_PATTERN);
+}

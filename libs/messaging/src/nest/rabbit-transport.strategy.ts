@@ -10,11 +10,12 @@ import {
   type Delivery,
   type HandlingOutcome,
   type RefusedMessage,
+  type UnknownTypeEvent,
 } from '../core/event-consumer';
 import type { SharedTopologyMode } from '../core/confirmed-publisher';
 import type { TransactionalBus, UnitOfWork } from '../outbox/transactional-bus';
 import { EventContext } from './event-context';
-import { REFUSED_MESSAGE_PATTERN } from './on-event.decorator';
+import { REFUSED_MESSAGE_PATTERN, UNKNOWN_TYPE_PATTERN } from './on-event.decorator';
 
 export interface RabbitTransportOptions {
   service: string;
@@ -44,9 +45,10 @@ export class RabbitTransport extends Server implements CustomTransportStrategy {
 
   listen(callback: (error?: unknown) => void): void {
     const bindings = [...this.messageHandlers.keys()].filter(
-      (pattern) => pattern !== REFUSED_MESSAGE_PATTERN,
+      (pattern) => pattern !== REFUSED_MESSAGE_PATTERN && pattern !== UNKNOWN_TYPE_PATTERN,
     );
     const refusedHandler = this.messageHandlers.get(REFUSED_MESSAGE_PATTERN);
+    const unknownTypeHandler = this.messageHandlers.get(UNKNOWN_TYPE_PATTERN);
     if (bindings.length === 0) {
       callback();
       return;
@@ -62,6 +64,9 @@ export class RabbitTransport extends Server implements CustomTransportStrategy {
       retryDelayMs: this.options.retryDelayMs,
       sharedTopology: this.options.sharedTopology,
       onRefused: refusedHandler ? (refused) => this.dispatchRefused(refusedHandler, refused) : undefined,
+      handleUnknownType: unknownTypeHandler
+        ? (event, delivery) => this.dispatchUnknownType(unknownTypeHandler, event, delivery)
+        : undefined,
       handle: (envelope, delivery) => this.dispatch(envelope, delivery),
       handleBatch: bus ? (items) => this.dispatchBatch(items, bus) : undefined,
     });
@@ -103,6 +108,18 @@ export class RabbitTransport extends Server implements CustomTransportStrategy {
     await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
   }
 
+  private async dispatchUnknownType(
+    handler: MessageHandler,
+    event: UnknownTypeEvent,
+    delivery: Delivery,
+  ): Promise<void> {
+    const received: ReceivedUnknownEvent = { ...event, delivery };
+    await runWithCorrelation(correlationOf(event.envelope), async () => {
+      const result: unknown = await handler(received);
+      await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+    });
+  }
+
   private dispatchBatch(items: BatchItem[], bus: TransactionalBus): Promise<HandlingOutcome[]> {
     return bus.handleBatchOnce(
       this.options.service,
@@ -137,6 +154,11 @@ export class RabbitTransport extends Server implements CustomTransportStrategy {
   }
 }
 
-function correlationOf(envelope: EventEnvelope) {
+/** What an `@OnUnknownEventType()` handler receives as its payload. */
+export interface ReceivedUnknownEvent extends UnknownTypeEvent {
+  delivery: Delivery;
+}
+
+function correlationOf(envelope: Pick<EventEnvelope, 'correlationid' | 'id' | 'actor'>) {
   return { correlationId: envelope.correlationid, causationId: envelope.id, actor: envelope.actor };
 }

@@ -6,9 +6,23 @@ import {
   SERVICE_NAMES,
   type ServiceName,
 } from '../app-config-schemas';
-import { readYamlDocuments, repoPath } from '../repo-files';
+import { readRepoFile, readYamlDocuments, repoPath } from '../repo-files';
+import { kubernetesSchemas } from './kubernetes-schemas';
 import { renderKustomization, type Manifest } from './kustomize-render';
 
+/** Every pod: non-root, the runtime's default seccomp profile. */
+const podSecurity = z.strictObject({
+  runAsNonRoot: z.literal(true),
+  runAsUser: z.number().int().min(1),
+  runAsGroup: z.number().int().min(1),
+  fsGroup: z.number().int().min(1),
+  seccompProfile: z.strictObject({ type: z.literal('RuntimeDefault') }),
+});
+const containerSecurity = z.strictObject({
+  allowPrivilegeEscalation: z.literal(false),
+  readOnlyRootFilesystem: z.literal(true),
+  capabilities: z.strictObject({ drop: z.tuple([z.literal('ALL')]) }),
+});
 /** The subset of the Kubernetes API the Deployments rely on (apps/v1, core/v1). */
 /** Readiness: the database and RabbitMQ answer; liveness: the process only (an outage restarts nothing). */
 const httpProbe = (path: '/health/ready' | '/health/live') =>
@@ -38,12 +52,116 @@ const container = z.object({
     requests: z.strictObject({ cpu: z.string(), memory: z.string() }),
     limits: z.object({ memory: z.string() }),
   }),
-  securityContext: z.object({
-    allowPrivilegeEscalation: z.literal(false),
-    readOnlyRootFilesystem: z.literal(true),
-  }),
+  securityContext: containerSecurity,
   volumeMounts: z.array(z.object({ name: z.string(), mountPath: z.string() })),
 });
+const spreadConstraint = z.strictObject({
+  maxSkew: z.literal(1),
+  topologyKey: z.enum(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']),
+  whenUnsatisfiable: z.enum(['DoNotSchedule', 'ScheduleAnyway']),
+  labelSelector: z.strictObject({ matchLabels: z.record(z.string(), z.string()) }),
+  matchLabelKeys: z.tuple([z.literal('pod-template-hash')]),
+});
+const labelSelector = z.strictObject({
+  matchLabels: z.record(z.string(), z.string()).optional(),
+  matchExpressions: z
+    .array(
+      z.strictObject({
+        key: z.string(),
+        operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+        values: z.array(z.string()).optional(),
+      }),
+    )
+    .optional(),
+});
+type LabelSelector = z.infer<typeof labelSelector>;
+const pdb = z.object({
+  apiVersion: z.literal('policy/v1'),
+  kind: z.literal('PodDisruptionBudget'),
+  metadata: z.object({ name: z.string() }),
+  spec: z.strictObject({
+    maxUnavailable: z.literal(1),
+    selector: z.strictObject({ matchLabels: z.record(z.string(), z.string()) }),
+  }),
+});
+const ipBlock = z.union([
+  z.strictObject({
+    ipBlock: z.strictObject({ cidr: z.string(), except: z.array(z.string()).optional() }),
+  }),
+  // Every pod of the cluster (HAProxy runs outside it).
+  z.strictObject({ namespaceSelector: z.strictObject({}) }),
+]);
+const networkPolicy = z.object({
+  apiVersion: z.literal('networking.k8s.io/v1'),
+  kind: z.literal('NetworkPolicy'),
+  metadata: z.object({ name: z.string() }),
+  spec: z.strictObject({
+    podSelector: labelSelector,
+    policyTypes: z.array(z.enum(['Ingress', 'Egress'])),
+    egress: z.array(
+      z.strictObject({
+        to: z.array(ipBlock),
+        ports: z.array(z.strictObject({ protocol: z.literal('TCP'), port: z.number().int() })).optional(),
+      }),
+    ),
+  }),
+});
+type NetworkPolicy = z.infer<typeof networkPolicy>;
+const migrateJob = z.object({
+  apiVersion: z.literal('batch/v1'),
+  kind: z.literal('Job'),
+  metadata: z.object({ name: z.literal('conveyor-migrate') }),
+  spec: z.object({
+    backoffLimit: z.number().int().min(0),
+    template: z.object({
+      spec: z.object({
+        restartPolicy: z.enum(['OnFailure', 'Never']),
+        automountServiceAccountToken: z.literal(false),
+        securityContext: podSecurity,
+        containers: z.array(
+          z.strictObject({
+            name: z.string(),
+            image: z.string(),
+            command: z.array(z.string()),
+            env: z.array(envVar),
+            resources: z.object({ requests: z.object({}).loose(), limits: z.object({ memory: z.string() }) }),
+            securityContext: containerSecurity,
+          }),
+        ),
+      }),
+    }),
+  }),
+});
+
+/** Whether a label selector selects pods with these labels (matchLabels and matchExpressions). */
+function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
+  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+  const byExpressions = (selector.matchExpressions ?? []).every((expression) => {
+    const value = labels[expression.key];
+    switch (expression.operator) {
+      case 'In':
+        return value !== undefined && (expression.values ?? []).includes(value);
+      case 'NotIn':
+        return value === undefined || !(expression.values ?? []).includes(value);
+      case 'Exists':
+        return value !== undefined;
+      case 'DoesNotExist':
+        return value === undefined;
+    }
+  });
+  return byLabels && byExpressions;
+}
+
+/** The Runtime API addresses of pools.yaml as /32s (`tcp://10.0.4.11:9999` → `10.0.4.11/32`). */
+function runtimeApiBlocks(): { cidrs: string[]; ports: number[] } {
+  const pools = readYamlDocuments('deploy/k8s/base/pools.yaml')[0] as { instances: { socket: string }[] };
+  const sockets = pools.instances.map((instance) => new URL(instance.socket));
+  return {
+    cidrs: sockets.map((socket) => `${socket.hostname}/32`).sort(),
+    ports: [...new Set(sockets.map((socket) => Number(socket.port)))].sort(),
+  };
+}
+
 const deployment = z.object({
   apiVersion: z.literal('apps/v1'),
   kind: z.literal('Deployment'),
@@ -61,7 +179,9 @@ const deployment = z.object({
         }),
       }),
       spec: z.object({
-        securityContext: z.object({ runAsNonRoot: z.literal(true), runAsUser: z.number().int().min(1) }),
+        securityContext: podSecurity,
+        automountServiceAccountToken: z.literal(false),
+        topologySpreadConstraints: z.array(spreadConstraint).length(2),
         containers: z.array(container).length(1),
         volumes: z.array(z.object({ name: z.string() })),
       }),
@@ -196,9 +316,147 @@ describe.each(['deploy/k8s/base', 'deploy/k8s/overlays/staging', 'deploy/k8s/ove
       }
     });
 
+    it('harden every pod: non-root, seccomp RuntimeDefault, read-only root, no privilege escalation, no API token', () => {
+      // Parsed by the deployment schema above (podSecurity, containerSecurity); the Job too.
+      const job = migrateJob.parse(ofKind(manifests, 'Job')[0]);
+      expect(job.spec.template.spec.securityContext.seccompProfile.type).toBe('RuntimeDefault');
+      for (const item of deployments)
+        expect(item.spec.template.spec.securityContext.seccompProfile.type).toBe('RuntimeDefault');
+    });
+
+    it('give every service a PodDisruptionBudget of one instance at a time, selecting its pods', () => {
+      const budgets = ofKind(manifests, 'PodDisruptionBudget').map((item) => pdb.parse(item));
+      for (const item of deployments) {
+        const budget = budgets.find((candidate) => candidate.metadata.name === item.metadata.name);
+        expect([item.metadata.name, budget?.spec.selector.matchLabels]).toEqual([
+          item.metadata.name,
+          item.spec.selector.matchLabels,
+        ]);
+      }
+      expect(budgets).toHaveLength(deployments.length);
+    });
+
+    it('spread every service over zones and machines, counting only its own pods', () => {
+      for (const item of deployments) {
+        const constraints = item.spec.template.spec.topologySpreadConstraints;
+        expect(constraints.map((constraint) => constraint.topologyKey)).toEqual([
+          'topology.kubernetes.io/zone',
+          'kubernetes.io/hostname',
+        ]);
+        for (const constraint of constraints)
+          expect(constraint.labelSelector.matchLabels).toEqual(item.spec.selector.matchLabels);
+        // Never two instances of a service on one machine while another machine could take it.
+        expect(constraints[1]?.whenUnsatisfiable).toBe('DoNotSchedule');
+        expect(constraints[0]?.whenUnsatisfiable).toBe(
+          dir.endsWith('production') ? 'DoNotSchedule' : 'ScheduleAnyway',
+        );
+      }
+    });
+
+    it("let only the pool manager reach HAProxy's Runtime API (every instance of pools.yaml)", () => {
+      const policies = ofKind(manifests, 'NetworkPolicy').map((item) => networkPolicy.parse(item));
+      const runtime = runtimeApiBlocks();
+      const podLabels = (item: Deployment) => item.spec.template.metadata.labels;
+      const egressOf = (item: Deployment): NetworkPolicy[] =>
+        policies.filter(
+          (policy) =>
+            policy.spec.policyTypes.includes('Egress') && selects(policy.spec.podSelector, podLabels(item)),
+        );
+      /** Whether any egress rule of the pod's policies lets it reach `cidr` on `port`. */
+      const reaches = (item: Deployment, cidr: string, port: number) =>
+        egressOf(item).some((policy) =>
+          policy.spec.egress.some(
+            (rule) =>
+              (rule.ports === undefined || rule.ports.some((allowed) => allowed.port === port)) &&
+              rule.to.some(
+                (peer) =>
+                  'ipBlock' in peer &&
+                  (peer.ipBlock.cidr === cidr || peer.ipBlock.cidr === '0.0.0.0/0') &&
+                  !(peer.ipBlock.except ?? []).includes(cidr),
+              ),
+          ),
+        );
+      for (const item of deployments) {
+        expect([item.metadata.name, egressOf(item).length > 0]).toEqual([item.metadata.name, true]);
+        for (const cidr of runtime.cidrs)
+          for (const port of runtime.ports)
+            expect([item.metadata.name, cidr, reaches(item, cidr, port)]).toEqual([
+              item.metadata.name,
+              cidr,
+              item.metadata.name === 'pool-manager',
+            ]);
+      }
+      // The migration Job's pods are covered by the same rule.
+      const jobLabels = {
+        'app.kubernetes.io/name': 'conveyor-migrate',
+        'app.kubernetes.io/part-of': 'conveyor',
+      };
+      expect(policies.some((policy) => selects(policy.spec.podSelector, jobLabels))).toBe(true);
+    });
+
+    it("run a migration Job: each service's own image runs its migrations, with its migration login only", () => {
+      const job = migrateJob.parse(ofKind(manifests, 'Job')[0]);
+      const containers = job.spec.template.spec.containers;
+      expect(containers.map((container) => container.name).sort()).toEqual([...SERVICE_NAMES].sort());
+      for (const container of containers) {
+        const owner = deployments.find((item) => item.metadata.name === container.name);
+        expect(container.image).toBe(owner?.spec.template.spec.containers[0].image);
+        expect(container.command).toEqual([
+          'node',
+          '-r',
+          './register-aliases.js',
+          `dist/apps/${container.name}/src/main.js`,
+          'migrate',
+        ]);
+        // The service's own login (which owns its schema); for the audit service, the schema owner's,
+        // which its running pods never see.
+        const key =
+          container.name === 'audit'
+            ? 'DATABASE_MIGRATION_URL_AUDIT'
+            : `DATABASE_URL_${container.name.toUpperCase().replace('-', '_')}`;
+        expect(container.env).toEqual([
+          { name: 'DATABASE_MIGRATION_URL', valueFrom: { secretKeyRef: { name: 'conveyor-secrets', key } } },
+        ]);
+      }
+    });
+
+    const schemas = kubernetesSchemas();
+    (schemas.available ? it : it.skip)(
+      'validate every object against the Kubernetes schemas (kubernetes-models)',
+      () => {
+        if (!schemas.available) return;
+        const verdicts = manifests.map((item) => ({
+          object: `${item.kind}/${item.metadata.name}`,
+          verdict: schemas.validate(item),
+        }));
+        expect(verdicts.filter(({ verdict }) => verdict.ok === false)).toEqual([]);
+        // Only custom resources have no schema in the package.
+        expect(
+          verdicts
+            .filter(({ verdict }) => verdict.ok === 'no-schema')
+            .map(({ object }) => object.split('/')[0]),
+        ).toEqual(dir.endsWith('production') ? ['ServiceMonitor'] : []);
+      },
+    );
+
     it('hand the pool manager a pools file it accepts', () => {
       expect(parsePoolsFile(repoPath('deploy/k8s/base/pools.yaml'))).toMatchObject({ ok: true });
-      expect(configMaps.map((map) => map.metadata.name)).toContain('conveyor-pools');
+      // Kustomize names the generated map with a hash of its content (an edit rolls the pool manager)
+      // and rewrites the pool manager's volume to that name.
+      const generated = configMaps.find((map) => /^conveyor-pools-[a-z0-9]+$/.test(map.metadata.name)) as
+        | (Manifest & { data?: Record<string, string> })
+        | undefined;
+      expect(generated?.data?.['pools.yaml']).toBe(readRepoFile('deploy/k8s/base/pools.yaml'));
+      const poolManager = ofKind(manifests, 'Deployment').find(
+        (item) => item.metadata.name === 'pool-manager',
+      ) as
+        | { spec: { template: { spec: { volumes: { name: string; configMap?: { name: string } }[] } } } }
+        | undefined;
+      expect(
+        poolManager?.spec.template.spec.volumes.find((volume) => volume.name === 'pools')?.configMap,
+      ).toEqual({
+        name: generated?.metadata.name,
+      });
     });
   },
 );
@@ -215,7 +473,25 @@ describe('Kubernetes overlays', () => {
     expect(hpa.parse(ofKind(production, 'HorizontalPodAutoscaler')[0]).spec.minReplicas).toBe(3);
   });
 
-  it('refuses a patch that matches nothing (the renderer is not lenient)', () => {
+  const schemas = kubernetesSchemas();
+  if (!schemas.available) {
+    // Loud, so a CI run without the package says what it did not check.
+    process.stderr.write(`deploy-checks: Kubernetes schema validation SKIPPED: ${schemas.reason}\n`);
+  }
+  (schemas.available ? it : it.skip)('the schema validation refuses a wrong field type (it can fail)', () => {
+    if (!schemas.available) return;
+    const [item] = ofKind(renderKustomization('deploy/k8s/base'), 'Deployment');
+    const broken = JSON.parse(JSON.stringify(item)) as {
+      spec: { template: { spec: { containers: { ports: { containerPort: unknown }[] }[] } } };
+    } & Manifest;
+    broken.spec.template.spec.containers[0].ports[0].containerPort = 'http';
+    expect(schemas.validate(broken)).toEqual({
+      ok: false,
+      problem: expect.stringContaining('containerPort must be integer'),
+    });
+  });
+
+  it('refuses a patch that matches nothing (kustomize alone would not)', () => {
     expect(() => renderKustomization('tools/deploy-checks/src/kubernetes/fixtures/bad-patch')).toThrow(
       /matches nothing/,
     );

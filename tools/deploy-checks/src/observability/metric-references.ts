@@ -30,6 +30,11 @@ export function definedMetrics(): Map<string, MetricDefinition> {
         )) {
           found.set(match[2], { file, kind: match[1].toLowerCase() as MetricDefinition['kind'] });
         }
+        // A small factory of one kind, e.g. `doraGauge('conveyor_dora_…', help, pick)`.
+        for (const match of text.matchAll(
+          /\b[a-z]\w*(Counter|Gauge|Histogram|Summary)\(\s*'(conveyor_[a-z0-9_]+)'/g,
+        ))
+          found.set(match[2], { file, kind: match[1].toLowerCase() as MetricDefinition['kind'] });
       }
     }
   };
