@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
   createTestDatabase,
   createTestVhost,
@@ -17,10 +19,45 @@ import {
   signingKeys,
 } from './testing/orchestrator-test-kit';
 
+const rabbitmqctl = async (...args: string[]) =>
+  (await promisify(execFile)('rabbitmqctl', ['-q', ...args], { timeout: 30_000 })).stdout;
+
+/**
+ * The broker is unreachable for `ms`: every user's permissions on the vhost are taken away (a
+ * reconnect is refused, as when the broker is down) and every connection dropped; then the
+ * permissions come back as they were. Returns how many connections were dropped.
+ */
+async function brokerOutage(vhost: TestVhost, ms: number): Promise<number> {
+  const listing = await rabbitmqctl('list_permissions', '-p', vhost.name);
+  const permissions = listing
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .filter(
+      (fields): fields is [string, string, string, string] => fields.length === 4 && fields[0] !== 'user',
+    );
+  expect(permissions.length).toBeGreaterThan(0);
+  let closed = 0;
+  try {
+    await Promise.all(permissions.map(([user]) => rabbitmqctl('clear_permissions', '-p', vhost.name, user)));
+    const ends = Date.now() + ms;
+    while (Date.now() < ends) {
+      closed += await vhost.closeConnections();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } finally {
+    await Promise.all(
+      permissions.map(([user, configure, write, read]) =>
+        rabbitmqctl('set_permissions', '-p', vhost.name, user, configure, write, read),
+      ),
+    );
+  }
+  return closed;
+}
+
 /**
  * Faults around a rollout, against the real orchestrator over RabbitMQ and PostgreSQL with scripted
  * participants: the broker connections dropped mid-step, a lost rollback reply, a failure after
- * the canary completed. Agent silence counts after 3 s; an agent step times out after 5 s (then is
+ * the canary completed. Agent silence counts after 6 s; an agent step times out after 5 s (then is
  * re-sent, twice).
  */
 describe('the orchestrator under faults (real RabbitMQ and PostgreSQL, scripted participants)', () => {
@@ -38,7 +75,11 @@ describe('the orchestrator under faults (real RabbitMQ and PostgreSQL, scripted 
     await participants.start(vhost, database.url);
     orchestrator = await startService(
       orchestratorService,
-      parsedEnv(orchestratorTestEnv(vhost.urlFor('orchestrator'), database.url, keys.privateKeyPem)),
+      parsedEnv(
+        orchestratorTestEnv(vhost.urlFor('orchestrator'), database.url, keys.privateKeyPem, {
+          ORCHESTRATOR_AGENT_SILENCE_MS: '6000',
+        }),
+      ),
     );
   });
 
@@ -68,24 +109,24 @@ describe('the orchestrator under faults (real RabbitMQ and PostgreSQL, scripted 
   const agentSteps = (id: string) => participants.recorded.agentSteps.filter((s) => s.stepId.startsWith(id));
   const executedTwice = () => [...participants.recorded.executions.entries()].filter(([, n]) => n > 1);
 
-  it('rolls out despite ~10 s of broker connections dropped mid-deploy: silence while the orchestrator could not hear does not count', async () => {
-    const request = rolloutRequest('2.0.0', { stepTimeoutSeconds: 5 });
-    // Each deploy takes 4 s: one is in flight at almost every moment of the outage.
-    script.stepDelaysMs = { deploy: 4_000 };
+  it('rolls out despite ~14 s of broker connections dropped mid-deploy: silence while the orchestrator could not hear does not count', async () => {
+    const request = rolloutRequest('2.0.0', { stepTimeoutSeconds: 10 });
+    // Each deploy takes 8 s (longer than the silence limit): one is in flight through most of the outage.
+    script.stepDelaysMs = { deploy: 8_000 };
     await participants.send('deployment.requested', request);
     await waitFor('the canary deploy to start', () => agentSteps(request.deploymentId).length > 0, {
       timeoutMs: 15_000,
     });
-    const outageEnds = Date.now() + 10_000;
-    let closed = 0;
-    while (Date.now() < outageEnds) {
-      closed += await vhost.closeConnections();
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+    // The outage: for 14 s no connection of the vhost can be (re)opened and every open one is
+    // dropped, so no heartbeat, command or reply passes (more than twice the silence limit).
+    const closed = await brokerOutage(vhost, 14_000);
     expect(closed).toBeGreaterThan(0);
     const end = await waitForEnd(request.deploymentId, 120_000);
 
-    expect(end.type).toBe('deployment.succeeded');
+    expect({ type: end.type, reason: end.data['reason'] }).toEqual({
+      type: 'deployment.succeeded',
+      reason: undefined,
+    });
     expect([...participants.versions.values()]).toEqual(Array(6).fill('2.0.0'));
     expect(agentSteps(request.deploymentId).map((s) => s.kind)).toEqual(Array(6).fill('deploy'));
     expect(executedTwice()).toEqual([]);

@@ -16,6 +16,7 @@ import { ParticipantBus, type TestVhost } from '@conveyor/testing';
 export interface ParticipantScript {
   /** Nodes whose agent neither answers nor sends heartbeats (it died). */
   silent: Set<string>;
+
   /** Verification fails when this returns a reason. */
   failVerification?: (request: EventMap['verification.requested']) => string | undefined;
   replyDelayMs: number;
