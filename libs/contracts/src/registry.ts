@@ -45,6 +45,8 @@ import {
   agentCommandRejectedEvent,
   agentDiscoveryRequestedEvent,
   agentDiscoveryRepliedEvent,
+  agentStateRequestedEvent,
+  agentStateReportedEvent,
 } from './agent';
 import {
   verificationRequestedEvent,
@@ -115,6 +117,8 @@ export const eventContracts = [
   agentCommandRejectedEvent,
   agentDiscoveryRequestedEvent,
   agentDiscoveryRepliedEvent,
+  agentStateRequestedEvent,
+  agentStateReportedEvent,
   verificationRequestedEvent,
   verificationStartedEvent,
   verificationPassedEvent,

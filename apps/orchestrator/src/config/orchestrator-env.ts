@@ -62,6 +62,8 @@ export const orchestratorEnvSchema = serviceEnv(ORCHESTRATOR_PORT).extend({
   ORCHESTRATOR_AGENT_SILENCE_MS: ms(1_000, 600_000, 15_000),
   /** How often an agent's liveness is looked at while it runs a step. */
   ORCHESTRATOR_LIVENESS_CHECK_MS: ms(100, 60_000, 1_000),
+  /** How many times an agent command whose reply did not come within its step timeout is sent again. */
+  ORCHESTRATOR_COMMAND_RESENDS: z.coerce.number().int().min(0).max(10).default(2),
 });
 export type OrchestratorEnv = z.infer<typeof orchestratorEnvSchema>;
 
@@ -73,6 +75,7 @@ export interface OrchestratorSettings {
   readonly pollMs: number;
   readonly agentSilenceMs: number;
   readonly livenessCheckMs: number;
+  readonly commandResends: number;
 }
 
 export function orchestratorSettings(env: OrchestratorEnv): OrchestratorSettings {
@@ -83,6 +86,7 @@ export function orchestratorSettings(env: OrchestratorEnv): OrchestratorSettings
     pollMs: env.ORCHESTRATOR_POLL_MS,
     agentSilenceMs: env.ORCHESTRATOR_AGENT_SILENCE_MS,
     livenessCheckMs: env.ORCHESTRATOR_LIVENESS_CHECK_MS,
+    commandResends: env.ORCHESTRATOR_COMMAND_RESENDS,
   };
 }
 

@@ -118,6 +118,20 @@ export class ParticipantRepliesConsumer {
     });
   }
 
+  /** An agent says what it runs, answering the orchestrator's `agent.state.requested`. */
+  @OnEvent('agent.state.reported')
+  async stateReported(
+    @Payload() data: EventMap['agent.state.reported'],
+    @Ctx() ctx: EventContext,
+  ): Promise<void> {
+    await this.byRequest(ctx.unit, data.requestId, {
+      type: 'agent.state.reported',
+      requestId: data.requestId,
+      nodeId: data.nodeId,
+      currentVersion: data.currentVersion,
+    });
+  }
+
   @OnEvent('verification.passed')
   async verificationPassed(
     @Payload() data: EventMap['verification.passed'],

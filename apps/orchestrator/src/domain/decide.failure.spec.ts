@@ -63,9 +63,14 @@ describe('a failure with onFailure: rollback', () => {
         .filter((c) => c.kind === 'rollback')
         .map((c) => c.nodeId),
     ).toEqual(['web-2']);
+    // The canary (a batch already done) still serves 2.0.0 under onFailure rollback: not rolled back.
     const end = driver.events().at(-1);
-    expect(end?.type === 'deployment.rolled_back' && end.data).toEqual(
-      expect.objectContaining({ failedStep: 'deploy', serverId: 'web-3' }),
+    expect(driver.state.status).toBe('failed');
+    expect(end?.type === 'deployment.failed' && end.data).toEqual(
+      expect.objectContaining({ step: 'deploy', serverId: 'web-3' }),
+    );
+    expect(end?.type === 'deployment.failed' && end.data.reason).toContain(
+      'not rolled back: web-1 2.0.0 (online)',
     );
     expect(driver.events().filter((e) => e.type === 'deployment.batch.completed')).toHaveLength(1);
   });
@@ -224,14 +229,14 @@ describe('timeouts and agent liveness', () => {
 });
 
 describe('a degraded bake window', () => {
-  it('rolls back the batches of the degraded servers (onFailure: rollback)', () => {
+  it('rolls back the batches of the degraded servers (onFailure: rollback), and says the rest still runs the new version', () => {
     const driver = new Driver(started(deploymentRequest({ bakeSeconds: 60 }))).run((a) =>
       a.type === 'bake.completed' ? null : a,
     );
     expect(driver.state.status).toBe('baking');
     driver.feed({ type: 'health.degraded', servers: ['web-4'], detail: 'web-4 failed 3 probes' });
     driver.run();
-    expect(driver.state.status).toBe('rolled_back');
+    expect(driver.state.status).toBe('failed');
     expect(
       driver
         .commands()
@@ -239,9 +244,17 @@ describe('a degraded bake window', () => {
         .map((c) => c.nodeId),
     ).toEqual(['web-4', 'web-5']);
     const end = driver.events().at(-1);
-    expect(end?.type === 'deployment.rolled_back' && end.data).toEqual(
-      expect.objectContaining({ failedStep: 'bake', serverId: 'web-4' }),
+    expect(end?.type === 'deployment.failed' && end.data).toEqual(
+      expect.objectContaining({ step: 'bake', serverId: 'web-4' }),
     );
+    expect(end?.type === 'deployment.failed' && end.data.servers).toEqual([
+      { serverId: 'web-1', version: '2.0.0', state: 'new', inPool: true },
+      { serverId: 'web-2', version: '2.0.0', state: 'new', inPool: true },
+      { serverId: 'web-3', version: '2.0.0', state: 'new', inPool: true },
+      { serverId: 'web-4', version: '1.0.0', state: 'previous', inPool: true },
+      { serverId: 'web-5', version: '1.0.0', state: 'previous', inPool: true },
+      { serverId: 'web-6', version: '2.0.0', state: 'new', inPool: true },
+    ]);
   });
 });
 

@@ -120,7 +120,14 @@ class InvariantChecker {
           break;
       }
     }
-    for (const command of decision.commands) this.once(command.payload.stepId);
+    for (const command of decision.commands) {
+      // An agent command is sent again (same step id) only as many times as its step records.
+      const { stepId } = command.payload;
+      const sent = (this.sent.get(stepId) ?? 0) + 1;
+      this.sent.set(stepId, sent);
+      const step = decision.state.steps.find((st) => st.stepId === stepId);
+      expect(sent).toBe(step?.sends ?? 1);
+    }
     expect(this.intendedOut.size).toBeLessThanOrEqual(this.maxBatch);
     expect(decision.state.outOfService.length).toBeLessThanOrEqual(decision.state.settings.maxOutOfService);
     expect(this.endings).toBeLessThanOrEqual(1);
@@ -131,6 +138,8 @@ class InvariantChecker {
     }
     expect(new Set(steps.map((s) => s.stepId)).size).toBe(steps.length);
   }
+
+  private readonly sent = new Map<string, number>();
 
   private once(id: string): void {
     expect(this.issued.has(id)).toBe(false);

@@ -23,12 +23,16 @@ export type DecisionInput =
   | { type: 'verification.failed'; verificationId: string; reason: string; serverId?: string }
   | { type: 'bake.completed'; bakeId: string; outcome: 'healthy' | 'degraded' | 'cancelled'; detail: string }
   | { type: 'health.degraded'; servers: readonly string[]; detail: string }
+  /** An agent's answer to `agent.state.requested`: the release it serves now. */
+  | { type: 'agent.state.reported'; requestId: string; nodeId: string; currentVersion: string | null }
   | ControlInput
   /**
    * The clock: steps past their deadline, and agents by the time of their last heartbeat (ms).
-   * `listeningSince`: since when this instance has been receiving heartbeats (its start); silence is
-   * only judged over time it listened, so heartbeats queued while no orchestrator ran are not
-   * mistaken for silence.
+   * `listeningSince`: since when this instance has been able to hear heartbeats without a break (its
+   * start, or its broker connection's last reconnect; `now` while it is disconnected). Silence is
+   * only judged over time it could hear, so heartbeats lost or queued while no orchestrator ran, or
+   * while its broker connection was down, are not mistaken for silence: after a reconnect every
+   * agent gets a fresh grace period.
    */
   | { type: 'tick'; lastHeartbeats: Readonly<Record<string, number>>; listeningSince?: number };
 
@@ -94,6 +98,8 @@ function apply(t: Transition, input: DecisionInput): string | undefined {
       return bakeCompleted(t, input.bakeId, input.outcome, input.detail);
     case 'health.degraded':
       return degraded(t, input.servers, input.detail);
+    case 'agent.state.reported':
+      return stateReported(t, input.requestId, input.nodeId, input.currentVersion);
     case 'tick':
       tick(t, input.lastHeartbeats, input.listeningSince ?? Number.NEGATIVE_INFINITY);
       return undefined;
@@ -160,17 +166,46 @@ function degraded(t: Transition, servers: readonly string[], detail: string): st
   return undefined;
 }
 
-/** Deadlines: a step past its deadline, or whose agent went silent, ends without an answer. */
+/** An agent said what it runs: remembered (it settles a server whose version was unknown). */
+function stateReported(
+  t: Transition,
+  requestId: string,
+  nodeId: string,
+  currentVersion: string | null,
+): string | undefined {
+  const step = t.s.steps.find((s) => s.kind === 'inspect' && s.requestId === requestId);
+  if (!step || step.servers[0] !== nodeId) return 'no state request of this deployment matches the report';
+  if (step.status !== 'issued') return `step ${step.stepId} is already ${step.status}`;
+  t.s.reported = { ...t.s.reported, [nodeId]: { currentVersion, at: t.now } };
+  applyStepOutcome(t, step, { ok: true });
+  return undefined;
+}
+
+/** An agent command is sent this many times more when its reply does not come (settings, else 2). */
+export const DEFAULT_COMMAND_RESENDS = 2;
+
+/**
+ * Deadlines: a step past its deadline, or whose agent went silent, ends without an answer — except
+ * an agent command, which is first sent again (same step id) up to `commandResends` times: a reply
+ * or a command lost with a broker restart is not taken for a failure.
+ */
 function tick(t: Transition, lastHeartbeats: Readonly<Record<string, number>>, listeningSince: number): void {
   const { settings } = t.s;
   for (const step of t.inFlight()) {
     if (step.status !== 'issued') continue;
     if (t.now >= step.deadlineAt) {
+      const resends = settings.commandResends ?? DEFAULT_COMMAND_RESENDS;
+      if (AGENT_STEP_KINDS.includes(step.kind) && (step.sends ?? 1) <= resends) {
+        t.resend(step);
+        continue;
+      }
       const server = AGENT_STEP_KINDS.includes(step.kind) ? step.servers[0] : undefined;
       applyStepOutcome(t, step, {
         ok: false,
         status: 'timed_out',
-        reason: `${step.kind} got no answer within ${Math.round((step.deadlineAt - step.issuedAt) / 1000)} s`,
+        reason: `${step.kind} got no answer within ${Math.round((step.deadlineAt - step.issuedAt) / 1000)} s${
+          (step.sends ?? 1) > 1 ? ` (sent ${step.sends} times)` : ''
+        }`,
         ...(server ? { serverId: server } : {}),
       });
       continue;

@@ -4,7 +4,16 @@ import type { ArtifactRef, EventInput, EventType, VerificationSpec } from '@conv
 export type SizedArtifactRef = ArtifactRef & { readonly size: number };
 
 /** What a step does: one pool operation, one agent command per server, one verification, one bake. */
-export type StepKind = 'migrate' | 'drain' | 'deploy' | 'verify' | 'enable' | 'rollback' | 'bake';
+export type StepKind =
+  | 'migrate'
+  | 'drain'
+  | 'deploy'
+  | 'verify'
+  | 'enable'
+  | 'rollback'
+  | 'bake'
+  /** Asks one agent what it really runs (`agent.state.requested`), when a step's outcome is unknown. */
+  | 'inspect';
 
 /**
  * `issued`: sent, answer awaited; `succeeded`/`failed`: answered; `timed_out`: its deadline (or its
@@ -26,7 +35,10 @@ export interface StepRecord {
   readonly attempt: number;
   status: StepStatus;
   readonly issuedAt: number;
-  readonly deadlineAt: number;
+  /** Moved on when an agent command is re-sent (same step id) after its reply did not come. */
+  deadlineAt: number;
+  /** How many times an agent command was sent (absent: once). */
+  sends?: number;
   finishedAt?: number;
   detail?: string;
 }
@@ -105,6 +117,11 @@ export interface DeploymentSettings {
   readonly agentSilenceMs: number;
   /** While an agent step runs, its agent's liveness is looked at this often. */
   readonly livenessCheckMs: number;
+  /**
+   * How many times an agent command whose reply did not come within its timeout is sent again
+   * (same step id: agents are idempotent per step id) before the step times out. Absent: 2.
+   */
+  readonly commandResends?: number;
   readonly verification: VerificationSpec;
   readonly migration?: { readonly runner: string; readonly timeoutSeconds: number };
 }
@@ -139,6 +156,13 @@ export interface DeploymentState {
   abortReason?: string;
   failure?: FailureRecord;
   recovery?: { cause: RecoveryCause; queue: number[] };
+  /**
+   * Servers whose recovery failed (rollback failed or got no answer): they stay out of the pool and
+   * are reported, while their batch-mates are re-verified and put back.
+   */
+  stranded?: string[];
+  /** What agents reported they run (`agent.state.reported`), with when it was heard. */
+  reported?: Record<string, { currentVersion: string | null; at: number }>;
   /** When the scheduler must look at this deployment next; null only in waiting or terminal states. */
   wakeAt: number | null;
   finishedAt?: number;

@@ -1,6 +1,6 @@
 import type { BatchState, StepRecord } from './deployment-state.types';
 import { TERMINAL_STATUSES } from './deployment-state.types';
-import { finishAborted, finishRecovery, startAbort, succeed } from './failure-policy';
+import { finishAborted, finishRecovery, recoverableServers, startAbort, succeed } from './failure-policy';
 import type { Transition } from './transition';
 
 /** Servers whose latest forward deploy may have switched them (anything but a reported failure). */
@@ -168,14 +168,19 @@ function driveRecovery(t: Transition): boolean {
       t.progress(batch.index, targets, 'rolling_back');
       return false;
     }
-    case 'reverifying':
-      t.issue('verify', batch.index, batch.servers, 'recovery', batch.attempt);
-      t.progress(batch.index, batch.servers, 'verifying', 'checking the previous version');
+    case 'reverifying': {
+      // A server whose rollback failed stays out (reported); its batch-mates are checked and put back.
+      const servers = recoverableServers(s, batch);
+      t.issue('verify', batch.index, servers, 'recovery', batch.attempt);
+      t.progress(batch.index, servers, 'verifying', 'checking the previous version');
       return false;
-    case 'restoring':
-      t.issue('enable', batch.index, batch.servers, 'recovery', batch.attempt);
-      t.progress(batch.index, batch.servers, 'enabling', 'previous version');
+    }
+    case 'restoring': {
+      const servers = recoverableServers(s, batch);
+      t.issue('enable', batch.index, servers, 'recovery', batch.attempt);
+      t.progress(batch.index, servers, 'enabling', 'previous version');
       return false;
+    }
     case 'restored':
     case 'pending':
       s.recovery?.queue.shift();

@@ -1,5 +1,11 @@
-import type { BatchState, FailureRecord, StepKind } from './deployment-state.types';
+import type { BatchState, DeploymentState, FailureRecord, StepKind } from './deployment-state.types';
+import { describeServers, serverVersions } from './server-versions';
 import type { Transition } from './transition';
+
+/** A batch's servers whose recovery has not failed (the stranded ones stay out, reported). */
+export function recoverableServers(s: DeploymentState, batch: BatchState): string[] {
+  return batch.servers.filter((id) => !(s.stranded ?? []).includes(id));
+}
 
 /** Is the batch out of the online pool (drained by us, not yet put back)? */
 export function isOutOfPool(batch: BatchState): boolean {
@@ -27,6 +33,12 @@ function terminate(t: Transition, status: 'succeeded' | 'failed' | 'rolled_back'
 
 export function emitFailed(t: Transition, failure: FailureRecord, reason = failure.reason): void {
   const { s } = t;
+  const servers = serverVersions(s).map((v) => ({
+    serverId: v.serverId,
+    version: v.version,
+    state: v.state,
+    inPool: !v.outOfPool,
+  }));
   t.emit({
     type: 'deployment.failed',
     data: {
@@ -38,6 +50,7 @@ export function emitFailed(t: Transition, failure: FailureRecord, reason = failu
       ...(failure.serverId ? { serverId: failure.serverId } : {}),
       reason: reason.slice(0, 4000),
       durationMs: durationMs(t),
+      servers,
     },
   });
 }
@@ -122,19 +135,67 @@ export function failRecovery(
   s.failure = failure;
   terminate(t, 'failed');
   const cause = original ? `${original.reason}; ` : '';
-  emitFailed(t, failure, `${cause}recovery failed at ${step}${serverId ? ` on ${serverId}` : ''}: ${reason}`);
+  emitFailed(
+    t,
+    failure,
+    `${cause}recovery failed at ${step}${serverId ? ` on ${serverId}` : ''}: ${reason}${strandedNote(s)}; servers: ${describeServers(serverVersions(s))}`,
+  );
+}
+
+function strandedNote(s: DeploymentState): string {
+  const stranded = s.stranded ?? [];
+  return stranded.length > 0 ? `; recovery failed on ${stranded.join(', ')} (left out of the pool)` : '';
+}
+
+/**
+ * Servers whose version is unknown and that were not asked yet: the deployment asks each agent
+ * (`agent.state.requested`) before it states an outcome. True when it asked.
+ */
+function askUnknown(t: Transition): boolean {
+  const { s } = t;
+  const asked = new Set(s.steps.filter((step) => step.kind === 'inspect').flatMap((step) => step.servers));
+  const unknown = serverVersions(s)
+    .filter((v) => v.state === 'unknown' && !asked.has(v.serverId))
+    .map((v) => v.serverId);
+  if (unknown.length === 0) return false;
+  t.issue('inspect', null, unknown, 'recovery', 1);
+  return true;
 }
 
 /** Every batch to recover is back: the deployment ends rolled back (failure) or aborted. */
 export function finishRecovery(t: Transition): void {
   const { s } = t;
   const cause = s.recovery?.cause ?? 'failure';
+  if (askUnknown(t)) return;
   s.recovery = undefined;
+  const failure = s.failure ?? { step: 'deploy', batchIndex: null, reason: 'unknown failure' };
+  const stranded = s.stranded ?? [];
+  if (stranded.length > 0) {
+    // Truthful: a server left out of the pool is no restored state, whatever the cause.
+    terminate(t, 'failed');
+    emitFailed(
+      t,
+      failure,
+      `${failure.reason}${strandedNote(s)}; servers: ${describeServers(serverVersions(s))}`,
+    );
+    return;
+  }
   if (cause === 'abort') {
     finishAborted(t);
     return;
   }
-  const failure = s.failure ?? { step: 'deploy', batchIndex: null, reason: 'unknown failure' };
+  const versions = serverVersions(s);
+  const notBack = versions.filter((v) => v.state !== 'previous');
+  if (notBack.length > 0) {
+    // `rolled_back` promises no server serves the new version: batches done (the canary) included.
+    terminate(t, 'failed');
+    emitFailed(
+      t,
+      failure,
+      `${failure.reason}; not rolled back: ${describeServers(notBack)} (onFailure ${s.settings.onFailure}); servers: ${describeServers(versions)}`,
+    );
+    return;
+  }
   terminate(t, 'rolled_back');
   t.emit({
     type: 'deployment.rolled_back',

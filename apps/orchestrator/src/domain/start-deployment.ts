@@ -16,6 +16,8 @@ export interface StartContext {
   readonly agents: readonly KnownAgent[];
   readonly agentSilenceMs: number;
   readonly livenessCheckMs: number;
+  /** Re-sends of an unanswered agent command (absent: the default, 2). */
+  readonly commandResends?: number;
 }
 
 export type StartResult =
@@ -108,6 +110,7 @@ export function startDeployment(
     stepTimeoutMs: strategy.stepTimeoutSeconds * 1000,
     agentSilenceMs: context.agentSilenceMs,
     livenessCheckMs: context.livenessCheckMs,
+    ...(context.commandResends === undefined ? {} : { commandResends: context.commandResends }),
     verification: spec.verification,
     ...(spec.migration
       ? { migration: { runner: spec.migration.runner, timeoutSeconds: spec.migration.timeoutSeconds } }

@@ -1,5 +1,5 @@
 import type { StepRecord } from './deployment-state.types';
-import { failRecovery, failRollout, failTerminally } from './failure-policy';
+import { failRecovery, failRollout, failTerminally, recoverableServers } from './failure-policy';
 import type { Transition } from './transition';
 
 export type StepOutcome =
@@ -107,6 +107,10 @@ function forwardOutcome(t: Transition, step: StepRecord, outcome: StepOutcome): 
 function recoveryOutcome(t: Transition, step: StepRecord, outcome: StepOutcome): void {
   if (step.batchIndex === null) return;
   const batch = t.batch(step.batchIndex);
+  if (!outcome.ok && step.kind === 'rollback') {
+    strandServer(t, step, outcome.reason);
+    return;
+  }
   if (!outcome.ok) {
     if (step.kind === 'drain' && outcome.status === 'failed') {
       putBack(t, step.servers);
@@ -121,7 +125,7 @@ function recoveryOutcome(t: Transition, step: StepRecord, outcome: StepOutcome):
       batch.phase = 'rolling_back';
       return;
     case 'rollback':
-      if (allSucceeded(t, 'rollback', batch.index, batch.attempt, 'recovery')) batch.phase = 'reverifying';
+      rollbacksSettled(t, step);
       return;
     case 'verify':
       batch.phase = 'restoring';
@@ -134,4 +138,36 @@ function recoveryOutcome(t: Transition, step: StepRecord, outcome: StepOutcome):
     default:
       return;
   }
+}
+
+/**
+ * One server's rollback failed (or got no answer after its re-sends): that server stays out of the
+ * pool and is reported, its batch-mates go on — re-verified and put back once their rollbacks ended.
+ */
+function strandServer(t: Transition, step: StepRecord, reason: string): void {
+  const server = step.servers[0];
+  if (server === undefined || step.batchIndex === null) return;
+  const batch = t.batch(step.batchIndex);
+  t.s.stranded = [...new Set([...(t.s.stranded ?? []), server])];
+  t.progress(batch.index, [server], 'held', `rollback failed: ${reason}`);
+  if (recoverableServers(t.s, batch).length === 0) {
+    failRecovery(t, 'rollback', server, reason);
+    return;
+  }
+  rollbacksSettled(t, step);
+}
+
+/** Every rollback of the batch has ended: the servers not stranded are checked again. */
+function rollbacksSettled(t: Transition, step: StepRecord): void {
+  if (step.batchIndex === null) return;
+  const batch = t.batch(step.batchIndex);
+  const pending = t.s.steps.some(
+    (s) =>
+      s.kind === 'rollback' &&
+      s.batchIndex === batch.index &&
+      s.attempt === batch.attempt &&
+      s.purpose === 'recovery' &&
+      s.status === 'issued',
+  );
+  if (!pending && batch.phase === 'rolling_back') batch.phase = 'reverifying';
 }

@@ -73,7 +73,7 @@ export class Transition {
     purpose: 'forward' | 'recovery',
     attempt: number,
   ): StepRecord[] {
-    const perServer = AGENT_STEP_KINDS.includes(kind);
+    const perServer = AGENT_STEP_KINDS.includes(kind) || kind === 'inspect';
     const groups = perServer ? servers.map((server) => [server]) : [servers];
     return groups.map((group) => {
       const sequence = this.s.steps.length + 1;
@@ -112,6 +112,7 @@ export class Transition {
         return settings.drainTimeoutMs + grace;
       case 'deploy':
       case 'rollback':
+      case 'inspect':
         return settings.stepTimeoutMs;
       case 'verify':
         return settings.verification.timeoutSeconds * 1000 + grace;
@@ -120,6 +121,16 @@ export class Transition {
       case 'bake':
         return settings.verification.bakeSeconds * 1000 + grace;
     }
+  }
+
+  /**
+   * Sends an agent command again with the same step id (its reply did not come in time) and moves
+   * its deadline on; the agent runs a step once and answers a copy with the recorded result.
+   */
+  resend(step: StepRecord): void {
+    step.sends = (step.sends ?? 1) + 1;
+    step.deadlineAt = this.now + this.timeoutOf(step.kind);
+    this.send(step);
   }
 
   private healthTimeoutMs(): number {
@@ -195,6 +206,12 @@ export class Transition {
         return;
       case 'verify':
         this.emit({ type: 'verification.requested', data: this.verificationRequest(step) });
+        return;
+      case 'inspect':
+        this.emit({
+          type: 'agent.state.requested',
+          data: { nodeId: server, requestId: step.requestId, deploymentId: s.deploymentId },
+        });
         return;
       case 'bake':
         this.emit({

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import type { DeploymentRejected, DeploymentRequested, EventType } from '@conveyor/contracts';
 import type { EmitOptions, UnitOfWork } from '@conveyor/messaging';
 import type { Logger } from '@conveyor/observability';
-import { SERVICE_LOGGER } from '@conveyor/service-kit';
+import { AMQP_CONNECTION, SERVICE_LOGGER } from '@conveyor/service-kit';
 import { ORCHESTRATOR_SETTINGS, type OrchestratorSettings } from '../config/orchestrator-env';
 import { checkDeploymentProof } from '../domain/check-deployment-proof';
 import { decide, type DecisionInput } from '../domain/decide';
@@ -22,18 +23,48 @@ type Emit = (type: EventType, data: unknown, options: EmitOptions) => unknown;
  * signed agent commands — one commit for all of it.
  */
 @Injectable()
-export class DeploymentEngine {
-  /** Since when this instance receives heartbeats: an agent's silence is judged from then on. */
-  private readonly listeningSince = Date.now();
+export class DeploymentEngine implements OnModuleDestroy {
+  /**
+   * Since when this instance has heard heartbeats without a break: its start, then each reconnect
+   * of its broker connection. While the connection is down it hears nothing, so no agent's silence
+   * counts (ticks pass `now`); after a reconnect every agent gets a fresh grace period.
+   */
+  private listeningSince = Date.now();
+  private connected: boolean;
+  private readonly onConnect = () => {
+    this.connected = true;
+    this.listeningSince = Date.now();
+    this.logger.info({}, 'broker connection (re)established: agent silence is counted from now');
+  };
+  private readonly onDisconnect = () => {
+    if (this.connected)
+      this.logger.warn({}, 'broker connection lost: agent silence is not counted until it returns');
+    this.connected = false;
+  };
 
   constructor(
+    @Inject(AMQP_CONNECTION) private readonly connection: AmqpConnectionManager,
     private readonly deployments: DeploymentRepository,
     private readonly agents: AgentRepository,
     private readonly signer: CommandSigner,
     private readonly metrics: OrchestratorMetrics,
     @Inject(ORCHESTRATOR_SETTINGS) private readonly settings: OrchestratorSettings,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.connected = connection.isConnected();
+    connection.on('connect', this.onConnect);
+    connection.on('disconnect', this.onDisconnect);
+  }
+
+  onModuleDestroy(): void {
+    this.connection.removeListener('connect', this.onConnect);
+    this.connection.removeListener('disconnect', this.onDisconnect);
+  }
+
+  /** Since when agent silence counts: `now` while the broker connection is down. */
+  private heardSince(now: number): number {
+    return this.connected && this.connection.isConnected() ? this.listeningSince : now;
+  }
 
   /**
    * Starts a requested deployment, or refuses it with the reason. A repeated request changes
@@ -66,6 +97,7 @@ export class DeploymentEngine {
       agents: await this.agents.knownAgents(manager),
       agentSilenceMs: this.settings.agentSilenceMs,
       livenessCheckMs: this.settings.livenessCheckMs,
+      commandResends: this.settings.commandResends,
     };
     const result = startDeployment(data, context, Date.now(), correlationId);
     if (!result.ok) {
@@ -112,7 +144,7 @@ export class DeploymentEngine {
     await this.transition(
       unit,
       before,
-      { type: 'tick', lastHeartbeats, listeningSince: this.listeningSince },
+      { type: 'tick', lastHeartbeats, listeningSince: this.heardSince(now) },
       now,
     );
     return true;

@@ -119,7 +119,7 @@ export class DeploymentRepository {
     await this.saveSteps(manager, before, after);
   }
 
-  /** New steps are inserted (a reused step id violates the primary key); finished ones updated. */
+  /** New steps are inserted (a reused step id violates the primary key); finished or re-sent ones updated. */
   private async saveSteps(
     manager: EntityManager,
     before: DeploymentState | undefined,
@@ -134,11 +134,17 @@ export class DeploymentRepository {
       );
     for (const step of after.steps) {
       const old = known.get(step.stepId);
-      if (old && old.status !== step.status) {
+      if (old && (old.status !== step.status || old.deadlineAt !== step.deadlineAt)) {
+        // A re-sent agent command moves its step's deadline on.
         await manager.update(
           StepEntity,
           { stepId: step.stepId },
-          { status: step.status, finishedAt: at(step.finishedAt), detail: step.detail ?? null },
+          {
+            status: step.status,
+            finishedAt: at(step.finishedAt),
+            detail: step.detail ?? null,
+            deadlineAt: new Date(step.deadlineAt),
+          },
         );
       }
     }

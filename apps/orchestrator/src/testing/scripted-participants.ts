@@ -16,11 +16,17 @@ import { ParticipantBus, type TestVhost } from '@conveyor/testing';
 export interface ParticipantScript {
   /** Nodes whose agent neither answers nor sends heartbeats (it died). */
   silent: Set<string>;
+
   /** Verification fails when this returns a reason. */
   failVerification?: (request: EventMap['verification.requested']) => string | undefined;
   replyDelayMs: number;
   /** Simulated time of each kind of step (e.g. a deploy that takes 2 s), on top of replyDelayMs. */
   stepDelaysMs?: Partial<Record<'drain' | 'enable' | 'deploy' | 'verify', number>>;
+  /**
+   * An agent's reply is lost when this returns true (`copy`: 1 for the first command of a step id,
+   * 2 for its first re-send, …): the step ran, its answer never reaches the orchestrator.
+   */
+  dropAgentReply?: (step: { kind: string; nodeId: string; stepId: string; copy: number }) => boolean;
 }
 
 export interface Recorded {
@@ -36,6 +42,10 @@ export interface Recorded {
   floorViolations: string[];
   minOnlineSeen: number;
   commandRejections: string[];
+  /** Agent commands received again for a step id already run (a re-send): answered, not re-run. */
+  agentResends: { kind: string; nodeId: string; stepId: string }[];
+  /** `agent.state.requested` received: the node asked about. */
+  stateRequests: string[];
 }
 
 const DEPLOYMENT_EVENTS = [
@@ -70,7 +80,14 @@ export class ScriptedParticipants {
     floorViolations: [],
     minOnlineSeen: Number.POSITIVE_INFINITY,
     commandRejections: [],
+    agentResends: [],
+    stateRequests: [],
   };
+  /** Each agent's step journal: the reply it gave (or would have given) per step id. */
+  private readonly journal = new Map<
+    string,
+    { kind: 'deploy' | 'rollback' | 'migrate'; copies: number; send: () => void }
+  >();
   readonly online: Set<string>;
   readonly versions = new Map<string, string>();
   private service: RunningService | undefined;
@@ -134,9 +151,14 @@ export class ScriptedParticipants {
     step?: 'drain' | 'enable' | 'deploy' | 'verify',
   ): void {
     const delay = this.script.replyDelayMs + (step ? (this.script.stepDelaysMs?.[step] ?? 0) : 0);
-    setTimeout(() => {
-      this.send(type, data).catch(() => undefined);
-    }, delay);
+    setTimeout(() => this.sendDurably(type, data, Date.now() + 60_000), delay);
+  }
+
+  /** Like a real participant's outbox: a publish that failed (the broker connection dropped) is tried again. */
+  private sendDurably<T extends EventType>(type: T, data: EventInput[T], until: number): void {
+    this.send(type, data).catch(() => {
+      if (Date.now() < until) setTimeout(() => this.sendDurably(type, data, until), 250);
+    });
   }
 
   private executed(key: string): void {
@@ -237,6 +259,15 @@ export class ScriptedParticipants {
       return;
     }
     const { commandId, payload } = checked.command;
+    const known = this.journal.get(payload.stepId);
+    if (known) {
+      // Idempotent per step id, like the real agent: a re-send is answered with the recorded result.
+      known.copies += 1;
+      this.recorded.agentResends.push({ kind, nodeId: target, stepId: payload.stepId });
+      if (!this.script.dropAgentReply?.({ kind, nodeId: target, stepId: payload.stepId, copy: known.copies }))
+        known.send();
+      return;
+    }
     this.executed(`${kind}:${payload.stepId}`);
     this.recorded.agentSteps.push({ kind, nodeId: target, stepId: payload.stepId });
     if (this.script.silent.has(target)) return;
@@ -250,15 +281,35 @@ export class ScriptedParticipants {
     if (kind === 'deploy' && 'artifact' in payload) this.versions.set(target, payload.artifact.version);
     if (kind === 'rollback')
       this.versions.set(target, ('toVersion' in payload && payload.toVersion) || '1.0.0');
-    this.reply(
-      kind === 'deploy'
-        ? 'agent.deploy.succeeded'
-        : kind === 'rollback'
-          ? 'agent.rollback.succeeded'
-          : 'agent.migrate.succeeded',
-      report,
-      'deploy',
-    );
+    const send = () =>
+      this.reply(
+        kind === 'deploy'
+          ? 'agent.deploy.succeeded'
+          : kind === 'rollback'
+            ? 'agent.rollback.succeeded'
+            : 'agent.migrate.succeeded',
+        report,
+        'deploy',
+      );
+    this.journal.set(payload.stepId, { kind, copies: 1, send });
+    if (!this.script.dropAgentReply?.({ kind, nodeId: target, stepId: payload.stepId, copy: 1 })) send();
+  }
+
+  /** An agent says what it runs now and which steps it journalled. */
+  onStateRequested(data: EventMap['agent.state.requested']): void {
+    this.recorded.stateRequests.push(data.nodeId);
+    if (!this.servers.includes(data.nodeId) || this.script.silent.has(data.nodeId)) return;
+    const recentSteps = [...this.journal.entries()]
+      .filter(([stepId]) => stepId.endsWith(`.${data.nodeId}`))
+      .slice(-50)
+      .map(([stepId, entry]) => ({ stepId, kind: entry.kind, outcome: 'succeeded' as const }));
+    this.reply('agent.state.reported', {
+      nodeId: data.nodeId,
+      requestId: data.requestId,
+      currentVersion: this.versions.get(data.nodeId) ?? null,
+      previousVersion: null,
+      recentSteps,
+    });
   }
 
   onVerify(data: EventMap['verification.requested']): void {
@@ -308,6 +359,10 @@ function participantControllers(self: ScriptedParticipants): (new (...args: neve
     @OnEvent('agent.migrate.requested')
     migrate(@Payload() data: unknown, @Ctx() ctx: EventContext) {
       return self.onAgentCommand('migrate', ctx.delivery.receivedData ?? data);
+    }
+    @OnEvent('agent.state.requested')
+    state(@Payload() data: EventMap['agent.state.requested']) {
+      self.onStateRequested(data);
     }
     @OnEvent('verification.requested')
     verify(@Payload() data: EventMap['verification.requested']) {

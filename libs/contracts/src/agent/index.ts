@@ -19,3 +19,5 @@ export * from './migrate-failed.event';
 export * from './command-rejected.event';
 export * from './discovery-requested.event';
 export * from './discovery-replied.event';
+export * from './state-requested.event';
+export * from './state-reported.event';

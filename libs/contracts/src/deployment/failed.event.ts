@@ -17,6 +17,22 @@ export const deploymentFailedEvent = defineEvent({
     serverId: identifier.optional(),
     reason: nonEmpty,
     durationMs,
+    /**
+     * Every target as the orchestrator knows it when the deployment ended (optional: older
+     * producers leave it out): its version (null: unknown), whether it serves the deployment's new
+     * version, the one before, or an unknown one, and whether it is in the online pool.
+     */
+    servers: z
+      .array(
+        z.object({
+          serverId: identifier,
+          version: version.nullable(),
+          state: z.enum(['new', 'previous', 'unknown']),
+          inPool: z.boolean(),
+        }),
+      )
+      .max(10_000)
+      .optional(),
   }),
 });
 export type DeploymentFailed = z.infer<typeof deploymentFailedEvent.schema>;
