@@ -188,4 +188,24 @@ describe('agent: killed mid-deploy, restarted, rolled back; the pre-Conveyor rel
       { timeoutMs: 10_000, intervalMs: 100 },
     );
   });
+
+  it('asked by the orchestrator, the agent reports what it serves, what it replaced and its journal; others stay quiet', async () => {
+    const requestId = randomUUID();
+    await kit.send('agent.state.requested', { nodeId: 'web-7', requestId: randomUUID() });
+    await kit.send('agent.state.requested', { nodeId: 'web-1', requestId });
+    const [report] = await kit.waitForEvents(
+      'agent.state.reported',
+      1,
+      (event) => event.requestId === requestId,
+    );
+    expect(report).toMatchObject({ nodeId: 'web-1', currentVersion: '0.9.0', previousVersion: '2.0.0' });
+    // Newest last: the rollback that put 0.9.0 back ends the journal.
+    expect(report.recentSteps.at(-1)).toEqual({
+      stepId: 'second/rollback',
+      kind: 'rollback',
+      outcome: 'succeeded',
+    });
+    expect(report.recentSteps).toContainEqual({ stepId: 'crash/deploy', kind: 'deploy', outcome: 'failed' });
+    expect(kit.events('agent.state.reported')).toHaveLength(1);
+  });
 });

@@ -21,7 +21,7 @@ import { runDeployStep } from '../steps/deploy-step';
 import { runMigrateStep } from '../steps/migrate-step';
 import { runRollbackStep } from '../steps/rollback-step';
 import type { StepContext } from '../steps/step-context';
-import type { AgentStateReport } from '../runtime/agent-state';
+import { stateReport, type AgentStateReport } from '../runtime/agent-state';
 import { emitOutcome } from '../steps/step-outcome';
 import { claimedCommandId, claimsToAddress, invalidCommandReason } from './rejection-policy';
 import { StepGate } from './step-gate';
@@ -32,6 +32,7 @@ export const AGENT_COMMAND_TYPES = [
   'agent.rollback.requested',
   'agent.migrate.requested',
   'agent.discovery.requested',
+  'agent.state.requested',
 ] as const;
 
 export interface CommandIntakeOptions {
@@ -91,6 +92,17 @@ export class CommandIntake {
           nodeId: this.options.nodeId,
           facts: { ...this.options.facts },
           ...(await this.options.state()),
+        });
+        return 'handled';
+      }
+      case 'agent.state.requested': {
+        // Read-only and unsigned: the bus already refused it unless the orchestrator's broker user
+        // published it. Only the node it names answers.
+        if (envelope.data.nodeId !== this.options.nodeId) return 'handled';
+        await this.options.steps.emit('agent.state.reported', {
+          nodeId: this.options.nodeId,
+          requestId: envelope.data.requestId,
+          ...stateReport(await this.options.state()),
         });
         return 'handled';
       }

@@ -1,4 +1,4 @@
-import { AGENT_RECENT_STEPS_MAX } from '@conveyor/contracts';
+import { AGENT_RECENT_STEPS_MAX, version, type AgentStateReported } from '@conveyor/contracts';
 import { recentSteps, type JournalEntryReport } from '../journal/step-journal.rules';
 import { currentVersion } from '../releases/current-link';
 import { releaseDirs } from '../steps/release-restore';
@@ -22,5 +22,28 @@ export async function readAgentState(context: StepContext): Promise<AgentStateRe
     currentVersion: current,
     keptReleases: kept.slice(0, 100),
     recentSteps: recentSteps(records, AGENT_RECENT_STEPS_MAX),
+  };
+}
+
+/**
+ * The answer to `agent.state.requested`: the release serving now, the one before it (what the
+ * step that installed the current release replaced; null when no journalled step says), and the
+ * journal, newest last.
+ */
+export function stateReport(
+  state: AgentStateReport,
+): Pick<AgentStateReported, 'currentVersion' | 'previousVersion' | 'recentSteps'> {
+  const installedCurrent = state.recentSteps.find(
+    (step) => step.outcome === 'succeeded' && step.version === state.currentVersion,
+  );
+  // Release names found on disk are loosely checked; the report carries only well-formed versions.
+  const asVersion = (name: string | null | undefined) =>
+    name != null && version.safeParse(name).success ? name : null;
+  return {
+    currentVersion: asVersion(state.currentVersion),
+    previousVersion: asVersion(installedCurrent?.previousVersion),
+    recentSteps: [...state.recentSteps]
+      .reverse()
+      .map((step) => ({ stepId: step.stepId, kind: step.kind, outcome: step.outcome })),
   };
 }

@@ -43,6 +43,7 @@ export const REPLY_TYPES = [
   'agent.migrate.failed',
   'agent.command.rejected',
   'agent.discovery.replied',
+  'agent.state.reported',
 ] as const;
 type ReplyType = (typeof REPLY_TYPES)[number];
 
@@ -50,7 +51,8 @@ type CommandEventType =
   | 'agent.deploy.requested'
   | 'agent.rollback.requested'
   | 'agent.migrate.requested'
-  | 'agent.discovery.requested';
+  | 'agent.discovery.requested'
+  | 'agent.state.requested';
 
 /**
  * Everything an agent integration test needs, real: a fresh vhost, a temp dir, an artifact server,
