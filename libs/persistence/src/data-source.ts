@@ -57,7 +57,8 @@ export async function openServiceDatabase(options: ServiceDatabaseOptions): Prom
 
 /** Runs the service's pending migrations with the schema owner's login and disconnects; the names applied. */
 export async function migrateServiceDatabase(options: ServiceDatabaseOptions): Promise<string[]> {
-  const dataSource = await openServiceDatabase({ ...options, poolSize: 1 });
+  // Two connections: one holds the migration lock (withMigrationLock), the other migrates.
+  const dataSource = await openServiceDatabase({ ...options, poolSize: 2 });
   try {
     const rows = (await dataSource.query(
       `SELECT name FROM ${quoteSchemaName(options.schema)}.migrations ORDER BY id`,

@@ -4,6 +4,7 @@ import { auditEnvSchema } from './audit-env';
 const common = {
   AMQP_URL: 'amqp://conveyor-audit:secret@127.0.0.1:5672/conveyor',
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/conveyor',
+  AUDIT_CHECKPOINT_DIR: '/var/lib/conveyor-audit/checkpoints',
 };
 
 describe('audit environment: the signing key', () => {

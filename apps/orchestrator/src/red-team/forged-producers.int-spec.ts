@@ -8,7 +8,7 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@conveyor/testing';
-import { startService, type RunningService } from '@conveyor/service-kit';
+import { newTestApiToken, seedApiToken, startService, type RunningService } from '@conveyor/service-kit';
 import type { SigningKeyPair } from '@conveyor/command-signing';
 import { deadLetterQueueName, EVENTS_EXCHANGE } from '@conveyor/messaging';
 import { orchestratorService } from '../orchestrator.service-spec';
@@ -28,6 +28,7 @@ import {
  * nothing: no deployment row, no agent command, no deployment event.
  */
 describe('red team: forged producers on the bus', () => {
+  const reader = newTestApiToken('rita@example.com', 'deployer');
   const DEAD_LETTERS = deadLetterQueueName('orchestrator');
   let vhost: TestVhost;
   let database: TestDatabase;
@@ -47,6 +48,8 @@ describe('red team: forged producers on the bus', () => {
       orchestratorService,
       parsedEnv(orchestratorTestEnv(vhost.urlFor('orchestrator'), database.url, keys.privateKeyPem)),
     );
+    // A person's token, to read deployments back (GET /deployments/:id needs one).
+    await seedApiToken(orchestrator.app, reader);
     await vhost.addAgent('web-1');
     await vhost.addAgent('web-2');
   });
@@ -123,7 +126,9 @@ describe('red team: forged producers on the bus', () => {
   }
 
   async function deploymentStatus(id: string): Promise<number> {
-    const response = await fetch(`http://127.0.0.1:${orchestrator.port}/deployments/${id}`);
+    const response = await fetch(`http://127.0.0.1:${orchestrator.port}/deployments/${id}`, {
+      headers: { authorization: `Bearer ${reader.secret}` },
+    });
     return response.status;
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SigningKeyPair } from '@conveyor/command-signing';
 import type { DeploymentRequested } from '@conveyor/contracts';
-import { startService, type RunningService } from '@conveyor/service-kit';
+import { newTestApiToken, seedApiToken, startService, type RunningService } from '@conveyor/service-kit';
 import {
   createTestDatabase,
   createTestVhost,
@@ -41,6 +41,7 @@ describe('red team: a deployment request with a forged proof', () => {
   let keys: SigningKeyPair;
   let orchestrator: RunningService;
   let participants: ScriptedParticipants;
+  const reader = newTestApiToken('rita@example.com', 'deployer');
   const script: ParticipantScript = { silent: new Set(), replyDelayMs: 20 };
 
   beforeAll(async () => {
@@ -52,6 +53,8 @@ describe('red team: a deployment request with a forged proof', () => {
       orchestratorService,
       parsedEnv(orchestratorTestEnv(vhost.urlFor('orchestrator'), database.url, keys.privateKeyPem)),
     );
+    // A person's token, to read deployments back (GET /deployments/:id needs one).
+    await seedApiToken(orchestrator.app, reader);
   });
 
   afterAll(async () => {
@@ -77,7 +80,9 @@ describe('red team: a deployment request with a forged proof', () => {
     // Anything it would have started would follow at once in the same commit; give it a moment anyway.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(ofDeployment(request.deploymentId).map((e) => e.type)).toEqual(['deployment.rejected']);
-    const stored = await fetch(`http://127.0.0.1:${orchestrator.port}/deployments/${request.deploymentId}`);
+    const stored = await fetch(`http://127.0.0.1:${orchestrator.port}/deployments/${request.deploymentId}`, {
+      headers: { authorization: `Bearer ${reader.secret}` },
+    });
     expect(stored.status).toBe(404);
     expect(participants.recorded.drains.filter((d) => d.deploymentId === request.deploymentId)).toEqual([]);
     expect(participants.recorded.agentSteps.filter((s) => s.stepId.startsWith(request.deploymentId))).toEqual(
