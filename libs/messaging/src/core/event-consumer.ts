@@ -8,6 +8,11 @@ import { eventHandlingSeconds, eventsConsumed, eventsRefused } from './messaging
 import { authenticateDelivery, type RefusalCode } from './delivery-authentication';
 import {
   assertBindingPattern,
+  assertRetryDelays,
+  DEFAULT_RETRY_DELAYS_MS,
+  nextRetryStep,
+  retryQueueArguments,
+  retryQueues,
   deadLetterQueueArguments,
   deadLetterQueueName,
   DEAD_LETTER_EXCHANGE,
@@ -17,6 +22,8 @@ import {
   type QueueOverride,
 } from './topology';
 import { assertExchanges, type SharedTopologyMode } from './confirmed-publisher';
+import { DatabaseGate } from './database-gate';
+import { isDatabaseConnectionError, originOf, type Origin } from './redelivery';
 
 export interface Delivery {
   /** 1 for the first delivery, 2 for the first redelivery, … */
@@ -108,8 +115,24 @@ export interface EventConsumerOptions {
    * message id itself and dead-letters after `maxAttempts` instead of retrying forever.
    */
   attemptCounting?: 'broker' | 'local';
-  /** Delay before a failed message is returned to the queue, per attempt (capped). */
+  /** `in-process` redelivery: delay before a failed message is returned to the queue, per attempt (capped). */
   retryDelayMs?: number;
+  /**
+   * `in-process` (default): a failed message is returned to its queue after a short delay.
+   * `broker` (the services): it waits in `conveyor.<service>.retry.<level>` for `retryDelaysMs[level-1]`
+   * and comes back through the dead-letter exchange, so retries span minutes and survive restarts.
+   * Needs the service queue (no `queue` override).
+   */
+  redelivery?: 'in-process' | 'broker';
+  /** `broker` redelivery: the delay of each retry level (the last repeats). Default 1 s, 5 s, 30 s, 2 min. */
+  retryDelaysMs?: readonly number[];
+  /**
+   * When a handler fails because the database cannot be reached (`isOutage`, default
+   * `isDatabaseConnectionError`), the message is held — no attempt counted — while `probe` is
+   * retried with growing delays, and handled again once it answers. Absent: such failures count
+   * as attempts like any other.
+   */
+  database?: { probe: () => Promise<unknown>; isOutage?: (error: unknown) => boolean };
   /**
    * `check`: the exchanges and the dead-letter queue (and its binding) are only checked, never
    * declared, so the consumer needs configure on its own queue alone. Default `declare`.
@@ -133,6 +156,8 @@ export class EventConsumer {
   private readonly batcher?: MicroBatcher;
   /** attemptCounting `local`: deliveries seen per message id, forgotten once settled. */
   private readonly localAttempts = new Map<string, number>();
+  private readonly retryDelaysMs: readonly number[];
+  private readonly databaseGate?: DatabaseGate;
 
   constructor(
     private readonly connection: AmqpConnectionManager,
@@ -142,6 +167,16 @@ export class EventConsumer {
     this.queue = options.queue?.name ?? serviceQueueName(options.service);
     this.deadLetterQueue = options.deadLetterQueue ?? deadLetterQueueName(options.service);
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    if (options.redelivery === 'broker') {
+      if (options.queue !== undefined) {
+        throw new Error('EventConsumer: broker redelivery needs the service queue (no queue override)');
+      }
+      assertRetryDelays(this.retryDelaysMs);
+    }
+    if (options.database !== undefined) {
+      this.databaseGate = new DatabaseGate(options.database.probe, options.logger, this.queue);
+    }
     if (options.handleBatch) {
       this.batcher = new MicroBatcher(options.handleBatch, options.handle, options.maxBatch ?? 100);
     }
@@ -165,6 +200,7 @@ export class EventConsumer {
 
   /** Stops taking messages and waits for the ones being handled. */
   async stop(): Promise<void> {
+    this.databaseGate?.stop();
     await Promise.allSettled([...this.inFlight]);
     await this.channel?.close();
   }
@@ -192,6 +228,17 @@ export class EventConsumer {
     });
     for (const pattern of this.options.bindings)
       await channel.bindQueue(this.queue, EVENTS_EXCHANGE, pattern);
+    if (this.options.redelivery === 'broker') {
+      for (const retry of retryQueues(this.options.service, this.retryDelaysMs)) {
+        await channel.assertQueue(retry.queue, {
+          durable: true,
+          arguments: retryQueueArguments(this.options.service, retry.delayMs),
+        });
+        await channel.bindQueue(retry.queue, DEAD_LETTER_EXCHANGE, retry.queue);
+      }
+      // Expired retries come back through the dead-letter exchange under the service queue's name.
+      await channel.bindQueue(this.queue, DEAD_LETTER_EXCHANGE, this.queue);
+    }
     await channel.prefetch(this.options.prefetch ?? 32);
     await channel.consume(this.queue, (message) => {
       // amqplib hands over null when the broker cancels the consumer (queue deleted).
@@ -224,27 +271,58 @@ export class EventConsumer {
     if (this.options.attemptCounting === 'local') this.localAttempts.delete(localAttemptKey(message));
   }
 
+  /** Where the delivery came from: its own routing key and user, or the original ones after a retry. */
+  private originOf(message: ConsumeMessage): Origin {
+    const userId = typeof message.properties.userId === 'string' ? message.properties.userId : undefined;
+    if (this.options.redelivery !== 'broker') {
+      return {
+        routingKey: message.fields.routingKey,
+        userId,
+        attempt: this.attemptOf(message),
+        retried: false,
+      };
+    }
+    return originOf({
+      service: this.options.service,
+      ownUser: this.options.publisher.userId,
+      exchange: message.fields.exchange,
+      routingKey: message.fields.routingKey,
+      userId,
+      headers: message.properties.headers,
+      deliveryCount: Number(message.properties.headers?.['x-delivery-count'] ?? 0),
+    });
+  }
+
   private async onMessage(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
-    const attempt = this.attemptOf(message);
-    const routingKey = message.fields.routingKey;
+    const origin = this.originOf(message);
+    const attempt = origin.attempt;
+    const routingKey = origin.routingKey;
     let raw: unknown;
     try {
       raw = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
       const why = `not JSON: ${describe(error)}`;
       await this.notifyInvalid({ routingKey, body: undefined, error: why });
-      return this.deadLetter(channel, message, routingKey, 'invalid', why, attempt);
+      return this.deadLetter(channel, message, routingKey, 'invalid', why, attempt, origin);
     }
     const decoded = decodeEnvelope(raw);
     if (!decoded.ok) {
       await this.notifyInvalid({ routingKey, body: raw, error: decoded.error });
-      return this.deadLetter(channel, message, decoded.type ?? routingKey, 'invalid', decoded.error, attempt);
+      return this.deadLetter(
+        channel,
+        message,
+        decoded.type ?? routingKey,
+        'invalid',
+        decoded.error,
+        attempt,
+        origin,
+      );
     }
     const envelope = decoded.envelope;
-    const userId = typeof message.properties.userId === 'string' ? message.properties.userId : undefined;
+    const userId = origin.userId;
     const authentication = authenticateDelivery({ routingKey, userId, envelope });
     if (!authentication.ok) {
-      return this.refuse(channel, message, attempt, {
+      return this.refuse(channel, message, origin, {
         code: authentication.code,
         reason: authentication.reason,
         routingKey,
@@ -255,41 +333,100 @@ export class EventConsumer {
         type: envelope.type,
       });
     }
-    const timer = eventHandlingSeconds.startTimer({ type: envelope.type });
-    try {
-      const receivedData = (raw as { data?: unknown }).data;
-      const delivery: Delivery = { attempt, redelivered: message.fields.redelivered, receivedData };
-      const outcome = this.batcher
-        ? await this.batcher.submit({ envelope, delivery })
-        : await this.options.handle(envelope, delivery);
-      timer();
-      this.settled(message);
-      settle(() => channel.ack(message));
-      eventsConsumed.inc({ type: envelope.type, outcome });
-    } catch (error) {
-      timer();
-      const reason = describe(error);
-      if (attempt >= this.maxAttempts || isPermanent(error)) {
-        const why = `handler failed after ${attempt} attempt(s): ${reason}`;
-        return this.deadLetter(channel, message, envelope.type, 'dead_lettered', why, attempt);
+    const receivedData = (raw as { data?: unknown }).data;
+    const delivery: Delivery = {
+      attempt,
+      redelivered: message.fields.redelivered || origin.retried,
+      receivedData,
+    };
+    for (;;) {
+      const timer = eventHandlingSeconds.startTimer({ type: envelope.type });
+      try {
+        const outcome = this.batcher
+          ? await this.batcher.submit({ envelope, delivery })
+          : await this.options.handle(envelope, delivery);
+        timer();
+        this.settled(message);
+        settle(() => channel.ack(message));
+        eventsConsumed.inc({ type: envelope.type, outcome });
+        return;
+      } catch (error) {
+        timer();
+        if (this.databaseGate !== undefined && this.isDatabaseOutage(error)) {
+          // Held, not counted: handled again once the database answers (or returned if we stop).
+          if (await this.databaseGate.waitUntilAvailable()) continue;
+          settle(() => channel.nack(message, false, true));
+          return;
+        }
+        return this.onHandlerFailure(channel, message, envelope, origin, error);
       }
+    }
+  }
+
+  private isDatabaseOutage(error: unknown): boolean {
+    return (this.options.database?.isOutage ?? isDatabaseConnectionError)(error);
+  }
+
+  /** A handler failed: retried (through the broker or here), or dead-lettered after the last attempt. */
+  private async onHandlerFailure(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    envelope: EventEnvelope,
+    origin: Origin,
+    error: unknown,
+  ): Promise<void> {
+    const attempt = origin.attempt;
+    const reason = describe(error);
+    if (attempt >= this.maxAttempts || isPermanent(error)) {
+      const why = `handler failed after ${attempt} attempt(s): ${reason}`;
+      return this.deadLetter(channel, message, envelope.type, 'dead_lettered', why, attempt, origin);
+    }
+    if (this.options.redelivery === 'broker') {
+      const step = nextRetryStep(this.options.service, attempt, this.maxAttempts, this.retryDelaysMs);
+      if (step !== 'dead-letter') {
+        try {
+          await this.options.publisher.retry({
+            queue: step.queue,
+            original: message,
+            nextAttempt: attempt + 1,
+            routingKey: origin.routingKey,
+            userId: origin.userId,
+            lastError: reason,
+          });
+          this.settled(message);
+          settle(() => channel.ack(message));
+          eventsConsumed.inc({ type: envelope.type, outcome: 'retried' });
+          this.options.logger.warn(
+            { type: envelope.type, eventId: envelope.id, attempt, retryInMs: step.delayMs, err: reason },
+            'handler failed; retried through the broker later',
+          );
+          return;
+        } catch (retryError) {
+          this.options.logger.error(
+            { type: envelope.type, err: describe(retryError) },
+            'could not put the message in its retry queue; returned to its queue',
+          );
+        }
+      }
+    } else {
       this.options.logger.warn(
         { type: envelope.type, eventId: envelope.id, attempt, err: reason },
         'handler failed; will retry',
       );
-      await delay(Math.min((this.options.retryDelayMs ?? 100) * attempt, 2_000));
-      settle(() => channel.nack(message, false, true));
-      eventsConsumed.inc({ type: envelope.type, outcome: 'retried' });
     }
+    await delay(Math.min((this.options.retryDelayMs ?? 100) * attempt, 2_000));
+    settle(() => channel.nack(message, false, true));
+    eventsConsumed.inc({ type: envelope.type, outcome: 'retried' });
   }
 
   /** Never handed to a handler: told to `onRefused` (retried if that fails), then dead-lettered. */
   private async refuse(
     channel: ConfirmChannel,
     message: ConsumeMessage,
-    attempt: number,
+    origin: Origin,
     refused: RefusedMessage,
   ): Promise<void> {
+    const attempt = origin.attempt;
     const why = `refused (${refused.code}): ${refused.reason}`;
     if (this.options.onRefused !== undefined) {
       try {
@@ -306,11 +443,20 @@ export class EventConsumer {
         }
         const unrecorded = `${why}; recording it failed after ${attempt} attempt(s): ${describe(error)}`;
         eventsRefused.inc({ code: refused.code });
-        return this.deadLetter(channel, message, refused.type, 'refused', unrecorded, attempt, refused.code);
+        return this.deadLetter(
+          channel,
+          message,
+          refused.type,
+          'refused',
+          unrecorded,
+          attempt,
+          origin,
+          refused.code,
+        );
       }
     }
     eventsRefused.inc({ code: refused.code });
-    return this.deadLetter(channel, message, refused.type, 'refused', why, attempt, refused.code);
+    return this.deadLetter(channel, message, refused.type, 'refused', why, attempt, origin, refused.code);
   }
 
   private async notifyInvalid(invalid: InvalidMessage): Promise<void> {
@@ -332,6 +478,7 @@ export class EventConsumer {
     outcome: 'invalid' | 'dead_lettered' | 'refused',
     reason: string,
     attempts: number,
+    origin: Origin,
     refusal?: RefusalCode,
   ): Promise<void> {
     try {
@@ -341,6 +488,8 @@ export class EventConsumer {
         reason,
         attempts,
         refusal,
+        routingKey: origin.routingKey,
+        userId: origin.userId,
       });
       this.settled(message);
       settle(() => channel.ack(message));

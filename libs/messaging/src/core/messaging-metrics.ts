@@ -24,3 +24,9 @@ export const eventsRefused = counter({
   help: 'Valid messages refused and dead-lettered unhandled: routing key not the type, or not published by the declared producer (by code).',
   labelNames: ['code'] as const,
 });
+
+export const consumerPausedForDatabase = counter({
+  name: 'conveyor_consumer_database_pauses_total',
+  help: 'Times a consumer paused because its database could not be reached (messages held, no attempt counted).',
+  labelNames: ['queue'] as const,
+});
