@@ -4,7 +4,12 @@ import { decodeEnvelope, type EventEnvelope } from '@conveyor/contracts';
 import type { Logger } from '@conveyor/observability';
 import type { ConfirmedPublisher } from './confirmed-publisher';
 import { MicroBatcher } from './micro-batcher';
-import { eventHandlingSeconds, eventsConsumed, eventsRefused } from './messaging-metrics';
+import {
+  deadLetterQueueDepth,
+  eventHandlingSeconds,
+  eventsConsumed,
+  eventsRefused,
+} from './messaging-metrics';
 import { authenticateDelivery, type RefusalCode } from './delivery-authentication';
 import {
   assertBindingPattern,
@@ -158,6 +163,7 @@ export class EventConsumer {
   private readonly localAttempts = new Map<string, number>();
   private readonly retryDelaysMs: readonly number[];
   private readonly databaseGate?: DatabaseGate;
+  private depthTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly connection: AmqpConnectionManager,
@@ -196,11 +202,27 @@ export class EventConsumer {
       ),
     );
     await this.channel.waitForConnect();
+    if (this.options.redelivery === 'broker') {
+      await this.sampleDeadLetterDepth();
+      this.depthTimer = setInterval(() => void this.sampleDeadLetterDepth(), DEPTH_SAMPLE_MS);
+      this.depthTimer.unref();
+    }
+  }
+
+  /** conveyor_dead_letter_queue_depth for this service's dead-letter queue (what the alert watches). */
+  private async sampleDeadLetterDepth(): Promise<void> {
+    try {
+      const info = await this.channel?.checkQueue(this.deadLetterQueue);
+      if (info !== undefined) deadLetterQueueDepth.set({ queue: this.deadLetterQueue }, info.messageCount);
+    } catch {
+      /* broker unreachable: the last sample stands, and the broker's own alerts fire */
+    }
   }
 
   /** Stops taking messages and waits for the ones being handled. */
   async stop(): Promise<void> {
     this.databaseGate?.stop();
+    clearInterval(this.depthTimer);
     await Promise.allSettled([...this.inFlight]);
     await this.channel?.close();
   }
@@ -526,6 +548,9 @@ function settle(action: () => void): void {
     /* channel gone: the message will be redelivered */
   }
 }
+
+/** How often a service samples the depth of its dead-letter queue. */
+const DEPTH_SAMPLE_MS = 30_000;
 
 /** How many local attempt counts are kept (oldest forgotten first); far above any prefetch. */
 const LOCAL_ATTEMPTS_KEPT = 10_000;
