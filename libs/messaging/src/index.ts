@@ -16,3 +16,4 @@ export * from './nest/rabbit-transport.strategy';
 export * from './broker/broker-permissions';
 export * from './broker/broker-definitions';
 export * from './core/redelivery';
+export * from './core/dead-letter-replay';

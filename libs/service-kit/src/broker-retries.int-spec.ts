@@ -115,7 +115,14 @@ describe('retries through the broker, and pausing while the database is down', (
 
   beforeAll(async () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    await vhost.allowTestServices('pipeline', ['flaky', 'poisoned', 'forged', 'outlasting', 'outlasting-producer']);
+    await vhost.allowTestServices('pipeline', [
+      'flaky',
+      'poisoned',
+      'forged',
+      'outlasting',
+      'outlasting-producer',
+      'replayer',
+    ]);
     db = await new DataSource({ type: 'postgres', url: database.url }).initialize();
   });
 
@@ -273,4 +280,52 @@ describe('retries through the broker, and pausing while the database is down', (
       await producerDb.drop();
     }
   }, 90_000);
+
+  it('replays a dead letter on an operator request, as its original publisher, and leaves letters it did not write', async () => {
+    const stuck = randomUUID();
+    let fixed = false;
+    const replayer = await start('replayer', async (data) => {
+      if (data.deploymentId === stuck && !fixed) throw new Error('not fixed yet');
+    });
+    await emitPause(replayer, stuck);
+    const dlq = deadLetterQueueName('replayer');
+    await waitFor('the event dead-lettered', async () => (await vhost.queueDepth(dlq)) === 1, {
+      timeoutMs: 15_000,
+    });
+    const [letter] = await vhost.peek(dlq, 1);
+    // A letter someone else put in the queue, claiming to be the pipeline's.
+    const forged = createEnvelope('test', 'deployment.pause.requested', { deploymentId: randomUUID() });
+    const connection = await amqplib.connect(vhost.urlFor('orchestrator'));
+    const channel = await connection.createConfirmChannel();
+    channel.publish(DEAD_LETTER_EXCHANGE, dlq, Buffer.from(JSON.stringify(forged)), {
+      persistent: true,
+      userId: 'conveyor-orchestrator',
+      messageId: forged.id,
+      headers: {
+        'x-conveyor-routing-key': 'deployment.pause.requested',
+        'x-conveyor-user-id': 'conveyor-pipeline',
+      },
+    });
+    await channel.waitForConfirms();
+    await connection.close();
+    await waitFor('two letters', async () => (await vhost.queueDepth(dlq)) === 2);
+
+    fixed = true;
+    await replayer.app.get(TransactionalBus).transaction(async (unit) => {
+      unit.emit(
+        'deadletter.replay.requested',
+        { service: 'replayer', queue: dlq, messageId: null, all: true },
+        { actor: 'ops-alice' },
+      );
+    });
+    await waitFor('the replayed event handled', async () => (await rows('replayer', stuck)).length === 1, {
+      timeoutMs: 15_000,
+    });
+    expect(letter.messageId).toBeDefined();
+    const [handled] = await rows('replayer', stuck);
+    expect(handled.attempt).toBe(1);
+    expect(await rows('replayer', forged.data.deploymentId)).toEqual([]);
+    const left = await vhost.peek(dlq, 5);
+    expect(left.map((entry) => entry.messageId)).toEqual([forged.id]);
+  });
 });

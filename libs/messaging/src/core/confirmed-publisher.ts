@@ -1,5 +1,5 @@
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
-import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
 import { DEAD_LETTER_EXCHANGE, deadLetterQueueArguments, EVENTS_EXCHANGE, RETRY_HEADERS } from './topology';
 import { PublishFailedError, UnroutableEventError } from './errors';
 import { eventsPublished } from './messaging-metrics';
@@ -28,7 +28,7 @@ export interface DeadLetter {
 export interface RetryLetter {
   /** The retry queue (`conveyor.<service>.retry.<level>`), bound to the dead-letter exchange under its name. */
   queue: string;
-  original: ConsumeMessage;
+  original: Message;
   /** The attempt its next delivery will be. */
   nextAttempt: number;
   /** The original routing key (its event type) and publisher, authenticated when it comes back. */

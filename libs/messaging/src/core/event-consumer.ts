@@ -28,6 +28,7 @@ import {
 } from './topology';
 import { assertExchanges, type SharedTopologyMode } from './confirmed-publisher';
 import { DatabaseGate } from './database-gate';
+import { REPLAY_REQUESTED, replayDeadLetters, type ReplayRequest } from './dead-letter-replay';
 import { isDatabaseConnectionError, originOf, type Origin } from './redelivery';
 
 export interface Delivery {
@@ -251,6 +252,8 @@ export class EventConsumer {
     for (const pattern of this.options.bindings)
       await channel.bindQueue(this.queue, EVENTS_EXCHANGE, pattern);
     if (this.options.redelivery === 'broker') {
+      // Operators' replay requests (`conveyor dead-letters replay`) reach every service; each acts on its own.
+      await channel.bindQueue(this.queue, EVENTS_EXCHANGE, REPLAY_REQUESTED);
       for (const retry of retryQueues(this.options.service, this.retryDelaysMs)) {
         await channel.assertQueue(retry.queue, {
           durable: true,
@@ -354,6 +357,26 @@ export class EventConsumer {
           typeof message.properties.messageId === 'string' ? message.properties.messageId : undefined,
         type: envelope.type,
       });
+    }
+    if (envelope.type === REPLAY_REQUESTED && this.options.redelivery === 'broker') {
+      const request = envelope.data as ReplayRequest;
+      if (request.service === this.options.service) {
+        try {
+          const result = await replayDeadLetters(this.connection, this.options.publisher, request);
+          this.options.logger.warn(
+            { queue: request.queue, actor: envelope.actor, requestId: envelope.id, ...result },
+            'dead letters replayed on request',
+          );
+        } catch (error) {
+          return this.onHandlerFailure(channel, message, envelope, origin, error);
+        }
+      }
+      if (!this.options.bindings.some((pattern) => topicMatches(pattern, REPLAY_REQUESTED))) {
+        this.settled(message);
+        settle(() => channel.ack(message));
+        eventsConsumed.inc({ type: envelope.type, outcome: 'handled' });
+        return;
+      }
     }
     const receivedData = (raw as { data?: unknown }).data;
     const delivery: Delivery = {
@@ -547,6 +570,18 @@ function settle(action: () => void): void {
   } catch {
     /* channel gone: the message will be redelivered */
   }
+}
+
+/** Whether a topic binding pattern (`*` one word, `#` any words) matches a routing key. */
+export function topicMatches(pattern: string, routingKey: string): boolean {
+  const match = (p: string[], k: string[]): boolean => {
+    if (p.length === 0) return k.length === 0;
+    const [head, ...rest] = p;
+    if (head === '#') return match(rest, k) || (k.length > 0 && match(p, k.slice(1)));
+    if (k.length === 0) return false;
+    return (head === '*' || head === k[0]) && match(rest, k.slice(1));
+  };
+  return match(pattern.split('.'), routingKey.split('.'));
 }
 
 /** How often a service samples the depth of its dead-letter queue. */
