@@ -1,3 +1,4 @@
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { ActionAuditService } from './auth/action-audit.service';
 import { ApiTokensRepository } from './auth/api-tokens.repository';
@@ -65,6 +66,7 @@ export class PipelineModule implements NestModule {
         DeploymentsController,
         InsightsController,
         TokensController,
+        DeadLettersController,
         DeploymentEventsConsumer,
       ],
       providers: [
