@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliContext, type CliIo } from './cli-context';
 import { registerAuditCommands } from './commands/audit.command';
+import { registerDeadLettersCommands } from './commands/dead-letters.command';
 import { registerDeployCommands } from './commands/deploy.command';
 import { registerDeploymentsCommands } from './commands/deployments.command';
 import { registerKeysCommands } from './commands/keys.command';
@@ -12,7 +13,8 @@ import { CliError, ExitCode } from './exit-codes';
 
 const EPILOG = `
 Configuration: flags > environment (CONVEYOR_URL, CONVEYOR_TOKEN, CONVEYOR_AUDIT_URL, CONVEYOR_AUDIT_TOKEN,
-CONVEYOR_POOLS_URL, CONVEYOR_CONFIG) > config file (~/.config/conveyor/config.json, or --config).
+CONVEYOR_POOLS_URL, CONVEYOR_BROKER_URL,
+CONVEYOR_BROKER_VHOST, CONVEYOR_CONFIG) > config file (~/.config/conveyor/config.json, or --config).
 Exit codes: 0 ok, 1 failed or refused, 2 usage or configuration error, 3 not found, 4 authentication,
 5 unreachable, 130 interrupted.`;
 
@@ -50,6 +52,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerPoolsCommands(program, ctx);
   registerAuditCommands(program, ctx);
   registerKeysCommands(program, ctx);
+  registerDeadLettersCommands(program, ctx);
   return program;
 }
 

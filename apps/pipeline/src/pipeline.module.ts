@@ -1,3 +1,4 @@
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { AuditCheckpointsConsumer } from './audit-checkpoints/audit-checkpoints.consumer';
 import { AuditCheckpointsRepository } from './audit-checkpoints/audit-checkpoints.repository';
@@ -68,6 +69,7 @@ export class PipelineModule implements NestModule {
         DeploymentsController,
         InsightsController,
         TokensController,
+        DeadLettersController,
         DeploymentEventsConsumer,
         AuditCheckpointsConsumer,
       ],

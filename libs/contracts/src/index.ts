@@ -12,3 +12,4 @@ export * from './verification';
 export * from './pipeline';
 export * from './audit';
 export * from './identity';
+export * from './messaging';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { EventContract } from './define-event';
+import { deadLetterReplayRequestedEvent } from './messaging';
 import {
   deploymentRequestedEvent,
   deploymentRejectedEvent,
@@ -141,6 +142,7 @@ export const eventContracts = [
   identityTokenIssuedEvent,
   identityTokenRevokedEvent,
   identityTokensAnnouncedEvent,
+  deadLetterReplayRequestedEvent,
 ] as const;
 
 type AnyContract = (typeof eventContracts)[number];

@@ -15,3 +15,5 @@ export * from './nest/rethrow-rpc-errors.filter';
 export * from './nest/rabbit-transport.strategy';
 export * from './broker/broker-permissions';
 export * from './broker/broker-definitions';
+export * from './core/redelivery';
+export * from './core/dead-letter-replay';

@@ -13,7 +13,7 @@ import {
   waitForConnection,
 } from '@conveyor/messaging';
 import { collectDefaultProcessMetrics, createLogger } from '@conveyor/observability';
-import type { MigrationInterface } from 'typeorm';
+import { DataSource, type MigrationInterface } from 'typeorm';
 import { migrateServiceDatabase } from '@conveyor/persistence';
 import {
   ConfigError,
@@ -102,6 +102,7 @@ export async function startService<E extends ServiceEnv>(
     throw error;
   }
   app.useLogger(app.get(PinoNestLogger));
+  const database = app.get(DataSource);
   await spec.configure?.(app, env);
   app.useGlobalFilters(new RethrowRpcErrorsFilter(app.get(HttpAdapterHost).httpAdapter));
   app.connectMicroservice(
@@ -114,6 +115,9 @@ export async function startService<E extends ServiceEnv>(
         bus: spec.inbox === false ? undefined : app.get(TransactionalBus),
         prefetch: env.AMQP_PREFETCH,
         maxAttempts: env.AMQP_MAX_ATTEMPTS,
+        redelivery: 'broker',
+        retryDelaysMs: env.AMQP_RETRY_DELAYS_MS,
+        database: { probe: () => database.query('SELECT 1') },
         sharedTopology: 'check',
       }),
     },

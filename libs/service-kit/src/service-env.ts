@@ -22,6 +22,22 @@ const postgresUrl = z
     }
   }, 'must be a postgres:// URL with a database name (e.g. postgres://postgres@127.0.0.1:5432/conveyor)');
 
+const retryDelays = z
+  .string()
+  .transform((value, ctx) => {
+    const delays = value.split(',').map((part) => Number(part.trim()));
+    if (delays.length === 0 || delays.some((d) => !Number.isInteger(d) || d < 10 || d > 86_400_000)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be comma-separated whole milliseconds from 10 to 86400000 (e.g. 1000,5000,30000,120000)',
+      });
+      return z.NEVER;
+    }
+    return delays;
+  })
+  .or(z.array(z.number().int().min(10).max(86_400_000)).min(1));
+
 const port = z.coerce
   .number({ error: 'must be a port number' })
   .int('must be a port number')
@@ -36,6 +52,8 @@ export const baseServiceEnv = z.object({
   AMQP_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   AMQP_PREFETCH: z.coerce.number().int().min(1).max(10_000).default(32),
   AMQP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  /** Delay of each broker retry level, comma-separated milliseconds (the last repeats). */
+  AMQP_RETRY_DELAYS_MS: retryDelays.default([1_000, 5_000, 30_000, 120_000]),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 

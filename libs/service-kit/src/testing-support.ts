@@ -22,6 +22,7 @@ export function testServiceEnv(
     AMQP_CONNECT_TIMEOUT_MS: 5_000,
     AMQP_PREFETCH: 32,
     AMQP_MAX_ATTEMPTS: 3,
+    AMQP_RETRY_DELAYS_MS: [200, 400],
     DATABASE_POOL_SIZE: 3,
     ...overrides,
   };

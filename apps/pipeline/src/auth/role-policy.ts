@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   approve: ['approver', 'admin'],
   controlDeployments: ['deployer', 'admin'],
   manageTokens: ['admin'],
+  /** Sends dead letters back to a service (`conveyor dead-letters replay`). */
+  replayDeadLetters: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -32,6 +32,11 @@ describe('broker permissions from the contracts', () => {
     const configure = new RegExp(servicePermissions('verifier', 'v').permission.configure);
     expect(configure.test('conveyor.verifier')).toBe(true);
     expect(configure.test('conveyor.verifier.dead-letter')).toBe(true);
+    expect(configure.test('conveyor.verifier.retry.1')).toBe(true);
+    expect(configure.test('conveyor.verifier.retry.12')).toBe(true);
+    expect(configure.test('conveyor.verifier.retry.x')).toBe(false);
+    expect(configure.test('conveyor.orchestrator.retry.1')).toBe(false);
+    expect(configure.test('conveyor.verifier.retry.1.more')).toBe(false);
     expect(configure.test('conveyor.events')).toBe(false);
     expect(configure.test('conveyor.orchestrator')).toBe(false);
   });

@@ -11,6 +11,7 @@ import {
   DEAD_LETTER_EXCHANGE,
   deadLetterQueueName,
   EVENTS_EXCHANGE,
+  retryQueuePattern,
   serviceQueueName,
 } from '../core/topology';
 
@@ -59,9 +60,9 @@ export function exactKeys(types: readonly string[]): string {
   return types.length === 0 ? '^$' : `^(${types.map(escapeRegex).join('|')})$`;
 }
 
-/** Anchored alternation of exact names. */
-function exactNames(names: readonly string[]): string {
-  return `^(${names.map(escapeRegex).join('|')})$`;
+/** Anchored alternation of exact names, and optionally of patterns (already regular expressions). */
+function exactNames(names: readonly string[], patterns: readonly string[] = []): string {
+  return `^(${[...names.map(escapeRegex), ...patterns].join('|')})$`;
 }
 
 /** The agent commands (what every agent's queue may be bound to): the orchestrator's agent.* types. */
@@ -70,23 +71,24 @@ export function agentCommandTypes(): string[] {
 }
 
 /**
- * A service's user: configures (declares) only its own queue and dead-letter queue; writes to the
- * two exchanges (publish) and its own queues (bind); reads its own queues (consume) and the
- * exchanges (bind). On conveyor.events it may publish exactly the routing keys it produces and
+ * A service's user: configures (declares) only its own queue, dead-letter queue and retry queues
+ * (`conveyor.<service>.retry.<n>`); writes to the two exchanges (publish) and its own queues
+ * (bind); reads its own queues (consume) and the exchanges (bind). On conveyor.events it may publish exactly the routing keys it produces and
  * bind any key (the audit log reads everything).
  */
 export function servicePermissions(service: ServiceProducer, vhost: string): UserPermissions {
   const user = serviceBrokerUser(service);
   const own = [serviceQueueName(service), deadLetterQueueName(service)];
   const withExchanges = [EVENTS_EXCHANGE, DEAD_LETTER_EXCHANGE, ...own];
+  const retries = [retryQueuePattern(service)];
   return {
     user,
     permission: {
       user,
       vhost,
-      configure: exactNames(own),
-      write: exactNames(withExchanges),
-      read: exactNames(withExchanges),
+      configure: exactNames(own, retries),
+      write: exactNames(withExchanges, retries),
+      read: exactNames(withExchanges, retries),
     },
     topicPermission: {
       user,

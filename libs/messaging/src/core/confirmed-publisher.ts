@@ -1,6 +1,6 @@
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
-import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { DEAD_LETTER_EXCHANGE, deadLetterQueueArguments, EVENTS_EXCHANGE } from './topology';
+import type { Channel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
+import { DEAD_LETTER_EXCHANGE, deadLetterQueueArguments, EVENTS_EXCHANGE, RETRY_HEADERS } from './topology';
 import { PublishFailedError, UnroutableEventError } from './errors';
 import { eventsPublished } from './messaging-metrics';
 import { connectionUser } from './amqp-connection';
@@ -19,6 +19,22 @@ export interface DeadLetter {
   attempts: number;
   /** Set when the message was refused (never handed to a handler): the refusal's code. */
   refusal?: string;
+  /** The original routing key and publisher when they differ from the delivery's (a retried message). */
+  routingKey?: string;
+  userId?: string;
+}
+
+/** A failed message sent to wait in one of its service's retry queues (see `nextRetryStep`). */
+export interface RetryLetter {
+  /** The retry queue (`conveyor.<service>.retry.<level>`), bound to the dead-letter exchange under its name. */
+  queue: string;
+  original: Message;
+  /** The attempt its next delivery will be. */
+  nextAttempt: number;
+  /** The original routing key (its event type) and publisher, authenticated when it comes back. */
+  routingKey: string;
+  userId: string | undefined;
+  lastError: string;
 }
 
 /**
@@ -98,15 +114,48 @@ export class ConfirmedPublisher {
         ...(original.properties.headers ?? {}),
         'x-conveyor-error': letter.reason.slice(0, 4000),
         'x-conveyor-attempts': letter.attempts,
-        'x-conveyor-routing-key': original.fields.routingKey,
+        'x-conveyor-routing-key': letter.routingKey ?? original.fields.routingKey,
         // Who published the original (its user_id, checked by the broker); absent if it carried none.
-        ...(typeof original.properties.userId === 'string'
-          ? { 'x-conveyor-user-id': original.properties.userId }
+        ...(typeof (letter.userId ?? original.properties.userId) === 'string'
+          ? { 'x-conveyor-user-id': letter.userId ?? (original.properties.userId as string) }
           : {}),
         ...(letter.refusal === undefined ? {} : { 'x-conveyor-refused': letter.refusal }),
         'x-conveyor-dead-lettered-at': new Date().toISOString(),
       },
     });
+  }
+
+  /**
+   * Puts a failed message in a retry queue with its attempt and origin in headers; resolves once
+   * confirmed. Sent as this service's user: its headers are believed only from that user.
+   */
+  async retry(letter: RetryLetter): Promise<void> {
+    const { original } = letter;
+    const headers: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(original.properties.headers ?? {})) {
+      // The broker's own dead-lettering history grows with every round trip; it is not needed.
+      if (key === 'x-death' || key.startsWith('x-first-death') || key.startsWith('x-last-death')) continue;
+      if (key === 'x-delivery-count') continue;
+      headers[key] = value;
+    }
+    headers[RETRY_HEADERS.attempt] = letter.nextAttempt;
+    headers[RETRY_HEADERS.routingKey] = letter.routingKey;
+    if (letter.userId === undefined) delete headers[RETRY_HEADERS.userId];
+    else headers[RETRY_HEADERS.userId] = letter.userId;
+    headers[RETRY_HEADERS.lastError] = letter.lastError.slice(0, 4000);
+    await this.channel.publish(DEAD_LETTER_EXCHANGE, letter.queue, original.content, {
+      persistent: true,
+      mandatory: true,
+      messageId: original.properties.messageId as string | undefined,
+      type: original.properties.type as string | undefined,
+      contentType: original.properties.contentType as string | undefined,
+      userId: this.userId,
+      headers,
+    });
+    const id = original.properties.messageId;
+    if (typeof id === 'string' && this.returned.delete(id)) {
+      throw new Error(`retry queue ${letter.queue} does not exist or is not bound`);
+    }
   }
 
   async close(): Promise<void> {

@@ -9,7 +9,12 @@ import {
 import type { Logger } from '@conveyor/observability';
 import type { ConfirmedPublisher } from './confirmed-publisher';
 import { MicroBatcher } from './micro-batcher';
-import { eventHandlingSeconds, eventsConsumed, eventsRefused } from './messaging-metrics';
+import {
+  deadLetterQueueDepth,
+  eventHandlingSeconds,
+  eventsConsumed,
+  eventsRefused,
+} from './messaging-metrics';
 import {
   authenticateDelivery,
   authenticateUnknownTypeDelivery,
@@ -17,6 +22,11 @@ import {
 } from './delivery-authentication';
 import {
   assertBindingPattern,
+  assertRetryDelays,
+  DEFAULT_RETRY_DELAYS_MS,
+  nextRetryStep,
+  retryQueueArguments,
+  retryQueues,
   deadLetterQueueArguments,
   deadLetterQueueName,
   DEAD_LETTER_EXCHANGE,
@@ -26,6 +36,9 @@ import {
   type QueueOverride,
 } from './topology';
 import { assertExchanges, type SharedTopologyMode } from './confirmed-publisher';
+import { DatabaseGate } from './database-gate';
+import { REPLAY_REQUESTED, replayDeadLetters, type ReplayRequest } from './dead-letter-replay';
+import { isDatabaseConnectionError, originOf, type Origin } from './redelivery';
 
 export interface Delivery {
   /** 1 for the first delivery, 2 for the first redelivery, … */
@@ -141,8 +154,24 @@ export interface EventConsumerOptions {
    * message id itself and dead-letters after `maxAttempts` instead of retrying forever.
    */
   attemptCounting?: 'broker' | 'local';
-  /** Delay before a failed message is returned to the queue, per attempt (capped). */
+  /** `in-process` redelivery: delay before a failed message is returned to the queue, per attempt (capped). */
   retryDelayMs?: number;
+  /**
+   * `in-process` (default): a failed message is returned to its queue after a short delay.
+   * `broker` (the services): it waits in `conveyor.<service>.retry.<level>` for `retryDelaysMs[level-1]`
+   * and comes back through the dead-letter exchange, so retries span minutes and survive restarts.
+   * Needs the service queue (no `queue` override).
+   */
+  redelivery?: 'in-process' | 'broker';
+  /** `broker` redelivery: the delay of each retry level (the last repeats). Default 1 s, 5 s, 30 s, 2 min. */
+  retryDelaysMs?: readonly number[];
+  /**
+   * When a handler fails because the database cannot be reached (`isOutage`, default
+   * `isDatabaseConnectionError`), the message is held — no attempt counted — while `probe` is
+   * retried with growing delays, and handled again once it answers. Absent: such failures count
+   * as attempts like any other.
+   */
+  database?: { probe: () => Promise<unknown>; isOutage?: (error: unknown) => boolean };
   /**
    * `check`: the exchanges and the dead-letter queue (and its binding) are only checked, never
    * declared, so the consumer needs configure on its own queue alone. Default `declare`.
@@ -166,6 +195,9 @@ export class EventConsumer {
   private readonly batcher?: MicroBatcher;
   /** attemptCounting `local`: deliveries seen per message id, forgotten once settled. */
   private readonly localAttempts = new Map<string, number>();
+  private readonly retryDelaysMs: readonly number[];
+  private readonly databaseGate?: DatabaseGate;
+  private depthTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly connection: AmqpConnectionManager,
@@ -175,6 +207,16 @@ export class EventConsumer {
     this.queue = options.queue?.name ?? serviceQueueName(options.service);
     this.deadLetterQueue = options.deadLetterQueue ?? deadLetterQueueName(options.service);
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    if (options.redelivery === 'broker') {
+      if (options.queue !== undefined) {
+        throw new Error('EventConsumer: broker redelivery needs the service queue (no queue override)');
+      }
+      assertRetryDelays(this.retryDelaysMs);
+    }
+    if (options.database !== undefined) {
+      this.databaseGate = new DatabaseGate(options.database.probe, options.logger, this.queue);
+    }
     if (options.handleBatch) {
       this.batcher = new MicroBatcher(options.handleBatch, options.handle, options.maxBatch ?? 100);
     }
@@ -194,10 +236,27 @@ export class EventConsumer {
       ),
     );
     await this.channel.waitForConnect();
+    if (this.options.redelivery === 'broker') {
+      await this.sampleDeadLetterDepth();
+      this.depthTimer = setInterval(() => void this.sampleDeadLetterDepth(), DEPTH_SAMPLE_MS);
+      this.depthTimer.unref();
+    }
+  }
+
+  /** conveyor_dead_letter_queue_depth for this service's dead-letter queue (what the alert watches). */
+  private async sampleDeadLetterDepth(): Promise<void> {
+    try {
+      const info = await this.channel?.checkQueue(this.deadLetterQueue);
+      if (info !== undefined) deadLetterQueueDepth.set({ queue: this.deadLetterQueue }, info.messageCount);
+    } catch {
+      /* broker unreachable: the last sample stands, and the broker's own alerts fire */
+    }
   }
 
   /** Stops taking messages and waits for the ones being handled. */
   async stop(): Promise<void> {
+    this.databaseGate?.stop();
+    clearInterval(this.depthTimer);
     await Promise.allSettled([...this.inFlight]);
     await this.channel?.close();
   }
@@ -225,6 +284,19 @@ export class EventConsumer {
     });
     for (const pattern of this.options.bindings)
       await channel.bindQueue(this.queue, EVENTS_EXCHANGE, pattern);
+    if (this.options.redelivery === 'broker') {
+      // Operators' replay requests (`conveyor dead-letters replay`) reach every service; each acts on its own.
+      await channel.bindQueue(this.queue, EVENTS_EXCHANGE, REPLAY_REQUESTED);
+      for (const retry of retryQueues(this.options.service, this.retryDelaysMs)) {
+        await channel.assertQueue(retry.queue, {
+          durable: true,
+          arguments: retryQueueArguments(this.options.service, retry.delayMs),
+        });
+        await channel.bindQueue(retry.queue, DEAD_LETTER_EXCHANGE, retry.queue);
+      }
+      // Expired retries come back through the dead-letter exchange under the service queue's name.
+      await channel.bindQueue(this.queue, DEAD_LETTER_EXCHANGE, this.queue);
+    }
     await channel.prefetch(this.options.prefetch ?? 32);
     await channel.consume(this.queue, (message) => {
       // amqplib hands over null when the broker cancels the consumer (queue deleted).
@@ -257,30 +329,61 @@ export class EventConsumer {
     if (this.options.attemptCounting === 'local') this.localAttempts.delete(localAttemptKey(message));
   }
 
+  /** Where the delivery came from: its own routing key and user, or the original ones after a retry. */
+  private originOf(message: ConsumeMessage): Origin {
+    const userId = typeof message.properties.userId === 'string' ? message.properties.userId : undefined;
+    if (this.options.redelivery !== 'broker') {
+      return {
+        routingKey: message.fields.routingKey,
+        userId,
+        attempt: this.attemptOf(message),
+        retried: false,
+      };
+    }
+    return originOf({
+      service: this.options.service,
+      ownUser: this.options.publisher.userId,
+      exchange: message.fields.exchange,
+      routingKey: message.fields.routingKey,
+      userId,
+      headers: message.properties.headers,
+      deliveryCount: Number(message.properties.headers?.['x-delivery-count'] ?? 0),
+    });
+  }
+
   private async onMessage(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
-    const attempt = this.attemptOf(message);
-    const routingKey = message.fields.routingKey;
+    const origin = this.originOf(message);
+    const attempt = origin.attempt;
+    const routingKey = origin.routingKey;
     let raw: unknown;
     try {
       raw = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
       const why = `not JSON: ${describe(error)}`;
       await this.notifyInvalid({ routingKey, body: undefined, error: why });
-      return this.deadLetter(channel, message, routingKey, 'invalid', why, attempt);
+      return this.deadLetter(channel, message, routingKey, 'invalid', why, attempt, origin);
     }
     const decoded = decodeEnvelope(raw);
     if (!decoded.ok && decoded.unknownType !== undefined && this.options.handleUnknownType !== undefined) {
-      return this.onUnknownType(channel, message, attempt, decoded.unknownType, raw);
+      return this.onUnknownType(channel, message, origin, decoded.unknownType, raw);
     }
     if (!decoded.ok) {
       await this.notifyInvalid({ routingKey, body: raw, error: decoded.error });
-      return this.deadLetter(channel, message, decoded.type ?? routingKey, 'invalid', decoded.error, attempt);
+      return this.deadLetter(
+        channel,
+        message,
+        decoded.type ?? routingKey,
+        'invalid',
+        decoded.error,
+        attempt,
+        origin,
+      );
     }
     const envelope = decoded.envelope;
-    const userId = typeof message.properties.userId === 'string' ? message.properties.userId : undefined;
+    const userId = origin.userId;
     const authentication = authenticateDelivery({ routingKey, userId, envelope });
     if (!authentication.ok) {
-      return this.refuse(channel, message, attempt, {
+      return this.refuse(channel, message, origin, {
         code: authentication.code,
         reason: authentication.reason,
         routingKey,
@@ -291,36 +394,54 @@ export class EventConsumer {
         type: envelope.type,
       });
     }
-    const timer = eventHandlingSeconds.startTimer({ type: envelope.type });
-    try {
-      const receivedData = (raw as { data?: unknown }).data;
-      const delivery: Delivery = {
-        attempt,
-        redelivered: message.fields.redelivered,
-        receivedData,
-        rawBody: message.content.toString('utf8'),
-      };
-      const outcome = this.batcher
-        ? await this.batcher.submit({ envelope, delivery })
-        : await this.options.handle(envelope, delivery);
-      timer();
-      this.settled(message);
-      settle(() => channel.ack(message));
-      eventsConsumed.inc({ type: envelope.type, outcome });
-    } catch (error) {
-      timer();
-      const reason = describe(error);
-      if (attempt >= this.maxAttempts || isPermanent(error)) {
-        const why = `handler failed after ${attempt} attempt(s): ${reason}`;
-        return this.deadLetter(channel, message, envelope.type, 'dead_lettered', why, attempt);
+    if (envelope.type === REPLAY_REQUESTED && this.options.redelivery === 'broker') {
+      const request = envelope.data as ReplayRequest;
+      if (request.service === this.options.service) {
+        try {
+          const result = await replayDeadLetters(this.connection, this.options.publisher, request);
+          this.options.logger.warn(
+            { queue: request.queue, actor: envelope.actor, requestId: envelope.id, ...result },
+            'dead letters replayed on request',
+          );
+        } catch (error) {
+          return this.onHandlerFailure(channel, message, envelope, origin, error);
+        }
       }
-      this.options.logger.warn(
-        { type: envelope.type, eventId: envelope.id, attempt, err: reason },
-        'handler failed; will retry',
-      );
-      await delay(Math.min((this.options.retryDelayMs ?? 100) * attempt, 2_000));
-      settle(() => channel.nack(message, false, true));
-      eventsConsumed.inc({ type: envelope.type, outcome: 'retried' });
+      if (!this.options.bindings.some((pattern) => topicMatches(pattern, REPLAY_REQUESTED))) {
+        this.settled(message);
+        settle(() => channel.ack(message));
+        eventsConsumed.inc({ type: envelope.type, outcome: 'handled' });
+        return;
+      }
+    }
+    const receivedData = (raw as { data?: unknown }).data;
+    const delivery: Delivery = {
+      attempt,
+      redelivered: message.fields.redelivered || origin.retried,
+      receivedData,
+      rawBody: message.content.toString('utf8'),
+    };
+    for (;;) {
+      const timer = eventHandlingSeconds.startTimer({ type: envelope.type });
+      try {
+        const outcome = this.batcher
+          ? await this.batcher.submit({ envelope, delivery })
+          : await this.options.handle(envelope, delivery);
+        timer();
+        this.settled(message);
+        settle(() => channel.ack(message));
+        eventsConsumed.inc({ type: envelope.type, outcome });
+        return;
+      } catch (error) {
+        timer();
+        if (this.databaseGate !== undefined && this.isDatabaseOutage(error)) {
+          // Held, not counted: handled again once the database answers (or returned if we stop).
+          if (await this.databaseGate.waitUntilAvailable()) continue;
+          settle(() => channel.nack(message, false, true));
+          return;
+        }
+        return this.onHandlerFailure(channel, message, envelope, origin, error);
+      }
     }
   }
 
@@ -332,16 +453,15 @@ export class EventConsumer {
   private async onUnknownType(
     channel: ConfirmChannel,
     message: ConsumeMessage,
-    attempt: number,
+    origin: Origin,
     envelope: UnknownTypeEnvelope,
     raw: unknown,
   ): Promise<void> {
-    const routingKey = message.fields.routingKey;
-    const userId = typeof message.properties.userId === 'string' ? message.properties.userId : undefined;
+    const { routingKey, userId } = origin;
     const rawBody = message.content.toString('utf8');
     const authentication = authenticateUnknownTypeDelivery({ routingKey, userId, type: envelope.type });
     if (!authentication.ok) {
-      return this.refuse(channel, message, attempt, {
+      return this.refuse(channel, message, origin, {
         code: authentication.code,
         reason: authentication.reason,
         routingKey,
@@ -355,8 +475,8 @@ export class EventConsumer {
     const handle = this.options.handleUnknownType;
     if (handle === undefined || userId === undefined) return; // narrowed by the caller and the check above
     const delivery: Delivery = {
-      attempt,
-      redelivered: message.fields.redelivered,
+      attempt: origin.attempt,
+      redelivered: message.fields.redelivered || origin.retried,
       receivedData: (raw as { data?: unknown }).data,
       rawBody,
     };
@@ -366,27 +486,80 @@ export class EventConsumer {
       settle(() => channel.ack(message));
       eventsConsumed.inc({ type: UNKNOWN_TYPE_METRIC_LABEL, outcome: 'handled' });
     } catch (error) {
-      const reason = describe(error);
-      if (attempt >= this.maxAttempts || isPermanent(error)) {
-        const why = `handler of an unknown type failed after ${attempt} attempt(s): ${reason}`;
-        return this.deadLetter(channel, message, UNKNOWN_TYPE_METRIC_LABEL, 'dead_lettered', why, attempt);
+      return this.onHandlerFailure(
+        channel,
+        message,
+        { type: UNKNOWN_TYPE_METRIC_LABEL, id: envelope.id },
+        origin,
+        error,
+      );
+    }
+  }
+
+  private isDatabaseOutage(error: unknown): boolean {
+    return (this.options.database?.isOutage ?? isDatabaseConnectionError)(error);
+  }
+
+  /** A handler failed: retried (through the broker or here), or dead-lettered after the last attempt. */
+  private async onHandlerFailure(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    envelope: { type: string; id: string },
+    origin: Origin,
+    error: unknown,
+  ): Promise<void> {
+    const attempt = origin.attempt;
+    const reason = describe(error);
+    if (attempt >= this.maxAttempts || isPermanent(error)) {
+      const why = `handler failed after ${attempt} attempt(s): ${reason}`;
+      return this.deadLetter(channel, message, envelope.type, 'dead_lettered', why, attempt, origin);
+    }
+    if (this.options.redelivery === 'broker') {
+      const step = nextRetryStep(this.options.service, attempt, this.maxAttempts, this.retryDelaysMs);
+      if (step !== 'dead-letter') {
+        try {
+          await this.options.publisher.retry({
+            queue: step.queue,
+            original: message,
+            nextAttempt: attempt + 1,
+            routingKey: origin.routingKey,
+            userId: origin.userId,
+            lastError: reason,
+          });
+          this.settled(message);
+          settle(() => channel.ack(message));
+          eventsConsumed.inc({ type: envelope.type, outcome: 'retried' });
+          this.options.logger.warn(
+            { type: envelope.type, eventId: envelope.id, attempt, retryInMs: step.delayMs, err: reason },
+            'handler failed; retried through the broker later',
+          );
+          return;
+        } catch (retryError) {
+          this.options.logger.error(
+            { type: envelope.type, err: describe(retryError) },
+            'could not put the message in its retry queue; returned to its queue',
+          );
+        }
       }
+    } else {
       this.options.logger.warn(
         { type: envelope.type, eventId: envelope.id, attempt, err: reason },
-        'handler of an unknown type failed; will retry',
+        'handler failed; will retry',
       );
-      await delay(Math.min((this.options.retryDelayMs ?? 100) * attempt, 2_000));
-      settle(() => channel.nack(message, false, true));
     }
+    await delay(Math.min((this.options.retryDelayMs ?? 100) * attempt, 2_000));
+    settle(() => channel.nack(message, false, true));
+    eventsConsumed.inc({ type: envelope.type, outcome: 'retried' });
   }
 
   /** Never handed to a handler: told to `onRefused` (retried if that fails), then dead-lettered. */
   private async refuse(
     channel: ConfirmChannel,
     message: ConsumeMessage,
-    attempt: number,
+    origin: Origin,
     refused: RefusedMessage,
   ): Promise<void> {
+    const attempt = origin.attempt;
     const why = `refused (${refused.code}): ${refused.reason}`;
     if (this.options.onRefused !== undefined) {
       try {
@@ -403,11 +576,20 @@ export class EventConsumer {
         }
         const unrecorded = `${why}; recording it failed after ${attempt} attempt(s): ${describe(error)}`;
         eventsRefused.inc({ code: refused.code });
-        return this.deadLetter(channel, message, refused.type, 'refused', unrecorded, attempt, refused.code);
+        return this.deadLetter(
+          channel,
+          message,
+          refused.type,
+          'refused',
+          unrecorded,
+          attempt,
+          origin,
+          refused.code,
+        );
       }
     }
     eventsRefused.inc({ code: refused.code });
-    return this.deadLetter(channel, message, refused.type, 'refused', why, attempt, refused.code);
+    return this.deadLetter(channel, message, refused.type, 'refused', why, attempt, origin, refused.code);
   }
 
   private async notifyInvalid(invalid: InvalidMessage): Promise<void> {
@@ -429,6 +611,7 @@ export class EventConsumer {
     outcome: 'invalid' | 'dead_lettered' | 'refused',
     reason: string,
     attempts: number,
+    origin: Origin,
     refusal?: RefusalCode,
   ): Promise<void> {
     try {
@@ -438,6 +621,8 @@ export class EventConsumer {
         reason,
         attempts,
         refusal,
+        routingKey: origin.routingKey,
+        userId: origin.userId,
       });
       this.settled(message);
       settle(() => channel.ack(message));
@@ -474,6 +659,21 @@ function settle(action: () => void): void {
     /* channel gone: the message will be redelivered */
   }
 }
+
+/** Whether a topic binding pattern (`*` one word, `#` any words) matches a routing key. */
+export function topicMatches(pattern: string, routingKey: string): boolean {
+  const match = (p: string[], k: string[]): boolean => {
+    if (p.length === 0) return k.length === 0;
+    const [head, ...rest] = p;
+    if (head === '#') return match(rest, k) || (k.length > 0 && match(p, k.slice(1)));
+    if (k.length === 0) return false;
+    return (head === '*' || head === k[0]) && match(rest, k.slice(1));
+  };
+  return match(pattern.split('.'), routingKey.split('.'));
+}
+
+/** How often a service samples the depth of its dead-letter queue. */
+const DEPTH_SAMPLE_MS = 30_000;
 
 /** Metric label for events of unknown types: their types are not ours to put in a label (cardinality). */
 const UNKNOWN_TYPE_METRIC_LABEL = '(unknown type)';

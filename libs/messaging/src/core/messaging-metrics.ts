@@ -1,4 +1,4 @@
-import { counter, histogram } from '@conveyor/observability';
+import { counter, gauge, histogram } from '@conveyor/observability';
 
 export const eventsPublished = counter({
   name: 'conveyor_events_published_total',
@@ -23,4 +23,16 @@ export const eventsRefused = counter({
   name: 'conveyor_events_refused_total',
   help: 'Valid messages refused and dead-lettered unhandled: routing key not the type, or not published by the declared producer (by code).',
   labelNames: ['code'] as const,
+});
+
+export const consumerPausedForDatabase = counter({
+  name: 'conveyor_consumer_database_pauses_total',
+  help: 'Times a consumer paused because its database could not be reached (messages held, no attempt counted).',
+  labelNames: ['queue'] as const,
+});
+
+export const deadLetterQueueDepth = gauge({
+  name: 'conveyor_dead_letter_queue_depth',
+  help: 'Messages waiting in a service dead-letter queue (sampled by the service every 30 s); replay them with `conveyor dead-letters`.',
+  labelNames: ['queue'] as const,
 });

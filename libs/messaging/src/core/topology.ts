@@ -84,3 +84,88 @@ export function assertBindingPattern(pattern: string): void {
     throw new Error(`"${pattern}" is not a valid binding pattern (dot-separated words, * or #)`);
   }
 }
+
+/**
+ * Delayed redelivery through the broker. A failed message is published (by the consuming
+ * service, as itself) into `conveyor.<service>.retry.<level>` on the dead-letter exchange; the
+ * queue's TTL holds it for the level's delay, then the broker dead-letters it back through the
+ * dead-letter exchange to the service queue (bound there under its own name). The attempt count
+ * and the original routing key and publisher travel in headers (see `RETRY_HEADERS`).
+ */
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 5_000, 30_000, 120_000];
+
+export function retryQueueName(service: string, level: number): string {
+  if (!Number.isInteger(level) || level < 1) throw new Error(`retry level must be 1 or more, got ${level}`);
+  return `conveyor.${service}.retry.${level}`;
+}
+
+/** The retry queues of a service's name: `conveyor\.<service>\.retry\.[0-9]+` (a PCRE fragment). */
+export function retryQueuePattern(service: string): string {
+  return `conveyor\\.${service.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.retry\\.[0-9]+`;
+}
+
+/**
+ * A retry queue: classic and durable, one TTL for every message in it (so they expire in order),
+ * dead-lettered back to the service queue through the dead-letter exchange.
+ */
+export function retryQueueArguments(service: string, delayMs: number): Record<string, unknown> {
+  return {
+    'x-queue-type': 'classic',
+    'x-message-ttl': delayMs,
+    'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE,
+    'x-dead-letter-routing-key': serviceQueueName(service),
+  };
+}
+
+/** Headers a retried (or dead-lettered) message carries, written by the consuming service itself. */
+export const RETRY_HEADERS = {
+  /** The attempt the next delivery is (2 for the first retry). */
+  attempt: 'x-conveyor-attempt',
+  /** The routing key the message was first published with (its event type). */
+  routingKey: 'x-conveyor-routing-key',
+  /** The AMQP user_id of the original publisher. */
+  userId: 'x-conveyor-user-id',
+  /** Why the last attempt failed. */
+  lastError: 'x-conveyor-last-error',
+} as const;
+
+export interface RetryStep {
+  /** The retry queue level (1-based). */
+  level: number;
+  queue: string;
+  delayMs: number;
+}
+
+/**
+ * Where a message whose `attempt` failed goes next: the retry queue for that attempt (the last
+ * delay repeats when there are more attempts than delays), or `dead-letter` after `maxAttempts`.
+ */
+export function nextRetryStep(
+  service: string,
+  attempt: number,
+  maxAttempts: number,
+  delaysMs: readonly number[],
+): RetryStep | 'dead-letter' {
+  if (attempt >= maxAttempts || delaysMs.length === 0) return 'dead-letter';
+  const level = Math.min(attempt, delaysMs.length);
+  return { level, queue: retryQueueName(service, level), delayMs: delaysMs[level - 1] };
+}
+
+/** The retry queues a service with these delays declares, one per delay. */
+export function retryQueues(service: string, delaysMs: readonly number[]): RetryStep[] {
+  return delaysMs.map((delayMs, index) => ({
+    level: index + 1,
+    queue: retryQueueName(service, index + 1),
+    delayMs,
+  }));
+}
+
+/** Validates retry delays: at least one, each a whole number of milliseconds from 10 ms to 24 h. */
+export function assertRetryDelays(delaysMs: readonly number[]): void {
+  if (delaysMs.length === 0) throw new Error('retry delays: at least one delay is needed');
+  for (const delay of delaysMs) {
+    if (!Number.isInteger(delay) || delay < 10 || delay > 86_400_000) {
+      throw new Error(`retry delays: ${delay} is not a whole number of milliseconds from 10 to 86400000`);
+    }
+  }
+}

@@ -27,6 +27,11 @@ export interface RabbitTransportOptions {
   prefetch?: number;
   maxAttempts?: number;
   retryDelayMs?: number;
+  /** See EventConsumerOptions: `broker` retries wait in the service's retry queues. */
+  redelivery?: 'in-process' | 'broker';
+  retryDelaysMs?: readonly number[];
+  /** See EventConsumerOptions.database: pause while the database cannot be reached. */
+  database?: { probe: () => Promise<unknown> };
   /** How the consumer treats the shared exchanges and its dead-letter queue (see EventConsumer). */
   sharedTopology?: SharedTopologyMode;
 }
@@ -62,6 +67,9 @@ export class RabbitTransport extends Server implements CustomTransportStrategy {
       prefetch: this.options.prefetch,
       maxAttempts: this.options.maxAttempts,
       retryDelayMs: this.options.retryDelayMs,
+      redelivery: this.options.redelivery,
+      retryDelaysMs: this.options.retryDelaysMs,
+      database: this.options.database,
       sharedTopology: this.options.sharedTopology,
       onRefused: refusedHandler ? (refused) => this.dispatchRefused(refusedHandler, refused) : undefined,
       handleUnknownType: unknownTypeHandler

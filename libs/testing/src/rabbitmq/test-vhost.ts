@@ -9,6 +9,7 @@ import {
   deadLetterQueueName,
   devPassword,
   escapeRegex,
+  retryQueuePattern,
   serviceQueueName,
   servicePermissions,
   type UserPermissions,
@@ -31,8 +32,8 @@ export interface TestVhost {
   addAgent(nodeId: string): Promise<string>;
   /**
    * For tests of the bus's mechanics only (not of who may do what): lets a service's user also
-   * declare and consume the queues of these extra test services (`conveyor.<name>` and its
-   * dead-letter queue) in this vhost, so several test services can run as that one producer.
+   * declare and consume the queues of these extra test services (`conveyor.<name>`, its
+   * dead-letter queue and its retry queues) in this vhost, so several test services can run as that one producer.
    * Its topic permissions stay the generated ones.
    */
   allowTestServices(service: ServiceProducer, names: readonly string[]): Promise<void>;
@@ -139,7 +140,8 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
       const party = servicePermissions(service, name);
       const extra = names
         .flatMap((test) => [serviceQueueName(test), deadLetterQueueName(test)])
-        .map(escapeRegex);
+        .map(escapeRegex)
+        .concat(names.map(retryQueuePattern));
       const widen = (pattern: string) => `(${pattern})|^(${extra.join('|')})$`;
       const { configure, write, read } = party.permission;
       await management('PUT', `/api/permissions/${vhost}/${encodeURIComponent(party.user)}`, {
