@@ -9,3 +9,7 @@ export * from './parsing/stat-snapshot';
 export * from './client/wait-for-sessions';
 export * from './client/haproxy-runtime-client';
 export { sendRuntimeCommand } from './transport/runtime-transport';
+export * from './parsing/show-proc-parser';
+export * from './master/master-commands';
+export * from './master/haproxy-master-client';
+export * from './state/server-state-file';

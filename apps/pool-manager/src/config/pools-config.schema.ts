@@ -22,6 +22,19 @@ export const haproxyInstanceConfig = z.strictObject({
   socket: socketAddress,
   /** Time allowed for one Runtime API command. */
   timeoutMs: z.number().int().min(50).max(60_000).optional(),
+  /**
+   * Master CLI of a master-worker HAProxy (`haproxy -W -S <address>`): drains then count the
+   * sessions of every worker still running, old ones finishing after a reload included.
+   */
+  masterSocket: socketAddress.optional(),
+  /**
+   * The instance's `server-state-file` when the pool manager shares its file system: rewritten
+   * (atomically) after every state change the pool manager makes, so a reload keeps them.
+   */
+  serverStateFile: z
+    .string()
+    .regex(/^\/[^\0\n]*[^/]$/, 'must be an absolute file path')
+    .optional(),
 });
 
 export const poolConfig = z.strictObject({

@@ -23,7 +23,9 @@ type DrainedServer = PoolServerDrained['servers'][number];
 
 /**
  * Drain: capacity floor on live state, `drain` in the online backend everywhere, wait for the
- * sessions to reach zero (or the timeout policy), then `maint` online and `ready` in maintenance.
+ * sessions to reach zero on every HAProxy process of every instance — old workers finishing after a
+ * reload included, read through the master CLI where configured — (or the timeout policy), then
+ * `maint` online and `ready` in maintenance.
  */
 @Injectable()
 export class DrainOperationService {
@@ -38,7 +40,9 @@ export class DrainOperationService {
   ): Promise<Omit<PoolServerDrained, 'operationId' | 'deploymentId'>> {
     const { data, signal } = run;
     const startedAt = Date.now();
-    const { snapshots, intents, prior } = await this.change.prepare(pool, data.servers, run.recordedPrior);
+    const { snapshots, intents, prior } = await this.change.prepare(pool, data.servers, run.recordedPrior, {
+      everyProcess: true,
+    });
     const { decision, onlineIds } = checkDrainCapacity(snapshots, intents, data.servers, data.minHealthy);
     if (!decision.allowed) {
       throw new OperationFailure(
@@ -82,7 +86,8 @@ export class DrainOperationService {
       signal.throwIfAborted();
       let snapshots: InstanceSnapshot[];
       try {
-        snapshots = await this.change.observeAll(pool);
+        // Every HAProxy process counts: after a reload, old workers still serve the sessions they hold.
+        snapshots = await this.change.observeAll(pool, { everyProcess: true });
       } catch (error) {
         if (!(error instanceof OperationFailure)) throw error;
         const note = await this.change.restore(pool, data.servers, prior, data.operationId, error.instance);

@@ -12,7 +12,7 @@ import {
   priorIntents,
   type StateChange,
 } from '../domain/state-plan';
-import { HaproxyFleet, InstanceFailure } from '../haproxy/haproxy-fleet.service';
+import { HaproxyFleet, InstanceFailure, type ObserveOptions } from '../haproxy/haproxy-fleet.service';
 import { PoolStateLock } from '../persistence/pool-state-lock';
 import { ServerIntentRepository } from '../persistence/server-intent.repository';
 import { OperationFailure } from './operation-failure';
@@ -42,8 +42,9 @@ export class PoolChangeService {
     pool: PoolConfig,
     servers: readonly string[],
     recordedPrior?: readonly ServerIntent[] | null,
+    options: ObserveOptions = {},
   ): Promise<PreparedChange> {
-    const snapshots = await this.observeAll(pool);
+    const snapshots = await this.observeAll(pool, options);
     for (const snapshot of snapshots) {
       const gap = missingFromSnapshot(snapshot, servers);
       if (gap) throw new OperationFailure(gap.reason, gap.detail, gap.instance);
@@ -59,9 +60,9 @@ export class PoolChangeService {
     return { snapshots, intents, prior };
   }
 
-  async observeAll(pool: PoolConfig): Promise<InstanceSnapshot[]> {
+  async observeAll(pool: PoolConfig, options: ObserveOptions = {}): Promise<InstanceSnapshot[]> {
     try {
-      return await this.fleet.observeAll(pool);
+      return await this.fleet.observeAll(pool, options);
     } catch (error) {
       throw asOperationFailure(error);
     }

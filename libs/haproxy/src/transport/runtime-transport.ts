@@ -5,12 +5,14 @@ import { HaproxyTimeoutError, HaproxyUnreachableError } from '../errors/haproxy-
 /**
  * Sends one command over a fresh connection and resolves with everything HAProxy wrote
  * before closing (non-interactive mode: HAProxy answers, then closes).
- * The timeout covers connecting, sending and reading the whole answer.
+ * The timeout covers connecting, sending and reading the whole answer. `halfClose` ends the
+ * sending side after the command (the master CLI answers only then).
  */
 export function sendRuntimeCommand(
   address: RuntimeAddress,
   command: string,
   timeoutMs: number,
+  options: { halfClose?: boolean } = {},
 ): Promise<string> {
   const described = describeRuntimeAddress(address);
   return new Promise<string>((resolve, reject) => {
@@ -37,8 +39,10 @@ export function sendRuntimeCommand(
     socket.setNoDelay?.(true);
     socket.on('connect', () => {
       connected = true;
-      // No half-close: HAProxy answers the line and closes the connection itself.
-      socket.write(`${command}\n`);
+      // The stats socket answers the line and closes the connection itself (no half-close needed);
+      // the master CLI waits for the end of the input before it answers and closes.
+      if (options.halfClose) socket.end(`${command}\n`);
+      else socket.write(`${command}\n`);
     });
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('end', () => finish(() => resolve(Buffer.concat(chunks).toString('utf8'))));

@@ -31,6 +31,8 @@ export interface HaproxyConfigSpec {
   readonly userSocketPath?: string;
   /** Keep runtime states across restarts (off by default: tests want reload drift). */
   readonly serverStateFile?: string;
+  /** Master-worker mode: listeners handed over to the new worker on reload (`expose-fd listeners`). */
+  readonly masterWorker?: boolean;
   readonly timeouts: { readonly connectMs: number; readonly clientMs: number; readonly serverMs: number };
 }
 
@@ -92,7 +94,7 @@ export function renderHaproxyConfig(spec: HaproxyConfigSpec): string {
   const { healthCheck: hc, timeouts } = spec;
   const global = [
     'global',
-    `  stats socket ${spec.adminSocketPath} mode 600 level admin`,
+    `  stats socket ${spec.adminSocketPath} mode 600 level admin${spec.masterWorker ? ' expose-fd listeners' : ''}`,
     ...(spec.tcpAdminSocketPort
       ? [`  stats socket ipv4@127.0.0.1:${spec.tcpAdminSocketPort} level admin`]
       : []),

@@ -28,13 +28,19 @@ export interface HaproxyProcess {
 }
 
 /**
- * Spawns `haproxy -db -f <config>` in the foreground. Where util-linux `setpriv` exists the
+ * Spawns `haproxy -db -f <config>` in the foreground (with `-W -S <socket>` in master-worker mode). Where util-linux `setpriv` exists the
  * kernel kills HAProxy if this Node process dies (parent-death signal), so even a crashed
  * test run leaves nothing behind; a process 'exit' hook covers the rest.
  */
-export function spawnHaproxy(configPath: string): HaproxyProcess {
+export function spawnHaproxy(
+  configPath: string,
+  options: { masterSocketPath?: string } = {},
+): HaproxyProcess {
   installExitHook();
-  const haproxyArgs = ['-db', '-f', configPath];
+  // Master-worker (`-W -S`): the spawned process is the master; its workers exit when it dies.
+  const haproxyArgs = options.masterSocketPath
+    ? ['-W', '-db', '-S', `${options.masterSocketPath},mode,600`, '-f', configPath]
+    : ['-db', '-f', configPath];
   const child = existsSync(SETPRIV)
     ? spawn(SETPRIV, ['--pdeathsig', 'KILL', HAPROXY_BINARY, ...haproxyArgs], {
         stdio: ['ignore', 'pipe', 'pipe'],

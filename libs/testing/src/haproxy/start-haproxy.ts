@@ -1,7 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HaproxyRuntimeClient } from '@conveyor/haproxy';
+import {
+  HaproxyMasterClient,
+  HaproxyRuntimeClient,
+  saveServerState,
+  type ProcessList,
+} from '@conveyor/haproxy';
 import { findFreePorts } from '../http/free-port';
 import {
   DEFAULT_HEALTH_CHECK,
@@ -12,6 +17,7 @@ import {
 } from './haproxy-config';
 import { spawnHaproxy, terminateHaproxy, type HaproxyProcess } from './haproxy-process';
 import { waitUntilReady } from './haproxy-readiness';
+import { waitFor } from '../wait-for';
 
 export interface StartHaproxyOptions {
   /** Servers listed in both backends (same names, same order). */
@@ -25,6 +31,11 @@ export interface StartHaproxyOptions {
   readonly userSocket?: boolean;
   /** Keep runtime states across restart() through a server-state-file. Default false. */
   readonly serverStateFile?: boolean;
+  /**
+   * Master-worker mode (`-W -S <dir>/master.sock`): `reload()` is a graceful reload in which old
+   * workers finish their sessions, and `master` reaches every worker. Default false.
+   */
+  readonly masterWorker?: boolean;
   readonly timeouts?: Partial<HaproxyConfigSpec['timeouts']>;
   /** Time allowed to become ready. Default 10000 ms. */
   readonly startTimeoutMs?: number;
@@ -48,8 +59,20 @@ export interface HaproxyHandle {
   readonly directory: string;
   /** Runtime API client on the admin unix socket. */
   readonly client: HaproxyRuntimeClient;
-  /** Pid of the current HAProxy process (changes on restart). */
+  /** `server-state-file` path when serverStateFile was asked for. */
+  readonly serverStateFile: string | undefined;
+  /** Master CLI socket and client in master-worker mode. */
+  readonly masterSocketPath: string | undefined;
+  readonly master: HaproxyMasterClient | undefined;
+  /** Pid of the current HAProxy process (the master in master-worker mode; changes on restart). */
   pid(): number;
+  /**
+   * Graceful reload (master-worker mode only): with a server-state-file, `show servers state` is
+   * saved into it first (what the shipped reload hook does), unless `saveState: false`; then
+   * `reload` on the master CLI. Old workers keep their sessions until these end. Resolves with the
+   * process list once the new worker answers on the stats socket.
+   */
+  reload(options?: { saveState?: boolean }): Promise<ProcessList>;
   /** Same config, new process: runtime states are lost unless serverStateFile is on. */
   restart(): Promise<void>;
   /** SIGTERM then SIGKILL, and removes the temp directory. Idempotent. */
@@ -80,6 +103,7 @@ export async function startHaproxy(options: StartHaproxyOptions): Promise<Haprox
       tcpAdminSocketPort: options.tcpAdminSocket ? tcpPort : undefined,
       userSocketPath: options.userSocket ? join(directory, 'user.sock') : undefined,
       serverStateFile: options.serverStateFile ? join(directory, 'server-state') : undefined,
+      masterWorker: options.masterWorker,
       timeouts: { connectMs: 1000, clientMs: 30_000, serverMs: 30_000, ...options.timeouts },
     };
     const configPath = join(directory, 'haproxy.cfg');
@@ -89,9 +113,13 @@ export async function startHaproxy(options: StartHaproxyOptions): Promise<Haprox
       timeoutMs: options.clientTimeoutMs ?? 2000,
     });
     const startTimeoutMs = options.startTimeoutMs ?? 10_000;
+    const masterSocketPath = options.masterWorker ? join(directory, 'master.sock') : undefined;
+    const master = masterSocketPath
+      ? new HaproxyMasterClient({ address: masterSocketPath, timeoutMs: options.clientTimeoutMs ?? 2000 })
+      : undefined;
 
     const launch = async (): Promise<HaproxyProcess> => {
-      const started = spawnHaproxy(configPath);
+      const started = spawnHaproxy(configPath, { masterSocketPath });
       try {
         await waitUntilReady(started, [onlinePort, maintenancePort], client, startTimeoutMs);
       } catch (error) {
@@ -116,12 +144,31 @@ export async function startHaproxy(options: StartHaproxyOptions): Promise<Haprox
       configPath,
       directory,
       client,
+      serverStateFile: spec.serverStateFile,
+      masterSocketPath,
+      master,
       pid: () => current.pid,
+      async reload(reloadOptions = {}): Promise<ProcessList> {
+        if (stopped) throw new Error('HAProxy handle was stopped; start a new one');
+        if (!master) throw new Error('reload() needs startHaproxy({ masterWorker: true })');
+        if (spec.serverStateFile && reloadOptions.saveState !== false) {
+          await saveServerState(client, spec.serverStateFile);
+        }
+        const processes = await master.reload({ timeoutMs: startTimeoutMs });
+        const newPid = processes.workers[0]?.pid;
+        await waitFor(
+          `the new worker ${newPid} on the stats socket`,
+          async () => {
+            const info = await client.command('show info').catch(() => '');
+            return info.includes(`Pid: ${newPid}`) ? true : undefined;
+          },
+          { timeoutMs: startTimeoutMs },
+        );
+        return processes;
+      },
       async restart(): Promise<void> {
         if (stopped) throw new Error('HAProxy handle was stopped; start a new one');
-        if (spec.serverStateFile) {
-          await writeFile(spec.serverStateFile, await client.command('show servers state'), 'utf8');
-        }
+        if (spec.serverStateFile) await saveServerState(client, spec.serverStateFile);
         await terminateHaproxy(current);
         current = await launch();
       },

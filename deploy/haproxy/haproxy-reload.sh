@@ -1,0 +1,112 @@
+#!/bin/sh
+# Conveyor's HAProxy reload hook: save every server's runtime state, then reload gracefully.
+#
+# The pool manager takes servers out of the customer pool over the Runtime API (drain, maint).
+# Those states live in the running process only: a plain reload starts workers from the config,
+# where every server is ready, and customers reach a server under deployment until the reconciler
+# takes it out again. This hook closes that gap:
+#   1. check the new config (nothing changes if it is invalid);
+#   2. dump `show servers state` from the running worker into the server-state-file, atomically
+#      (temporary file + rename); HAProxy loads it at start (`server-state-file` in global,
+#      `load-server-state-from-file global` in defaults); a failed dump stops the reload;
+#   3. reload through the master CLI (`reload`, or SIGUSR2 to the master): old workers stop
+#      accepting and finish the sessions they hold; the new worker starts with the saved states;
+#   4. wait until the master counts the reload, and fail if it counts it as failed.
+#
+# Used as systemd's ExecReload (deploy/haproxy/systemd/conveyor-reload.conf) and in the container
+# (`docker compose exec haproxy haproxy-reload`). Needs socat. Settings (environment):
+#   HAPROXY_CONFIG             /etc/haproxy/haproxy.cfg
+#   HAPROXY_STATS_SOCKET       /run/haproxy/admin.sock   (level admin; a path or host:port)
+#   HAPROXY_MASTER_SOCKET      /run/haproxy-master.sock  (`-S` of the master; a path or host:port)
+#   HAPROXY_SERVER_STATE_FILE  /var/lib/haproxy/server-state (the config's `server-state-file`)
+#   HAPROXY_MASTER_PID         the master's pid, used with SIGUSR2 when the master socket is absent
+#                              (systemd's $MAINPID is used when set)
+#   HAPROXY_BIN                haproxy
+#   HAPROXY_RELOAD_WAIT_SECONDS 10
+set -eu
+
+CONFIG=${HAPROXY_CONFIG:-/etc/haproxy/haproxy.cfg}
+STATS_SOCKET=${HAPROXY_STATS_SOCKET:-/run/haproxy/admin.sock}
+MASTER_SOCKET=${HAPROXY_MASTER_SOCKET:-/run/haproxy-master.sock}
+STATE_FILE=${HAPROXY_SERVER_STATE_FILE:-/var/lib/haproxy/server-state}
+MASTER_PID=${HAPROXY_MASTER_PID:-${MAINPID:-}}
+HAPROXY_BIN=${HAPROXY_BIN:-haproxy}
+WAIT_SECONDS=${HAPROXY_RELOAD_WAIT_SECONDS:-10}
+
+say() { echo "haproxy-reload: $*" >&2; }
+
+# One command on a runtime socket (unix path or host:port); prints the answer.
+runtime() {
+  case "$1" in
+    /*) address="unix-connect:$1" ;;
+    unix:*) address="unix-connect:${1#unix:}" ;;
+    *) address="tcp:${1#tcp://}" ;;
+  esac
+  printf '%s\n' "$2" | socat -t 5 stdio "$address"
+}
+
+# "<reloads> <failed>" of the master, from `show proc`.
+master_counts() {
+  runtime "$MASTER_SOCKET" 'show proc' |
+    awk '$2 == "master" { failed = $5; sub(/\]/, "", failed); print $3, failed; exit }'
+}
+
+command -v socat >/dev/null 2>&1 || { say "socat is required"; exit 2; }
+
+# 1. The new config must be valid before anything else happens.
+if ! "$HAPROXY_BIN" -c -q -f "$CONFIG"; then
+  say "configuration $CONFIG is invalid; nothing reloaded"
+  exit 1
+fi
+
+# 2. Save the runtime states atomically; refuse to reload without them.
+state_dir=$(dirname "$STATE_FILE")
+temporary=$(mktemp "$state_dir/.server-state.XXXXXX")
+trap 'rm -f "$temporary"' EXIT
+if ! runtime "$STATS_SOCKET" 'show servers state' >"$temporary"; then
+  say "could not read the server states from $STATS_SOCKET; not reloading (states would be lost)"
+  exit 1
+fi
+if [ "$(sed -n 1p "$temporary")" != "1" ] || ! sed -n 2p "$temporary" | grep -q '^# be_id be_name srv_id srv_name'; then
+  say "unexpected answer to 'show servers state' from $STATS_SOCKET; not reloading: $(head -c 200 "$temporary")"
+  exit 1
+fi
+chmod 644 "$temporary"
+mv -f "$temporary" "$STATE_FILE"
+trap - EXIT
+say "saved $(awk 'NR > 2 && NF > 0' "$STATE_FILE" | wc -l) server states to $STATE_FILE"
+
+# 3. Graceful reload through the master.
+if [ -S "$MASTER_SOCKET" ] || case "$MASTER_SOCKET" in /*) false ;; *) true ;; esac; then
+  before=$(master_counts)
+  runtime "$MASTER_SOCKET" 'reload' >/dev/null 2>&1 || true
+elif [ -n "$MASTER_PID" ]; then
+  before=""
+  kill -USR2 "$MASTER_PID"
+  say "sent SIGUSR2 to master $MASTER_PID (no master socket to confirm the reload)"
+  exit 0
+else
+  say "no master socket at $MASTER_SOCKET and no master pid: cannot reload"
+  exit 2
+fi
+
+# 4. Wait until the master counts the reload (it re-executes itself, so its socket blinks).
+reloads_before=${before% *}
+failed_before=${before#* }
+waited=0
+while [ "$waited" -lt $((WAIT_SECONDS * 10)) ]; do
+  sleep 0.1
+  waited=$((waited + 1))
+  now=$(master_counts 2>/dev/null || true)
+  [ -n "$now" ] || continue
+  if [ "${now#* }" -gt "$failed_before" ]; then
+    say "the master counted a failed reload; the previous workers keep serving"
+    exit 1
+  fi
+  if [ "${now% *}" -gt "$reloads_before" ]; then
+    say "reloaded (reload ${now% *}); old workers finish their sessions"
+    exit 0
+  fi
+done
+say "the master did not count the reload within ${WAIT_SECONDS}s"
+exit 1
