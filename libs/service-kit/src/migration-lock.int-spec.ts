@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@conveyor/testing';
-import { openServiceDatabase } from './data-source';
+import { openServiceDatabase } from '@conveyor/persistence';
 
 const SCHEMA = 'replicated';
 
