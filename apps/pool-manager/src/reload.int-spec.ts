@@ -191,9 +191,9 @@ describe('pool manager across graceful HAProxy reloads', () => {
     for (const server of fleet.servers) server.releaseHeld();
 
     const drained = await orchestrator.expectOutcome(operationId, 'pool.server.drained');
-    expect(drained.servers).toEqual([
-      expect.objectContaining({ server: 's1', sessionsAtStart: 2, sessionsShutDown: 0 }),
-    ]);
+    expect(drained.servers).toEqual([expect.objectContaining({ server: 's1', sessionsShutDown: 0 })]);
+    // The two long requests, and at most a short customer request that was in flight at that moment.
+    expect(drained.servers[0].sessionsAtStart).toBeGreaterThanOrEqual(2);
     expect(drained.servers[0].waitedMs).toBeGreaterThanOrEqual(releasedAt - drainingAt - 100);
     expect((await Promise.all(held)).map((answer) => answer.status)).toEqual(held.map(() => 200));
     expect(await online()).toMatchObject({ s1: 'maint' });

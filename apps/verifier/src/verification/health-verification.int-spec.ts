@@ -182,7 +182,8 @@ describe('HTTP health verification through the real bus', () => {
         { id: 'steady', address: steady.address },
         { id: 'failing', address: failing.address },
       ],
-      health: { ...health, requestTimeoutMs: 300 },
+      // Room for a busy machine: a slow answer must not pass for the 500 this test is about.
+      health: { ...health, requestTimeoutMs: 900 },
       intervalSeconds: 1,
       durationSeconds: 60,
       failureThreshold: 2,

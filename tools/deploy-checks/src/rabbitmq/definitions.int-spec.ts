@@ -206,6 +206,7 @@ describe('deploy/rabbitmq/definitions.json on a real broker', () => {
         'agent.discovery.requested',
         'agent.migrate.requested',
         'agent.rollback.requested',
+        'agent.state.requested',
       ]);
     } finally {
       await fleet.stop();

@@ -64,12 +64,13 @@ describe('deploy/rabbitmq/definitions.json', () => {
     }
   });
 
-  it('knows the four agent command types of the contracts', () => {
+  it('knows the agent command types of the contracts', () => {
     expect(commandTypes.sort()).toEqual([
       'agent.deploy.requested',
       'agent.discovery.requested',
       'agent.migrate.requested',
       'agent.rollback.requested',
+      'agent.state.requested',
     ]);
   });
 
