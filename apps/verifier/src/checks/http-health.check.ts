@@ -6,6 +6,7 @@ import {
   type HealthCheckSpec,
 } from './health-answer.evaluator';
 import { askOnce } from './http-probe';
+import { NO_OBSERVATION, observe } from './last-observation';
 import { clip } from './result-text';
 import { sleepUnlessStopped } from './sleep-unless-stopped';
 
@@ -35,7 +36,7 @@ export async function runHealthCheck(input: HealthCheckInput): Promise<CheckResu
     expected: describeHealthExpectation(spec, expectedVersion),
   };
   let attempts = 0;
-  let last = 'no attempt was made';
+  let last = NO_OBSERVATION;
   for (;;) {
     const attemptStarted = Date.now();
     const timeoutMs = attemptTimeoutMs(spec.requestTimeoutMs, deadlineMs, attemptStarted);
@@ -53,16 +54,17 @@ export async function runHealthCheck(input: HealthCheckInput): Promise<CheckResu
           durationMs: elapsed,
         };
       }
-      last = judgement.detail;
+      last = observe(last, { text: judgement.detail, answered: true, cutShortByWindow: false });
     } else {
-      last = answer.why;
+      const cutShortByWindow = timeoutMs < spec.requestTimeoutMs;
+      last = observe(last, { text: answer.why, answered: false, cutShortByWindow });
     }
     if (signal.aborted) {
       const elapsed = Date.now() - started;
       return {
         ...base,
         verdict: 'inconclusive',
-        actual: clip(`stopped before an answer met the spec (${stopWhy(signal)}); last: ${last}`, 8000),
+        actual: clip(`stopped before an answer met the spec (${stopWhy(signal)}); last: ${last.text}`, 8000),
         durationMs: elapsed,
       };
     }
@@ -71,7 +73,7 @@ export async function runHealthCheck(input: HealthCheckInput): Promise<CheckResu
     await sleepUnlessStopped(delay, signal);
   }
   const elapsed = Date.now() - started;
-  const actual = `${last} (${attempts} attempt(s) over ${formatSeconds(elapsed)}; warm-up window ended)`;
+  const actual = `${last.text} (${attempts} attempt(s) over ${formatSeconds(elapsed)}; warm-up window ended)`;
   return { ...base, verdict: 'failed', actual: clip(actual, 8000), durationMs: elapsed };
 }
 
