@@ -11,7 +11,10 @@
 #      `load-server-state-from-file global` in defaults); a failed dump stops the reload;
 #   3. reload through the master CLI (`reload`, or SIGUSR2 to the master): old workers stop
 #      accepting and finish the sessions they hold; the new worker starts with the saved states;
-#   4. wait until the master counts the reload, and fail if it counts it as failed.
+#   4. wait until the master counts the reload, and fail if it counts it as failed;
+#   5. compare the new worker's states with the dump and put back any drain or maint it lost (another
+#      writer of the state file, such as the pool manager, can land an older dump just before the new
+#      worker reads it). Only ever takes servers out, never puts one back in.
 #
 # Used as systemd's ExecReload (deploy/haproxy/systemd/conveyor-reload.conf) and in the container
 # (`docker compose exec haproxy haproxy-reload`). Needs socat. Settings (environment):
@@ -51,6 +54,43 @@ master_counts() {
     awk '$2 == "master" { failed = $5; sub(/\]/, "", failed); print $3, failed; exit }'
 }
 
+# "set server" commands for every server the dump had in drain or maint that the new worker has not
+# (admin state bits: 1 = forced maint, 8 = forced drain). Reads the dump, then the live states.
+lost_state_commands() {
+  awk '
+    FNR == 1 { file += 1 }
+    FNR <= 2 || NF < 7 { next }
+    file == 1 { saved[$2 "/" $4] = $7; next }
+    {
+      key = $2 "/" $4
+      if (!(key in saved)) next
+      want = saved[key]; have = $7
+      if (want % 2 == 1 && have % 2 == 0) print "set server " key " state maint"
+      else if (want % 2 == 0 && int(want / 8) % 2 == 1 && have % 2 == 0 && int(have / 8) % 2 == 0)
+        print "set server " key " state drain"
+    }' "$1" "$2"
+}
+
+restore_lost_states() {
+  dump=$(mktemp) live=$(mktemp)
+  printf '%s\n' "$saved_states" >"$dump"
+  attempt=0
+  until runtime "$STATS_SOCKET" 'show servers state' >"$live" 2>/dev/null && [ "$(sed -n 1p "$live")" = "1" ]; do
+    attempt=$((attempt + 1))
+    if [ "$attempt" -ge 30 ]; then
+      say "could not read the new worker's states to check them; the pool manager's reconciler is the backstop"
+      rm -f "$dump" "$live"
+      return 0
+    fi
+    sleep 0.1
+  done
+  lost_state_commands "$dump" "$live" | while IFS= read -r command; do
+    say "the new worker lost a state; restoring: $command"
+    runtime "$STATS_SOCKET" "$command" >/dev/null
+  done
+  rm -f "$dump" "$live"
+}
+
 command -v socat >/dev/null 2>&1 || { say "socat is required"; exit 2; }
 
 # 1. The new config must be valid before anything else happens.
@@ -72,6 +112,7 @@ if [ "$(sed -n 1p "$temporary")" != "1" ] || ! sed -n 2p "$temporary" | grep -q 
   exit 1
 fi
 chmod 644 "$temporary"
+saved_states=$(cat "$temporary")
 mv -f "$temporary" "$STATE_FILE"
 trap - EXIT
 say "saved $(awk 'NR > 2 && NF > 0' "$STATE_FILE" | wc -l) server states to $STATE_FILE"
@@ -105,6 +146,7 @@ while [ "$waited" -lt $((WAIT_SECONDS * 10)) ]; do
   fi
   if [ "${now% *}" -gt "$reloads_before" ]; then
     say "reloaded (reload ${now% *}); old workers finish their sessions"
+    restore_lost_states
     exit 0
   fi
 done

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseServersState, sessionsAcrossWorkers } from '@conveyor/haproxy';
@@ -79,7 +79,7 @@ describe('pool manager across graceful HAProxy reloads', () => {
   }
 
   /** The shipped reload hook (deploy/haproxy/haproxy-reload.sh), as systemd or the container runs it. */
-  function reloadThroughHook(): Promise<{ code: number; output: string }> {
+  function reloadThroughHook(env: Record<string, string> = {}): Promise<{ code: number; output: string }> {
     return new Promise((resolve) => {
       execFile(
         RELOAD_HOOK,
@@ -92,6 +92,7 @@ describe('pool manager across graceful HAProxy reloads', () => {
             HAPROXY_STATS_SOCKET: haproxy.socketPath,
             HAPROXY_MASTER_SOCKET: haproxy.masterSocketPath ?? '',
             HAPROXY_SERVER_STATE_FILE: haproxy.serverStateFile ?? '',
+            ...env,
           },
           timeout: 20_000,
         },
@@ -236,5 +237,37 @@ describe('pool manager across graceful HAProxy reloads', () => {
     await orchestrator.expectOutcome((await enable('s2')).data.operationId, 'pool.server.enabled');
     expect(await stateFile()).toMatchObject({ 'be_online/s2': 'ready', 'be_maintenance/s2': 'maint' });
     expect(await stateFile()).toEqual(await liveStates());
+  });
+
+  it('puts back a maintenance state the new worker did not find in the file it loaded', async () => {
+    const drained = await orchestrator.expectOutcome(
+      (await drain('s3')).data.operationId,
+      'pool.server.drained',
+    );
+    expect(drained.servers).toEqual([expect.objectContaining({ server: 's3' })]);
+    expect((await liveStates())['be_online/s3']).toBe('maint');
+
+    // Another writer landed an older dump (s3 still ready) just before the reload: here the hook
+    // dumps to a file the new worker does not read, which loads the stale one instead.
+    const stateFilePath = haproxy.serverStateFile ?? '';
+    const current = await readFile(stateFilePath, 'utf8');
+    const stale = current
+      .split('\n')
+      .map((line) => {
+        const fields = line.split(' ');
+        if (fields[1] !== 'be_online' || fields[3] !== 's3') return line;
+        fields[6] = '0';
+        return fields.join(' ');
+      })
+      .join('\n');
+    expect(stale).not.toEqual(current);
+    await writeFile(stateFilePath, stale);
+
+    const reload = await reloadThroughHook({ HAPROXY_SERVER_STATE_FILE: `${stateFilePath}.elsewhere` });
+    expect(reload).toMatchObject({ code: 0 });
+    expect(reload.output).toContain('restoring: set server be_online/s3 state maint');
+    expect((await statuses(haproxy.client, 'be_online'))['s3']).toBe('MAINT');
+
+    await orchestrator.expectOutcome((await enable('s3')).data.operationId, 'pool.server.enabled');
   });
 });
