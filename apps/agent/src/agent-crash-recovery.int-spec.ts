@@ -3,14 +3,14 @@ import { readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startFleet, startRelease, type RunningFleet } from '@conveyor/fleet';
 import { waitFor } from '@conveyor/testing';
-import { AgentTestKit, servedVersion } from './testing/agent-test-kit';
+import { AgentHarness, servedVersion } from './testing/agent-harness';
 
 /**
  * The issue-15 scenario, with a real agent process: the demo fleet's servers run 0.9.0, installed
  * before Conveyor; the agent is SIGKILLed in the middle of its first deploy and started again.
  */
 describe('agent: killed mid-deploy, restarted, rolled back; the pre-Conveyor release stays', () => {
-  let kit: AgentTestKit;
+  let kit: AgentHarness;
   let fleet: RunningFleet;
   const web1 = { nodeIds: ['web-1'] };
   const server = () => fleet.servers[0]!;
@@ -18,7 +18,7 @@ describe('agent: killed mid-deploy, restarted, rolled back; the pre-Conveyor rel
   const releases = async () => (await readdir(server().releasesDir)).filter((name) => !name.startsWith('.'));
 
   beforeAll(async () => {
-    kit = await AgentTestKit.create();
+    kit = await AgentHarness.create();
     fleet = await startFleet({
       n: 1,
       baseDir: join(kit.dir, 'fleet'),

@@ -2,18 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startFleet, type RunningFleet } from '@conveyor/fleet';
-import { AgentTestKit, servedVersion } from './testing/agent-test-kit';
+import { AgentHarness, servedVersion } from './testing/agent-harness';
 
 const FACTS = { service: 'sample-app', environment: 'test', role: 'web' };
 
 describe('agent: signed deploys on a local fleet of three', () => {
-  let kit: AgentTestKit;
+  let kit: AgentHarness;
   let fleet: RunningFleet;
   const deploymentId = randomUUID();
   const version = servedVersion;
 
   beforeAll(async () => {
-    kit = await AgentTestKit.create();
+    kit = await AgentHarness.create();
     fleet = await startFleet({
       n: 3,
       baseDir: join(kit.dir, 'fleet'),

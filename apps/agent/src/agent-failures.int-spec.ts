@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { startFleet, type RunningFleet } from '@conveyor/fleet';
-import { AgentTestKit, servedVersion } from './testing/agent-test-kit';
+import { AgentHarness, servedVersion } from './testing/agent-harness';
 
 describe('agent: failed deploys leave the previous release serving', () => {
-  let kit: AgentTestKit;
+  let kit: AgentHarness;
   let fleet: RunningFleet;
   const deploymentId = randomUUID();
   const web1 = { nodeIds: ['web-1'] };
@@ -20,7 +20,7 @@ describe('agent: failed deploys leave the previous release serving', () => {
     (await kit.waitForEvents('agent.deploy.failed', 1, (event) => event.stepId === stepId))[0]!;
 
   beforeAll(async () => {
-    kit = await AgentTestKit.create();
+    kit = await AgentHarness.create();
     fleet = await startFleet({
       n: 1,
       baseDir: join(kit.dir, 'fleet'),

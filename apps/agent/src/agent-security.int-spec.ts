@@ -2,22 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { generateSigningKeyPair } from '@conveyor/command-signing';
 import { startFleet, type RunningFleet } from '@conveyor/fleet';
-import { AgentTestKit } from './testing/agent-test-kit';
+import { AgentHarness } from './testing/agent-harness';
 import { diskSnapshot } from './testing/disk-snapshot';
 
 describe('agent: refuses every command it must not obey, saying why', () => {
-  let kit: AgentTestKit;
+  let kit: AgentHarness;
   let fleet: RunningFleet;
   let before: Record<string, string>;
   let deployPayload: () => Promise<{
     deploymentId: string;
     stepId: string;
-    artifact: Awaited<ReturnType<AgentTestKit['artifact']>>['ref'];
+    artifact: Awaited<ReturnType<AgentHarness['artifact']>>['ref'];
   }>;
   const web1 = { nodeIds: ['web-1'] };
 
   beforeAll(async () => {
-    kit = await AgentTestKit.create();
+    kit = await AgentHarness.create();
     fleet = await startFleet({
       n: 1,
       baseDir: join(kit.dir, 'fleet'),

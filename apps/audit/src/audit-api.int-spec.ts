@@ -13,7 +13,7 @@ import {
   type TestVhost,
 } from '@conveyor/testing';
 import { CheckpointService } from './chain/checkpoint.service';
-import { publishConcurrently, startAudit, type StartedAudit } from './testing/audit-test-harness';
+import { publishConcurrently, startAudit, type StartedAudit } from './testing/audit-harness';
 
 const DEPLOYMENT = randomUUID();
 

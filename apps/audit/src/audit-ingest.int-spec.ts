@@ -9,7 +9,7 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@conveyor/testing';
-import { publishConcurrently, startAudit, type StartedAudit } from './testing/audit-test-harness';
+import { publishConcurrently, startAudit, type StartedAudit } from './testing/audit-harness';
 
 describe('audit ingest from the bus (real RabbitMQ and PostgreSQL)', () => {
   let vhost: TestVhost;

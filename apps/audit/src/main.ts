@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@conveyor/service-kit';
-import { auditService } from './audit-service.definition';
+import { auditService } from './audit.boot';
 
 void runService(auditService);

@@ -26,7 +26,7 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@conveyor/testing';
-import { startAudit, type StartedAudit } from './testing/audit-test-harness';
+import { startAudit, type StartedAudit } from './testing/audit-harness';
 
 /** A type version N has no contract for; version N+1 of the orchestrator publishes it. */
 const NEW_TYPE = 'deployment.note.added';

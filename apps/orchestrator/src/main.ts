@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@conveyor/service-kit';
-import { orchestratorService } from './orchestrator.service-spec';
+import { orchestratorService } from './orchestrator.boot';
 
 void runService(orchestratorService);

@@ -11,7 +11,7 @@ import {
 } from '@conveyor/testing';
 import type { SigningKeyPair } from '@conveyor/command-signing';
 import { ScriptedParticipants, type ParticipantScript } from './testing/scripted-participants';
-import { SERVERS, orchestratorTestEnv, rolloutRequest, signingKeys } from './testing/orchestrator-test-kit';
+import { SERVERS, orchestratorTestEnv, rolloutRequest, signingKeys } from './testing/orchestrator-harness';
 
 const ROOT = resolve(__dirname, '../../..');
 const REQUIRED_KILLS = 20;

@@ -9,7 +9,7 @@ import {
 } from '@conveyor/testing';
 import { startService, type RunningService } from '@conveyor/service-kit';
 import type { SigningKeyPair } from '@conveyor/command-signing';
-import { orchestratorService } from './orchestrator.service-spec';
+import { orchestratorService } from './orchestrator.boot';
 import { ScriptedParticipants, type ParticipantScript } from './testing/scripted-participants';
 import {
   SERVERS,
@@ -17,7 +17,7 @@ import {
   parsedEnv,
   rolloutRequest,
   signingKeys,
-} from './testing/orchestrator-test-kit';
+} from './testing/orchestrator-harness';
 
 const rabbitmqctl = async (...args: string[]) =>
   (await promisify(execFile)('rabbitmqctl', ['-q', ...args], { timeout: 30_000 })).stdout;

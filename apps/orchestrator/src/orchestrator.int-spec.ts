@@ -8,7 +8,7 @@ import {
 import { newTestApiToken, seedApiToken, startService, type RunningService } from '@conveyor/service-kit';
 import type { SigningKeyPair } from '@conveyor/command-signing';
 import type { DeploymentView } from './http/deployment-view';
-import { orchestratorService } from './orchestrator.service-spec';
+import { orchestratorService } from './orchestrator.boot';
 import { ScriptedParticipants, type ParticipantScript } from './testing/scripted-participants';
 import {
   SERVERS,
@@ -16,7 +16,7 @@ import {
   parsedEnv,
   rolloutRequest,
   signingKeys,
-} from './testing/orchestrator-test-kit';
+} from './testing/orchestrator-harness';
 
 describe('the orchestrator through real RabbitMQ and PostgreSQL, with scripted participants', () => {
   let vhost: TestVhost;

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@conveyor/service-kit';
-import { pipelineService } from './pipeline-service.definition';
+import { pipelineService } from './pipeline.boot';
 
 void runService(pipelineService);

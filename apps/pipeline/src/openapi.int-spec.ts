@@ -1,5 +1,5 @@
 import { createTestDatabase, createTestVhost, type TestDatabase, type TestVhost } from '@conveyor/testing';
-import { startPipeline, type StartedPipeline } from './testing/pipeline-test-harness';
+import { startPipeline, type StartedPipeline } from './testing/pipeline-harness';
 
 interface Operation {
   operationId?: string;

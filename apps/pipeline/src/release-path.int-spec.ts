@@ -7,7 +7,7 @@ import {
 } from '@conveyor/testing';
 import type { EventMap } from '@conveyor/contracts';
 import { startFakeOrchestrator, type FakeOrchestrator } from './testing/fake-orchestrator';
-import { startPipeline, type StartedPipeline } from './testing/pipeline-test-harness';
+import { startPipeline, type StartedPipeline } from './testing/pipeline-harness';
 
 const manifestYaml = (prodBatchSize: string) => `
 description: The web shop

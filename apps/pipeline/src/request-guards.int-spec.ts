@@ -16,7 +16,7 @@ import { abortBody, emptyBody, excludeHostBody } from './deployments/deployment.
 import { approveBody, requestPromotionBody } from './promotions/promotion.schemas';
 import { createRunBody, publishArtifactBody, reportStageBody } from './runs/run.schemas';
 import { startFakeOrchestrator, type FakeOrchestrator } from './testing/fake-orchestrator';
-import { startPipeline, type StartedPipeline } from './testing/pipeline-test-harness';
+import { startPipeline, type StartedPipeline } from './testing/pipeline-harness';
 
 interface Endpoint {
   method: 'post' | 'put';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@conveyor/service-kit';
-import { verifierServiceSpec } from './verifier.service-spec';
+import { verifierService } from './verifier.boot';
 
-void runService(verifierServiceSpec);
+void runService(verifierService);

@@ -29,7 +29,7 @@ import {
   type TestVhost,
 } from '@conveyor/testing';
 import { AuditEntriesRepository } from '../../../apps/audit/src/chain/audit-entries.repository';
-import { publishConcurrently } from '../../../apps/audit/src/testing/audit-test-harness';
+import { publishConcurrently } from '../../../apps/audit/src/testing/audit-harness';
 import { startAuditProcess, type AuditProcess } from './audit-service.process';
 
 const { values } = parseArgs({

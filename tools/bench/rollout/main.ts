@@ -13,14 +13,14 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startService } from '@conveyor/service-kit';
 import { createTestDatabase, createTestVhost, waitFor } from '@conveyor/testing';
-import { orchestratorService } from '../../../apps/orchestrator/src/orchestrator.service-spec';
+import { orchestratorService } from '../../../apps/orchestrator/src/orchestrator.boot';
 import { serverIds } from '../../../apps/orchestrator/src/testing/deployment.factory';
 import {
   orchestratorTestEnv,
   parsedEnv,
   rolloutRequest,
   signingKeys,
-} from '../../../apps/orchestrator/src/testing/orchestrator-test-kit';
+} from '../../../apps/orchestrator/src/testing/orchestrator-harness';
 import { ScriptedParticipants } from '../../../apps/orchestrator/src/testing/scripted-participants';
 
 const { values } = parseArgs({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, readlink, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startFleet, type RunningFleet } from '@conveyor/fleet';
-import { AgentTestKit, servedVersion } from '../testing/agent-test-kit';
+import { AgentHarness, servedVersion } from '../testing/agent-harness';
 import { digest, hostileTarGz, hostileZip } from './hostile-archives';
 
 /**
@@ -12,7 +12,7 @@ import { digest, hostileTarGz, hostileZip } from './hostile-archives';
  * changes and v1 keeps serving.
  */
 describe('red team: hostile archives are refused at unpack', () => {
-  let kit: AgentTestKit;
+  let kit: AgentHarness;
   let fleet: RunningFleet;
   let outside: string;
   const deploymentId = randomUUID();
@@ -56,7 +56,7 @@ describe('red team: hostile archives are refused at unpack', () => {
 
   let before: string;
   beforeAll(async () => {
-    kit = await AgentTestKit.create();
+    kit = await AgentHarness.create();
     outside = join(kit.dir, 'outside');
     await mkdir(outside);
     await writeFile(join(outside, 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startFleet, type RunningFleet } from '@conveyor/fleet';
-import { AgentTestKit, servedVersion } from '../testing/agent-test-kit';
+import { AgentHarness, servedVersion } from '../testing/agent-harness';
 
 /**
  * Red team: with AGENT_HOOK_UID the hooks and the app run as their own user (65534 here) while
@@ -10,7 +10,7 @@ import { AgentTestKit, servedVersion } from '../testing/agent-test-kit';
  * its /proc/$PPID/environ, nor remove the agent's journal; the app still deploys and serves.
  */
 describe('red team: hooks under their own uid cannot reach the agent’s secrets', () => {
-  let kit: AgentTestKit;
+  let kit: AgentHarness;
   let fleet: RunningFleet;
   let passwordFile: string;
   const NOBODY = 65534;
@@ -19,7 +19,7 @@ describe('red team: hooks under their own uid cannot reach the agent’s secrets
   beforeAll(async () => {
     if (process.getuid?.() !== 0)
       throw new Error('this red-team file runs as root (hooks switch to uid 65534)');
-    kit = await AgentTestKit.create();
+    kit = await AgentHarness.create();
     await chmod(kit.dir, 0o755); // the hook user must reach the release dir under it
     const secrets = join(kit.dir, 'secrets');
     await mkdir(secrets, { mode: 0o700 });

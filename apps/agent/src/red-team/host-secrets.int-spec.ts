@@ -11,7 +11,7 @@ import {
   type ArtifactServer,
   type RunningFleet,
 } from '@conveyor/fleet';
-import { AgentTestKit, servedVersion } from '../testing/agent-test-kit';
+import { AgentHarness, servedVersion } from '../testing/agent-harness';
 
 /**
  * Red team: what a hook, the app and a hostile command can get out of an agent. A real agent
@@ -19,7 +19,7 @@ import { AgentTestKit, servedVersion } from '../testing/agent-test-kit';
  * downloads from an artifact server that wants a random bearer token (ARTIFACT_CREDENTIALS_FILE).
  */
 describe('red team: an agent’s secrets stay in its files; downloads stay within size and time', () => {
-  let kit: AgentTestKit;
+  let kit: AgentHarness;
   let fleet: RunningFleet;
   let privateServer: ArtifactServer;
   let secretsDir: string;
@@ -43,7 +43,7 @@ describe('red team: an agent’s secrets stay in its files; downloads stay withi
   };
 
   beforeAll(async () => {
-    kit = await AgentTestKit.create();
+    kit = await AgentHarness.create();
     const agentUrl = new URL(await kit.vhost.addAgent('web-1'));
     brokerUser = decodeURIComponent(agentUrl.username);
     brokerPassword = decodeURIComponent(agentUrl.password);

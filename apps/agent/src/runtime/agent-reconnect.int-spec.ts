@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createLogger } from '@conveyor/observability';
 import { loadAgentConfig } from '../config/agent-config';
 import { waitFor } from '@conveyor/testing';
-import { AgentTestKit } from '../testing/agent-test-kit';
+import { AgentHarness } from '../testing/agent-harness';
 import { startAgent, type RunningAgent } from './agent-runtime';
 
 const AGENTS = 64;
@@ -16,11 +16,11 @@ const BASE_MS = 4000;
  * back-off window, not all at once, and every one of them comes back and says what it runs.
  */
 describe(`${AGENTS} agents reconnect with jittered back-off after the broker drops them`, () => {
-  let kit: AgentTestKit;
+  let kit: AgentHarness;
   const agents: RunningAgent[] = [];
 
   beforeAll(async () => {
-    kit = await AgentTestKit.create();
+    kit = await AgentHarness.create();
     const urlOf = await kit.agentUrls(AGENTS, 'node');
     for (let index = 1; index <= AGENTS; index += 1) {
       const nodeId = `node-${index}`;

@@ -9,7 +9,7 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@conveyor/testing';
-import { publishConcurrently, startAudit, type StartedAudit } from '../testing/audit-test-harness';
+import { publishConcurrently, startAudit, type StartedAudit } from '../testing/audit-harness';
 
 interface AccessEntry {
   seq: number;

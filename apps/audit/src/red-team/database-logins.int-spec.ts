@@ -15,9 +15,9 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@conveyor/testing';
-import { auditService } from '../audit-service.definition';
+import { auditService } from '../audit.boot';
 import { CheckpointService } from '../chain/checkpoint.service';
-import { publishConcurrently, startAudit, type StartedAudit } from '../testing/audit-test-harness';
+import { publishConcurrently, startAudit, type StartedAudit } from '../testing/audit-harness';
 
 const REPOSITORY_ROOT = join(__dirname, '..', '..', '..', '..');
 const INSUFFICIENT_PRIVILEGE = '42501';

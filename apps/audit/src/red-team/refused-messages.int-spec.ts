@@ -9,7 +9,7 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@conveyor/testing';
-import { publishConcurrently, startAudit, type StartedAudit } from '../testing/audit-test-harness';
+import { publishConcurrently, startAudit, type StartedAudit } from '../testing/audit-harness';
 
 /**
  * Forged messages reach the audit service too (it reads `#`). It must record each as a refusal —

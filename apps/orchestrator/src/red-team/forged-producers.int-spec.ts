@@ -11,7 +11,7 @@ import {
 import { newTestApiToken, seedApiToken, startService, type RunningService } from '@conveyor/service-kit';
 import type { SigningKeyPair } from '@conveyor/command-signing';
 import { deadLetterQueueName, EVENTS_EXCHANGE } from '@conveyor/messaging';
-import { orchestratorService } from '../orchestrator.service-spec';
+import { orchestratorService } from '../orchestrator.boot';
 import { ScriptedParticipants, type ParticipantScript } from '../testing/scripted-participants';
 import {
   SERVERS,
@@ -19,7 +19,7 @@ import {
   parsedEnv,
   rolloutRequest,
   signingKeys,
-} from '../testing/orchestrator-test-kit';
+} from '../testing/orchestrator-harness';
 
 /**
  * Attacks on the bus with one broker credential each, against the real broker (with the

@@ -9,7 +9,7 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@conveyor/testing';
-import { orchestratorService } from '../orchestrator.service-spec';
+import { orchestratorService } from '../orchestrator.boot';
 import { withProof } from '../testing/deployment-proof.factory';
 import {
   SERVERS,
@@ -17,7 +17,7 @@ import {
   parsedEnv,
   rolloutRequest,
   signingKeys,
-} from '../testing/orchestrator-test-kit';
+} from '../testing/orchestrator-harness';
 import { ScriptedParticipants, type ParticipantScript } from '../testing/scripted-participants';
 
 const EVIL_SHA = 'e'.repeat(64);

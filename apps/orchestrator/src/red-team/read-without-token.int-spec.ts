@@ -15,8 +15,8 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@conveyor/testing';
-import { orchestratorService } from '../orchestrator.service-spec';
-import { orchestratorTestEnv, parsedEnv, signingKeys } from '../testing/orchestrator-test-kit';
+import { orchestratorService } from '../orchestrator.boot';
+import { orchestratorTestEnv, parsedEnv, signingKeys } from '../testing/orchestrator-harness';
 
 /**
  * Red team: the orchestrator's read API answers only people with a token the pipeline issued

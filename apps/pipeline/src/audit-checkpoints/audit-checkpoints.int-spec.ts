@@ -9,7 +9,7 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@conveyor/testing';
-import { startPipeline, type StartedPipeline } from '../testing/pipeline-test-harness';
+import { startPipeline, type StartedPipeline } from '../testing/pipeline-harness';
 
 describe('the pipeline keeps the audit log’s checkpoints (real RabbitMQ and PostgreSQL)', () => {
   let vhost: TestVhost;

@@ -18,7 +18,7 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@conveyor/testing';
-import { ADMIN_TOKEN, startPipeline, type StartedPipeline } from '../testing/pipeline-test-harness';
+import { ADMIN_TOKEN, startPipeline, type StartedPipeline } from '../testing/pipeline-harness';
 
 /** A service like the audit log or the pool manager: one route for auditors, authenticated by service-kit. */
 @Controller('records')

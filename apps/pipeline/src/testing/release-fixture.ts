@@ -7,7 +7,7 @@ import {
 } from '@conveyor/testing';
 import type { EventEnvelope, EventMap } from '@conveyor/contracts';
 import { startFakeOrchestrator, type FakeOrchestrator } from './fake-orchestrator';
-import { startPipeline, type StartedPipeline } from './pipeline-test-harness';
+import { startPipeline, type StartedPipeline } from './pipeline-harness';
 
 export const sha = (c: string) => c.repeat(64);
 

@@ -9,7 +9,7 @@ import { serviceLoginUrl, type HaproxyHandle } from '@conveyor/testing';
 import type { PoolManagerEnv, PoolManagerSettings } from '../config/pool-manager-env';
 import type { PoolsConfig } from '../config/pools-config.schema';
 import type { PoolView } from '../http/pools-view.service';
-import { poolManagerService } from '../pool-manager.definition';
+import { poolManagerService } from '../pool-manager.boot';
 
 /** One pool `web` over the given HAProxy instances (ids lb-a, lb-b, … unless named). */
 export function poolsConfigFor(

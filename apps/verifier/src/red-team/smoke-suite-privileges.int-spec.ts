@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { CheckResult, smokeSuiteSchema } from '@conveyor/contracts';
 import { waitFor } from '@conveyor/testing';
 import { startFakeApp, type FakeAppServer } from '../testing/fake-app-server';
-import { VerifierTestBed } from '../testing/verifier-test-bed';
+import { VerifierHarness } from '../testing/verifier-harness';
 import { VerifierProcess } from './verifier-process';
 
 type Suite = z.input<typeof smokeSuiteSchema>;
@@ -21,7 +21,7 @@ const MAX_RESULT_BYTES = 4096;
  * the verifier, outlive their timeout, or hand it a FIFO, a link or a huge file as results.
  */
 describe('red team: a smoke suite cannot reach the verifier', () => {
-  const bed = new VerifierTestBed();
+  const bed = new VerifierHarness();
   const canary = `canary-${randomBytes(12).toString('hex')}`;
   let verifier: VerifierProcess;
   let app: FakeAppServer;

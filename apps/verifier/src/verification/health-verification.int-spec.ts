@@ -3,7 +3,7 @@ import amqplib from 'amqplib';
 import { createEnvelope, deadLetterQueueName, EVENTS_EXCHANGE } from '@conveyor/messaging';
 import { findFreePort, waitFor } from '@conveyor/testing';
 import { startFakeApp, type FakeAppBehaviour, type FakeAppServer } from '../testing/fake-app-server';
-import { VerifierTestBed } from '../testing/verifier-test-bed';
+import { VerifierHarness } from '../testing/verifier-harness';
 
 const VERSION = '2.4.0';
 const health = {
@@ -15,7 +15,7 @@ const health = {
 };
 
 describe('HTTP health verification through the real bus', () => {
-  const bed = new VerifierTestBed();
+  const bed = new VerifierHarness();
   const apps: FakeAppServer[] = [];
 
   async function app(

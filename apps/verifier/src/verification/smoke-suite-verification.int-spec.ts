@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { smokeSuiteSchema } from '@conveyor/contracts';
 import { waitFor } from '@conveyor/testing';
 import { startFakeApp, type FakeAppServer } from '../testing/fake-app-server';
-import { VerifierTestBed } from '../testing/verifier-test-bed';
+import { VerifierHarness } from '../testing/verifier-harness';
 
 const VERSION = '3.1.0';
 type Suite = z.input<typeof smokeSuiteSchema>;
@@ -28,7 +28,7 @@ const JUNIT_ZERO_TESTS =
   '<?xml version="1.0"?><testsuites tests="0"><testsuite name="smoke" tests="0"/></testsuites>';
 
 describe('smoke suites as commands through the real bus', () => {
-  const bed = new VerifierTestBed();
+  const bed = new VerifierHarness();
   let app: FakeAppServer;
   let suites: string;
 

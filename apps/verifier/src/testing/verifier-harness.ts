@@ -10,7 +10,7 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@conveyor/testing';
-import { verifierServiceSpec } from '../verifier.service-spec';
+import { verifierService } from '../verifier.boot';
 import type { VerifierEnv } from '../verifier-env';
 
 type Observed =
@@ -65,7 +65,7 @@ function probeModule(seen: Seen) {
  * A real verifier and a probe service (stands in for the orchestrator: publishes requests
  * through its outbox, records what the verifier emits) on a fresh vhost and database.
  */
-export class VerifierTestBed {
+export class VerifierHarness {
   readonly seen = new Seen();
   verifier!: RunningService;
   private probe!: RunningService;
@@ -98,7 +98,7 @@ export class VerifierTestBed {
       VERIFIER_RESULT_FILE_MAX_BYTES: 64 * 1024 * 1024,
       ...overrides,
     };
-    this.verifier = await startService(verifierServiceSpec, env);
+    this.verifier = await startService(verifierService, env);
     return this.verifier;
   }
 

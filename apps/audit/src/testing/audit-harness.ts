@@ -16,7 +16,7 @@ import {
   type TestApiToken,
 } from '@conveyor/service-kit';
 import { auditOwnerLoginUrl, producerOf, serviceLoginUrl, type TestVhost } from '@conveyor/testing';
-import { auditService } from '../audit-service.definition';
+import { auditService } from '../audit.boot';
 import type { AuditEnv } from '../config/audit-env';
 
 /** The auditor the harness gives a token (the actor of their recorded accesses). */

@@ -3,7 +3,7 @@ import type { App } from 'supertest/types';
 import { startService, testServiceEnv, type RunningService } from '@conveyor/service-kit';
 import { serviceLoginUrl } from '@conveyor/testing';
 import type { PipelineEnv } from '../config/pipeline-env';
-import { pipelineService } from '../pipeline-service.definition';
+import { pipelineService } from '../pipeline.boot';
 
 export const ADMIN_TOKEN = 'test-bootstrap-admin-token-0123456789';
 

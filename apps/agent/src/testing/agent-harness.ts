@@ -60,7 +60,7 @@ type CommandEventType =
  * as the orchestrator's own broker user, on the orchestrator's queue (agents accept commands only
  * from the orchestrator's user; the broker lets only it publish them).
  */
-export class AgentTestKit {
+export class AgentHarness {
   private constructor(
     readonly received: EventEnvelope[],
     readonly vhost: TestVhost,
@@ -72,7 +72,7 @@ export class AgentTestKit {
     private readonly consumer: EventConsumer,
   ) {}
 
-  static async create(): Promise<AgentTestKit> {
+  static async create(): Promise<AgentHarness> {
     const vhost = await createTestVhost('conveyor-agent-test');
     const dir = await mkdtemp(join(tmpdir(), 'agent-test-'));
     await mkdir(join(dir, 'artifacts'));
@@ -93,7 +93,7 @@ export class AgentTestKit {
       },
     });
     await consumer.start();
-    return new AgentTestKit(
+    return new AgentHarness(
       received,
       vhost,
       dir,

@@ -7,7 +7,7 @@ import { VerifierModule } from './verifier.module';
 import { verifierEnvSchema, type VerifierEnv } from './verifier-env';
 
 /** How the verifier boots: its schema, tables, environment and module (main.ts and the tests use it). */
-export const verifierServiceSpec: ServiceSpec<VerifierEnv> = {
+export const verifierService: ServiceSpec<VerifierEnv> = {
   name: 'verifier',
   schema: 'verifier',
   defaultPort: 3003,
