@@ -9,16 +9,14 @@ import { AuditQueryController } from './api/audit-query.controller';
 import { AuditEntriesRepository } from './chain/audit-entries.repository';
 import {
   AUDIT_CHECKPOINT_DIRECTORY,
-  AUDIT_SETTINGS,
   AUDIT_SIGNING_KEY,
   AUDIT_WRITER,
   AUDIT_WRITER_BUS,
-  type AuditSettings,
 } from './chain/audit.tokens';
 import { ChainAppender } from './chain/chain-appender.service';
 import { CheckpointService } from './chain/checkpoint.service';
 import { CheckpointsRepository } from './chain/checkpoints.repository';
-import type { AuditEnv } from './config/audit-env';
+import { AUDIT_SETTINGS, auditSettings, type AuditEnv } from './config/audit-env';
 import { loadSigningKey } from './config/signing-key.loader';
 import { CheckpointDirectory } from './chain/checkpoint-directory';
 import { assertAppendOnlyLogin } from './database/append-only-login';
@@ -30,19 +28,12 @@ import { ChainVerificationService } from './verify/chain-verification.service';
 @Module({})
 export class AuditModule {
   static register(kit: DynamicModule, env: AuditEnv): DynamicModule {
-    const settings: AuditSettings = {
-      batchMax: env.AUDIT_BATCH_MAX,
-      batchWaitMs: env.AUDIT_BATCH_WAIT_MS,
-      checkpointEvery: env.AUDIT_CHECKPOINT_EVERY,
-      checkpointIntervalMs: env.AUDIT_CHECKPOINT_INTERVAL_MS,
-      pageSize: env.AUDIT_PAGE_SIZE,
-    };
     return {
       module: AuditModule,
       imports: [kit],
       controllers: [AuditIngestConsumer, AuditQueryController, AuditExportController],
       providers: [
-        { provide: AUDIT_SETTINGS, useValue: settings },
+        { provide: AUDIT_SETTINGS, useValue: auditSettings(env) },
         {
           provide: AUDIT_SIGNING_KEY,
           inject: [SERVICE_LOGGER],

@@ -11,7 +11,7 @@ import { TokensService } from './auth/tokens.service';
 import { CatalogueController } from './catalogue/catalogue.controller';
 import { CatalogueService } from './catalogue/catalogue.service';
 import { ManifestsRepository } from './catalogue/manifests.repository';
-import { PIPELINE_SETTINGS, type PipelineEnv } from './config/pipeline-env';
+import { PIPELINE_SETTINGS, pipelineSettings, type PipelineEnv } from './config/pipeline-env';
 import { DeploymentControlService } from './deployments/deployment-control.service';
 import { DeploymentEventsConsumer } from './deployments/deployment-events.consumer';
 import { DeploymentsController } from './deployments/deployments.controller';
@@ -74,14 +74,7 @@ export class PipelineModule implements NestModule {
         AuditCheckpointsConsumer,
       ],
       providers: [
-        {
-          provide: PIPELINE_SETTINGS,
-          useValue: {
-            adminToken: env.PIPELINE_ADMIN_TOKEN,
-            maxBodyBytes: env.PIPELINE_MAX_BODY_BYTES,
-            identityAnnounceMs: env.PIPELINE_IDENTITY_ANNOUNCE_MS,
-          },
-        },
+        { provide: PIPELINE_SETTINGS, useValue: pipelineSettings(env) },
         AuthGuard,
         ...repositories,
         ...services,

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { PoolManagerSettings } from './config/pool-manager-env';
+import { POOL_MANAGER_SETTINGS, type PoolManagerSettings } from './config/pool-manager-env';
 import { HaproxyFleet } from './haproxy/haproxy-fleet.service';
 import { PoolsController } from './http/pools.controller';
 import { PoolsViewService } from './http/pools-view.service';
@@ -13,7 +13,7 @@ import { PoolRequestsConsumer } from './operations/pool-requests.consumer';
 import { PoolOperationRepository } from './persistence/pool-operation.repository';
 import { PoolStateLock } from './persistence/pool-state-lock';
 import { ServerIntentRepository } from './persistence/server-intent.repository';
-import { POOL_MANAGER_SETTINGS } from './pool-manager.tokens';
+
 import { ReconcilerService } from './reconciler/reconciler.service';
 
 /** HAProxy pools: drain, maintenance, enable, capacity floor, drift reconciliation. */

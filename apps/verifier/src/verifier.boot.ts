@@ -4,7 +4,7 @@ import { BakeEntity } from './persistence/bake.entity';
 import { VerificationEntity } from './persistence/verification.entity';
 import { VerifierTables1733000000000 } from './persistence/verifier-tables.migration';
 import { VerifierModule } from './verifier.module';
-import { verifierEnvSchema, type VerifierEnv } from './verifier-env';
+import { verifierEnvSchema, type VerifierEnv } from './config/verifier-env';
 
 /** How the verifier boots: its schema, tables, environment and module (main.ts and the tests use it). */
 export const verifierService: ServiceSpec<VerifierEnv> = {

@@ -4,7 +4,8 @@ import { BakeRepository } from './persistence/bake.repository';
 import { VerificationRepository } from './persistence/verification.repository';
 import { VerificationRequestsConsumer } from './verification/verification-requests.consumer';
 import { VerificationRunner } from './verification/verification-runner.service';
-import { VERIFIER_ENV, type VerifierEnv } from './verifier-env';
+import { VERIFIER_SETTINGS, verifierSettings, type VerifierEnv } from './config/verifier-env';
+import { VerifierMetrics } from './metrics/verifier-metrics';
 
 /** Health checks and smoke suites against servers in maintenance; the bake window. */
 @Module({})
@@ -15,9 +16,10 @@ export class VerifierModule {
       imports: [kit],
       controllers: [VerificationRequestsConsumer],
       providers: [
-        { provide: VERIFIER_ENV, useValue: env },
-        { provide: VerificationRepository, useValue: new VerificationRepository() },
-        { provide: BakeRepository, useValue: new BakeRepository() },
+        { provide: VERIFIER_SETTINGS, useValue: verifierSettings(env) },
+        VerifierMetrics,
+        VerificationRepository,
+        BakeRepository,
         VerificationRunner,
         BakeRunner,
       ],

@@ -1,15 +1,5 @@
 /** Injection tokens of the audit module. */
-export const AUDIT_SETTINGS = Symbol('AUDIT_SETTINGS');
 export const AUDIT_SIGNING_KEY = Symbol('AUDIT_SIGNING_KEY');
 export const AUDIT_WRITER = Symbol('AUDIT_WRITER');
 export const AUDIT_WRITER_BUS = Symbol('AUDIT_WRITER_BUS');
 export const AUDIT_CHECKPOINT_DIRECTORY = Symbol('AUDIT_CHECKPOINT_DIRECTORY');
-
-/** The tunables the audit module's services read (from the validated environment). */
-export interface AuditSettings {
-  readonly batchMax: number;
-  readonly batchWaitMs: number;
-  readonly checkpointEvery: number;
-  readonly checkpointIntervalMs: number;
-  readonly pageSize: number;
-}

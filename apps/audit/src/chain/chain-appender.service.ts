@@ -1,10 +1,11 @@
+import { AUDIT_SETTINGS, type AuditSettings } from '../config/audit-env';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { AuditEntry, NewAuditEntry } from '@conveyor/audit-chain';
 import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import { auditAppendSeconds, auditChainHeadSeq, auditEntriesTotal } from '../audit.metrics';
 import { AuditEntriesRepository } from './audit-entries.repository';
-import { AUDIT_SETTINGS, type AuditSettings } from './audit.tokens';
+
 import { takeBatch } from './batch-plan';
 
 interface Pending {

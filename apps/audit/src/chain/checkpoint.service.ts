@@ -1,3 +1,4 @@
+import { AUDIT_SETTINGS, type AuditSettings } from '../config/audit-env';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { signCheckpoint, type AuditEntry, type SignedCheckpoint } from '@conveyor/audit-chain';
 import type { TransactionalBus } from '@conveyor/messaging';
@@ -6,13 +7,7 @@ import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import { auditCheckpointPublishFailuresTotal } from '../audit.metrics';
 import type { AuditSigningKey } from '../config/signing-key.loader';
 import { AuditEntriesRepository } from './audit-entries.repository';
-import {
-  AUDIT_CHECKPOINT_DIRECTORY,
-  AUDIT_SETTINGS,
-  AUDIT_SIGNING_KEY,
-  AUDIT_WRITER_BUS,
-  type AuditSettings,
-} from './audit.tokens';
+import { AUDIT_CHECKPOINT_DIRECTORY, AUDIT_SIGNING_KEY, AUDIT_WRITER_BUS } from './audit.tokens';
 import type { CheckpointDirectory } from './checkpoint-directory';
 import { ChainAppender } from './chain-appender.service';
 import { checkpointDue } from './checkpoint-policy';

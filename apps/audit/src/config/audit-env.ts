@@ -53,3 +53,24 @@ export const auditEnvSchema = auditEnvFields.superRefine((env, ctx) => {
     });
 });
 export type AuditEnv = z.infer<typeof auditEnvSchema>;
+
+/** The audit service's tunables, injected as AUDIT_SETTINGS (read once from the validated environment). */
+export interface AuditSettings {
+  readonly batchMax: number;
+  readonly batchWaitMs: number;
+  readonly checkpointEvery: number;
+  readonly checkpointIntervalMs: number;
+  readonly pageSize: number;
+}
+
+export const AUDIT_SETTINGS = Symbol('AUDIT_SETTINGS');
+
+export function auditSettings(env: AuditEnv): AuditSettings {
+  return {
+    batchMax: env.AUDIT_BATCH_MAX,
+    batchWaitMs: env.AUDIT_BATCH_WAIT_MS,
+    checkpointEvery: env.AUDIT_CHECKPOINT_EVERY,
+    checkpointIntervalMs: env.AUDIT_CHECKPOINT_INTERVAL_MS,
+    pageSize: env.AUDIT_PAGE_SIZE,
+  };
+}

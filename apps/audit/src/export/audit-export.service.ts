@@ -1,3 +1,4 @@
+import { AUDIT_SETTINGS, type AuditSettings } from '../config/audit-env';
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
@@ -12,7 +13,7 @@ import {
 } from '@conveyor/audit-chain';
 import type { AuditSigningKey } from '../config/signing-key.loader';
 import { AuditEntriesRepository } from '../chain/audit-entries.repository';
-import { AUDIT_SETTINGS, AUDIT_SIGNING_KEY, type AuditSettings } from '../chain/audit.tokens';
+import { AUDIT_SIGNING_KEY } from '../chain/audit.tokens';
 import { CheckpointsRepository } from '../chain/checkpoints.repository';
 
 export interface ExportRequest {

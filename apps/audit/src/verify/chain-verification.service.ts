@@ -1,3 +1,4 @@
+import { AUDIT_SETTINGS, type AuditSettings } from '../config/audit-env';
 import { Inject, Injectable } from '@nestjs/common';
 import { verifyChain, verifyCheckpoint } from '@conveyor/audit-chain';
 import type { TransactionalBus } from '@conveyor/messaging';
@@ -6,12 +7,7 @@ import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import { auditVerifyFailuresTotal } from '../audit.metrics';
 import type { AuditSigningKey } from '../config/signing-key.loader';
 import { AuditEntriesRepository } from '../chain/audit-entries.repository';
-import {
-  AUDIT_SETTINGS,
-  AUDIT_SIGNING_KEY,
-  AUDIT_WRITER_BUS,
-  type AuditSettings,
-} from '../chain/audit.tokens';
+import { AUDIT_SIGNING_KEY, AUDIT_WRITER_BUS } from '../chain/audit.tokens';
 import { CheckpointsRepository } from '../chain/checkpoints.repository';
 import { assessChain, recordingHashes, type ChainReport } from './chain-check';
 

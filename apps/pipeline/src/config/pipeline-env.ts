@@ -12,9 +12,19 @@ export const pipelineEnvSchema = serviceEnv(3000).extend({
 });
 export type PipelineEnv = z.infer<typeof pipelineEnvSchema>;
 
-export const PIPELINE_SETTINGS = Symbol('PIPELINE_SETTINGS');
+/** The pipeline's settings, injected as PIPELINE_SETTINGS (read once from the validated environment). */
 export interface PipelineSettings {
-  adminToken: string | undefined;
-  maxBodyBytes: number;
-  identityAnnounceMs: number;
+  readonly adminToken: string | undefined;
+  readonly maxBodyBytes: number;
+  readonly identityAnnounceMs: number;
+}
+
+export const PIPELINE_SETTINGS = Symbol('PIPELINE_SETTINGS');
+
+export function pipelineSettings(env: PipelineEnv): PipelineSettings {
+  return {
+    adminToken: env.PIPELINE_ADMIN_TOKEN,
+    maxBodyBytes: env.PIPELINE_MAX_BODY_BYTES,
+    identityAnnounceMs: env.PIPELINE_IDENTITY_ANNOUNCE_MS,
+  };
 }

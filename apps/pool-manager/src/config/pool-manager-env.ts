@@ -21,6 +21,9 @@ export interface PoolManagerSettings {
   readonly statePollMs: number;
 }
 
+/** Injection token of PoolManagerSettings. */
+export const POOL_MANAGER_SETTINGS = Symbol('POOL_MANAGER_SETTINGS');
+
 export type PoolManagerEnv = ServiceEnv & { readonly settings: PoolManagerSettings };
 
 type ConfigSource = { kind: 'file'; path: string } | { kind: 'inline'; text: string };

@@ -13,8 +13,7 @@ import type { PoolConfig } from '../config/pools-config.schema';
 import { withOldWorkerSessions } from '../domain/every-process-sessions';
 import { buildInstanceSnapshot } from '../domain/instance-snapshot';
 import type { InstanceSnapshot, StateCommand } from '../domain/pool-state.types';
-import { POOL_MANAGER_SETTINGS } from '../pool-manager.tokens';
-import type { PoolManagerSettings } from '../config/pool-manager-env';
+import { POOL_MANAGER_SETTINGS, type PoolManagerSettings } from '../config/pool-manager-env';
 
 /** Failure of one instance during an operation: which one, and what HAProxy (or the socket) said. */
 export class InstanceFailure extends Error {

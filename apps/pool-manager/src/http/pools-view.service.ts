@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolConfig } from '../config/pools-config.schema';
-import type { PoolManagerSettings } from '../config/pool-manager-env';
+import { POOL_MANAGER_SETTINGS, type PoolManagerSettings } from '../config/pool-manager-env';
 import {
   BACKEND_ROLES,
   type AdminState,
@@ -9,7 +9,6 @@ import {
 } from '../domain/pool-state.types';
 import { HaproxyFleet } from '../haproxy/haproxy-fleet.service';
 import { ServerIntentRepository } from '../persistence/server-intent.repository';
-import { POOL_MANAGER_SETTINGS } from '../pool-manager.tokens';
 
 export interface ServerView {
   server: string;

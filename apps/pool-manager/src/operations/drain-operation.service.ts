@@ -2,11 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolDrainRequested, PoolServerDrained } from '@conveyor/contracts';
 import type { PoolConfig } from '../config/pools-config.schema';
-import type { PoolManagerSettings } from '../config/pool-manager-env';
+import { POOL_MANAGER_SETTINGS, type PoolManagerSettings } from '../config/pool-manager-env';
 import { findLiveServer } from '../domain/instance-snapshot';
 import { checkDrainCapacity } from '../domain/online-capacity';
 import type { InstanceSnapshot, ServerIntent } from '../domain/pool-state.types';
-import { POOL_MANAGER_SETTINGS } from '../pool-manager.tokens';
 import { OperationFailure } from './operation-failure';
 import { PoolChangeService } from './pool-change.service';
 

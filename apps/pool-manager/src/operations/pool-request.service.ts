@@ -3,11 +3,10 @@ import type { PoolDrainRequested, PoolEnableRequested, PoolOperationFailed } fro
 import type { EventContext } from '@conveyor/messaging';
 import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
-import type { PoolManagerSettings } from '../config/pool-manager-env';
+import { POOL_MANAGER_SETTINGS, type PoolManagerSettings } from '../config/pool-manager-env';
 import { PoolMetrics } from '../metrics/pool-metrics.service';
 import type { OperationRequest } from '../persistence/pool-operation.entity';
 import { PoolOperationRepository } from '../persistence/pool-operation.repository';
-import { POOL_MANAGER_SETTINGS } from '../pool-manager.tokens';
 import { outcomeOf } from './operation-failure';
 
 /** What can be refused from the request alone, before any HAProxy is asked. */

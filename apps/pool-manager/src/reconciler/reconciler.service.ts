@@ -5,7 +5,7 @@ import { TransactionalBus } from '@conveyor/messaging';
 import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import type { PoolConfig } from '../config/pools-config.schema';
-import type { PoolManagerSettings } from '../config/pool-manager-env';
+import { POOL_MANAGER_SETTINGS, type PoolManagerSettings } from '../config/pool-manager-env';
 import { detectDrift, driftKey, type Drift } from '../domain/drift';
 import type { InstanceSnapshot } from '../domain/pool-state.types';
 import { countServerStates } from '../domain/server-state-counts';
@@ -13,7 +13,6 @@ import { HaproxyFleet } from '../haproxy/haproxy-fleet.service';
 import { PoolMetrics } from '../metrics/pool-metrics.service';
 import { PoolStateLock } from '../persistence/pool-state-lock';
 import { ServerIntentRepository } from '../persistence/server-intent.repository';
-import { POOL_MANAGER_SETTINGS } from '../pool-manager.tokens';
 
 /**
  * Every few seconds (and at once when an instance answers again) compares the intended state

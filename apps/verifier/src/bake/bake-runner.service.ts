@@ -11,8 +11,8 @@ import { LeasedJobLoop, SERVICE_LOGGER } from '@conveyor/service-kit';
 import type { BakeEntity } from '../persistence/bake.entity';
 import { BakeRepository } from '../persistence/bake.repository';
 import { VerificationRepository } from '../persistence/verification.repository';
-import { VERIFIER_ENV, type VerifierEnv } from '../verifier-env';
-import { bakesTotal } from '../verifier-metrics';
+import { VERIFIER_SETTINGS, type VerifierSettings } from '../config/verifier-env';
+import { VerifierMetrics } from '../metrics/verifier-metrics';
 import { degradationDetail, recordProbeRound, type BakeState, type ProbeResult } from './bake-tracker';
 
 type BakeEnd =
@@ -35,15 +35,16 @@ export class BakeRunner implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly bus: TransactionalBus,
     private readonly bakes: BakeRepository,
     private readonly verifications: VerificationRepository,
-    @Inject(VERIFIER_ENV) env: VerifierEnv,
+    @Inject(VERIFIER_SETTINGS) settings: VerifierSettings,
+    private readonly metrics: VerifierMetrics,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
-    const leaseMs = env.VERIFIER_LEASE_SECONDS * 1000;
+    const { leaseMs } = settings;
     this.loop = new LeasedJobLoop({
       serviceName: 'the verifier',
       kind: 'bake',
-      pollMs: env.VERIFIER_POLL_MS,
-      maxActive: env.VERIFIER_MAX_ACTIVE,
+      pollMs: settings.pollMs,
+      maxActive: settings.maxActive,
       leaseMs,
       logger,
       claim: (limit) => this.dataSource.transaction((m) => this.bakes.claim(m, this.owner, limit, leaseMs)),
@@ -154,7 +155,7 @@ export class BakeRunner implements OnApplicationBootstrap, OnApplicationShutdown
       return true;
     });
     if (!finished) return;
-    bakesTotal.inc({ outcome: end.outcome });
+    this.metrics.bakeEnded(end.outcome);
     this.logger.info({ bakeId, deploymentId, outcome: end.outcome, detail: end.detail }, 'bake window ended');
   }
 }

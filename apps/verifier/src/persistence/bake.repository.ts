@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { VerificationBakeRequested } from '@conveyor/contracts';
 import { BakeEntity, type BakeStatus } from './bake.entity';
@@ -6,6 +7,7 @@ import { claimUnleased, lockIfHeld, releaseLease, renewLease, type LeasedTable }
 const TABLE: LeasedTable = { table: 'verifier.bakes', idColumn: 'bake_id' };
 
 /** The only place that reads and writes bake windows. */
+@Injectable()
 export class BakeRepository {
   /** Records a bake request once (by bakeId); its window is measured from now. */
   async insertIfNew(

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { VerificationRequested } from '@conveyor/contracts';
 import { AbortedDeploymentEntity } from './aborted-deployment.entity';
@@ -17,6 +18,7 @@ export interface NewVerification {
 }
 
 /** The only place that reads and writes verifications and aborted deployments. */
+@Injectable()
 export class VerificationRepository {
   /** Records a request once (by verificationId); false when it was already known. */
   async insertIfNew(manager: EntityManager, row: NewVerification): Promise<boolean> {

@@ -11,7 +11,7 @@ import {
   type TestVhost,
 } from '@conveyor/testing';
 import { verifierService } from '../verifier.boot';
-import type { VerifierEnv } from '../verifier-env';
+import type { VerifierEnv } from '../config/verifier-env';
 
 type Observed =
   | 'verification.started'

@@ -6,7 +6,7 @@ import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import { BakeRepository } from '../persistence/bake.repository';
 import { VerificationRepository } from '../persistence/verification.repository';
-import { verificationsTotal } from '../verifier-metrics';
+import { VerifierMetrics } from '../metrics/verifier-metrics';
 import { BakeRunner } from '../bake/bake-runner.service';
 import { requestProblems } from './request-problems';
 import { VerificationRunner } from './verification-runner.service';
@@ -22,6 +22,7 @@ export class VerificationRequestsConsumer {
     private readonly bakes: BakeRepository,
     private readonly verificationRunner: VerificationRunner,
     private readonly bakeRunner: BakeRunner,
+    private readonly metrics: VerifierMetrics,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -63,7 +64,7 @@ export class VerificationRequestsConsumer {
     if (!(await this.verifications.insertIfNew(manager, { ...base, status: 'failed', reason, outcome })))
       return;
     ctx.emit('verification.failed', { ...outcome, reason }, { subject: request.deploymentId });
-    verificationsTotal.inc({ outcome: 'failed' });
+    this.metrics.verificationEnded(false);
     this.logger.warn({ verificationId: request.verificationId, reason }, 'verification refused');
   }
 
@@ -92,7 +93,7 @@ export class VerificationRequestsConsumer {
       };
       await this.verifications.finish(manager, row.verificationId, 'failed', reason, outcome);
       ctx.emit('verification.failed', { ...outcome, reason }, { subject: deploymentId });
-      verificationsTotal.inc({ outcome: 'failed' });
+      this.metrics.verificationEnded(false);
     }
     for (const bake of await this.bakes.unheldUnfinished(manager, deploymentId)) {
       await this.bakes.finish(manager, bake.bakeId, 'cancelled', bake.probes, reason);

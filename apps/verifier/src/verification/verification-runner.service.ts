@@ -11,8 +11,8 @@ import { suiteIdentity, type SuiteIdentity } from '../checks/suite-identity';
 import { LeasedJobLoop, SERVICE_LOGGER } from '@conveyor/service-kit';
 import type { VerificationEntity } from '../persistence/verification.entity';
 import { VerificationRepository } from '../persistence/verification.repository';
-import { VERIFIER_ENV, type VerifierEnv } from '../verifier-env';
-import { checksTotal, verificationSeconds, verificationsTotal } from '../verifier-metrics';
+import { VERIFIER_SETTINGS, type VerifierSettings } from '../config/verifier-env';
+import { VerifierMetrics } from '../metrics/verifier-metrics';
 import { executeVerification, type Execution } from './verification-executor';
 import { watchDeploymentAbort } from './abort-watch';
 
@@ -33,21 +33,26 @@ export class VerificationRunner implements OnApplicationBootstrap, OnApplication
     private readonly dataSource: DataSource,
     private readonly bus: TransactionalBus,
     private readonly repository: VerificationRepository,
-    @Inject(VERIFIER_ENV) private readonly env: VerifierEnv,
+    @Inject(VERIFIER_SETTINGS) private readonly settings: VerifierSettings,
+    private readonly metrics: VerifierMetrics,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
-    this.suiteRunAs = suiteIdentity(env, () => readFileSync('/etc/passwd', 'utf8'), process.getuid?.());
+    this.suiteRunAs = suiteIdentity(
+      settings.suiteRunAs,
+      () => readFileSync('/etc/passwd', 'utf8'),
+      process.getuid?.(),
+    );
     if (this.suiteRunAs !== undefined)
       logger.info(
         { uid: this.suiteRunAs.uid, gid: this.suiteRunAs.gid },
         'smoke suites run as their own user',
       );
-    const leaseMs = env.VERIFIER_LEASE_SECONDS * 1000;
+    const { leaseMs } = settings;
     this.loop = new LeasedJobLoop({
       serviceName: 'the verifier',
       kind: 'verification',
-      pollMs: env.VERIFIER_POLL_MS,
-      maxActive: env.VERIFIER_MAX_ACTIVE,
+      pollMs: settings.pollMs,
+      maxActive: settings.maxActive,
       leaseMs,
       logger,
       claim: (limit) =>
@@ -95,7 +100,7 @@ export class VerificationRunner implements OnApplicationBootstrap, OnApplication
     }
     const watch = watchDeploymentAbort({
       deploymentId: request.deploymentId,
-      intervalMs: Math.min(1_000, this.env.VERIFIER_POLL_MS),
+      intervalMs: Math.min(1_000, this.settings.pollMs),
       lookup: (id) => this.repository.abortReason(this.dataSource.manager, id),
       describe: (reason) => abortedText(request, reason),
       stop,
@@ -106,10 +111,10 @@ export class VerificationRunner implements OnApplicationBootstrap, OnApplication
         request,
         deadlineMs: began.deadlineAt.getTime(),
         cancel: watch.signal,
-        workRoot: this.env.VERIFIER_WORK_DIR ?? tmpdir(),
+        workRoot: this.settings.workDir ?? tmpdir(),
         ...(this.suiteRunAs === undefined ? {} : { suiteRunAs: this.suiteRunAs }),
-        maxResultFileBytes: this.env.VERIFIER_RESULT_FILE_MAX_BYTES,
-        onCheck: (result) => checksTotal.inc({ type: result.type, outcome: result.verdict }),
+        maxResultFileBytes: this.settings.resultFileMaxBytes,
+        onCheck: (result) => this.metrics.checkRun(result.type, result.verdict),
       });
     } finally {
       watch.close();
@@ -130,7 +135,7 @@ export class VerificationRunner implements OnApplicationBootstrap, OnApplication
     request: VerificationRequested,
   ): Promise<{ ok: true; startedAt: Date; deadlineAt: Date } | { ok: false; reason: string }> {
     if (row.status === 'running' && row.startedAt && row.deadlineAt) {
-      if (row.attempts > this.env.VERIFIER_MAX_ATTEMPTS) {
+      if (row.attempts > this.settings.maxAttempts) {
         return {
           ok: false,
           reason: `interrupted ${row.attempts - 1} time(s) by verifier restarts; not resumed again`,
@@ -210,8 +215,7 @@ export class VerificationRunner implements OnApplicationBootstrap, OnApplication
       );
       return;
     }
-    verificationsTotal.inc({ outcome: verdict.passed ? 'passed' : 'failed' });
-    verificationSeconds.observe(durationMs / 1000);
+    this.metrics.verificationEnded(verdict.passed, durationMs);
     this.logger.info(
       {
         verificationId: request.verificationId,

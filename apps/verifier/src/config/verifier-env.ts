@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { serviceEnv } from '@conveyor/service-kit';
 
-export const VERIFIER_ENV = Symbol('VERIFIER_ENV');
-
 /** The verifier's variables on top of every service's. */
 export const verifierEnvSchema = serviceEnv(3003).extend({
   /** Verifications (and, separately, bake windows) one instance runs at once. */
@@ -35,3 +33,34 @@ export const verifierEnvSchema = serviceEnv(3003).extend({
     .default(64 * 1024 * 1024),
 });
 export type VerifierEnv = z.infer<typeof verifierEnvSchema>;
+
+/** The verifier's settings, injected as VERIFIER_SETTINGS (read once from the validated environment). */
+export interface VerifierSettings {
+  readonly maxActive: number;
+  readonly pollMs: number;
+  readonly leaseMs: number;
+  readonly maxAttempts: number;
+  /** Where smoke suites get their working directories; undefined: the OS temp directory. */
+  readonly workDir: string | undefined;
+  readonly resultFileMaxBytes: number;
+  /** Whom smoke suites run as (the variables as given; checked by `suiteIdentity`). */
+  readonly suiteRunAs: Pick<VerifierEnv, 'SMOKE_RUN_AS_UID' | 'SMOKE_RUN_AS_GID' | 'SMOKE_RUN_AS_USER'>;
+}
+
+export const VERIFIER_SETTINGS = Symbol('VERIFIER_SETTINGS');
+
+export function verifierSettings(env: VerifierEnv): VerifierSettings {
+  return {
+    maxActive: env.VERIFIER_MAX_ACTIVE,
+    pollMs: env.VERIFIER_POLL_MS,
+    leaseMs: env.VERIFIER_LEASE_SECONDS * 1000,
+    maxAttempts: env.VERIFIER_MAX_ATTEMPTS,
+    workDir: env.VERIFIER_WORK_DIR,
+    resultFileMaxBytes: env.VERIFIER_RESULT_FILE_MAX_BYTES,
+    suiteRunAs: {
+      SMOKE_RUN_AS_UID: env.SMOKE_RUN_AS_UID,
+      SMOKE_RUN_AS_GID: env.SMOKE_RUN_AS_GID,
+      SMOKE_RUN_AS_USER: env.SMOKE_RUN_AS_USER,
+    },
+  };
+}
