@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 /**
  * Offline verification of an audit export:
  *   node -r @swc-node/register tools/audit-verify/verify.ts --export f --manifest m --public-key k.pem
@@ -32,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
       strict: true,
     }));
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.stderr.write(`${errorMessage(error)}\n${USAGE}\n`);
     return 1;
   }
   const { export: exportPath, manifest: manifestPath, 'public-key': publicKeyPath } = values;
@@ -44,9 +45,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     publicKeyPem = readFileSync(publicKeyPath, 'utf8');
   } catch (error) {
-    process.stderr.write(
-      `cannot read the public key: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    process.stderr.write(`cannot read the public key: ${errorMessage(error)}\n`);
     return 1;
   }
   const report = await verifyExport({

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 /**
  * Generates the orchestrator's Ed25519 command-signing key pair.
  *
@@ -32,6 +33,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`keys generate failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`keys generate failed: ${errorMessage(error)}\n`);
   process.exitCode = 1;
 });

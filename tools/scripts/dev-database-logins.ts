@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 /**
  * `npm run dev`'s database step: in the `conveyor` database (created by dev.mjs), one login per
  * service with its development password, exactly as deploy/postgres/conveyor-logins.sql creates them
@@ -90,6 +91,6 @@ async function adoptSchema(client: Client, schema: string, owner: string): Promi
 }
 
 main(process.argv[2] ?? 'postgres://postgres@127.0.0.1:5432/conveyor').catch((error: unknown) => {
-  process.stderr.write(`[dev] database logins: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`[dev] database logins: ${errorMessage(error)}\n`);
   process.exit(1);
 });

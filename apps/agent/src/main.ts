@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 /**
  * The Conveyor agent: `node -r @swc-node/register apps/agent/src/main.ts` (or the built main.js).
  * Configured by environment (see README); refuses to start naming every wrong variable.
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
     agent.stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        logger.error({ err: error instanceof Error ? error.message : String(error) }, 'unclean stop');
+        logger.error({ err: errorMessage(error) }, 'unclean stop');
         process.exit(1);
       },
     );

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import type { Command } from 'commander';
 import {
   configFilePath,
@@ -81,10 +82,7 @@ export class CliContext {
     try {
       contents = await this.io.readFile(file.path);
     } catch (error) {
-      throw new CliError(
-        `cannot read config file ${file.path}: ${error instanceof Error ? error.message : String(error)}`,
-        ExitCode.usage,
-      );
+      throw new CliError(`cannot read config file ${file.path}: ${errorMessage(error)}`, ExitCode.usage);
     }
     const flags = {
       url: options.url,
@@ -141,10 +139,7 @@ export class CliContext {
     try {
       text = await this.io.readFile(path);
     } catch (error) {
-      throw new CliError(
-        `cannot read ${what} ${path}: ${error instanceof Error ? error.message : String(error)}`,
-        ExitCode.usage,
-      );
+      throw new CliError(`cannot read ${what} ${path}: ${errorMessage(error)}`, ExitCode.usage);
     }
     if (text === null) throw new CliError(`${what} ${path} does not exist`, ExitCode.usage);
     return text;

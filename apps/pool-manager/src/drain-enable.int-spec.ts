@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { randomUUID } from 'node:crypto';
 import { deadLetterQueueName } from '@conveyor/messaging';
 import type { RunningService } from '@conveyor/service-kit';
@@ -57,7 +58,7 @@ describe('pool manager: drain and enable against a real HAProxy', () => {
   async function holdOneRequest(): Promise<{ server: string; settled: Promise<string> }> {
     const settled = fetch(`${haproxy.onlineUrl}/hold`).then(
       async (response) => `HTTP ${response.status} ${await response.text()}`,
-      (error: unknown) => `error ${error instanceof Error ? error.message : String(error)}`,
+      (error: unknown) => `error ${errorMessage(error)}`,
     );
     const holder = await waitFor('a held request', () =>
       fleet.servers.find((server) => server.counters.held > 0),

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { DataSource, type DataSourceOptions, type MigrationInterface, type MixedList } from 'typeorm';
 import { quoteSchemaName } from './schema-name';
 
@@ -100,7 +101,7 @@ async function pendingMigrations(dataSource: DataSource, schema: string): Promis
     applied = new Set(rows.map((row) => row.name));
   } catch (error) {
     throw new Error(
-      `cannot read ${schema}.migrations as this login (${error instanceof Error ? error.message : String(error)}): ` +
+      `cannot read ${schema}.migrations as this login (${errorMessage(error)}): ` +
         "run the service's `migrate` command with DATABASE_MIGRATION_URL (the schema owner) first",
     );
   }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
@@ -79,9 +80,7 @@ export async function startService<E extends ServiceEnv>(
     await ensureSharedTopology(connection, { deadLetterQueues: [deadLetterQueueName(spec.name)] });
   } catch (error) {
     await connection.close();
-    throw new Error(
-      `AMQP_URL (${redactUrl(env.AMQP_URL)}): ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new Error(`AMQP_URL (${redactUrl(env.AMQP_URL)}): ${errorMessage(error)}`);
   }
   const kit = ServiceKitModule.forRoot({
     identity: { name: spec.name, schema: spec.schema },
@@ -161,9 +160,7 @@ export async function runService<E extends ServiceEnv>(spec: ServiceSpec<E>): Pr
   try {
     running = await startService(spec, env);
   } catch (error) {
-    process.stderr.write(
-      `${spec.name} failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    process.stderr.write(`${spec.name} failed to start: ${errorMessage(error)}\n`);
     process.exit(1);
   }
   // Graceful stop: the consumer, the outbox relay and the connections close, then the process exits 0.
@@ -175,9 +172,7 @@ export async function runService<E extends ServiceEnv>(spec: ServiceSpec<E>): Pr
     running.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(
-          `${spec.name} did not stop cleanly: ${error instanceof Error ? error.message : String(error)}\n`,
-        );
+        process.stderr.write(`${spec.name} did not stop cleanly: ${errorMessage(error)}\n`);
         process.exit(1);
       },
     );
@@ -202,7 +197,7 @@ async function runMigrations(
     process.exit(0);
   } catch (error) {
     process.stderr.write(
-      `${spec.name} migrate failed (${redactUrl(env.DATABASE_MIGRATION_URL)}): ${error instanceof Error ? error.message : String(error)}\n`,
+      `${spec.name} migrate failed (${redactUrl(env.DATABASE_MIGRATION_URL)}): ${errorMessage(error)}\n`,
     );
     process.exit(1);
   }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 /**
  * Child process of the audit benchmark: verifies an export offline (as tools/audit-verify does)
  * and prints one JSON line with the time it took and this process's peak RSS.
@@ -24,6 +25,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`${errorMessage(error)}\n`);
   process.exitCode = 1;
 });

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 /**
  * `npm run bench -- fanout [--agents N] [--queue-type agent|durable-classic|quorum] [--full-check]`: N lightweight agents, each
  * with its own queue, receive one signed discovery request through the topic exchange; each checks
@@ -157,9 +158,7 @@ async function deleteVhost(vhost: TestVhost): Promise<void> {
       return;
     } catch (error) {
       if (attempt >= 10) {
-        process.stderr.write(
-          `fanout: could not delete vhost ${vhost.name}: ${error instanceof Error ? error.message : String(error)}\n`,
-        );
+        process.stderr.write(`fanout: could not delete vhost ${vhost.name}: ${errorMessage(error)}\n`);
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -169,13 +168,13 @@ async function deleteVhost(vhost: TestVhost): Promise<void> {
 
 // A stray rejection (e.g. an ack on a channel closing during shutdown) must not skip the vhost cleanup.
 process.on('unhandledRejection', (error) =>
-  process.stderr.write(`fanout: ignored: ${error instanceof Error ? error.message : String(error)}\n`),
+  process.stderr.write(`fanout: ignored: ${errorMessage(error)}\n`),
 );
 
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`fanout bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`fanout bench failed: ${errorMessage(error)}\n`);
     process.exit(1);
   },
 );

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 /**
  * `npm run demo`: the whole system on this machine (see README). Prints progress, then a summary;
  * the last line is one JSON object. Exit 0 only if no customer request failed and every check held.
@@ -95,9 +96,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    console.log(
-      JSON.stringify({ demo: 'failed', error: error instanceof Error ? error.message : String(error) }),
-    );
+    console.log(JSON.stringify({ demo: 'failed', error: errorMessage(error) }));
     process.exit(1);
   },
 );

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { hostname } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
@@ -153,7 +154,7 @@ export function brokerUrl(
   try {
     password = readSecret('AMQP_PASSWORD_FILE', passwordFile).replace(/\r?\n$/, '');
   } catch (error) {
-    problems.push(error instanceof Error ? error.message : String(error));
+    problems.push(errorMessage(error));
     return amqpUrl;
   }
   if (password === '') {
@@ -192,7 +193,7 @@ function artifactCredentialsFrom(path: string | undefined, problems: string[]): 
       `ARTIFACT_CREDENTIALS_FILE ${path}`,
     );
   } catch (error) {
-    problems.push(error instanceof Error ? error.message : String(error));
+    problems.push(errorMessage(error));
     return [];
   }
 }
@@ -271,7 +272,7 @@ export function loadAgentConfig(
     try {
       trustedKeys = loadTrustedKeys(readTrustedKeyPems(keysText));
     } catch (error) {
-      problems.push(`AGENT_TRUSTED_KEYS: ${error instanceof Error ? error.message : String(error)}`);
+      problems.push(`AGENT_TRUSTED_KEYS: ${errorMessage(error)}`);
     }
   }
   if (parsed.success && parsed.data.AGENT_RECONNECT_CAP_MS < parsed.data.AGENT_RECONNECT_BASE_MS)

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
@@ -81,10 +82,7 @@ export async function downloadArtifact(options: DownloadOptions): Promise<Downlo
   } catch (error) {
     await rm(path, { force: true });
     const reason = deadline.signal.aborted ? deadline.signal.reason : error;
-    throw new StepFailure(
-      'download',
-      `download of ${redact(options.url)} failed: ${reason instanceof Error ? reason.message : String(reason)}`,
-    );
+    throw new StepFailure('download', `download of ${redact(options.url)} failed: ${errorMessage(reason)}`);
   } finally {
     clearTimeout(timer);
   }

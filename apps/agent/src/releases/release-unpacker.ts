@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { chmod, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -16,9 +17,7 @@ export async function readAppSpec(releaseDir: string): Promise<AppSpec> {
   try {
     document = parseYaml(text);
   } catch (error) {
-    throw new Error(
-      `${APP_SPEC_FILE_NAME} is not valid YAML (${error instanceof Error ? error.message : String(error)})`,
-    );
+    throw new Error(`${APP_SPEC_FILE_NAME} is not valid YAML (${errorMessage(error)})`);
   }
   const parsed = appSpecSchema.safeParse(document);
   if (!parsed.success) throw new Error(`invalid ${APP_SPEC_FILE_NAME}: ${formatIssues(parsed.error)}`);
@@ -48,10 +47,7 @@ export async function unpackArtifact(
     return { dir, spec };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
-    throw new StepFailure(
-      'unpack',
-      `cannot unpack the artifact: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new StepFailure('unpack', `cannot unpack the artifact: ${errorMessage(error)}`);
   }
 }
 

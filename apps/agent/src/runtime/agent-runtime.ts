@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import {
   FileNonceStore,
@@ -155,7 +156,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   // After a broker outage, say again what runs here: the orchestrator may have missed replies.
   connection.on('connect', () => {
     void register(true).catch((error: unknown) =>
-      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not re-register'),
+      logger.warn({ err: errorMessage(error) }, 'could not re-register'),
     );
   });
   let sequence = 0;
@@ -170,9 +171,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
           ...now,
         }),
       )
-      .catch((error: unknown) =>
-        logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'heartbeat not sent'),
-      );
+      .catch((error: unknown) => logger.warn({ err: errorMessage(error) }, 'heartbeat not sent'));
   }, config.heartbeatMs);
   logger.info({ nodeId: config.nodeId, queue: agentQueueName(config.nodeId), facts }, 'agent ready');
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { createEnvelope, type ConfirmedPublisher } from '@conveyor/messaging';
 import type { Logger } from '@conveyor/observability';
 import type { EmitEvent } from '../steps/step-context';
@@ -16,10 +17,7 @@ export function eventEmitter(publisher: ConfirmedPublisher, nodeId: string, logg
     try {
       await publisher.publish({ id: envelope.id, type, body: JSON.stringify(envelope) });
     } catch (error) {
-      logger.warn(
-        { type, err: error instanceof Error ? error.message : String(error) },
-        'event not published',
-      );
+      logger.warn({ type, err: errorMessage(error) }, 'event not published');
     }
   };
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { currentVersion, switchCurrent } from '../releases/current-link';
@@ -19,7 +20,7 @@ export async function restoreRelease(context: StepContext, version: string): Pro
     await runReleaseHook(context, spec, 'validate', releaseDir);
     return `release ${version} was restored and serves again`;
   } catch (error) {
-    return `restoring release ${version} failed too: ${error instanceof Error ? error.message : String(error)}`;
+    return `restoring release ${version} failed too: ${errorMessage(error)}`;
   }
 }
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import type { AgentDeployFailed } from '@conveyor/contracts';
 
 export type AgentStepFailurePhase = AgentDeployFailed['phase'];
@@ -17,5 +18,5 @@ export class StepFailure extends Error {
 /** Anything thrown by a step, as a StepFailure (unknown errors are blamed on the given phase). */
 export function asStepFailure(error: unknown, phase: AgentStepFailurePhase): StepFailure {
   if (error instanceof StepFailure) return error;
-  return new StepFailure(phase, error instanceof Error ? error.message : String(error));
+  return new StepFailure(phase, errorMessage(error));
 }

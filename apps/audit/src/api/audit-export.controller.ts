@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from '@conveyor/observability';
@@ -99,10 +100,7 @@ export class AuditExportController {
       res.end();
     } catch (error) {
       // Headers are gone: cut the response so the client sees an incomplete export (and no manifest).
-      this.logger.error(
-        { exportId: id, err: error instanceof Error ? error.message : String(error) },
-        'audit export failed',
-      );
+      this.logger.error({ exportId: id, err: errorMessage(error) }, 'audit export failed');
       res.destroy(error instanceof Error ? error : new Error(String(error)));
     }
   }

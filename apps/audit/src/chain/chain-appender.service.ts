@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { AUDIT_SETTINGS, type AuditSettings } from '../config/audit-env';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { AuditEntry, NewAuditEntry } from '@conveyor/audit-chain';
@@ -89,7 +90,7 @@ export class ChainAppender implements OnApplicationShutdown {
     } catch (error) {
       stopTimer();
       this.logger.warn(
-        { size: batch.length, err: error instanceof Error ? error.message : String(error) },
+        { size: batch.length, err: errorMessage(error) },
         'audit batch not appended; its events will be redelivered',
       );
       for (const pending of batch) pending.reject(error);

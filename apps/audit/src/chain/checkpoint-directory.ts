@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { constants } from 'node:fs';
 import { access, open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ export class CheckpointDirectory {
       await access(path, constants.W_OK | constants.X_OK);
     } catch (error) {
       throw new Error(
-        `AUDIT_CHECKPOINT_DIR (${path}) must be a directory the audit service can create files in: ${error instanceof Error ? error.message : String(error)}`,
+        `AUDIT_CHECKPOINT_DIR (${path}) must be a directory the audit service can create files in: ${errorMessage(error)}`,
       );
     }
     return new CheckpointDirectory(path);

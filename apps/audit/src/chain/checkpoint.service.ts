@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { AUDIT_SETTINGS, type AuditSettings } from '../config/audit-env';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { signCheckpoint, type AuditEntry, type SignedCheckpoint } from '@conveyor/audit-chain';
@@ -85,7 +86,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
     } catch (error) {
       auditCheckpointPublishFailuresTotal.inc();
       this.logger.error(
-        { seq: checkpoint.seq, err: error instanceof Error ? error.message : String(error) },
+        { seq: checkpoint.seq, err: errorMessage(error) },
         'audit checkpoint NOT published to AUDIT_CHECKPOINT_DIR',
       );
     }
@@ -109,10 +110,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
     this.signing = this.signNow()
       .then(() => undefined)
       .catch((error: unknown) =>
-        this.logger.warn(
-          { err: error instanceof Error ? error.message : String(error) },
-          'audit checkpoint not signed; will retry',
-        ),
+        this.logger.warn({ err: errorMessage(error) }, 'audit checkpoint not signed; will retry'),
       )
       .finally(() => {
         this.signing = undefined;

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -59,9 +60,7 @@ async function readKeyFile(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new SigningKeyError(
-      `AUDIT_SIGNING_KEY: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new SigningKeyError(`AUDIT_SIGNING_KEY: cannot read ${path}: ${errorMessage(error)}`);
   }
 }
 
@@ -72,6 +71,6 @@ function describeKey(privateKeyPem: string): AuditSigningKey {
     const publicKeyPem = createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
     return { privateKeyPem, publicKeyPem, keyId: keyIdOf(publicKeyPem) };
   } catch (error) {
-    throw new SigningKeyError(`AUDIT_SIGNING_KEY: ${error instanceof Error ? error.message : String(error)}`);
+    throw new SigningKeyError(`AUDIT_SIGNING_KEY: ${errorMessage(error)}`);
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { AUDIT_SETTINGS, type AuditSettings } from '../config/audit-env';
 import { Inject, Injectable } from '@nestjs/common';
 import { verifyChain, verifyCheckpoint } from '@conveyor/audit-chain';
@@ -63,10 +64,7 @@ export class ChainVerificationService {
         });
       });
     } catch (error) {
-      this.logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        'audit.verification.failed not announced',
-      );
+      this.logger.warn({ err: errorMessage(error) }, 'audit.verification.failed not announced');
     }
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, unlink, writeFile } from 'node:fs/promises';
@@ -69,7 +70,7 @@ export async function downloadExport(
     );
   } catch (error) {
     await unlink(partial).catch(() => undefined);
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     throw new CliError(
       `the export could not be saved to ${exportPath} (cut short after ${bytes} bytes: ${why}); nothing was kept`,
       ExitCode.failure,

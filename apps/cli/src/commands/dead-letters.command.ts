@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import type { CliContext } from '../cli-context';
@@ -140,7 +141,7 @@ function management(ctx: CliContext, command: Command): BrokerReader {
       });
     } catch (error) {
       throw new CliError(
-        `RabbitMQ management API at ${url.host} unreachable: ${error instanceof Error ? error.message : String(error)}`,
+        `RabbitMQ management API at ${url.host} unreachable: ${errorMessage(error)}`,
         ExitCode.unreachable,
       );
     }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context';
 import { CliError, ExitCode } from '../exit-codes';
@@ -18,10 +19,7 @@ export function registerKeysCommands(program: Command, ctx: CliContext): void {
       try {
         written = await writeSigningKeyPair(options.out, options.name);
       } catch (error) {
-        throw new CliError(
-          `keys not generated: ${error instanceof Error ? error.message : String(error)}`,
-          ExitCode.failure,
-        );
+        throw new CliError(`keys not generated: ${errorMessage(error)}`, ExitCode.failure);
       }
       ctx.output(command, written, () => [
         `key id ${written.keyId}`,

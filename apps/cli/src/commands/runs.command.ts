@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -200,9 +201,6 @@ async function digestFile(path: string): Promise<{ sha256: string; size: number 
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
     return { sha256: hash.digest('hex'), size };
   } catch (error) {
-    throw new CliError(
-      `cannot read the artifact ${path}: ${error instanceof Error ? error.message : String(error)}`,
-      ExitCode.usage,
-    );
+    throw new CliError(`cannot read the artifact ${path}: ${errorMessage(error)}`, ExitCode.usage);
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -104,9 +105,7 @@ function parseConfigFile(
   try {
     json = JSON.parse(file.contents);
   } catch (error) {
-    problems.push(
-      `config file ${file.path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    problems.push(`config file ${file.path} is not valid JSON: ${errorMessage(error)}`);
     return {};
   }
   const parsed = configFileSchema.safeParse(json);

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import type { z } from 'zod';
 import { CliError, ExitCode } from '../exit-codes';
 import { errorFromNetworkFailure, errorFromResponse, type ServiceName } from './api-errors';
@@ -118,7 +119,7 @@ export class ApiClient {
       return await response.text();
     } catch (error) {
       throw new CliError(
-        `the answer of the ${this.service} to ${method} ${path} was cut short: ${error instanceof Error ? error.message : String(error)}`,
+        `the answer of the ${this.service} to ${method} ${path} was cut short: ${errorMessage(error)}`,
         ExitCode.unreachable,
       );
     }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { findFreePort, waitFor } from '@conveyor/testing';
@@ -53,7 +54,7 @@ export async function startPipelineProcess(amqpUrl: string, databaseUrl: string)
     );
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${output}`);
+    throw new Error(`${errorMessage(error)}\n${output}`);
   }
   return {
     url,

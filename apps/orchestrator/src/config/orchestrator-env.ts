@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes, type KeyObject } from 'node:crypto';
@@ -33,7 +34,7 @@ const signingKey = z
       // The message of a key parse error never contains the key itself.
       ctx.addIssue({
         code: 'custom',
-        message: `is not an Ed25519 private key: ${error instanceof Error ? error.message : String(error)}`,
+        message: `is not an Ed25519 private key: ${errorMessage(error)}`,
       });
       return z.NEVER;
     }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TransactionalBus } from '@conveyor/messaging';
@@ -77,5 +78,5 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { TransactionalBus } from '@conveyor/messaging';
 import type { Logger } from '@conveyor/observability';
@@ -48,7 +49,7 @@ export class IdentityAnnouncer implements OnApplicationBootstrap, OnApplicationS
       await this.announce();
     } catch (error) {
       this.logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
+        { err: errorMessage(error) },
         'API tokens not announced; next attempt at the next interval',
       );
     }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { environmentOrder } from '@conveyor/contracts';
@@ -77,7 +78,7 @@ export class DoraMetricsService implements OnApplicationBootstrap, OnModuleDestr
       this.lastGood = await this.all(METRICS_WINDOW_DAYS);
     } catch (error) {
       this.logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
+        { err: errorMessage(error) },
         'cannot read the DORA figures; the metrics keep the last ones read',
       );
     }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { z } from 'zod';
 import { parseRuntimeAddress } from '@conveyor/haproxy';
 
@@ -12,7 +13,7 @@ const socketAddress = z.string().superRefine((value, ctx) => {
   try {
     parseRuntimeAddress(value);
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+    ctx.addIssue({ code: 'custom', message: errorMessage(error) });
   }
 });
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import {
@@ -114,7 +115,7 @@ export class HaproxyFleet {
         await saveServerState(this.client(instance), path);
       } catch (error) {
         this.logger.error(
-          { instance, serverStateFile: path, error: error instanceof Error ? error.message : String(error) },
+          { instance, serverStateFile: path, error: errorMessage(error) },
           'could not rewrite the server-state-file; a reload now would restore older states',
         );
       }
@@ -148,7 +149,7 @@ async function throughReload<T>(read: () => Promise<T>): Promise<T> {
 
 function toInstanceFailure(instance: string, error: unknown): InstanceFailure {
   if (error instanceof InstanceFailure) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const unreachable = error instanceof HaproxyUnreachableError || error instanceof HaproxyTimeoutError;
   return new InstanceFailure(instance, unreachable ? 'instance_unreachable' : 'haproxy_error', message);
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolConfig } from '../config/pools-config.schema';
 import { POOL_MANAGER_SETTINGS, type PoolManagerSettings } from '../config/pool-manager-env';
@@ -96,7 +97,7 @@ export class PoolsViewService {
       });
       return { instance, reachable: true, backends };
     } catch (error) {
-      return { instance, reachable: false, error: error instanceof Error ? error.message : String(error) };
+      return { instance, reachable: false, error: errorMessage(error) };
     }
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
@@ -148,5 +149,5 @@ export class OperationWorker implements OnApplicationBootstrap, OnModuleDestroy 
 }
 
 function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from '@conveyor/observability';
@@ -150,7 +151,7 @@ export class PoolChangeService {
         await this.fleet.apply(command);
         restored.add(command.instance);
       } catch (error) {
-        problems.push(error instanceof Error ? error.message : String(error));
+        problems.push(errorMessage(error));
       }
     }
     if (problems.length > 0)

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PoolDriftCorrected, PoolDriftDetected } from '@conveyor/contracts';
@@ -55,10 +56,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
       try {
         await this.stateLock.run(pool.name, (manager) => this.reconcilePool(pool, manager));
       } catch (error) {
-        this.logger.warn(
-          { pool: pool.name, err: error instanceof Error ? error.message : String(error) },
-          'reconciliation failed',
-        );
+        this.logger.warn({ pool: pool.name, err: errorMessage(error) }, 'reconciliation failed');
       }
     }
   }
@@ -81,10 +79,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
       } catch (error) {
         if (!this.unreachable.has(instance)) {
           this.unreachable.add(instance);
-          this.logger.warn(
-            { instance, err: error instanceof Error ? error.message : String(error) },
-            'HAProxy instance unreachable',
-          );
+          this.logger.warn({ instance, err: errorMessage(error) }, 'HAProxy instance unreachable');
         }
       }
     }
@@ -120,10 +115,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
         await this.bus.transaction(async (unit) => void unit.emit('pool.drift.detected', detected));
         this.metrics.recordDrift(1);
       }
-      this.logger.warn(
-        { ...detected, err: error instanceof Error ? error.message : String(error) },
-        'drift not corrected yet',
-      );
+      this.logger.warn({ ...detected, err: errorMessage(error) }, 'drift not corrected yet');
       return;
     }
     const { observed: _observed, ...where } = detected;

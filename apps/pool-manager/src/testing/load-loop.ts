@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { httpGet } from '@conveyor/testing';
 
 export interface LoadReport {
@@ -46,7 +47,7 @@ export class LoadLoop {
           this.fail(`HTTP ${response.status}: ${response.body.slice(0, 80)}`);
         }
       } catch (error) {
-        this.fail(error instanceof Error ? error.message : String(error));
+        this.fail(errorMessage(error));
       }
     }
   }

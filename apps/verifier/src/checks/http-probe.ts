@@ -1,5 +1,5 @@
 import type { HttpAnswer } from './health-answer.evaluator';
-import { describeError } from './result-text';
+import { describeError } from '@conveyor/errors';
 
 const MAX_BODY_BYTES = 64 * 1024;
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { OutputTail } from './output-tail';
-import { describeError } from './result-text';
+import { describeError } from '@conveyor/errors';
 
 export interface ProcessOutcome {
   /** How the process ended: its exit code, killed on timeout or stop, or never started. */

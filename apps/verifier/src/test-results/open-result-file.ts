@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import { relative, isAbsolute } from 'node:path';
@@ -119,7 +120,7 @@ export function fileAccessError(source: string, error: unknown): TestResultsErro
       };
     case undefined:
     default: {
-      const detail = error instanceof Error ? error.message : String(error);
+      const detail = errorMessage(error);
       return { ok: false, kind: 'unreadable', source, message: `${source} cannot be read: ${detail}` };
     }
   }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { verify } from 'node:crypto';
 import type { z } from 'zod';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, MAX_COMMAND_LIFETIME_MS } from '../command/command-policy';
@@ -110,10 +111,7 @@ export async function checkCommand<S extends z.ZodType = typeof jsonPayloadSchem
     // or transforms fields cannot make an altered command verify.
     signedBytes = signingInput(received);
   } catch (error) {
-    return rejected(
-      'malformed',
-      `command is not canonical JSON: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    return rejected('malformed', `command is not canonical JSON: ${errorMessage(error)}`);
   }
   if (!verify(null, signedBytes, key, Buffer.from(command.signature, 'base64'))) {
     return rejected(

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 
 /** Trusted public keys by key id. Several at once during a rotation. */
@@ -46,7 +47,7 @@ function loadPublicKey(pem: string): KeyObject {
   try {
     key = createPublicKey(pem);
   } catch (error) {
-    throw new Error(`is not a PEM public key (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`is not a PEM public key (${errorMessage(error)})`);
   }
   if (key.asymmetricKeyType !== 'ed25519') {
     throw new Error(`is a ${key.asymmetricKeyType ?? 'unknown'} key, not Ed25519`);
@@ -66,7 +67,7 @@ export function loadTrustedKeys(pems: readonly string[]): TrustedKeys {
       const key = loadPublicKey(pem);
       keys.set(keyIdOf(key), key);
     } catch (error) {
-      problems.push(`trusted key #${index + 1} ${error instanceof Error ? error.message : String(error)}`);
+      problems.push(`trusted key #${index + 1} ${errorMessage(error)}`);
     }
   });
   if (problems.length > 0) {

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
 import { DEAD_LETTER_EXCHANGE, deadLetterQueueArguments, EVENTS_EXCHANGE, RETRY_HEADERS } from './topology';
@@ -226,9 +227,7 @@ export async function ensureSharedTopology(
     try {
       await onChannel(work);
     } catch (error) {
-      throw new Error(
-        `${what} is missing and could not be declared: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw new Error(`${what} is missing and could not be declared: ${errorMessage(error)}`);
     }
   };
   const exchanges = [

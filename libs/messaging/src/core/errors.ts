@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 export class UnroutableEventError extends Error {
   override readonly name = 'UnroutableEventError';
   constructor(readonly type: string) {
@@ -11,8 +12,6 @@ export class PublishFailedError extends Error {
     readonly type: string,
     cause: unknown,
   ) {
-    super(
-      `event ${type} was not confirmed by RabbitMQ: ${cause instanceof Error ? cause.message : String(cause)}`,
-    );
+    super(`event ${type} was not confirmed by RabbitMQ: ${errorMessage(cause)}`);
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import {
@@ -689,7 +690,7 @@ function localAttemptKey(message: ConsumeMessage): string {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 function delay(ms: number): Promise<void> {

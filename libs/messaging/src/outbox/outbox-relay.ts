@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import type { DataSource } from 'typeorm';
 import { gauge } from '@conveyor/observability';
 import type { Logger } from '@conveyor/observability';
@@ -89,10 +90,7 @@ export class OutboxRelay {
         await this.relayDue();
         await this.backlog();
       } catch (error) {
-        this.logger.error(
-          { err: error instanceof Error ? error.message : String(error) },
-          'outbox relay failed',
-        );
+        this.logger.error({ err: errorMessage(error) }, 'outbox relay failed');
       }
       if (!this.running) break;
       if (this.pendingWake) continue;
@@ -121,7 +119,7 @@ export class OutboxRelay {
           done.push(row.id);
           continue;
         }
-        const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
+        const reason = errorMessage(result.reason);
         const attempts = row.attempts;
         const delayMs = Math.min((this.options.retryDelayMs ?? 200) * 2 ** Math.min(attempts, 8), 30_000);
         await this.repository.postpone(manager, row.id, reason, delayMs);

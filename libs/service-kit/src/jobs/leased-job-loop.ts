@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import type { Logger } from '@conveyor/observability';
 
 export interface LeasedJobLoopOptions<R> {
@@ -115,9 +116,7 @@ export class LeasedJobLoop<R> {
 }
 
 function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const cause = error instanceof Error ? error.cause : undefined;
-  return cause === undefined
-    ? message
-    : `${message}: ${cause instanceof Error ? cause.message : String(cause)}`;
+  return cause === undefined ? message : `${message}: ${errorMessage(cause)}`;
 }

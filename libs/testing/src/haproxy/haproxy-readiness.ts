@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HaproxyRuntimeClient } from '@conveyor/haproxy';
@@ -43,7 +44,7 @@ export async function waitUntilReady(
         if (info.includes('Pid:')) return;
         lastProblem = `admin socket answered: ${info.slice(0, 200)}`;
       } catch (error) {
-        lastProblem = error instanceof Error ? error.message : String(error);
+        lastProblem = errorMessage(error);
       }
     } else {
       lastProblem = `ports not accepting yet: ${ports.filter((_, index) => !portsOpen[index]).join(', ')}`;

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { createRequire } from 'node:module';
 import type { Manifest } from './kustomize-render';
 
@@ -65,7 +66,7 @@ export function kubernetesSchemas(): SchemaCheck {
         new Model(item).validate();
         return { ok: true };
       } catch (error) {
-        return { ok: false, problem: error instanceof Error ? error.message : String(error) };
+        return { ok: false, problem: errorMessage(error) };
       }
     },
   };

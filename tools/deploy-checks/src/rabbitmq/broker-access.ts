@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { connect, type ChannelModel } from 'amqplib';
 
 const MANAGEMENT = process.env['TEST_RABBITMQ_MANAGEMENT_URL'] ?? 'http://127.0.0.1:15672';
@@ -46,7 +47,7 @@ export async function attempt(
     (): Outcome => ({ ok: true }),
     (error: unknown): Outcome => ({
       ok: false,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     }),
   );
   const outcome = await Promise.race([done, closed]);

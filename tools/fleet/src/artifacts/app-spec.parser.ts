@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { parse as parseYaml } from 'yaml';
 import { appSpecSchema, type AppSpec } from '@conveyor/contracts';
 import { AppSpecError } from './artifact.errors';
@@ -12,9 +13,7 @@ export function parseAppSpec(text: string, source = 'conveyor-app.yaml'): AppSpe
   try {
     document = parseYaml(text);
   } catch (error: unknown) {
-    throw new AppSpecError(source, [
-      `not valid YAML (${error instanceof Error ? error.message : String(error)})`,
-    ]);
+    throw new AppSpecError(source, [`not valid YAML (${errorMessage(error)})`]);
   }
   const result = appSpecSchema.safeParse(document);
   if (!result.success) {

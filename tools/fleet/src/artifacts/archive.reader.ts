@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { createWriteStream } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -122,9 +123,6 @@ async function wrap(archivePath: string, action: () => Promise<void>): Promise<v
     await action();
   } catch (error: unknown) {
     if (error instanceof ArchiveError) throw error;
-    throw new ArchiveError(
-      archivePath,
-      `corrupt or unreadable tar.gz (${error instanceof Error ? error.message : String(error)})`,
-    );
+    throw new ArchiveError(archivePath, `corrupt or unreadable tar.gz (${errorMessage(error)})`);
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { parseAuditEntry, type AuditEntry, type EntryParseResult } from '../entry/audit-entry';
 import { canonicalJson } from '../entry/canonical-json';
 
@@ -67,7 +68,7 @@ export function csvFieldsToEntry(fields: readonly string[]): EntryParseResult {
   } catch (error) {
     return {
       ok: false,
-      message: `payload: not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      message: `payload: not valid JSON (${errorMessage(error)})`,
     };
   }
   return parseAuditEntry({

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { z } from 'zod';
 import { signedCheckpointSchema } from '../signing/checkpoint';
 import { EXPORT_FORMATS } from './export-format';
@@ -47,7 +48,7 @@ export function parseExportManifest(text: string): ManifestParseResult {
   } catch (error) {
     return {
       ok: false,
-      message: `manifest is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      message: `manifest is not valid JSON (${errorMessage(error)})`,
     };
   }
   const result = exportManifestSchema.safeParse(value);

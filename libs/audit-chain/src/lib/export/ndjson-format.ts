@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { parseAuditEntry, type AuditEntry, type EntryParseResult } from '../entry/audit-entry';
 import { canonicalJson } from '../entry/canonical-json';
 
@@ -26,7 +27,7 @@ export function parseNdjsonLine(line: string): EntryParseResult {
   } catch (error) {
     return {
       ok: false,
-      message: `not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      message: `not valid JSON (${errorMessage(error)})`,
     };
   }
   return parseAuditEntry(value);

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import {
   createHash,
   createPrivateKey,
@@ -39,9 +40,7 @@ export function loadPublicKey(publicKeyPem: string): KeyObject {
   try {
     key = createPublicKey(publicKeyPem);
   } catch (error) {
-    throw new SigningKeyError(
-      `not a readable public key PEM: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new SigningKeyError(`not a readable public key PEM: ${errorMessage(error)}`);
   }
   if (key.asymmetricKeyType !== 'ed25519')
     throw new SigningKeyError(`expected an Ed25519 public key, got ${String(key.asymmetricKeyType)}`);
@@ -53,9 +52,7 @@ export function loadPrivateKey(privateKeyPem: string): KeyObject {
   try {
     key = createPrivateKey(privateKeyPem);
   } catch (error) {
-    throw new SigningKeyError(
-      `not a readable private key PEM: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new SigningKeyError(`not a readable private key PEM: ${errorMessage(error)}`);
   }
   if (key.asymmetricKeyType !== 'ed25519')
     throw new SigningKeyError(`expected an Ed25519 private key, got ${String(key.asymmetricKeyType)}`);

@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import type { ExportManifest } from '../export/export-manifest';
 import { signedCheckpointSchema, verifyCheckpoint, type SignedCheckpoint } from '../signing/checkpoint';
 import type { ExportProblem } from './export-report';
@@ -20,9 +21,7 @@ export function parsePublishedCheckpoint(text: string, publicKeyPem: string): Pu
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return invalid(
-      `the published checkpoint is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
-    );
+    return invalid(`the published checkpoint is not valid JSON (${errorMessage(error)})`);
   }
   const parsed = signedCheckpointSchema.safeParse(value);
   if (!parsed.success)

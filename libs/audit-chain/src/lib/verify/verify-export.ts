@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/errors';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -44,7 +45,7 @@ function failed(problems: ExportProblem[], figures: ExportFigures): ExportVerifi
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 function checkSignatures(manifest: ExportManifest, publicKeyPem: string): ExportProblem[] {

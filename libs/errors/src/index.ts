@@ -1,0 +1,1 @@
+export { describeError, errorMessage } from './error-message';
