@@ -1,9 +1,9 @@
 import type { ServiceSpec } from '@conveyor/service-kit';
 import { AuditModule } from './audit.module';
 import { auditEnvSchema, type AuditEnv } from './config/audit-env';
-import { AuditIdentityGrants1765000000200 } from './database/audit-identity-grants.migration';
-import { AuditRuntimeGrants1765000000000 } from './database/audit-runtime-grants.migration';
-import { AuditSchema1733000000000 } from './database/audit-schema.migration';
+import { AuditIdentityGrants1765000000200 } from './persistence/audit-identity-grants.migration';
+import { AuditRuntimeGrants1765000000000 } from './persistence/audit-runtime-grants.migration';
+import { AuditSchema1733000000000 } from './persistence/audit-schema.migration';
 
 /**
  * The audit service as service-kit boots it. No inbox: events are appended in batches, and a

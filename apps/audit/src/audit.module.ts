@@ -1,3 +1,4 @@
+import { AuditMetrics } from './metrics/audit-metrics';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OutboxRelay, TransactionalBus } from '@conveyor/messaging';
@@ -19,7 +20,7 @@ import { CheckpointsRepository } from './chain/checkpoints.repository';
 import { AUDIT_SETTINGS, auditSettings, type AuditEnv } from './config/audit-env';
 import { loadSigningKey } from './config/signing-key.loader';
 import { CheckpointDirectory } from './chain/checkpoint-directory';
-import { assertAppendOnlyLogin } from './database/append-only-login';
+import { assertAppendOnlyLogin } from './persistence/append-only-login';
 import { AuditExportService } from './export/audit-export.service';
 import { AuditIngestConsumer } from './ingest/audit-ingest.consumer';
 import { ChainVerificationService } from './verify/chain-verification.service';
@@ -34,6 +35,7 @@ export class AuditModule {
       controllers: [AuditIngestConsumer, AuditQueryController, AuditExportController],
       providers: [
         { provide: AUDIT_SETTINGS, useValue: auditSettings(env) },
+        AuditMetrics,
         {
           provide: AUDIT_SIGNING_KEY,
           inject: [SERVICE_LOGGER],

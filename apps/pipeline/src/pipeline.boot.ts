@@ -1,9 +1,9 @@
 import type { ServiceSpec } from '@conveyor/service-kit';
 import { pipelineEnvSchema, type PipelineEnv } from './config/pipeline-env';
-import { pipelineEntities } from './database/pipeline.entities';
-import { FrozenPolicy1733200000000 } from './database/frozen-policy.migration';
-import { PipelineAuditCheckpoints1765000000100 } from './database/audit-checkpoints.migration';
-import { PipelineSchema1733100000000 } from './database/pipeline-schema.migration';
+import { pipelineEntities } from './persistence/pipeline.entities';
+import { FrozenPolicy1733200000000 } from './persistence/frozen-policy.migration';
+import { PipelineAuditCheckpoints1765000000100 } from './persistence/audit-checkpoints.migration';
+import { PipelineSchema1733100000000 } from './persistence/pipeline-schema.migration';
 import { setupOpenApi } from './http/openapi.setup';
 import { PipelineModule } from './pipeline.module';
 

@@ -4,7 +4,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { AuditEntry, NewAuditEntry } from '@conveyor/audit-chain';
 import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
-import { auditAppendSeconds, auditChainHeadSeq, auditEntriesTotal } from '../audit.metrics';
+import { AuditMetrics } from '../metrics/audit-metrics';
 import { AuditEntriesRepository } from './audit-entries.repository';
 
 import { takeBatch } from './batch-plan';
@@ -35,6 +35,7 @@ export class ChainAppender implements OnApplicationShutdown {
     private readonly entries: AuditEntriesRepository,
     @Inject(AUDIT_SETTINGS) private readonly settings: AuditSettings,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    private readonly metrics: AuditMetrics,
   ) {}
 
   onAppended(listener: AppendListener): void {
@@ -79,12 +80,11 @@ export class ChainAppender implements OnApplicationShutdown {
   }
 
   private async appendBatch(batch: Pending[]): Promise<void> {
-    const stopTimer = auditAppendSeconds.startTimer();
+    const stopTimer = this.metrics.appendStarted();
     try {
       const outcome = await this.entries.append(batch.map((pending) => pending.entry));
       stopTimer();
-      auditEntriesTotal.inc(outcome.appended.length);
-      if (outcome.head !== null) auditChainHeadSeq.set(outcome.head.seq);
+      this.metrics.appended(outcome.appended.length, outcome.head?.seq);
       for (const pending of batch) pending.resolve();
       if (outcome.appended.length > 0) for (const listener of this.listeners) listener(outcome.appended);
     } catch (error) {

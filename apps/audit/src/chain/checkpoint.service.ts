@@ -5,7 +5,7 @@ import { signCheckpoint, type AuditEntry, type SignedCheckpoint } from '@conveyo
 import type { TransactionalBus } from '@conveyor/messaging';
 import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
-import { auditCheckpointPublishFailuresTotal } from '../audit.metrics';
+import { AuditMetrics } from '../metrics/audit-metrics';
 import type { AuditSigningKey } from '../config/signing-key.loader';
 import { AuditEntriesRepository } from './audit-entries.repository';
 import { AUDIT_CHECKPOINT_DIRECTORY, AUDIT_SIGNING_KEY, AUDIT_WRITER_BUS } from './audit.tokens';
@@ -38,6 +38,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
     @Inject(AUDIT_SETTINGS) private readonly settings: AuditSettings,
     @Inject(AUDIT_CHECKPOINT_DIRECTORY) private readonly directory: CheckpointDirectory,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    private readonly metrics: AuditMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -84,7 +85,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
       if (outcome === 'written')
         this.logger.info({ seq: checkpoint.seq, dir: this.directory.path }, 'audit checkpoint published');
     } catch (error) {
-      auditCheckpointPublishFailuresTotal.inc();
+      this.metrics.checkpointPublishFailed();
       this.logger.error(
         { seq: checkpoint.seq, err: errorMessage(error) },
         'audit checkpoint NOT published to AUDIT_CHECKPOINT_DIR',

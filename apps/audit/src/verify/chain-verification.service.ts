@@ -5,7 +5,7 @@ import { verifyChain, verifyCheckpoint } from '@conveyor/audit-chain';
 import type { TransactionalBus } from '@conveyor/messaging';
 import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
-import { auditVerifyFailuresTotal } from '../audit.metrics';
+import { AuditMetrics } from '../metrics/audit-metrics';
 import type { AuditSigningKey } from '../config/signing-key.loader';
 import { AuditEntriesRepository } from '../chain/audit-entries.repository';
 import { AUDIT_SIGNING_KEY, AUDIT_WRITER_BUS } from '../chain/audit.tokens';
@@ -26,6 +26,7 @@ export class ChainVerificationService {
     @Inject(AUDIT_SIGNING_KEY) private readonly key: AuditSigningKey,
     @Inject(AUDIT_SETTINGS) private readonly settings: AuditSettings,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    private readonly metrics: AuditMetrics,
   ) {}
 
   async verify(): Promise<ChainReport> {
@@ -51,7 +52,7 @@ export class ChainVerificationService {
   }
 
   private async announceFailure(report: ChainReport): Promise<void> {
-    auditVerifyFailuresTotal.inc();
+    this.metrics.verifyFailed();
     this.logger.error(
       { firstBadSeq: report.firstBadSeq, reason: report.reason },
       `audit chain verification failed: ${String(report.message)}`,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ApiTokenEntity } from '../database/api-token.entity';
+import { ApiTokenEntity } from '../persistence/api-token.entity';
 
 /** The only place that touches the api_tokens table. */
 @Injectable()

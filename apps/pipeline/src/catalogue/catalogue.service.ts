@@ -4,7 +4,7 @@ import { TransactionalBus } from '@conveyor/messaging';
 import { ActionAuditService } from '../auth/action-audit.service';
 import { emitApiAction } from '../auth/api-action';
 import type { ApiAction } from '../auth/caller.decorator';
-import type { ServiceManifestEntity } from '../database/service-manifest.entity';
+import type { ServiceManifestEntity } from '../persistence/service-manifest.entity';
 import { forbidden, notFound } from '../http/api-errors';
 import { invalidRequest } from '../http/zod-validation.pipe';
 import { ApprovalVoidingService } from '../promotions/approval-voiding.service';

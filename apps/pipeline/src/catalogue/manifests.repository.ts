@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ServiceManifestEntity } from '../database/service-manifest.entity';
+import { ServiceManifestEntity } from '../persistence/service-manifest.entity';
 
 /** The only place that touches the service_manifests table. */
 @Injectable()

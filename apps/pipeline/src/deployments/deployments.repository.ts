@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { DeploymentEntity } from '../database/deployment.entity';
+import { DeploymentEntity } from '../persistence/deployment.entity';
 
 /** The only place that touches the deployments read model. */
 @Injectable()

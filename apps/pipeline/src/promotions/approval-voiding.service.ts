@@ -3,7 +3,7 @@ import type { ServiceManifest } from '@conveyor/contracts';
 import type { UnitOfWork } from '@conveyor/messaging';
 import type { EnvironmentSpec } from '@conveyor/contracts';
 import { buildPromotionPlan, hashPromotionPlan } from '@conveyor/planner';
-import type { PromotionEntity } from '../database/promotion.entity';
+import type { PromotionEntity } from '../persistence/promotion.entity';
 import { PromotionsRepository } from './promotions.repository';
 
 /**

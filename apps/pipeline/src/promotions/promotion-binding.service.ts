@@ -3,8 +3,8 @@ import type { EntityManager } from 'typeorm';
 import type { EnvironmentSpec, FrozenApprovalPolicy } from '@conveyor/contracts';
 import { buildPromotionPlan, hashPromotionPlan, type PromotionPlan } from '@conveyor/planner';
 import { ManifestsRepository } from '../catalogue/manifests.repository';
-import type { ArtifactEntity } from '../database/artifact.entity';
-import type { PromotionEntity } from '../database/promotion.entity';
+import type { ArtifactEntity } from '../persistence/artifact.entity';
+import type { PromotionEntity } from '../persistence/promotion.entity';
 import { conflict } from '../http/api-errors';
 import { RunsRepository } from '../runs/runs.repository';
 

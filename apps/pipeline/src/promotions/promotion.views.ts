@@ -1,5 +1,5 @@
-import type { ApprovalEntity } from '../database/approval.entity';
-import type { PromotionEntity } from '../database/promotion.entity';
+import type { ApprovalEntity } from '../persistence/approval.entity';
+import type { PromotionEntity } from '../persistence/promotion.entity';
 import type { ApprovalEvaluation } from './approval-rule';
 import type { PromotionBinding } from './promotion-binding.service';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { ApprovalEntity } from '../database/approval.entity';
-import { PromotionEntity, type PromotionStatus } from '../database/promotion.entity';
+import { ApprovalEntity } from '../persistence/approval.entity';
+import { PromotionEntity, type PromotionStatus } from '../persistence/promotion.entity';
 
 /** The only place that touches promotions and approvals. */
 @Injectable()

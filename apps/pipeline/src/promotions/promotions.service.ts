@@ -8,7 +8,7 @@ import { emitApiAction } from '../auth/api-action';
 import type { ApiAction } from '../auth/caller.decorator';
 import { PERMISSIONS, mayPromoteTo } from '../auth/role-policy';
 import { ManifestsRepository } from '../catalogue/manifests.repository';
-import type { PromotionEntity } from '../database/promotion.entity';
+import type { PromotionEntity } from '../persistence/promotion.entity';
 import { DeploymentsRepository } from '../deployments/deployments.repository';
 import { conflict, forbidden, notFound } from '../http/api-errors';
 import { RunsRepository } from '../runs/runs.repository';

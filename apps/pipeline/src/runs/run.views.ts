@@ -1,6 +1,6 @@
-import type { ArtifactEntity } from '../database/artifact.entity';
-import type { PipelineRunEntity } from '../database/pipeline-run.entity';
-import type { PipelineStageEntity } from '../database/pipeline-stage.entity';
+import type { ArtifactEntity } from '../persistence/artifact.entity';
+import type { PipelineRunEntity } from '../persistence/pipeline-run.entity';
+import type { PipelineStageEntity } from '../persistence/pipeline-stage.entity';
 
 export const stageView = (s: PipelineStageEntity) => ({
   name: s.name,

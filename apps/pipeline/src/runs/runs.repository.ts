@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ArtifactEntity } from '../database/artifact.entity';
-import { PipelineRunEntity } from '../database/pipeline-run.entity';
-import { PipelineStageEntity } from '../database/pipeline-stage.entity';
+import { ArtifactEntity } from '../persistence/artifact.entity';
+import { PipelineRunEntity } from '../persistence/pipeline-run.entity';
+import { PipelineStageEntity } from '../persistence/pipeline-stage.entity';
 
 /** The only place that touches runs, stages and artifacts. */
 @Injectable()
