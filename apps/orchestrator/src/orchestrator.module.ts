@@ -7,7 +7,7 @@ import { CommandSigner } from './engine/command-signer.service';
 import { DeadlineScheduler } from './engine/deadline-scheduler.service';
 import { DeploymentEngine } from './engine/deployment-engine.service';
 import { DeploymentsController } from './http/deployments.controller';
-import { OrchestratorMetrics } from './metrics/orchestrator-metrics.service';
+import { OrchestratorMetrics } from './metrics/orchestrator-metrics';
 import { AgentRepository } from './persistence/agent.repository';
 import { DeploymentRepository } from './persistence/deployment.repository';
 

@@ -3,7 +3,7 @@ import { POOL_MANAGER_SETTINGS, type PoolManagerSettings } from './config/pool-m
 import { HaproxyFleet } from './haproxy/haproxy-fleet.service';
 import { PoolsController } from './http/pools.controller';
 import { PoolsViewService } from './http/pools-view.service';
-import { PoolMetrics } from './metrics/pool-metrics.service';
+import { PoolManagerMetrics } from './metrics/pool-manager-metrics';
 import { DrainOperationService } from './operations/drain-operation.service';
 import { EnableOperationService } from './operations/enable-operation.service';
 import { OperationWorker } from './operations/operation-worker.service';
@@ -28,7 +28,7 @@ export class PoolManagerModule {
         { provide: POOL_MANAGER_SETTINGS, useValue: settings },
         HaproxyFleet,
         PoolStateLock,
-        PoolMetrics,
+        PoolManagerMetrics,
         ServerIntentRepository,
         PoolOperationRepository,
         PoolChangeService,

@@ -10,7 +10,7 @@ import { decide, type DecisionInput } from '../domain/decide';
 import type { Decision, DeploymentState, Emission } from '../domain/deployment-state.types';
 import { startDeployment } from '../domain/start-deployment';
 import { AGENT_STEP_KINDS } from '../domain/transition';
-import { OrchestratorMetrics } from '../metrics/orchestrator-metrics.service';
+import { OrchestratorMetrics } from '../metrics/orchestrator-metrics';
 import { AgentRepository } from '../persistence/agent.repository';
 import { DeploymentRepository } from '../persistence/deployment.repository';
 import { CommandSigner } from './command-signer.service';

@@ -8,7 +8,7 @@ import { runWithCorrelation, type Logger } from '@conveyor/observability';
 import { LeasedJobLoop, SERVICE_LOGGER } from '@conveyor/service-kit';
 import { POOL_MANAGER_SETTINGS, type PoolManagerSettings } from '../config/pool-manager-env';
 import type { ServerIntent } from '../domain/pool-state.types';
-import { PoolMetrics } from '../metrics/pool-metrics.service';
+import { PoolManagerMetrics } from '../metrics/pool-manager-metrics';
 import type { PoolOperationEntity } from '../persistence/pool-operation.entity';
 import { LeaseLost, PoolOperationRepository } from '../persistence/pool-operation.repository';
 import { DrainOperationService } from './drain-operation.service';
@@ -34,7 +34,7 @@ export class OperationWorker implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly drain: DrainOperationService,
     private readonly enable: EnableOperationService,
     private readonly bus: TransactionalBus,
-    private readonly metrics: PoolMetrics,
+    private readonly metrics: PoolManagerMetrics,
     @Inject(POOL_MANAGER_SETTINGS) private readonly settings: PoolManagerSettings,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {

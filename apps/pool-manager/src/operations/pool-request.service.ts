@@ -4,7 +4,7 @@ import type { EventContext } from '@conveyor/messaging';
 import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import { POOL_MANAGER_SETTINGS, type PoolManagerSettings } from '../config/pool-manager-env';
-import { PoolMetrics } from '../metrics/pool-metrics.service';
+import { PoolManagerMetrics } from '../metrics/pool-manager-metrics';
 import type { OperationRequest } from '../persistence/pool-operation.entity';
 import { PoolOperationRepository } from '../persistence/pool-operation.repository';
 import { outcomeOf } from './operation-failure';
@@ -39,7 +39,7 @@ export function refuseAtOnce(
 export class PoolRequestService {
   constructor(
     private readonly operations: PoolOperationRepository,
-    private readonly metrics: PoolMetrics,
+    private readonly metrics: PoolManagerMetrics,
     @Inject(POOL_MANAGER_SETTINGS) private readonly settings: PoolManagerSettings,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}

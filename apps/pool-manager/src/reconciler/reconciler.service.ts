@@ -11,7 +11,7 @@ import { detectDrift, driftKey, type Drift } from '../domain/drift';
 import type { InstanceSnapshot } from '../domain/pool-state.types';
 import { countServerStates } from '../domain/server-state-counts';
 import { HaproxyFleet } from '../haproxy/haproxy-fleet.service';
-import { PoolMetrics } from '../metrics/pool-metrics.service';
+import { PoolManagerMetrics } from '../metrics/pool-manager-metrics';
 import { PoolStateLock } from '../persistence/pool-state-lock';
 import { ServerIntentRepository } from '../persistence/server-intent.repository';
 
@@ -34,7 +34,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
     private readonly intents: ServerIntentRepository,
     private readonly stateLock: PoolStateLock,
     private readonly bus: TransactionalBus,
-    private readonly metrics: PoolMetrics,
+    private readonly metrics: PoolManagerMetrics,
     @Inject(POOL_MANAGER_SETTINGS) private readonly settings: PoolManagerSettings,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}

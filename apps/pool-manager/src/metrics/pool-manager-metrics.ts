@@ -4,7 +4,7 @@ import type { ServerStateCount } from '../domain/server-state-counts';
 
 /** The pool manager's Prometheus metrics. */
 @Injectable()
-export class PoolMetrics {
+export class PoolManagerMetrics {
   private readonly servers = gauge({
     name: 'conveyor_pool_servers',
     help: 'Servers per pool, backend and live state (a state HAProxy instances disagree on is "inconsistent")',
