@@ -1,151 +1,44 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { EventContract } from './define-event';
-import { deadLetterReplayRequestedEvent } from './messaging';
-import {
-  deploymentRequestedEvent,
-  deploymentRejectedEvent,
-  deploymentStartedEvent,
-  deploymentBatchStartedEvent,
-  deploymentServerProgressedEvent,
-  deploymentBatchCompletedEvent,
-  deploymentSucceededEvent,
-  deploymentFailedEvent,
-  deploymentRolledBackEvent,
-  deploymentAbortedEvent,
-  deploymentPausedEvent,
-  deploymentResumedEvent,
-  deploymentPauseRequestedEvent,
-  deploymentResumeRequestedEvent,
-  deploymentAbortRequestedEvent,
-  deploymentRetryRequestedEvent,
-  deploymentHostExcludeRequestedEvent,
-} from './deployment';
-import {
-  poolDrainRequestedEvent,
-  poolServerDrainedEvent,
-  poolEnableRequestedEvent,
-  poolServerEnabledEvent,
-  poolOperationFailedEvent,
-  poolDriftDetectedEvent,
-  poolDriftCorrectedEvent,
-} from './pool';
-import {
-  agentRegisteredEvent,
-  agentHeartbeatEvent,
-  agentDeployRequestedEvent,
-  agentDeployStartedEvent,
-  agentDeployProgressedEvent,
-  agentDeploySucceededEvent,
-  agentDeployFailedEvent,
-  agentRollbackRequestedEvent,
-  agentRollbackSucceededEvent,
-  agentRollbackFailedEvent,
-  agentMigrateRequestedEvent,
-  agentMigrateSucceededEvent,
-  agentMigrateFailedEvent,
-  agentCommandRejectedEvent,
-  agentDiscoveryRequestedEvent,
-  agentDiscoveryRepliedEvent,
-  agentStateRequestedEvent,
-  agentStateReportedEvent,
-} from './agent';
-import {
-  verificationRequestedEvent,
-  verificationStartedEvent,
-  verificationPassedEvent,
-  verificationFailedEvent,
-  healthDegradedEvent,
-  verificationBakeRequestedEvent,
-  verificationBakeCompletedEvent,
-} from './verification';
-import {
-  serviceManifestAppliedEvent,
-  pipelineRunCreatedEvent,
-  pipelineStageReportedEvent,
-  artifactPublishedEvent,
-  promotionRequestedEvent,
-  promotionApprovedEvent,
-  promotionApprovalsVoidedEvent,
-  apiActionPerformedEvent,
-} from './pipeline';
-import { auditAccessRecordedEvent, auditCheckpointCreatedEvent, auditVerificationFailedEvent } from './audit';
-import { deploymentControlRefusedEvent } from './deployment';
-import {
-  identityTokenIssuedEvent,
-  identityTokenRevokedEvent,
-  identityTokensAnnouncedEvent,
-} from './identity';
+import * as agent from './agent';
+import * as audit from './audit';
+import * as deployment from './deployment';
+import * as identity from './identity';
+import * as messaging from './messaging';
+import * as pipeline from './pipeline';
+import * as pool from './pool';
+import * as verification from './verification';
 
-/** Every event on the bus. Adding an event: write its file, then list it here. */
-export const eventContracts = [
-  deploymentRequestedEvent,
-  deploymentRejectedEvent,
-  deploymentStartedEvent,
-  deploymentBatchStartedEvent,
-  deploymentServerProgressedEvent,
-  deploymentBatchCompletedEvent,
-  deploymentSucceededEvent,
-  deploymentFailedEvent,
-  deploymentRolledBackEvent,
-  deploymentAbortedEvent,
-  deploymentPausedEvent,
-  deploymentResumedEvent,
-  deploymentPauseRequestedEvent,
-  deploymentResumeRequestedEvent,
-  deploymentAbortRequestedEvent,
-  deploymentRetryRequestedEvent,
-  deploymentHostExcludeRequestedEvent,
-  poolDrainRequestedEvent,
-  poolServerDrainedEvent,
-  poolEnableRequestedEvent,
-  poolServerEnabledEvent,
-  poolOperationFailedEvent,
-  poolDriftDetectedEvent,
-  poolDriftCorrectedEvent,
-  agentRegisteredEvent,
-  agentHeartbeatEvent,
-  agentDeployRequestedEvent,
-  agentDeployStartedEvent,
-  agentDeployProgressedEvent,
-  agentDeploySucceededEvent,
-  agentDeployFailedEvent,
-  agentRollbackRequestedEvent,
-  agentRollbackSucceededEvent,
-  agentRollbackFailedEvent,
-  agentMigrateRequestedEvent,
-  agentMigrateSucceededEvent,
-  agentMigrateFailedEvent,
-  agentCommandRejectedEvent,
-  agentDiscoveryRequestedEvent,
-  agentDiscoveryRepliedEvent,
-  agentStateRequestedEvent,
-  agentStateReportedEvent,
-  verificationRequestedEvent,
-  verificationStartedEvent,
-  verificationPassedEvent,
-  verificationFailedEvent,
-  healthDegradedEvent,
-  verificationBakeRequestedEvent,
-  verificationBakeCompletedEvent,
-  serviceManifestAppliedEvent,
-  pipelineRunCreatedEvent,
-  pipelineStageReportedEvent,
-  artifactPublishedEvent,
-  promotionRequestedEvent,
-  promotionApprovedEvent,
-  promotionApprovalsVoidedEvent,
-  apiActionPerformedEvent,
-  auditCheckpointCreatedEvent,
-  auditVerificationFailedEvent,
-  auditAccessRecordedEvent,
-  deploymentControlRefusedEvent,
-  identityTokenIssuedEvent,
-  identityTokenRevokedEvent,
-  identityTokensAnnouncedEvent,
-  deadLetterReplayRequestedEvent,
-] as const;
+/**
+ * Every event on the bus, derived from the event folders: adding an event is writing its
+ * `*.event.ts` file and exporting it from its folder's index (a test fails when an event file is
+ * not exported). A new folder is added to `eventFolders` once.
+ */
+const eventFolders = { agent, audit, deployment, identity, messaging, pipeline, pool, verification };
 
-type AnyContract = (typeof eventContracts)[number];
+type Folder = (typeof eventFolders)[keyof typeof eventFolders];
+/** The event contracts a folder exports (its other exports — schemas, types, helpers — are not events). */
+type ContractsOf<M> = {
+  [K in keyof M]: M[K] extends EventContract<string, number, z.ZodType> ? M[K] : never;
+}[keyof M];
+type AnyContract = Folder extends infer M ? (M extends unknown ? ContractsOf<M> : never) : never;
+
+function isEventContract(value: unknown): value is AnyContract {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<EventContract>;
+  return (
+    typeof candidate.name === 'string' &&
+    typeof candidate.type === 'string' &&
+    typeof candidate.version === 'number' &&
+    typeof candidate.producer === 'string' &&
+    candidate.schema instanceof z.ZodType
+  );
+}
+
+/** Every event contract, sorted by type (a stable order for generated files). */
+export const eventContracts: readonly AnyContract[] = Object.values(eventFolders)
+  .flatMap((folder) => Object.values(folder).filter(isEventContract))
+  .sort((a, b) => a.type.localeCompare(b.type));
 
 /** Event type → payload: `publish('deployment.startd', …)` or a wrong payload fails to compile. */
 export type EventMap = { [C in AnyContract as C['type']]: z.infer<C['schema']> };

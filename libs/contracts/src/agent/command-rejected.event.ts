@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { identifier, uuid } from '../common';
 
-/** An agent refused a command (unsigned, unknown key, expired, replayed, not meant for it). */
 export const agentCommandRejectedEvent = defineEvent({
   name: 'agent.command.rejected',
   version: 1,

@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { agentStepFailure } from './agent-step-report';
 
-/** A deploy step failed; the previous release keeps serving. */
 export const agentDeployFailedEvent = defineEvent({
   name: 'agent.deploy.failed',
   version: 1,

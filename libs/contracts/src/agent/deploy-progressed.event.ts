@@ -3,7 +3,6 @@ import { defineEvent } from '../define-event';
 import { nonEmpty } from '../common';
 import { agentStepReport } from './agent-step-report';
 
-/** An agent finished one phase of a deploy step (download, unpack, a hook). */
 export const agentDeployProgressedEvent = defineEvent({
   name: 'agent.deploy.progressed',
   version: 1,

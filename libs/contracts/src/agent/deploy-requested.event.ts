@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { deployCommandPayload, signedCommandOfKind } from './signed-command';
 
-/** Signed command: deploy an artifact on the targeted agents. */
 export const agentDeployRequestedEvent = defineEvent({
   name: 'agent.deploy.requested',
   version: 1,

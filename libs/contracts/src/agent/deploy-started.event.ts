@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { agentStepReport } from './agent-step-report';
 
-/** An agent began a deploy step. */
 export const agentDeployStartedEvent = defineEvent({
   name: 'agent.deploy.started',
   version: 1,

@@ -3,7 +3,6 @@ import { defineEvent } from '../define-event';
 import { durationMs } from '../common';
 import { agentStepReport } from './agent-step-report';
 
-/** An agent switched to the new release and its hooks passed. */
 export const agentDeploySucceededEvent = defineEvent({
   name: 'agent.deploy.succeeded',
   version: 1,

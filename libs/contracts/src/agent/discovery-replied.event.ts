@@ -3,7 +3,6 @@ import { defineEvent } from '../define-event';
 import { facts, identifier, uuid, version } from '../common';
 import { agentStateFields } from './agent-state';
 
-/** An agent matched a discovery request. */
 export const agentDiscoveryRepliedEvent = defineEvent({
   name: 'agent.discovery.replied',
   version: 1,

@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { discoveryCommandPayload, signedCommandOfKind } from './signed-command';
 
-/** Signed command: every matching agent answers with its facts. */
 export const agentDiscoveryRequestedEvent = defineEvent({
   name: 'agent.discovery.requested',
   version: 1,

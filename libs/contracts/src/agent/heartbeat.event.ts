@@ -3,7 +3,6 @@ import { defineEvent } from '../define-event';
 import { facts, identifier, version } from '../common';
 import { agentStateFields } from './agent-state';
 
-/** An agent is alive; sent every few seconds. */
 export const agentHeartbeatEvent = defineEvent({
   name: 'agent.heartbeat',
   version: 1,

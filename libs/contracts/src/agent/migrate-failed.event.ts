@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { agentStepFailure } from './agent-step-report';
 
-/** The migration hook failed; no server was touched. */
 export const agentMigrateFailedEvent = defineEvent({
   name: 'agent.migrate.failed',
   version: 1,

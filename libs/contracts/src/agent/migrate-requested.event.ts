@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { migrateCommandPayload, signedCommandOfKind } from './signed-command';
 
-/** Signed command: run the database-migration hook once on the designated node. */
 export const agentMigrateRequestedEvent = defineEvent({
   name: 'agent.migrate.requested',
   version: 1,

@@ -3,7 +3,6 @@ import { defineEvent } from '../define-event';
 import { durationMs } from '../common';
 import { agentStepReport } from './agent-step-report';
 
-/** The migration hook succeeded. */
 export const agentMigrateSucceededEvent = defineEvent({
   name: 'agent.migrate.succeeded',
   version: 1,

@@ -3,7 +3,6 @@ import { defineEvent } from '../define-event';
 import { facts, identifier, isoTime, nonEmpty, version } from '../common';
 import { agentStateFields } from './agent-state';
 
-/** An agent connected and announced its facts. */
 export const agentRegisteredEvent = defineEvent({
   name: 'agent.registered',
   version: 1,

@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { agentStepFailure } from './agent-step-report';
 
-/** An agent could not roll back. */
 export const agentRollbackFailedEvent = defineEvent({
   name: 'agent.rollback.failed',
   version: 1,

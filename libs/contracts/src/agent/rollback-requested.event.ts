@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { rollbackCommandPayload, signedCommandOfKind } from './signed-command';
 
-/** Signed command: switch back to the previous kept release (no download). */
 export const agentRollbackRequestedEvent = defineEvent({
   name: 'agent.rollback.requested',
   version: 1,

@@ -3,7 +3,6 @@ import { defineEvent } from '../define-event';
 import { durationMs } from '../common';
 import { agentStepReport } from './agent-step-report';
 
-/** An agent runs the previous release again. */
 export const agentRollbackSucceededEvent = defineEvent({
   name: 'agent.rollback.succeeded',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { isoTime, nonEmpty } from '../common';
 
-/** The audit log signed its head. */
 export const auditCheckpointCreatedEvent = defineEvent({
   name: 'audit.checkpoint.created',
   version: 1,

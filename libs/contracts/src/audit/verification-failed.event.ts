@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { nonEmpty } from '../common';
 
-/** Recomputing the chain found a broken entry. */
 export const auditVerificationFailedEvent = defineEvent({
   name: 'audit.verification.failed',
   version: 1,

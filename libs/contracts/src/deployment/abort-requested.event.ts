@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { nonEmpty, uuid } from '../common';
 
-/** Someone asked to abort a rollout. */
 export const deploymentAbortRequestedEvent = defineEvent({
   name: 'deployment.abort.requested',
   version: 1,

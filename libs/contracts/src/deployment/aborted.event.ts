@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { durationMs, nonEmpty, uuid } from '../common';
 
-/** An operator aborted the rollout; every server is online or held. */
 export const deploymentAbortedEvent = defineEvent({
   name: 'deployment.aborted',
   version: 1,

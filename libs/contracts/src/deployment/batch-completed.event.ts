@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { durationMs, identifier, uuid } from '../common';
 
-/** A batch is back online with the new version. */
 export const deploymentBatchCompletedEvent = defineEvent({
   name: 'deployment.batch.completed',
   version: 1,

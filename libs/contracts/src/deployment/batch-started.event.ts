@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { identifier, uuid } from '../common';
 
-/** A batch of servers starts leaving the pool. */
 export const deploymentBatchStartedEvent = defineEvent({
   name: 'deployment.batch.started',
   version: 1,

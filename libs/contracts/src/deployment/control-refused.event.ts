@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { nonEmpty, uuid } from '../common';
 
-/** A control (pause, resume, abort, retry, exclude-host) could not apply to the deployment as it is. */
 export const deploymentControlRefusedEvent = defineEvent({
   name: 'deployment.control.refused',
   version: 1,

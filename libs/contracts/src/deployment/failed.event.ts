@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { durationMs, identifier, nonEmpty, uuid, version } from '../common';
 
-/** The rollout stopped on a failure and could not restore the previous state, or was held. */
 export const deploymentFailedEvent = defineEvent({
   name: 'deployment.failed',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { identifier, nonEmpty, uuid } from '../common';
 
-/** Someone asked to leave one server out of the rest of a rollout. */
 export const deploymentHostExcludeRequestedEvent = defineEvent({
   name: 'deployment.host.exclude.requested',
   version: 1,

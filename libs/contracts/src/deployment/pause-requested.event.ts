@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { uuid } from '../common';
 
-/** Someone asked to pause a rollout after its current step. */
 export const deploymentPauseRequestedEvent = defineEvent({
   name: 'deployment.pause.requested',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { uuid } from '../common';
 
-/** The rollout paused after its current step. */
 export const deploymentPausedEvent = defineEvent({
   name: 'deployment.paused',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { identifier, nonEmpty, uuid } from '../common';
 
-/** The orchestrator refused a deployment request (another is running, the plan breaks the floor, or its proof does not hold). */
 export const deploymentRejectedEvent = defineEvent({
   name: 'deployment.rejected',
   version: 1,

@@ -4,7 +4,6 @@ import { artifactRef, identifier, nonEmpty, uuid, version } from '../common';
 import { environmentSpecSchema } from '../manifest/service-manifest.schema';
 import { deploymentProofSchema } from './deployment-proof';
 
-/** A promotion met its rule: roll this artifact out to this environment. */
 export const deploymentRequestedEvent = defineEvent({
   name: 'deployment.requested',
   version: 1,

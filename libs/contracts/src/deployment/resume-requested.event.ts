@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { uuid } from '../common';
 
-/** Someone asked to resume a paused rollout. */
 export const deploymentResumeRequestedEvent = defineEvent({
   name: 'deployment.resume.requested',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { uuid } from '../common';
 
-/** A paused rollout goes on. */
 export const deploymentResumedEvent = defineEvent({
   name: 'deployment.resumed',
   version: 1,

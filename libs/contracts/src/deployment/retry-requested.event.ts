@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { uuid } from '../common';
 
-/** Someone asked to retry the failed step of a held rollout. */
 export const deploymentRetryRequestedEvent = defineEvent({
   name: 'deployment.retry.requested',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { durationMs, identifier, nonEmpty, uuid, version } from '../common';
 
-/** The rollout failed and the affected servers run the previous version again. */
 export const deploymentRolledBackEvent = defineEvent({
   name: 'deployment.rolled_back',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { identifier, uuid } from '../common';
 
-/** One server of a batch moved to another step (the read model of progress). */
 export const deploymentServerProgressedEvent = defineEvent({
   name: 'deployment.server.progressed',
   version: 1,

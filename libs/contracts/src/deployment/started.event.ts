@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { identifier, uuid, version } from '../common';
 
-/** A rollout began with this plan. */
 export const deploymentStartedEvent = defineEvent({
   name: 'deployment.started',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { durationMs, identifier, uuid, version } from '../common';
 
-/** Every batch completed. */
 export const deploymentSucceededEvent = defineEvent({
   name: 'deployment.succeeded',
   version: 1,

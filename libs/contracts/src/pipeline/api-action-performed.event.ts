@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { nonEmpty } from '../common';
 
-/** A person or a machine changed something through the HTTP API. */
 export const apiActionPerformedEvent = defineEvent({
   name: 'api.action.performed',
   version: 1,

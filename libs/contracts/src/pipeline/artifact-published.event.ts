@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { artifactRef, uuid } from '../common';
 
-/** A build produced an artifact. */
 export const artifactPublishedEvent = defineEvent({
   name: 'artifact.published',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { nonEmpty, uuid } from '../common';
 
-/** Approvals no longer count: the plan or the artifact changed, or they expired. */
 export const promotionApprovalsVoidedEvent = defineEvent({
   name: 'promotion.approvals.voided',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { nonEmpty, uuid } from '../common';
 
-/** An approver approved a promotion, bound to its plan and artifact. */
 export const promotionApprovedEvent = defineEvent({
   name: 'promotion.approved',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { identifier, nonEmpty, uuid, version } from '../common';
 
-/** Someone asked to promote a version to an environment. */
 export const promotionRequestedEvent = defineEvent({
   name: 'promotion.requested',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { identifier, isoTime, nonEmpty, uuid, version } from '../common';
 
-/** Jenkins started a pipeline run for a build. */
 export const pipelineRunCreatedEvent = defineEvent({
   name: 'pipeline.run.created',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { identifier } from '../common';
 
-/** A service manifest was created or changed. */
 export const serviceManifestAppliedEvent = defineEvent({
   name: 'service.manifest.applied',
   version: 1,

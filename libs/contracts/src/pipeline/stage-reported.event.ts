@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { identifier, isoTime, nonEmpty, uuid } from '../common';
 
-/** Jenkins reported a stage of a run. */
 export const pipelineStageReportedEvent = defineEvent({
   name: 'pipeline.stage.reported',
   version: 1,

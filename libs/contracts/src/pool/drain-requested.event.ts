@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { identifier, uuid } from '../common';
 
-/** Take servers out of the online pool: drain to zero sessions, then maintenance. */
 export const poolDrainRequestedEvent = defineEvent({
   name: 'pool.drain.requested',
   version: 1,

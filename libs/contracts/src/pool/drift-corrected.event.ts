@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { durationMs, identifier, nonEmpty } from '../common';
 
-/** The reconciler put an instance back to the intended state. */
 export const poolDriftCorrectedEvent = defineEvent({
   name: 'pool.drift.corrected',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { identifier, nonEmpty } from '../common';
 
-/** An HAProxy instance differs from the intended state (e.g. a reload put a maintenance server back UP). */
 export const poolDriftDetectedEvent = defineEvent({
   name: 'pool.drift.detected',
   version: 1,

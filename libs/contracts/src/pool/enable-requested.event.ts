@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { identifier, uuid } from '../common';
 
-/** Put servers back into the online pool once HAProxy sees them healthy. */
 export const poolEnableRequestedEvent = defineEvent({
   name: 'pool.enable.requested',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { nonEmpty, uuid } from '../common';
 
-/** A pool operation was refused or failed; nothing was left half-done. */
 export const poolOperationFailedEvent = defineEvent({
   name: 'pool.operation.failed',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { durationMs, identifier, uuid } from '../common';
 
-/** Servers left the online pool with no session cut. */
 export const poolServerDrainedEvent = defineEvent({
   name: 'pool.server.drained',
   version: 1,

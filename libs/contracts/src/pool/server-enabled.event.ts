@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { durationMs, identifier, uuid } from '../common';
 
-/** Servers are UP in the online pool again. */
 export const poolServerEnabledEvent = defineEvent({
   name: 'pool.server.enabled',
   version: 1,

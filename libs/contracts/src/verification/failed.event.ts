@@ -3,7 +3,6 @@ import { defineEvent } from '../define-event';
 import { nonEmpty } from '../common';
 import { verificationOutcome } from './verification-outcome';
 
-/** A check failed or was inconclusive; the batch must not return online. */
 export const verificationFailedEvent = defineEvent({
   name: 'verification.failed',
   version: 1,

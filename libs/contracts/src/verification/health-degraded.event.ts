@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { identifier, nonEmpty, uuid } from '../common';
 
-/** During the bake window the online servers failed their health check. */
 export const healthDegradedEvent = defineEvent({
   name: 'health.degraded',
   version: 1,

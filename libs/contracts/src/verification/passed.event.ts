@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { verificationOutcome } from './verification-outcome';
 
-/** Every check of every server passed. */
 export const verificationPassedEvent = defineEvent({
   name: 'verification.passed',
   version: 1,

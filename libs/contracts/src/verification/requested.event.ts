@@ -17,7 +17,6 @@ export const verificationTarget = targetServer.required({ address: true }).exten
 });
 export type VerificationTarget = z.infer<typeof verificationTarget>;
 
-/** Check these servers (in maintenance) before they return online. */
 export const verificationRequestedEvent = defineEvent({
   name: 'verification.requested',
   version: 1,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { uuid } from '../common';
 
-/** The verifier began checking a batch. */
 export const verificationStartedEvent = defineEvent({
   name: 'verification.started',
   version: 1,
