@@ -20,7 +20,6 @@ describe('the event registry', () => {
     const files = eventFiles();
     expect(files.length).toBeGreaterThan(50);
     for (const file of files) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const exported = Object.values(require(join(__dirname, file)) as Record<string, unknown>);
       const contracts = exported.filter(
         (value) => typeof value === 'object' && value !== null && 'producer' in value && 'schema' in value,

@@ -24,4 +24,3 @@ export const agentCommandRejectedEvent = defineEvent({
     detail: z.string().max(2000),
   }),
 });
-export type AgentCommandRejected = z.infer<typeof agentCommandRejectedEvent.schema>;

@@ -10,4 +10,3 @@ export const agentDeployProgressedEvent = defineEvent({
   producer: 'agent',
   schema: agentStepReport.extend({ phase: nonEmpty, detail: z.string().max(4000).optional() }),
 });
-export type AgentDeployProgressed = z.infer<typeof agentDeployProgressedEvent.schema>;

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { deployCommandPayload, signedCommandOfKind } from './signed-command';
 
@@ -9,4 +8,3 @@ export const agentDeployRequestedEvent = defineEvent({
   producer: 'orchestrator',
   schema: signedCommandOfKind('deploy', deployCommandPayload),
 });
-export type AgentDeployRequested = z.infer<typeof agentDeployRequestedEvent.schema>;

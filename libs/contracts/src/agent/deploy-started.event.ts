@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { agentStepReport } from './agent-step-report';
 
@@ -9,4 +8,3 @@ export const agentDeployStartedEvent = defineEvent({
   producer: 'agent',
   schema: agentStepReport,
 });
-export type AgentDeployStarted = z.infer<typeof agentDeployStartedEvent.schema>;

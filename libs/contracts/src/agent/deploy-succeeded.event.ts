@@ -10,4 +10,3 @@ export const agentDeploySucceededEvent = defineEvent({
   producer: 'agent',
   schema: agentStepReport.extend({ durationMs, replayed: z.boolean().default(false) }),
 });
-export type AgentDeploySucceeded = z.infer<typeof agentDeploySucceededEvent.schema>;

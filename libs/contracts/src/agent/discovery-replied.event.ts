@@ -16,4 +16,3 @@ export const agentDiscoveryRepliedEvent = defineEvent({
     ...agentStateFields,
   }),
 });
-export type AgentDiscoveryReplied = z.infer<typeof agentDiscoveryRepliedEvent.schema>;

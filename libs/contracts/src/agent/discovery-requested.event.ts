@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { discoveryCommandPayload, signedCommandOfKind } from './signed-command';
 
@@ -9,4 +8,3 @@ export const agentDiscoveryRequestedEvent = defineEvent({
   producer: 'orchestrator',
   schema: signedCommandOfKind('discovery', discoveryCommandPayload),
 });
-export type AgentDiscoveryRequested = z.infer<typeof agentDiscoveryRequestedEvent.schema>;

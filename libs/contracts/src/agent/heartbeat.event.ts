@@ -17,4 +17,3 @@ export const agentHeartbeatEvent = defineEvent({
     ...agentStateFields,
   }),
 });
-export type AgentHeartbeat = z.infer<typeof agentHeartbeatEvent.schema>;

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { migrateCommandPayload, signedCommandOfKind } from './signed-command';
 
@@ -9,4 +8,3 @@ export const agentMigrateRequestedEvent = defineEvent({
   producer: 'orchestrator',
   schema: signedCommandOfKind('migrate', migrateCommandPayload),
 });
-export type AgentMigrateRequested = z.infer<typeof agentMigrateRequestedEvent.schema>;

@@ -10,4 +10,3 @@ export const agentMigrateSucceededEvent = defineEvent({
   producer: 'agent',
   schema: agentStepReport.extend({ durationMs, replayed: z.boolean().default(false) }),
 });
-export type AgentMigrateSucceeded = z.infer<typeof agentMigrateSucceededEvent.schema>;

@@ -19,4 +19,3 @@ export const agentRegisteredEvent = defineEvent({
     ...agentStateFields,
   }),
 });
-export type AgentRegistered = z.infer<typeof agentRegisteredEvent.schema>;

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { agentStepFailure } from './agent-step-report';
 
@@ -9,4 +8,3 @@ export const agentRollbackFailedEvent = defineEvent({
   producer: 'agent',
   schema: agentStepFailure,
 });
-export type AgentRollbackFailed = z.infer<typeof agentRollbackFailedEvent.schema>;

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { rollbackCommandPayload, signedCommandOfKind } from './signed-command';
 
@@ -9,4 +8,3 @@ export const agentRollbackRequestedEvent = defineEvent({
   producer: 'orchestrator',
   schema: signedCommandOfKind('rollback', rollbackCommandPayload),
 });
-export type AgentRollbackRequested = z.infer<typeof agentRollbackRequestedEvent.schema>;

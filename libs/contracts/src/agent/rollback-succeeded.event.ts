@@ -16,4 +16,3 @@ export const agentRollbackSucceededEvent = defineEvent({
     detail: z.string().max(2000).optional(),
   }),
 });
-export type AgentRollbackSucceeded = z.infer<typeof agentRollbackSucceededEvent.schema>;

@@ -20,4 +20,3 @@ export const agentStateRequestedEvent = defineEvent({
     deploymentId: uuid.optional(),
   }),
 });
-export type AgentStateRequested = z.infer<typeof agentStateRequestedEvent.schema>;

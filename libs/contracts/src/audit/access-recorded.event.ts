@@ -31,4 +31,3 @@ export const auditAccessRecordedEvent = defineEvent({
     reason: z.string().max(2000).optional(),
   }),
 });
-export type AuditAccessRecorded = z.infer<typeof auditAccessRecordedEvent.schema>;

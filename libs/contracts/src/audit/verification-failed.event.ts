@@ -9,4 +9,3 @@ export const auditVerificationFailedEvent = defineEvent({
   producer: 'audit',
   schema: z.object({ firstBadSeq: z.number().int().min(1), reason: nonEmpty }),
 });
-export type AuditVerificationFailed = z.infer<typeof auditVerificationFailedEvent.schema>;

@@ -9,4 +9,3 @@ export const deploymentAbortRequestedEvent = defineEvent({
   producer: 'pipeline',
   schema: z.object({ deploymentId: uuid, reason: nonEmpty }),
 });
-export type DeploymentAbortRequested = z.infer<typeof deploymentAbortRequestedEvent.schema>;

@@ -9,4 +9,3 @@ export const deploymentAbortedEvent = defineEvent({
   producer: 'orchestrator',
   schema: z.object({ deploymentId: uuid, reason: nonEmpty, durationMs }),
 });
-export type DeploymentAborted = z.infer<typeof deploymentAbortedEvent.schema>;

@@ -14,4 +14,3 @@ export const deploymentBatchCompletedEvent = defineEvent({
     durationMs,
   }),
 });
-export type DeploymentBatchCompleted = z.infer<typeof deploymentBatchCompletedEvent.schema>;

@@ -14,4 +14,3 @@ export const deploymentBatchStartedEvent = defineEvent({
     servers: z.array(identifier).min(1),
   }),
 });
-export type DeploymentBatchStarted = z.infer<typeof deploymentBatchStartedEvent.schema>;

@@ -14,4 +14,3 @@ export const deploymentControlRefusedEvent = defineEvent({
     reason: nonEmpty,
   }),
 });
-export type DeploymentControlRefused = z.infer<typeof deploymentControlRefusedEvent.schema>;

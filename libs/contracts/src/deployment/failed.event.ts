@@ -34,4 +34,3 @@ export const deploymentFailedEvent = defineEvent({
       .optional(),
   }),
 });
-export type DeploymentFailed = z.infer<typeof deploymentFailedEvent.schema>;

@@ -9,4 +9,3 @@ export const deploymentHostExcludeRequestedEvent = defineEvent({
   producer: 'pipeline',
   schema: z.object({ deploymentId: uuid, serverId: identifier, reason: nonEmpty }),
 });
-export type DeploymentHostExcludeRequested = z.infer<typeof deploymentHostExcludeRequestedEvent.schema>;

@@ -9,4 +9,3 @@ export const deploymentPauseRequestedEvent = defineEvent({
   producer: 'pipeline',
   schema: z.object({ deploymentId: uuid }),
 });
-export type DeploymentPauseRequested = z.infer<typeof deploymentPauseRequestedEvent.schema>;

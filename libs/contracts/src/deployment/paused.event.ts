@@ -9,4 +9,3 @@ export const deploymentPausedEvent = defineEvent({
   producer: 'orchestrator',
   schema: z.object({ deploymentId: uuid }),
 });
-export type DeploymentPaused = z.infer<typeof deploymentPausedEvent.schema>;

@@ -9,4 +9,3 @@ export const deploymentResumeRequestedEvent = defineEvent({
   producer: 'pipeline',
   schema: z.object({ deploymentId: uuid }),
 });
-export type DeploymentResumeRequested = z.infer<typeof deploymentResumeRequestedEvent.schema>;

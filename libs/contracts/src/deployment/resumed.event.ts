@@ -9,4 +9,3 @@ export const deploymentResumedEvent = defineEvent({
   producer: 'orchestrator',
   schema: z.object({ deploymentId: uuid }),
 });
-export type DeploymentResumed = z.infer<typeof deploymentResumedEvent.schema>;

@@ -9,4 +9,3 @@ export const deploymentRetryRequestedEvent = defineEvent({
   producer: 'pipeline',
   schema: z.object({ deploymentId: uuid }),
 });
-export type DeploymentRetryRequested = z.infer<typeof deploymentRetryRequestedEvent.schema>;

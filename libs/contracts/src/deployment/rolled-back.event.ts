@@ -18,4 +18,3 @@ export const deploymentRolledBackEvent = defineEvent({
     durationMs,
   }),
 });
-export type DeploymentRolledBack = z.infer<typeof deploymentRolledBackEvent.schema>;

@@ -26,4 +26,3 @@ export const deploymentStartedEvent = defineEvent({
     }),
   }),
 });
-export type DeploymentStarted = z.infer<typeof deploymentStartedEvent.schema>;

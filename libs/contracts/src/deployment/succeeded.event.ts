@@ -15,4 +15,3 @@ export const deploymentSucceededEvent = defineEvent({
     durationMs,
   }),
 });
-export type DeploymentSucceeded = z.infer<typeof deploymentSucceededEvent.schema>;

@@ -17,4 +17,3 @@ export const identityTokenRevokedEvent = defineEvent({
     revokedBy: tokenHolderName,
   }),
 });
-export type IdentityTokenRevoked = z.infer<typeof identityTokenRevokedEvent.schema>;

@@ -26,4 +26,3 @@ export const identityTokensAnnouncedEvent = defineEvent({
       .max(MAX_TOKENS_PER_ANNOUNCEMENT),
   }),
 });
-export type IdentityTokensAnnounced = z.infer<typeof identityTokensAnnouncedEvent.schema>;

@@ -37,4 +37,3 @@ export const deadLetterReplayRequestedEvent = defineEvent({
       path: ['messageId'],
     }),
 });
-export type DeadLetterReplayRequested = z.infer<typeof deadLetterReplayRequestedEvent.schema>;

@@ -15,4 +15,3 @@ export const apiActionPerformedEvent = defineEvent({
     summary: z.string().max(2000),
   }),
 });
-export type ApiActionPerformed = z.infer<typeof apiActionPerformedEvent.schema>;

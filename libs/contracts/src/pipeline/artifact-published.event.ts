@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { artifactRef, uuid } from '../common';
 
@@ -9,4 +8,3 @@ export const artifactPublishedEvent = defineEvent({
   producer: 'pipeline',
   schema: artifactRef.extend({ artifactId: uuid, runId: uuid.optional() }),
 });
-export type ArtifactPublished = z.infer<typeof artifactPublishedEvent.schema>;

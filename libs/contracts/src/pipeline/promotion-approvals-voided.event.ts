@@ -9,4 +9,3 @@ export const promotionApprovalsVoidedEvent = defineEvent({
   producer: 'pipeline',
   schema: z.object({ promotionId: uuid, reason: nonEmpty, voided: z.number().int().min(0) }),
 });
-export type PromotionApprovalsVoided = z.infer<typeof promotionApprovalsVoidedEvent.schema>;

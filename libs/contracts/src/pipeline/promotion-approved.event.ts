@@ -15,4 +15,3 @@ export const promotionApprovedEvent = defineEvent({
     approvalsCount: z.number().int().min(1),
   }),
 });
-export type PromotionApproved = z.infer<typeof promotionApprovedEvent.schema>;

@@ -17,4 +17,3 @@ export const promotionRequestedEvent = defineEvent({
     approvalsRequired: z.number().int().min(0),
   }),
 });
-export type PromotionRequested = z.infer<typeof promotionRequestedEvent.schema>;

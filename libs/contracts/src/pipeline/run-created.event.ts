@@ -19,4 +19,3 @@ export const pipelineRunCreatedEvent = defineEvent({
     committedAt: isoTime.optional(),
   }),
 });
-export type PipelineRunCreated = z.infer<typeof pipelineRunCreatedEvent.schema>;

@@ -13,4 +13,3 @@ export const serviceManifestAppliedEvent = defineEvent({
     environments: z.array(identifier),
   }),
 });
-export type ServiceManifestApplied = z.infer<typeof serviceManifestAppliedEvent.schema>;

@@ -23,4 +23,3 @@ export const pipelineStageReportedEvent = defineEvent({
       .optional(),
   }),
 });
-export type PipelineStageReported = z.infer<typeof pipelineStageReportedEvent.schema>;

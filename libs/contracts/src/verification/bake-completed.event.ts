@@ -16,4 +16,3 @@ export const verificationBakeCompletedEvent = defineEvent({
     detail: z.string().min(1).max(2000),
   }),
 });
-export type VerificationBakeCompleted = z.infer<typeof verificationBakeCompletedEvent.schema>;

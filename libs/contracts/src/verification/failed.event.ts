@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { nonEmpty } from '../common';
 import { verificationOutcome } from './verification-outcome';
@@ -10,4 +9,3 @@ export const verificationFailedEvent = defineEvent({
   producer: 'verifier',
   schema: verificationOutcome.extend({ reason: nonEmpty }),
 });
-export type VerificationFailed = z.infer<typeof verificationFailedEvent.schema>;

@@ -15,4 +15,3 @@ export const healthDegradedEvent = defineEvent({
     detail: nonEmpty,
   }),
 });
-export type HealthDegraded = z.infer<typeof healthDegradedEvent.schema>;

@@ -9,4 +9,3 @@ export const verificationStartedEvent = defineEvent({
   producer: 'verifier',
   schema: z.object({ verificationId: uuid, deploymentId: uuid, batchIndex: z.number().int().min(0) }),
 });
-export type VerificationStarted = z.infer<typeof verificationStartedEvent.schema>;
