@@ -3,6 +3,7 @@ import { BakeRunner } from './bake/bake-runner.service';
 import { BakeRepository } from './persistence/bake.repository';
 import { VerificationRepository } from './persistence/verification.repository';
 import { VerificationRequestsConsumer } from './verification/verification-requests.consumer';
+import { VerificationIntake } from './verification/verification-intake.service';
 import { VerificationRunner } from './verification/verification-runner.service';
 import { VERIFIER_SETTINGS, verifierSettings, type VerifierEnv } from './config/verifier-env';
 import { VerifierMetrics } from './metrics/verifier-metrics';
@@ -20,6 +21,7 @@ export class VerifierModule {
         VerifierMetrics,
         VerificationRepository,
         BakeRepository,
+        VerificationIntake,
         VerificationRunner,
         BakeRunner,
       ],
