@@ -16,7 +16,7 @@ const SCHEMAS = {
   pipeline: ['apps/pipeline/src/config/pipeline-env.ts', 'pipelineEnvSchema'],
   orchestrator: ['apps/orchestrator/src/config/orchestrator-env.ts', 'orchestratorEnvSchema'],
   'pool-manager': ['apps/pool-manager/src/config/pool-manager-env.ts', 'poolManagerEnv'],
-  verifier: ['apps/verifier/src/verifier-env.ts', 'verifierEnvSchema'],
+  verifier: ['apps/verifier/src/config/verifier-env.ts', 'verifierEnvSchema'],
   audit: ['apps/audit/src/config/audit-env.ts', 'auditEnvSchema'],
 } as const;
 export type ServiceName = keyof typeof SCHEMAS;

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   HaproxyMasterClient,
+  HaproxyParseError,
   HaproxyRuntimeClient,
   HaproxyTimeoutError,
   HaproxyUnreachableError,
@@ -134,14 +135,18 @@ export class HaproxyFleet {
 /** How long the master CLI may be away: during a reload the master re-executes itself. */
 const MASTER_RELOAD_GRACE_MS = 3000;
 
-/** Retries a master CLI read refused or cut while the master re-executes (a reload). */
+/**
+ * Retries a master CLI read refused, cut, or answered with nothing while the master re-executes
+ * (a reload): a busy master may accept the connection and close it with an empty `show proc`.
+ */
 async function throughReload<T>(read: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + MASTER_RELOAD_GRACE_MS;
   for (;;) {
     try {
       return await read();
     } catch (error) {
-      if (!(error instanceof HaproxyUnreachableError) || Date.now() >= deadline) throw error;
+      const transient = error instanceof HaproxyUnreachableError || error instanceof HaproxyParseError;
+      if (!transient || Date.now() >= deadline) throw error;
       await sleep(50);
     }
   }
