@@ -6,3 +6,4 @@ export * from './run-service';
 export * from './testing-support';
 export * from './api-auth';
 export * from './jobs/leased-job-loop';
+export * from './http/zod-validation.pipe';

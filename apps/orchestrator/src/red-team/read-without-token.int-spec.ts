@@ -71,7 +71,13 @@ describe('red team: reading a deployment from the orchestrator without a valid t
     await waitFor('the orchestrator to learn the token', async () => (await identityRow(erin)) !== undefined);
     const missing = await get(`/deployments/${randomUUID()}`, erin.secret);
     expect(missing.status).toBe(404);
-    expect((await get('/deployments/not-a-uuid', erin.secret)).status).toBe(400);
+    const malformed = await get('/deployments/not-a-uuid', erin.secret);
+    expect(malformed.status).toBe(400);
+    // The same error shape as every service's: what was wrong, and where.
+    expect(await malformed.json()).toMatchObject({
+      error: 'invalid path parameter',
+      problems: ['id: is not a deployment id (a uuid)'],
+    });
 
     await publishAsPipeline(vhost.urlFor('pipeline'), [
       { type: 'identity.token.revoked', data: revocationOf(erin) },

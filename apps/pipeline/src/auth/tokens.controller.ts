@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from 
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ApiAuthenticated, ApiExampleResponse, ApiZodBody } from '../http/openapi.decorators';
-import { validBody, validParam } from '../http/zod-validation.pipe';
+import { validBody, validParam } from '@conveyor/service-kit';
 import { AuthGuard } from './auth.guard';
 import { CurrentAction, Requires, type ApiAction } from './caller.decorator';
 import { PERMISSIONS } from './role-policy';

@@ -7,7 +7,7 @@ import { AuthGuard } from '../auth/auth.guard';
 import { CurrentAction, Requires, type ApiAction } from '../auth/caller.decorator';
 import { PERMISSIONS } from '../auth/role-policy';
 import { ApiAuthenticated, ApiExampleResponse, ApiZodBody } from '../http/openapi.decorators';
-import { validParam, validQuery } from '../http/zod-validation.pipe';
+import { validParam, validQuery } from '@conveyor/service-kit';
 import { CatalogueService } from './catalogue.service';
 
 export const manifestExample = {

@@ -6,7 +6,7 @@ import { emitApiAction } from '../auth/api-action';
 import type { ApiAction } from '../auth/caller.decorator';
 import type { ServiceManifestEntity } from '../persistence/service-manifest.entity';
 import { forbidden, notFound } from '../http/api-errors';
-import { invalidRequest } from '../http/zod-validation.pipe';
+import { invalidRequest } from '@conveyor/service-kit';
 import { ApprovalVoidingService } from '../promotions/approval-voiding.service';
 import { parseManifestBody } from './manifest-body.parser';
 import { ManifestsRepository } from './manifests.repository';

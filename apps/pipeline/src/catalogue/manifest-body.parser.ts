@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { environmentOrder, serviceManifestSchema, type ServiceManifest } from '@conveyor/contracts';
-import { listProblems } from '../http/zod-validation.pipe';
+import { listProblems } from '@conveyor/service-kit';
 
 export type ManifestParse =
   | { ok: true; manifest: ServiceManifest; contentHash: string }

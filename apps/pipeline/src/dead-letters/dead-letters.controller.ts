@@ -8,7 +8,7 @@ import { AuthGuard } from '../auth/auth.guard';
 import { CurrentAction, Requires, type ApiAction } from '../auth/caller.decorator';
 import { PERMISSIONS } from '../auth/role-policy';
 import { ApiAuthenticated, ApiExampleResponse, ApiZodBody } from '../http/openapi.decorators';
-import { validBody } from '../http/zod-validation.pipe';
+import { validBody } from '@conveyor/service-kit';
 
 /** The body of a replay request is the contract's payload (400 naming the field otherwise). */
 const replayBody = deadLetterReplayRequestedEvent.schema;

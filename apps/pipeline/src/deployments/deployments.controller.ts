@@ -12,7 +12,7 @@ import { AuthGuard } from '../auth/auth.guard';
 import { CurrentAction, Requires, type ApiAction } from '../auth/caller.decorator';
 import { PERMISSIONS } from '../auth/role-policy';
 import { ApiAuthenticated, ApiExampleResponse, ApiZodBody } from '../http/openapi.decorators';
-import { validBody, validParam, validQuery } from '../http/zod-validation.pipe';
+import { validBody, validParam, validQuery } from '@conveyor/service-kit';
 import { DeploymentControlService } from './deployment-control.service';
 import {
   abortBody,

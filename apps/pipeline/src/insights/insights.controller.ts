@@ -7,7 +7,7 @@ import { Requires } from '../auth/caller.decorator';
 import { PERMISSIONS } from '../auth/role-policy';
 import { notFound } from '../http/api-errors';
 import { ApiAuthenticated, ApiExampleResponse } from '../http/openapi.decorators';
-import { validQuery } from '../http/zod-validation.pipe';
+import { validQuery } from '@conveyor/service-kit';
 import { DoraMetricsService } from './dora-metrics.service';
 
 const doraQuery = z.strictObject({
