@@ -9,10 +9,11 @@ import {
   waitFor,
   type TestDatabase,
   type TestVhost,
+  startStandInOrchestrator,
+  type StandInOrchestrator,
 } from '@conveyor/testing';
 import { conveyor, startConveyor, type CliRun } from './testing/cli-process';
 import { startPipelineProcess, type PipelineProcess } from './testing/pipeline-process';
-import { startStandInOrchestrator, type StandInOrchestrator } from './testing/stand-in-orchestrator';
 
 const manifest = `
 service: shop
@@ -60,7 +61,7 @@ describe('conveyor, as Jenkins and operators run it, against a real pipeline', (
 
   beforeAll(async () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    orchestrator = await startStandInOrchestrator(vhost.urlFor('orchestrator'), database.url);
+    orchestrator = await startStandInOrchestrator(vhost);
     pipeline = await startPipelineProcess(vhost.urlFor('pipeline'), database.url);
     tokens.jenkins = await pipeline.issueToken('jenkins', 'ci');
     tokens.carol = await pipeline.issueToken('carol', 'deployer');

@@ -4,9 +4,11 @@ import {
   waitFor,
   type TestDatabase,
   type TestVhost,
+  startStandInOrchestrator,
+  type StandInOrchestrator,
 } from '@conveyor/testing';
 import type { EventMap } from '@conveyor/contracts';
-import { startFakeOrchestrator, type FakeOrchestrator } from './testing/fake-orchestrator';
+import { PIPELINE_EVENTS } from './testing/pipeline-events';
 import { startPipeline, type StartedPipeline } from './testing/pipeline-harness';
 
 const manifestYaml = (prodBatchSize: string) => `
@@ -35,7 +37,7 @@ const sha = (c: string) => c.repeat(64);
 describe('a release through dev → qa → staging → prod, as Jenkins drives it', () => {
   let vhost: TestVhost;
   let database: TestDatabase;
-  let fake: FakeOrchestrator;
+  let fake: StandInOrchestrator;
   let pipeline: StartedPipeline;
   const tokens: Record<'jenkins' | 'carol' | 'dave' | 'alice' | 'bob' | 'erin', string> = {
     jenkins: '',
@@ -48,7 +50,7 @@ describe('a release through dev → qa → staging → prod, as Jenkins drives i
 
   beforeAll(async () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    fake = await startFakeOrchestrator(vhost.urlFor('orchestrator'), database.url);
+    fake = await startStandInOrchestrator(vhost, PIPELINE_EVENTS);
     pipeline = await startPipeline(vhost.urlFor('pipeline'), database.url);
     tokens.jenkins = await pipeline.issueToken('jenkins', 'ci');
     tokens.carol = await pipeline.issueToken('carol', 'deployer');
@@ -87,7 +89,7 @@ describe('a release through dev → qa → staging → prod, as Jenkins drives i
     expect(promotion.status).toBe(201);
     expect(promotion.body.status).toBe('deploying');
     const requested = await deploymentRequested(environment);
-    await fake.finish(requested, 'succeeded');
+    await fake.rollOut(requested, 'succeeded');
     await deploymentStatus(requested.deploymentId, 'succeeded');
     return requested.deploymentId;
   }
@@ -194,7 +196,7 @@ describe('a release through dev → qa → staging → prod, as Jenkins drives i
         .of('deployment.pause.requested')
         .some((e) => e.data.deploymentId === qaRequested.deploymentId && e.actor === 'carol'),
     );
-    await fake.finish(qaRequested, 'succeeded');
+    await fake.rollOut(qaRequested, 'succeeded');
     await deploymentStatus(qaRequested.deploymentId, 'succeeded');
     const late = await pipeline
       .as(tokens.carol)
@@ -325,7 +327,7 @@ describe('a release through dev → qa → staging → prod, as Jenkins drives i
       .get(`/deployments/${requested.deploymentId}`)
       .expect(200);
     expect(deployment.body.artifactSha256).toBe(sha('a'));
-    await fake.finish(requested, 'succeeded');
+    await fake.rollOut(requested, 'succeeded');
     await deploymentStatus(requested.deploymentId, 'succeeded');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(requestsFor('prod')).toHaveLength(1);

@@ -8,6 +8,8 @@ import {
   waitFor,
   type TestDatabase,
   type TestVhost,
+  startStandInOrchestrator,
+  type StandInOrchestrator,
 } from '@conveyor/testing';
 import { ROLES, PERMISSIONS, type Permission, type Role } from './auth/role-policy';
 import { createTokenBody } from './auth/token.schemas';
@@ -15,7 +17,7 @@ import { parseManifestBody } from './catalogue/manifest-body.parser';
 import { abortBody, emptyBody, excludeHostBody } from './deployments/deployment.schemas';
 import { approveBody, requestPromotionBody } from './promotions/promotion.schemas';
 import { createRunBody, publishArtifactBody, reportStageBody } from './runs/run.schemas';
-import { startFakeOrchestrator, type FakeOrchestrator } from './testing/fake-orchestrator';
+import { PIPELINE_EVENTS } from './testing/pipeline-events';
 import { startPipeline, type StartedPipeline } from './testing/pipeline-harness';
 
 interface Endpoint {
@@ -220,7 +222,7 @@ function mismatch(
 describe('requests without a token, with a wrong role or with a malformed body', () => {
   let vhost: TestVhost;
   let database: TestDatabase;
-  let fake: FakeOrchestrator;
+  let fake: StandInOrchestrator;
   let pipeline: StartedPipeline;
   let db: DataSource;
   const tokens = {} as Record<Role, string>;
@@ -234,7 +236,7 @@ describe('requests without a token, with a wrong role or with a malformed body',
 
   beforeAll(async () => {
     [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    fake = await startFakeOrchestrator(vhost.urlFor('orchestrator'), database.url);
+    fake = await startStandInOrchestrator(vhost, PIPELINE_EVENTS);
     pipeline = await startPipeline(vhost.urlFor('pipeline'), database.url);
     db = await new DataSource({ type: 'postgres', url: database.url }).initialize();
     for (const role of ROLES) tokens[role] = await pipeline.issueToken(`${role}-holder`, role);

@@ -4,9 +4,11 @@ import {
   waitFor,
   type TestDatabase,
   type TestVhost,
+  startStandInOrchestrator,
+  type StandInOrchestrator,
 } from '@conveyor/testing';
 import type { EventEnvelope, EventMap } from '@conveyor/contracts';
-import { startFakeOrchestrator, type FakeOrchestrator } from './fake-orchestrator';
+import { PIPELINE_EVENTS } from './pipeline-events';
 import { startPipeline, type StartedPipeline } from './pipeline-harness';
 
 export const sha = (c: string) => c.repeat(64);
@@ -48,7 +50,7 @@ export type Person = 'jenkins' | 'carol' | 'dave' | 'alice' | 'bob' | 'erin';
  */
 export interface ReleaseFixture {
   pipeline: StartedPipeline;
-  fake: FakeOrchestrator;
+  fake: StandInOrchestrator;
   tokens: Record<Person, string>;
   runId: string;
   as(person: Person): ReturnType<StartedPipeline['as']>;
@@ -67,7 +69,7 @@ export async function startReleaseFixture(): Promise<ReleaseFixture> {
   let vhost: TestVhost | undefined;
   let database: TestDatabase | undefined;
   [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-  const fake = await startFakeOrchestrator(vhost.urlFor('orchestrator'), database.url);
+  const fake = await startStandInOrchestrator(vhost, PIPELINE_EVENTS);
   const pipeline = await startPipeline(vhost.urlFor('pipeline'), database.url);
   const tokens: Record<Person, string> = {
     jenkins: await pipeline.issueToken('jenkins', 'ci'),
@@ -110,7 +112,7 @@ export async function startReleaseFixture(): Promise<ReleaseFixture> {
         const found = requestsFor(environment);
         return found.length > 0 && found;
       });
-      await fake.finish(requested!.data, 'succeeded');
+      await fake.rollOut(requested!.data, 'succeeded');
       await waitFor(`${environment} deployment to succeed`, async () => {
         const answer = await as('erin').get(`/deployments/${requested!.data.deploymentId}`);
         return answer.body.status === 'succeeded';
