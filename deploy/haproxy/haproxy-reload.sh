@@ -84,11 +84,20 @@ restore_lost_states() {
     fi
     sleep 0.1
   done
-  lost_state_commands "$dump" "$live" | while IFS= read -r command; do
-    say "the new worker lost a state; restoring: $command"
-    runtime "$STATS_SOCKET" "$command" >/dev/null
-  done
+  commands=$(lost_state_commands "$dump" "$live")
   rm -f "$dump" "$live"
+  unrestored=0
+  while IFS= read -r command; do
+    [ -n "$command" ] || continue
+    say "the new worker lost a state; restoring: $command"
+    if ! runtime "$STATS_SOCKET" "$command" >/dev/null; then
+      say "could not restore ($command); the pool manager's reconciler is the backstop"
+      unrestored=1
+    fi
+  done <<EOF_COMMANDS
+$commands
+EOF_COMMANDS
+  return "$unrestored"
 }
 
 command -v socat >/dev/null 2>&1 || { say "socat is required"; exit 2; }
@@ -146,7 +155,7 @@ while [ "$waited" -lt $((WAIT_SECONDS * 10)) ]; do
   fi
   if [ "${now% *}" -gt "$reloads_before" ]; then
     say "reloaded (reload ${now% *}); old workers finish their sessions"
-    restore_lost_states
+    restore_lost_states || exit 1
     exit 0
   fi
 done
