@@ -1,0 +1,1 @@
+export { serviceGenerator, templateValues, type ServiceGeneratorOptions } from './service/generator';
