@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { HttpException, Injectable } from '@nestjs/common';
 import { environmentOrder, type ServiceManifest } from '@conveyor/contracts';
 import { TransactionalBus } from '@conveyor/messaging';
@@ -31,6 +32,7 @@ export interface ApplyResult {
 @Injectable()
 export class CatalogueService {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly bus: TransactionalBus,
     private readonly manifests: ManifestsRepository,
     private readonly voiding: ApprovalVoidingService,
@@ -50,7 +52,7 @@ export class CatalogueService {
     type Applied = ApplyResult | { refused: HttpException };
     const result = await this.bus.transaction<Applied>(async (unit) => {
       await this.manifests.lockService(unit.manager, service);
-      const latest = await this.manifests.latest(service, unit.manager);
+      const latest = await this.manifests.latest(unit.manager, service);
       if (latest?.contentHash === parsed.contentHash) {
         emitApiAction(
           unit,
@@ -105,7 +107,7 @@ export class CatalogueService {
   async get(service: string, version?: number): Promise<ManifestView> {
     const entity =
       version === undefined
-        ? await this.manifests.latest(service)
+        ? await this.manifests.latest(this.dataSource.manager, service)
         : await this.manifests.byVersion(service, version);
     if (!entity)
       throw notFound(

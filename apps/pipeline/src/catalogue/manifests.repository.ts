@@ -12,10 +12,7 @@ export class ManifestsRepository {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('pipeline.service:' || $1))`, [service]);
   }
 
-  latest(
-    service: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<ServiceManifestEntity | null> {
+  latest(manager: EntityManager, service: string): Promise<ServiceManifestEntity | null> {
     return manager
       .getRepository(ServiceManifestEntity)
       .findOne({ where: { service }, order: { version: 'DESC' } });

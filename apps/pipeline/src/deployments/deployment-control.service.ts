@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { Injectable } from '@nestjs/common';
 import type { EventInput } from '@conveyor/contracts';
 import { TransactionalBus } from '@conveyor/messaging';
@@ -19,12 +20,13 @@ export type ControlRequest =
 @Injectable()
 export class DeploymentControlService {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly bus: TransactionalBus,
     private readonly deployments: DeploymentsRepository,
   ) {}
 
   async get(id: string): Promise<DeploymentView> {
-    const row = await this.deployments.find(id);
+    const row = await this.deployments.find(this.dataSource.manager, id);
     if (!row) throw notFound(`no deployment ${id}`);
     return row.view;
   }
@@ -44,7 +46,7 @@ export class DeploymentControlService {
     action: ApiAction,
   ): Promise<{ deploymentId: string; requested: string; status: string }> {
     return this.bus.transaction(async (unit) => {
-      const row = await this.deployments.find(id, unit.manager);
+      const row = await this.deployments.find(unit.manager, id);
       if (!row) throw notFound(`no deployment ${id}`);
       if (isTerminal(row.status))
         throw conflict(

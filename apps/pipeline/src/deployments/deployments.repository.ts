@@ -7,7 +7,7 @@ import { DeploymentEntity } from '../persistence/deployment.entity';
 export class DeploymentsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  find(id: string, manager: EntityManager = this.dataSource.manager): Promise<DeploymentEntity | null> {
+  find(manager: EntityManager, id: string): Promise<DeploymentEntity | null> {
     return manager.getRepository(DeploymentEntity).findOne({ where: { id } });
   }
 
@@ -38,10 +38,10 @@ export class DeploymentsRepository {
   }
 
   finishedIn(
+    manager: EntityManager,
     service: string,
     environment: string,
     since: Date,
-    manager: EntityManager = this.dataSource.manager,
   ): Promise<DeploymentEntity[]> {
     return manager
       .getRepository(DeploymentEntity)

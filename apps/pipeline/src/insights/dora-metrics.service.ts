@@ -1,6 +1,6 @@
 import { errorMessage } from '@conveyor/errors';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { environmentOrder } from '@conveyor/contracts';
 import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
@@ -28,6 +28,7 @@ export class DoraMetricsService implements OnApplicationBootstrap, OnModuleDestr
   private lastGood: readonly DoraGaugeValues[] = [];
 
   constructor(
+    private readonly dataSource: DataSource,
     private readonly manifests: ManifestsRepository,
     private readonly deployments: DeploymentsRepository,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
@@ -41,21 +42,17 @@ export class DoraMetricsService implements OnApplicationBootstrap, OnModuleDestr
     setDoraSource(undefined);
   }
 
-  async figures(
-    service: string,
-    days: number,
-    environment?: string,
-    manager?: EntityManager,
-  ): Promise<ServiceDora | null> {
-    const manifest = await this.manifests.latest(service, manager);
+  async figures(service: string, days: number, environment?: string): Promise<ServiceDora | null> {
+    const manager = this.dataSource.manager;
+    const manifest = await this.manifests.latest(manager, service);
     if (!manifest) return null;
     const production = environment ?? environmentOrder(manifest.manifest).at(-1) ?? '';
     const now = new Date();
     const rows = await this.deployments.finishedIn(
+      manager,
       service,
       production,
       new Date(now.getTime() - days * DAY_MS),
-      manager,
     );
     const finished: ProductionDeployment[] = rows.flatMap((row) =>
       row.finishedAt &&

@@ -30,7 +30,7 @@ export class ApprovalVoidingService {
       const oldHash = planHashOf(promotion, before);
       const newHash = after ? planHashOf(promotion, after) : null;
       if (newHash === oldHash) continue;
-      const approvals = await this.promotions.approvals(promotion.id, unit.manager);
+      const approvals = await this.promotions.approvals(unit.manager, promotion.id);
       const voided = new Set(approvals.filter((a) => a.planHash === oldHash).map((a) => a.approver)).size;
       if (voided === 0) continue;
       const reason = after

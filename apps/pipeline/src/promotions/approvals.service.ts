@@ -62,7 +62,7 @@ export class ApprovalsService {
         approvedAt: now,
         expiresAt: new Date(now.getTime() + binding.policy.expiresAfterHours * HOUR_MS),
       });
-      const approvals = await this.promotions.approvals(promotionId, unit.manager);
+      const approvals = await this.promotions.approvals(unit.manager, promotionId);
       const evaluation = evaluateApprovals(binding.policy, promotion.requestedBy, approvals, current, now);
       unit.emit(
         'promotion.approved',

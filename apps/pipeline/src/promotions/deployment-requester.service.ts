@@ -56,7 +56,7 @@ export class DeploymentRequesterService {
       },
       { actor, subject: deploymentId, correlationId: deploymentId },
     );
-    const run = await this.runs.findRun(artifact.runId, unit.manager);
+    const run = await this.runs.findRun(unit.manager, artifact.runId);
     const view = reduceDeploymentView(null, envelope);
     await this.deployments.save(unit.manager, {
       id: deploymentId,

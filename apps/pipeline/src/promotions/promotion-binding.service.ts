@@ -36,14 +36,14 @@ export class PromotionBindingService {
       throw conflict(
         `promotion ${promotion.id} was requested before approval policies were frozen; request the promotion again`,
       );
-    const manifest = await this.manifests.latest(promotion.service, manager);
+    const manifest = await this.manifests.latest(manager, promotion.service);
     const latest = manifest?.manifest.environments[promotion.toEnvironment];
     if (!manifest || !latest) {
       throw conflict(
         `${promotion.service} no longer has an environment ${promotion.toEnvironment} in its manifest`,
       );
     }
-    const artifact = await this.runs.artifact(promotion.service, promotion.version, manager);
+    const artifact = await this.runs.artifact(manager, promotion.service, promotion.version);
     if (!artifact) throw conflict(`no artifact of ${promotion.service} ${promotion.version} is published`);
     if (artifact.sha256 !== promotion.artifactSha256)
       throw conflict(

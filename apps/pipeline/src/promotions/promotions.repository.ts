@@ -13,7 +13,7 @@ export class PromotionsRepository {
     return this.dataSource.manager;
   }
 
-  find(id: string, manager: EntityManager = this.dataSource.manager): Promise<PromotionEntity | null> {
+  find(manager: EntityManager, id: string): Promise<PromotionEntity | null> {
     return manager.getRepository(PromotionEntity).findOne({ where: { id } });
   }
 
@@ -56,10 +56,7 @@ export class PromotionsRepository {
     await manager.getRepository(PromotionEntity).save(promotion);
   }
 
-  approvals(
-    promotionId: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<ApprovalEntity[]> {
+  approvals(manager: EntityManager, promotionId: string): Promise<ApprovalEntity[]> {
     return manager
       .getRepository(ApprovalEntity)
       .find({ where: { promotionId }, order: { approvedAt: 'ASC' } });

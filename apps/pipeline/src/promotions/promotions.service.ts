@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HttpException, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { environmentOrder } from '@conveyor/contracts';
 import { TransactionalBus } from '@conveyor/messaging';
 import { ActionAuditService } from '../auth/action-audit.service';
@@ -26,6 +26,7 @@ type Requested = { ok: true; created: boolean; view: PromotionView } | { ok: fal
 @Injectable()
 export class PromotionsService {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly bus: TransactionalBus,
     private readonly promotions: PromotionsRepository,
     private readonly manifests: ManifestsRepository,
@@ -46,7 +47,7 @@ export class PromotionsService {
     body: RequestPromotionBody,
     action: ApiAction,
   ): Promise<{ created: boolean; view: PromotionView }> {
-    const manifest = await this.manifests.latest(body.service);
+    const manifest = await this.manifests.latest(this.dataSource.manager, body.service);
     if (!manifest) throw notFound(`no service ${body.service} in the catalogue`);
     const required = manifest.manifest.environments[body.environment]?.approvals.required ?? 0;
     const allowed = mayPromoteTo(action.caller.role, required);
@@ -66,7 +67,7 @@ export class PromotionsService {
         return { ok: true, created: false, view: await this.view(unit.manager, open) };
       }
       // The manifest as it is now, under the service lock: the rule frozen below is this one.
-      const locked = (await this.manifests.latest(body.service, unit.manager)) ?? manifest;
+      const locked = (await this.manifests.latest(unit.manager, body.service)) ?? manifest;
       const policy = freezeApprovalPolicy(
         locked.manifest,
         locked.version,
@@ -77,8 +78,8 @@ export class PromotionsService {
         const again = mayPromoteTo(action.caller.role, policy.required);
         if (!again.ok) return { ok: false, error: forbidden(again.reason) };
       }
-      const artifact = await this.runs.artifact(body.service, body.version, unit.manager);
-      const stages = artifact ? await this.runs.stages(artifact.runId, unit.manager) : [];
+      const artifact = await this.runs.artifact(unit.manager, body.service, body.version);
+      const stages = artifact ? await this.runs.stages(unit.manager, artifact.runId) : [];
       const eligibility = checkPromotionEligibility({
         service: body.service,
         version: body.version,
@@ -147,7 +148,7 @@ export class PromotionsService {
   }
 
   async get(id: string): Promise<PromotionView> {
-    const promotion = await this.promotions.find(id);
+    const promotion = await this.promotions.find(this.dataSource.manager, id);
     if (!promotion) throw notFound(`no promotion ${id}`);
     return this.view(undefined, promotion);
   }
@@ -165,7 +166,7 @@ export class PromotionsService {
 
   /** The dry-run plan approvers review, the frozen policy, their hash, and the artifact it is bound to. */
   async plan(id: string) {
-    const promotion = await this.promotions.find(id);
+    const promotion = await this.promotions.find(this.dataSource.manager, id);
     if (!promotion) throw notFound(`no promotion ${id}`);
     const binding = await this.bindings.current(this.manager(), promotion);
     return {
@@ -180,7 +181,7 @@ export class PromotionsService {
 
   private async view(manager: EntityManager | undefined, promotion: PromotionEntity): Promise<PromotionView> {
     const m = manager ?? this.manager();
-    const approvals = await this.promotions.approvals(promotion.id, m);
+    const approvals = await this.promotions.approvals(m, promotion.id);
     let binding: PromotionBinding | null = null;
     try {
       binding = await this.bindings.current(m, promotion);

@@ -14,7 +14,7 @@ export class RunsRepository {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('pipeline.run:' || $1))`, [key]);
   }
 
-  findRun(id: string, manager: EntityManager = this.dataSource.manager): Promise<PipelineRunEntity | null> {
+  findRun(manager: EntityManager, id: string): Promise<PipelineRunEntity | null> {
     return manager.getRepository(PipelineRunEntity).findOne({ where: { id } });
   }
 
@@ -45,7 +45,7 @@ export class RunsRepository {
     await manager.getRepository(PipelineRunEntity).insert(run);
   }
 
-  stages(runId: string, manager: EntityManager = this.dataSource.manager): Promise<PipelineStageEntity[]> {
+  stages(manager: EntityManager, runId: string): Promise<PipelineStageEntity[]> {
     return manager
       .getRepository(PipelineStageEntity)
       .find({ where: { runId }, order: { reportedAt: 'ASC' } });
@@ -61,11 +61,7 @@ export class RunsRepository {
       .find({ where: { runId }, order: { publishedAt: 'ASC' } });
   }
 
-  artifact(
-    service: string,
-    version: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<ArtifactEntity | null> {
+  artifact(manager: EntityManager, service: string, version: string): Promise<ArtifactEntity | null> {
     return manager.getRepository(ArtifactEntity).findOne({ where: { service, version } });
   }
 

@@ -1,3 +1,4 @@
+import { DataSource, type EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { HttpException, Injectable } from '@nestjs/common';
 import { TransactionalBus } from '@conveyor/messaging';
@@ -20,6 +21,7 @@ export const outcomeStatus = (outcome: ReportOutcome) => (outcome === 'created' 
 @Injectable()
 export class RunsService {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly bus: TransactionalBus,
     private readonly runs: RunsRepository,
     private readonly manifests: ManifestsRepository,
@@ -28,7 +30,7 @@ export class RunsService {
 
   /** Creates a run; the same build reported again (a Jenkins retry) is the same run. */
   async createRun(body: CreateRunBody, action: ApiAction): Promise<{ outcome: ReportOutcome; run: RunView }> {
-    if (!(await this.manifests.latest(body.service)))
+    if (!(await this.manifests.latest(this.dataSource.manager, body.service)))
       throw notFound(`no service ${body.service} in the catalogue; PUT /services/${body.service} first`);
     return this.bus.transaction(async (unit) => {
       await this.runs.lockKey(unit.manager, `${body.service}:${body.version}:${body.commit}`);
@@ -84,9 +86,9 @@ export class RunsService {
     action: ApiAction,
   ): Promise<{ outcome: ReportOutcome; stage: ReturnType<typeof stageView> }> {
     return this.bus.transaction(async (unit) => {
-      const run = await this.requireRun(runId, unit.manager);
+      const run = await this.requireRun(unit.manager, runId);
       await this.runs.lockKey(unit.manager, runId);
-      const existing = (await this.runs.stages(runId, unit.manager)).find((s) => s.name === body.name);
+      const existing = (await this.runs.stages(unit.manager, runId)).find((s) => s.name === body.name);
       const stage: PipelineStageEntity = {
         runId,
         name: body.name,
@@ -136,12 +138,12 @@ export class RunsService {
       | { ok: true; outcome: ReportOutcome; artifact: ReturnType<typeof artifactView> }
       | { ok: false; error: HttpException; subject: string };
     const result = await this.bus.transaction<Published>(async (unit) => {
-      const run = await this.requireRun(runId, unit.manager);
+      const run = await this.requireRun(unit.manager, runId);
       const version = body.version ?? run.version;
       if (version !== run.version)
         throw unprocessable(`the artifact's version ${version} is not the run's version ${run.version}`);
       await this.runs.lockKey(unit.manager, `${run.service}:${version}:artifact`);
-      const existing = await this.runs.artifact(run.service, version, unit.manager);
+      const existing = await this.runs.artifact(unit.manager, run.service, version);
       if (existing && existing.sha256 !== body.sha256)
         return {
           ok: false,
@@ -206,19 +208,20 @@ export class RunsService {
   }
 
   async getRun(runId: string): Promise<RunView> {
-    const run = await this.requireRun(runId);
-    return runView(run, await this.runs.stages(runId), await this.runs.artifactsOfRun(runId));
+    const run = await this.requireRun(this.dataSource.manager, runId);
+    return runView(
+      run,
+      await this.runs.stages(this.dataSource.manager, runId),
+      await this.runs.artifactsOfRun(runId),
+    );
   }
 
   async listRuns(service: string | undefined, limit: number): Promise<RunView[]> {
     return (await this.runs.listRuns(service, limit)).map((run) => runView(run, [], []));
   }
 
-  private async requireRun(
-    runId: string,
-    manager?: Parameters<RunsRepository['findRun']>[1],
-  ): Promise<PipelineRunEntity> {
-    const run = await this.runs.findRun(runId, manager);
+  private async requireRun(manager: EntityManager, runId: string): Promise<PipelineRunEntity> {
+    const run = await this.runs.findRun(manager, runId);
     if (!run) throw notFound(`no pipeline run ${runId}`);
     return run;
   }

@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { errorMessage } from '@conveyor/errors';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolConfig } from '../config/pools-config.schema';
@@ -46,6 +47,7 @@ export interface PoolView {
 @Injectable()
 export class PoolsViewService {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly fleet: HaproxyFleet,
     private readonly intents: ServerIntentRepository,
     @Inject(POOL_MANAGER_SETTINGS) private readonly settings: PoolManagerSettings,
@@ -56,7 +58,12 @@ export class PoolsViewService {
   }
 
   private async pool(pool: PoolConfig): Promise<PoolView> {
-    const intents = new Map((await this.intents.forPool(pool.name)).map((intent) => [intent.server, intent]));
+    const intents = new Map(
+      (await this.intents.forPool(this.dataSource.manager, pool.name)).map((intent) => [
+        intent.server,
+        intent,
+      ]),
+    );
     const instances = await Promise.all(
       pool.instances.map((instance) => this.instance(pool, instance, intents)),
     );

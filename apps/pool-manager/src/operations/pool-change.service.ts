@@ -1,6 +1,6 @@
 import { errorMessage } from '@conveyor/errors';
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import type { PoolConfig } from '../config/pools-config.schema';
@@ -32,6 +32,7 @@ export interface PreparedChange {
 @Injectable()
 export class PoolChangeService {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly fleet: HaproxyFleet,
     private readonly intents: ServerIntentRepository,
     private readonly stateLock: PoolStateLock,
@@ -50,7 +51,7 @@ export class PoolChangeService {
       const gap = missingFromSnapshot(snapshot, servers);
       if (gap) throw new OperationFailure(gap.reason, gap.detail, gap.instance);
     }
-    const intents = await this.intents.forPool(pool.name);
+    const intents = await this.intents.forPool(this.dataSource.manager, pool.name);
     const first = snapshots[0];
     const prior = recordedPrior
       ? new Map(recordedPrior.map((intent) => [intent.server, intent]))
@@ -79,7 +80,7 @@ export class PoolChangeService {
   ): Promise<void> {
     // A failure is returned, not thrown, out of the lock's transaction: the intent put back must commit.
     const failure = await this.stateLock.run(pool.name, async (manager) => {
-      await this.intents.save(pool.name, intentsAfter(servers, prior, change), operationId, manager);
+      await this.intents.save(manager, pool.name, intentsAfter(servers, prior, change), operationId);
       const applied: StateCommand[] = [];
       for (const command of planStateChange(pool, servers, change)) {
         try {
@@ -139,10 +140,10 @@ export class PoolChangeService {
     manager: EntityManager,
   ): Promise<string> {
     await this.intents.save(
+      manager,
       pool.name,
       servers.flatMap((server) => prior.get(server) ?? []),
       operationId,
-      manager,
     );
     const restored = new Set<string>();
     const problems: string[] = [];

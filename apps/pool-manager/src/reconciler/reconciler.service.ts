@@ -69,7 +69,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async reconcilePool(pool: PoolConfig, manager: EntityManager): Promise<void> {
-    const intents = await this.intents.forPool(pool.name, manager);
+    const intents = await this.intents.forPool(manager, pool.name);
     const snapshots: InstanceSnapshot[] = [];
     for (const instance of pool.instances) {
       try {
