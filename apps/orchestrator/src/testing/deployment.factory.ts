@@ -19,6 +19,8 @@ export interface RequestOptions {
   migration?: boolean;
   bakeSeconds?: number;
   version?: string;
+  /** Replaces the default verification spec. */
+  verification?: EventInput['deployment.requested']['environmentSpec']['verification'];
 }
 
 /** A deployment.requested for `servers` listed servers, batches of 2 with a canary of 1 by default. */
@@ -49,7 +51,7 @@ export function deploymentRequest(options: RequestOptions = {}): DeploymentReque
         drainTimeoutSeconds: 30,
         ...options.strategy,
       },
-      verification: {
+      verification: options.verification ?? {
         timeoutSeconds: 30,
         bakeSeconds: options.bakeSeconds ?? 0,
         health: { versionField: 'version', timeoutSeconds: 20 },

@@ -1,11 +1,9 @@
 import { generateSigningKeyPair, type SigningKeyPair } from '@conveyor/command-signing';
 import type { DeploymentRequested, EventInput } from '@conveyor/contracts';
-import { withProof } from './deployment-proof.factory';
 import { testServiceEnv } from '@conveyor/service-kit';
 import { serviceLoginUrl } from '@conveyor/testing';
-import { randomUUID } from 'node:crypto';
 import { orchestratorEnvSchema, type OrchestratorEnv } from '../config/orchestrator-env';
-import { SHA, serverIds } from './deployment.factory';
+import { deploymentRequest, serverIds } from './deployment.factory';
 
 export const SERVERS = serverIds(6);
 
@@ -43,32 +41,9 @@ type Strategy = EventInput['deployment.requested']['environmentSpec']['strategy'
 
 /** A request to roll `version` out to the 6 servers in batches of 2 with a canary of 1, floor 4. */
 export function rolloutRequest(version: string, strategy: Partial<Strategy> = {}): DeploymentRequested {
-  return withProof({
-    deploymentId: randomUUID(),
-    service: 'billing',
-    environment: 'production',
+  return deploymentRequest({
     version,
-    artifact: {
-      service: 'billing',
-      version,
-      url: `https://artifacts.example/billing-${version}.tgz`,
-      sha256: SHA,
-      size: 4096,
-    },
-    manifestVersion: 1,
-    environmentSpec: {
-      pool: 'billing-web',
-      servers: SERVERS.map((id, i) => ({ id, address: `127.0.0.1:${9100 + i}` })),
-      strategy: {
-        batchSize: 2,
-        canary: 1,
-        minHealthy: 4,
-        stepTimeoutSeconds: 600,
-        drainTimeoutSeconds: 30,
-        ...strategy,
-      },
-      verification: { timeoutSeconds: 60, health: { versionField: 'version' } },
-    },
-    requestedBy: 'alice',
+    strategy: { stepTimeoutSeconds: 600, ...strategy },
+    verification: { timeoutSeconds: 60, health: { versionField: 'version' } },
   });
 }
