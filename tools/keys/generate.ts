@@ -8,7 +8,7 @@ import { errorMessage } from '@conveyor/errors';
  * refuses to overwrite an existing key, and prints the key id.
  */
 import { parseArgs } from 'node:util';
-import { writeSigningKeyPair } from '@conveyor/command-signing';
+import { writeSigningKeyPair } from '@conveyor/signing-keys';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

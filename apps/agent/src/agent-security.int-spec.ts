@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { generateSigningKeyPair } from '@conveyor/command-signing';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import { startFleet, type RunningFleet } from '@conveyor/fleet';
 import { AgentHarness } from './testing/agent-harness';
 import { diskSnapshot } from './testing/disk-snapshot';

@@ -8,11 +8,11 @@ import {
   checkpointFileName,
   checkpointFileText,
   createSignedManifest,
-  generateSigningKeyPair,
   signCheckpoint,
   writeExport,
   type NewAuditEntry,
 } from '@conveyor/audit-chain';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import { conveyor } from './testing/cli-process';
 
 const entry = (n: number): NewAuditEntry => ({

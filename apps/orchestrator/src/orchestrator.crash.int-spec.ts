@@ -9,7 +9,7 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@conveyor/testing';
-import type { SigningKeyPair } from '@conveyor/command-signing';
+import type { SigningKeyPair } from '@conveyor/signing-keys';
 import { ScriptedParticipants, type ParticipantScript } from './testing/scripted-participants';
 import { SERVERS, orchestratorTestEnv, rolloutRequest, signingKeys } from './testing/orchestrator-harness';
 

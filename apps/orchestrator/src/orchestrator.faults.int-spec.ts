@@ -8,7 +8,7 @@ import {
   type TestVhost,
 } from '@conveyor/testing';
 import { startService, type RunningService } from '@conveyor/service-kit';
-import type { SigningKeyPair } from '@conveyor/command-signing';
+import type { SigningKeyPair } from '@conveyor/signing-keys';
 import { orchestratorService } from './orchestrator.boot';
 import { ScriptedParticipants, type ParticipantScript } from './testing/scripted-participants';
 import {

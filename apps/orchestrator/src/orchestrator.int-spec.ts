@@ -6,7 +6,7 @@ import {
   type TestVhost,
 } from '@conveyor/testing';
 import { newTestApiToken, seedApiToken, startService, type RunningService } from '@conveyor/service-kit';
-import type { SigningKeyPair } from '@conveyor/command-signing';
+import type { SigningKeyPair } from '@conveyor/signing-keys';
 import type { DeploymentView } from './http/deployment-view';
 import { orchestratorService } from './orchestrator.boot';
 import { ScriptedParticipants, type ParticipantScript } from './testing/scripted-participants';

@@ -22,8 +22,6 @@ export type { ChainCursor, ChainRules, ChainStep } from './lib/chain/chain-curso
 export type { ChainFailure, ChainFailureReason } from './lib/chain/chain-failure';
 export { verifyChain } from './lib/chain/verify-chain';
 export type { ChainVerification, VerifyChainOptions } from './lib/chain/verify-chain';
-export { generateSigningKeyPair, keyIdOf, SigningKeyError } from './lib/signing/signing-keys';
-export type { SigningKeyPairPem } from './lib/signing/signing-keys';
 export {
   signCheckpoint,
   verifyCheckpoint,

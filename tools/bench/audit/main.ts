@@ -18,7 +18,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { generateSigningKeyPair, type NewAuditEntry } from '@conveyor/audit-chain';
+import { type NewAuditEntry } from '@conveyor/audit-chain';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import { createEnvelope } from '@conveyor/messaging';
 import { newTestApiToken, publishAsPipeline } from '@conveyor/service-kit';
 import {

@@ -7,7 +7,8 @@ import { errorMessage } from '@conveyor/errors';
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { generateSigningKeyPair, loadTrustedKeys, newCommand, signCommand } from '@conveyor/command-signing';
+import { loadTrustedKeys, newCommand, signCommand } from '@conveyor/command-signing';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import {
   ConfirmedPublisher,
   connectAmqp,

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateSigningKeyPair } from '@conveyor/command-signing';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import {
   buildArtifact,
   startArtifactServer,

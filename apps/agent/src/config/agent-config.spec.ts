@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSigningKeyPair } from '@conveyor/command-signing';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import { AgentConfigError, hookRunAsFrom, loadAgentConfig } from './agent-config';
 
 const key = generateSigningKeyPair();

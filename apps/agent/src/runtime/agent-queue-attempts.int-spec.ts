@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { generateSigningKeyPair, newCommand, signCommand } from '@conveyor/command-signing';
+import { newCommand, signCommand } from '@conveyor/command-signing';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import type { EventMap } from '@conveyor/contracts';
 import {
   AGENT_DEAD_LETTER_QUEUE,

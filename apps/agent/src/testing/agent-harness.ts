@@ -11,14 +11,8 @@ import {
   waitForConnection,
 } from '@conveyor/messaging';
 import { createLogger } from '@conveyor/observability';
-import {
-  generateSigningKeyPair,
-  newCommand,
-  signCommand,
-  type CommandKind,
-  type CommandTarget,
-  type SigningKeyPair,
-} from '@conveyor/command-signing';
+import { newCommand, signCommand, type CommandKind, type CommandTarget } from '@conveyor/command-signing';
+import { generateSigningKeyPair, type SigningKeyPair } from '@conveyor/signing-keys';
 import type { ArtifactRef, EventEnvelope, EventMap, SignedCommand } from '@conveyor/contracts';
 import {
   buildArtifact,

@@ -1,7 +1,8 @@
 import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkpointFileName, generateSigningKeyPair, signCheckpoint } from '@conveyor/audit-chain';
+import { checkpointFileName, signCheckpoint } from '@conveyor/audit-chain';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import { CheckpointDirectory } from './checkpoint-directory';
 
 describe('CheckpointDirectory (AUDIT_CHECKPOINT_DIR)', () => {

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createPublicKey } from 'node:crypto';
-import { generateSigningKeyPair, keyIdOf, signCheckpoint, SigningKeyError } from '@conveyor/audit-chain';
+import { signCheckpoint } from '@conveyor/audit-chain';
+import { generateSigningKeyPair, keyIdOf, SigningKeyError } from '@conveyor/signing-keys';
 import type { Logger } from '@conveyor/observability';
 
 export interface AuditSigningKey {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqplib from 'amqplib';
-import { generateSigningKeyPair, type SigningKeyPairPem } from '@conveyor/audit-chain';
+import { generateSigningKeyPair, type SigningKeyPair } from '@conveyor/signing-keys';
 import { brokerUserOf, type EventEnvelope, type EventType, type Participant } from '@conveyor/contracts';
 import { EVENTS_EXCHANGE } from '@conveyor/messaging';
 import type { ApiRole } from '@conveyor/contracts';
@@ -24,7 +24,7 @@ export const TEST_AUDITOR = 'auditor@example.com';
 
 export interface StartedAudit {
   service: RunningService;
-  keys: SigningKeyPairPem;
+  keys: SigningKeyPair;
   baseUrl: string;
   /** The secret of TEST_AUDITOR's auditor token (in the read model, not announced on the bus). */
   token: string;

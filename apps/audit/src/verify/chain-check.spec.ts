@@ -1,9 +1,5 @@
-import {
-  generateSigningKeyPair,
-  signCheckpoint,
-  verifyCheckpoint,
-  type ChainVerification,
-} from '@conveyor/audit-chain';
+import { signCheckpoint, verifyCheckpoint, type ChainVerification } from '@conveyor/audit-chain';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import { assessChain } from './chain-check';
 
 const keys = generateSigningKeyPair();

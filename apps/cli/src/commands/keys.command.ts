@@ -14,7 +14,7 @@ export function registerKeysCommands(program: Command, ctx: CliContext): void {
     .requiredOption('--out <dir>', 'directory to write the keys into')
     .option('--name <name>', 'file name prefix', 'orchestrator')
     .action(async (options: { out: string; name: string }, command: Command) => {
-      const { writeSigningKeyPair } = await import('@conveyor/command-signing');
+      const { writeSigningKeyPair } = await import('@conveyor/signing-keys');
       let written: Awaited<ReturnType<typeof writeSigningKeyPair>>;
       try {
         written = await writeSigningKeyPair(options.out, options.name);

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { keyIdOf, loadPrivateKey } from '@conveyor/command-signing';
+import { keyIdOf, loadPrivateKey } from '@conveyor/signing-keys';
 import { serviceEnv } from '@conveyor/service-kit';
 
 export const ORCHESTRATOR_PORT = 3001;

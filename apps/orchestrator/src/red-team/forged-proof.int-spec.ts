@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SigningKeyPair } from '@conveyor/command-signing';
+import type { SigningKeyPair } from '@conveyor/signing-keys';
 import type { DeploymentRequested } from '@conveyor/contracts';
 import { newTestApiToken, seedApiToken, startService, type RunningService } from '@conveyor/service-kit';
 import {

@@ -1,4 +1,4 @@
-import { generateSigningKeyPair, type SigningKeyPair } from '@conveyor/command-signing';
+import { generateSigningKeyPair, type SigningKeyPair } from '@conveyor/signing-keys';
 import type { DeploymentRequested, EventInput } from '@conveyor/contracts';
 import { testServiceEnv } from '@conveyor/service-kit';
 import { serviceLoginUrl } from '@conveyor/testing';

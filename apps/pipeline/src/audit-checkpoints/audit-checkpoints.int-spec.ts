@@ -1,6 +1,7 @@
 import amqplib from 'amqplib';
 import { Client } from 'pg';
-import { generateSigningKeyPair, signCheckpoint } from '@conveyor/audit-chain';
+import { signCheckpoint } from '@conveyor/audit-chain';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import { createEnvelope, EVENTS_EXCHANGE } from '@conveyor/messaging';
 import {
   createTestDatabase,

@@ -1,4 +1,5 @@
-import { generateSigningKeyPair, loadTrustedKeys } from '../keys/signing-keys';
+import { loadTrustedKeys } from '../keys/trusted-keys';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import { MemoryNonceStore } from '../nonce/memory-nonce-store';
 import { signCommand } from '../signing/sign-command';
 import {

@@ -5,7 +5,7 @@ import { DEFAULT_MAX_CLOCK_SKEW_MS, MAX_COMMAND_LIFETIME_MS } from '../command/c
 import { lifetimeProblem } from '../command/command-lifetime';
 import { jsonPayloadSchema, signedCommandSchema, type SignedCommand } from '../command/command.schema';
 import { describeIssues } from '../command/describe-issues';
-import type { TrustedKeys } from '../keys/signing-keys';
+import type { TrustedKeys } from '../keys/trusted-keys';
 import type { NonceStore } from '../nonce/nonce-store';
 import { signingInput } from '../signing/signing-input';
 import { rejected, type CheckResult } from './check-result';

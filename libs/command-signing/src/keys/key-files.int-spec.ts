@@ -6,8 +6,9 @@ import { checkCommand } from '../check/check-command';
 import { MemoryNonceStore } from '../nonce/memory-nonce-store';
 import { signCommand } from '../signing/sign-command';
 import { agentOptions, deployCommand } from '../testing/command-fixtures';
-import { writeSigningKeyPair } from './key-files';
-import { keyIdOf, loadTrustedKeys } from './signing-keys';
+import { writeSigningKeyPair } from '@conveyor/signing-keys';
+import { loadTrustedKeys } from './trusted-keys';
+import { keyIdOf } from '@conveyor/signing-keys';
 
 describe('writeSigningKeyPair and tools/keys/generate.ts', () => {
   let dir: string;

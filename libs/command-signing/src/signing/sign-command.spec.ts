@@ -1,5 +1,5 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { generateSigningKeyPair } from '../keys/signing-keys';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import { deployCommand, orchestratorKey } from '../testing/command-fixtures';
 import { signCommand } from './sign-command';
 import { signingInput } from './signing-input';

@@ -8,7 +8,7 @@ import {
   type CommandToSign,
   type SignedCommand,
 } from '../command/command.schema';
-import { keyIdOf, loadPrivateKey } from '../keys/signing-keys';
+import { keyIdOf, loadPrivateKey } from '@conveyor/signing-keys';
 import { findNonJsonValue } from './plain-json';
 import { signingInput } from './signing-input';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CommandToSign, SignedCommand } from '../command/command.schema';
-import { generateSigningKeyPair, loadTrustedKeys, type SigningKeyPair } from '../keys/signing-keys';
+import { loadTrustedKeys } from '../keys/trusted-keys';
+import { generateSigningKeyPair, type SigningKeyPair } from '@conveyor/signing-keys';
 import type { CheckOptions } from '../check/check-command';
 import { MemoryNonceStore } from '../nonce/memory-nonce-store';
 import { signCommand } from '../signing/sign-command';

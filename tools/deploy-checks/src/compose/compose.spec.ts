@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { generateSigningKeyPair } from '@conveyor/command-signing';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import {
   knownVariables,
   loadAgentConfig,

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
-import { generateSigningKeyPair } from '@conveyor/command-signing';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import { startFleet } from '@conveyor/fleet';
 import { serviceQueueArguments, serviceQueueName } from '@conveyor/messaging';
 import { readRepoFile } from '../repo-files';

@@ -1,7 +1,7 @@
 import { sign, verify } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson } from '../entry/canonical-json';
-import { keyIdOf, loadPrivateKey, loadPublicKey } from './signing-keys';
+import { keyIdOf, loadPrivateKey, loadPublicKey } from '@conveyor/signing-keys';
 
 /** Domain tag inside the signed bytes so a checkpoint signature can never be taken for another signed object. */
 export const CHECKPOINT_PURPOSE = 'conveyor.audit.checkpoint.v1';

@@ -1,6 +1,6 @@
 import { MANIFEST_SCHEMA, type UnsignedManifest } from '../export/export-manifest';
 import { signManifest, verifyManifestSignature } from './manifest-signature';
-import { generateSigningKeyPair } from './signing-keys';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 
 const auditKey = generateSigningKeyPair();
 const unsigned: UnsignedManifest = {

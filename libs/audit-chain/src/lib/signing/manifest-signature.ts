@@ -3,7 +3,7 @@ import { canonicalJson } from '../entry/canonical-json';
 import type { JsonValue } from '../entry/json-value';
 import type { ExportManifest, UnsignedManifest } from '../export/export-manifest';
 import type { SignatureCheck } from './checkpoint';
-import { keyIdOf, loadPrivateKey, loadPublicKey } from './signing-keys';
+import { keyIdOf, loadPrivateKey, loadPublicKey } from '@conveyor/signing-keys';
 
 /** The exact text whose UTF-8 bytes are signed: canonical JSON of the manifest without `signature`. */
 export function manifestSigningText(manifest: UnsignedManifest | ExportManifest): string {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { generateSigningKeyPair } from '../signing/signing-keys';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import { generateChain } from '../testing/chain-fixtures';
 import { tempDirectory, writeSignedExport, type WrittenExport } from '../testing/export-files';
 

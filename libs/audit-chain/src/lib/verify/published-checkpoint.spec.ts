@@ -1,4 +1,4 @@
-import { generateSigningKeyPair } from '../signing/signing-keys';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import { signCheckpoint } from '../signing/checkpoint';
 import { checkpointFileText } from '../signing/checkpoint-file';
 import type { ExportManifest } from '../export/export-manifest';

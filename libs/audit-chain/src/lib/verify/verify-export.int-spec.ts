@@ -4,7 +4,7 @@ import { hashEntry } from '../chain/hash-entry';
 import type { AuditEntry } from '../entry/audit-entry';
 import { EXPORT_FORMATS } from '../export/export-format';
 import { signCheckpoint } from '../signing/checkpoint';
-import { generateSigningKeyPair } from '../signing/signing-keys';
+import { generateSigningKeyPair } from '@conveyor/signing-keys';
 import { generateChain } from '../testing/chain-fixtures';
 import { newEntry } from '../testing/entry-fixtures';
 import { tempDirectory, writeSignedExport } from '../testing/export-files';

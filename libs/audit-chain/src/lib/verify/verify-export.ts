@@ -8,7 +8,7 @@ import { isContiguousExport } from '../export/export-filters';
 import { parseExportManifest, type ExportManifest } from '../export/export-manifest';
 import { verifyCheckpoint, type SignedCheckpoint } from '../signing/checkpoint';
 import { verifyManifestSignature } from '../signing/manifest-signature';
-import { keyIdOf, SigningKeyError } from '../signing/signing-keys';
+import { keyIdOf, SigningKeyError } from '@conveyor/signing-keys';
 import { ExportEntryChecker } from './export-entry-checker';
 import type { ExportFigures, ExportProblem, ExportVerificationReport } from './export-report';
 import { checkCheckpointCoverage, compareWithManifest } from './manifest-checks';

@@ -1,5 +1,11 @@
 import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { generateSigningKeyPair, keyIdOf, loadPrivateKey, loadTrustedKeys } from './signing-keys';
+import {
+  generateSigningKeyPair,
+  keyIdOf,
+  loadPrivateKey,
+  loadPublicKey,
+  SigningKeyError,
+} from './ed25519-keys';
 
 describe('generateSigningKeyPair', () => {
   it('makes an Ed25519 pair as PEM whose key id is the first 16 hex chars of sha256 of the public DER', () => {
@@ -22,36 +28,32 @@ describe('keyIdOf', () => {
     expect(keyIdOf(loadPrivateKey(pair.privateKeyPem))).toBe(pair.keyId);
     expect(keyIdOf(pair.publicKeyPem)).toBe(pair.keyId);
   });
+
+  it('refuses a PEM that is not an Ed25519 public key', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    expect(() => keyIdOf(rsa)).toThrow(new SigningKeyError('expected an Ed25519 public key, got rsa'));
+    expect(() => keyIdOf('hello')).toThrow(/not a readable public key PEM/);
+  });
 });
 
 describe('loadPrivateKey', () => {
-  it('refuses a key that is not Ed25519', () => {
+  it('refuses a key that is not Ed25519, and a public key', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey;
     expect(() => loadPrivateKey(rsa)).toThrow(
-      'signing key must be an Ed25519 private key, got a rsa private key',
+      new SigningKeyError('expected an Ed25519 private key, got rsa private key'),
+    );
+    expect(() => loadPrivateKey(generateSigningKeyPair().publicKeyPem)).toThrow(
+      /not a readable private key PEM/,
     );
   });
 });
 
-describe('loadTrustedKeys', () => {
-  const first = generateSigningKeyPair();
-  const second = generateSigningKeyPair();
-
-  it('keys several public keys by key id, for rotation', () => {
-    const keys = loadTrustedKeys([first.publicKeyPem, second.publicKeyPem]);
-    expect([...keys.keys()].sort()).toEqual([first.keyId, second.keyId].sort());
-  });
-
-  it('refuses private keys, RSA keys and garbage, naming every bad entry', () => {
-    const rsaPublic = generateKeyPairSync('rsa', { modulusLength: 1024 })
-      .publicKey.export({ type: 'spki', format: 'pem' })
-      .toString();
-    expect(() => loadTrustedKeys([first.publicKeyPem, first.privateKeyPem, rsaPublic, 'not a key'])).toThrow(
-      /trusted key #2 is a private key.*trusted key #3 is a rsa key, not Ed25519.*trusted key #4 is not a PEM public key/,
+describe('loadPublicKey', () => {
+  it('refuses a private key rather than quietly using its public half', () => {
+    expect(() => loadPublicKey(generateSigningKeyPair().privateKeyPem)).toThrow(
+      new SigningKeyError('is a private key, not a public key; hand out only public keys'),
     );
-  });
-
-  it('refuses an empty list', () => {
-    expect(() => loadTrustedKeys([])).toThrow('none given');
   });
 });

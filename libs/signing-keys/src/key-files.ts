@@ -1,6 +1,6 @@
 import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateSigningKeyPair } from './signing-keys';
+import { generateSigningKeyPair } from './ed25519-keys';
 
 export interface WrittenKeyPair {
   keyId: string;
