@@ -137,8 +137,9 @@ describe('the auditor API (real RabbitMQ and PostgreSQL)', () => {
     for (const [path, parameter] of cases) {
       const response = await audit.get(path);
       expect(response.status).toBe(400);
-      const body = (await response.json()) as { message: string[] };
-      expect(body.message.join(' ')).toContain(`${parameter}: `);
+      const body = (await response.json()) as { error: string; problems: string[] };
+      expect(body.error).toBe('invalid query');
+      expect(body.problems.map((problem) => problem.split(':')[0])).toEqual([`query.${parameter}`]);
     }
   });
 

@@ -3,13 +3,19 @@ import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query, Req, R
 import type { Request, Response } from 'express';
 import type { Logger } from '@conveyor/observability';
 import { Inject } from '@nestjs/common';
-import { ApiRoles, CurrentApiCaller, SERVICE_LOGGER, type ApiCaller } from '@conveyor/service-kit';
+import {
+  ApiRoles,
+  CurrentApiCaller,
+  SERVICE_LOGGER,
+  validParam,
+  validQuery,
+  type ApiCaller,
+} from '@conveyor/service-kit';
 import { AuditAccessRecorder } from '../access/audit-access-recorder.service';
 import type { AuditAccess } from '../access/access-entry';
 import { AuditExportService, type ExportRequest } from '../export/audit-export.service';
 import { AUDIT_API_ROLES } from './audit-api-roles';
-import { badParameters } from './bad-request';
-import { parseEvidenceQuery, parseExportQuery, type QueryParams } from './query-params.parser';
+import { deploymentIdParam, evidenceQuery, exportQuery, type ExportQuery } from './audit-query.schemas';
 
 const CONTENT_TYPES = {
   ndjson: 'application/x-ndjson; charset=utf-8',
@@ -31,30 +37,27 @@ export class AuditExportController {
 
   @Get('export')
   async export(
-    @Query() query: QueryParams,
+    @Query(validQuery(exportQuery)) query: ExportQuery,
     @CurrentApiCaller() caller: ApiCaller,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const parsed = parseExportQuery(query);
-    if (!parsed.ok) throw badParameters(parsed.problems);
-    await this.stream(parsed.value, 'audit-export', res, (exportId) =>
-      this.access.answered(caller, exportAccess('export', req, parsed.value, exportId)),
+    await this.stream(query, 'audit-export', res, (exportId) =>
+      this.access.answered(caller, exportAccess('export', req, query, exportId)),
     );
   }
 
   @Get('evidence/:deploymentId')
   async evidence(
-    @Param('deploymentId') deploymentId: string,
-    @Query() query: QueryParams,
+    @Param('deploymentId', validParam('deploymentId', deploymentIdParam)) deploymentId: string,
+    @Query(validQuery(evidenceQuery)) format: ExportQuery['format'],
     @CurrentApiCaller() caller: ApiCaller,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const parsed = parseEvidenceQuery(deploymentId, query);
-    if (!parsed.ok) throw badParameters(parsed.problems);
-    await this.stream(parsed.value, 'audit-evidence', res, (exportId) =>
-      this.access.answered(caller, exportAccess('evidence', req, parsed.value, exportId)),
+    const query: ExportQuery = { filters: { relatedTo: deploymentId }, format };
+    await this.stream(query, 'audit-evidence', res, (exportId) =>
+      this.access.answered(caller, exportAccess('evidence', req, query, exportId)),
     );
   }
 

@@ -1,15 +1,14 @@
 import { Controller, Get, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import type { AuditEntry } from '@conveyor/audit-chain';
-import { ApiRoles, CurrentApiCaller, type ApiCaller } from '@conveyor/service-kit';
+import { ApiRoles, CurrentApiCaller, validQuery, type ApiCaller } from '@conveyor/service-kit';
 import { AuditAccessRecorder } from '../access/audit-access-recorder.service';
 import { AuditEntriesRepository } from '../chain/audit-entries.repository';
 import type { ChainReport } from '../verify/chain-check';
 import { ChainVerificationService } from '../verify/chain-verification.service';
 import { AUDIT_API_ROLES } from './audit-api-roles';
-import { badParameters } from './bad-request';
 import { encodeCursor } from './page-cursor';
-import { parseEventsQuery, type QueryParams } from './query-params.parser';
+import { eventsQuery, type EventsQuery } from './audit-query.schemas';
 
 export interface EntriesPage {
   entries: AuditEntry[];
@@ -29,13 +28,10 @@ export class AuditQueryController {
 
   @Get('events')
   async events(
-    @Query() query: QueryParams,
+    @Query(validQuery(eventsQuery)) { filters, limit, afterSeq }: EventsQuery,
     @CurrentApiCaller() caller: ApiCaller,
     @Req() request: Request,
   ): Promise<EntriesPage> {
-    const parsed = parseEventsQuery(query);
-    if (!parsed.ok) throw badParameters(parsed.problems);
-    const { filters, limit, afterSeq } = parsed.value;
     await this.access.answered(caller, {
       action: 'events',
       path: request.originalUrl,

@@ -19,13 +19,23 @@ describe('turning an API refusal into a reason and an exit code', () => {
     expect(error.exitCode).toBe(ExitCode.failure);
   });
 
-  it("reads the audit service's { parameter, message } problems", () => {
+  it("reads the audit service's query problems, which have the same shape", () => {
     const error = errorFromResponse('audit service', 'GET /audit/export', 400, {
       statusCode: 400,
-      message: ['format: must be one of ndjson, csv, got "xml"'],
-      problems: [{ parameter: 'format', message: 'must be one of ndjson, csv, got "xml"' }],
+      error: 'invalid query',
+      problems: ['query.format: must be one of ndjson, csv, got "xml"'],
     });
-    expect(error.details).toEqual(['format: must be one of ndjson, csv, got "xml"']);
+    expect(error.message).toBe('the audit service refused GET /audit/export: invalid query');
+    expect(error.details).toEqual(['query.format: must be one of ndjson, csv, got "xml"']);
+  });
+
+  it("lists the messages of NestJS's own 400s (a list in `message`)", () => {
+    const error = errorFromResponse('pool manager', 'GET /pools/x', 400, {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: ['id must be a UUID'],
+    });
+    expect(error.details).toEqual(['id must be a UUID']);
   });
 
   it('exits 4 on 401 and on a role 403, with the reason', () => {

@@ -4,8 +4,8 @@ import { CliError, ExitCode } from '../exit-codes';
 export type ServiceName = 'pipeline' | 'audit service' | 'pool manager';
 
 /**
- * The reason an API gave, from its error body: `message` (a sentence or a list), `problems`
- * (the pipeline's `"path: message"` strings or the audit service's `{ parameter, message }`).
+ * The reason an API gave, from its error body: `message` (a sentence, or NestJS's list) and
+ * `problems` (service-kit's validation pipe: `"path: message"` strings, the same in every service).
  */
 export function reasonsFrom(body: unknown): { message: string | null; problems: string[] } {
   if (typeof body === 'string')
@@ -14,17 +14,7 @@ export function reasonsFrom(body: unknown): { message: string | null; problems: 
   const record = body as Record<string, unknown>;
   const problems: string[] = [];
   if (Array.isArray(record['problems'])) {
-    for (const problem of record['problems']) {
-      if (typeof problem === 'string') problems.push(problem);
-      else if (typeof problem === 'object' && problem !== null) {
-        const { parameter, message } = problem as Record<string, unknown>;
-        problems.push(
-          [typeof parameter === 'string' ? parameter : null, typeof message === 'string' ? message : null]
-            .filter((p) => p !== null)
-            .join(': '),
-        );
-      }
-    }
+    problems.push(...record['problems'].filter((problem): problem is string => typeof problem === 'string'));
   }
   const rawMessage = record['message'];
   let message: string | null = null;
