@@ -62,16 +62,8 @@ export class AuditModule {
           useFactory: (writer: DataSource, relay: OutboxRelay) =>
             new TransactionalBus(writer, 'audit', 'audit', relay),
         },
-        {
-          provide: AuditEntriesRepository,
-          inject: [AUDIT_WRITER],
-          useFactory: (writer: DataSource) => new AuditEntriesRepository(writer),
-        },
-        {
-          provide: CheckpointsRepository,
-          inject: [AUDIT_WRITER],
-          useFactory: (writer: DataSource) => new CheckpointsRepository(writer),
-        },
+        AuditEntriesRepository,
+        CheckpointsRepository,
         AuditAccessRecorder,
         { provide: API_ACCESS_REFUSALS, useExisting: AuditAccessRecorder },
         ChainAppender,

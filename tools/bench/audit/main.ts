@@ -93,10 +93,10 @@ async function measureIngest(vhost: TestVhost, db: DataSource): Promise<number> 
 
 /** Fills the chain to `entries` directly (same repository and head lock as the service). */
 async function fill(db: DataSource): Promise<void> {
-  const repository = new AuditEntriesRepository(db);
+  const repository = new AuditEntriesRepository();
   const now = Date.now();
   for (;;) {
-    const head = await repository.head();
+    const head = await repository.head(db.manager);
     const missing = entries - (head?.seq ?? 0);
     if (missing <= 0) return;
     const batch: NewAuditEntry[] = Array.from({ length: Math.min(FILL_BATCH, missing) }, (_, n) => ({
@@ -112,7 +112,7 @@ async function fill(db: DataSource): Promise<void> {
         source: 'orchestrator',
       },
     }));
-    await repository.append(batch);
+    await db.transaction((manager) => repository.append(manager, batch));
   }
 }
 

@@ -1,9 +1,11 @@
-import { Controller, Get, Query, Req } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import type { DataSource } from 'typeorm';
 import type { AuditEntry } from '@conveyor/audit-chain';
 import { ApiRoles, CurrentApiCaller, validQuery, type ApiCaller } from '@conveyor/service-kit';
 import { AuditAccessRecorder } from '../access/audit-access-recorder.service';
 import { AuditEntriesRepository } from '../chain/audit-entries.repository';
+import { AUDIT_WRITER } from '../chain/audit.tokens';
 import type { ChainReport } from '../verify/chain-check';
 import { ChainVerificationService } from '../verify/chain-verification.service';
 import { AUDIT_API_ROLES } from './audit-api-roles';
@@ -21,6 +23,7 @@ export interface EntriesPage {
 @ApiRoles(...AUDIT_API_ROLES)
 export class AuditQueryController {
   constructor(
+    @Inject(AUDIT_WRITER) private readonly writer: DataSource,
     private readonly entries: AuditEntriesRepository,
     private readonly verification: ChainVerificationService,
     private readonly access: AuditAccessRecorder,
@@ -37,7 +40,7 @@ export class AuditQueryController {
       path: request.originalUrl,
       filters: { ...filters, limit, afterSeq },
     });
-    const page = await this.entries.page(filters, afterSeq, limit + 1);
+    const page = await this.entries.page(this.writer.manager, filters, afterSeq, limit + 1);
     const entries = page.slice(0, limit);
     const last = entries[entries.length - 1];
     return { entries, nextCursor: page.length > limit && last !== undefined ? encodeCursor(last.seq) : null };

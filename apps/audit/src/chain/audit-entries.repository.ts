@@ -6,7 +6,8 @@ import {
   type ExportFilters,
   type NewAuditEntry,
 } from '@conveyor/audit-chain';
-import type { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { planBatch } from './batch-plan';
 import { buildEntryPageQuery } from './entry-query.builder';
 import { rowToEntry, type EntryRow } from './entry-row.mapper';
@@ -23,59 +24,70 @@ const INSERT_ENTRIES = `INSERT INTO audit.entries
   FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
     AS u(s, e, t, su, c, a, ti, p, ph, h)`;
 
-/** The only place that reads and writes the chain's tables (through the writer role's connections). */
+/**
+ * The only place that reads and writes the chain's tables; callers pass a manager of the writer
+ * role's data source (`AUDIT_WRITER`). SQL throughout: the audit schema maps no entities — the
+ * chain is hashed over its columns exactly as stored, and the writer role may only SELECT and INSERT.
+ */
+@Injectable()
 export class AuditEntriesRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
   /**
-   * Appends a batch in one transaction holding the head row (SELECT … FOR UPDATE), so two
-   * batches — in this process or another instance — can never link to the same head. Entries
-   * whose event id is already in the chain (redeliveries) are skipped before hashing.
+   * Appends a batch in the caller's transaction (`writer.transaction(manager => …)`, one per batch),
+   * holding the head row (SELECT … FOR UPDATE) until it commits, so two batches — in this process
+   * or another instance — can never link to the same head. Entries whose event id is already in
+   * the chain (redeliveries) are skipped before hashing. SQL: row lock and a bulk `unnest` insert.
    */
-  async append(candidates: readonly NewAuditEntry[]): Promise<AppendOutcome> {
-    return this.dataSource.transaction(async (manager) => {
-      const head = await this.lockHead(manager);
-      const ids = candidates.map((entry) => entry.eventId);
-      const existing = (await manager.query(
-        `SELECT event_id FROM audit.entries WHERE event_id = ANY($1::uuid[])`,
-        [ids],
-      )) as { event_id: string }[];
-      const plan = planBatch(candidates, new Set(existing.map((row) => row.event_id)));
-      if (plan.fresh.length === 0) return { appended: [], skipped: plan.skipped, head };
-      const appended = appendBatch(head, plan.fresh);
-      await this.insert(manager, appended);
-      const last = appended[appended.length - 1];
-      if (last === undefined) throw new Error('appendBatch returned no entry for a non-empty batch');
-      await manager.query(`UPDATE audit.chain_head SET seq = $1, hash = $2`, [last.seq, last.hash]);
-      return { appended, skipped: plan.skipped, head: { seq: last.seq, hash: last.hash } };
-    });
+  async append(manager: EntityManager, candidates: readonly NewAuditEntry[]): Promise<AppendOutcome> {
+    if (manager.queryRunner?.isTransactionActive !== true)
+      throw new Error('AuditEntriesRepository.append must run inside a transaction (it locks the head row)');
+    const head = await this.lockHead(manager);
+    const ids = candidates.map((entry) => entry.eventId);
+    const existing = (await manager.query(
+      `SELECT event_id FROM audit.entries WHERE event_id = ANY($1::uuid[])`,
+      [ids],
+    )) as { event_id: string }[];
+    const plan = planBatch(candidates, new Set(existing.map((row) => row.event_id)));
+    if (plan.fresh.length === 0) return { appended: [], skipped: plan.skipped, head };
+    const appended = appendBatch(head, plan.fresh);
+    await this.insert(manager, appended);
+    const last = appended[appended.length - 1];
+    if (last === undefined) throw new Error('appendBatch returned no entry for a non-empty batch');
+    await manager.query(`UPDATE audit.chain_head SET seq = $1, hash = $2`, [last.seq, last.hash]);
+    return { appended, skipped: plan.skipped, head: { seq: last.seq, hash: last.hash } };
   }
 
-  async head(): Promise<ChainHead | null> {
-    const [row] = (await this.dataSource.query(`SELECT seq, hash FROM audit.chain_head`)) as {
+  /** The chain's head, or null while the chain is empty. */
+  async head(manager: EntityManager): Promise<ChainHead | null> {
+    const [row] = (await manager.query(`SELECT seq, hash FROM audit.chain_head`)) as {
       seq: string;
       hash: string;
     }[];
     return row === undefined || row.seq === '0' ? null : { seq: Number(row.seq), hash: row.hash };
   }
 
-  /** One page of entries matching the filters after `afterSeq`. */
+  /** One page of entries matching the filters after `afterSeq` (SQL built by `buildEntryPageQuery`). */
   async page(
+    manager: EntityManager,
     filters: ExportFilters,
     afterSeq: number,
     limit: number,
     upToSeq?: number,
   ): Promise<AuditEntry[]> {
     const query = buildEntryPageQuery({ filters, afterSeq, limit, upToSeq });
-    const rows = (await this.dataSource.query(query.text, query.params)) as EntryRow[];
+    const rows = (await manager.query(query.text, query.params)) as EntryRow[];
     return rows.map(rowToEntry);
   }
 
   /** Every matching entry up to `upToSeq`, page by page: memory does not grow with the result. */
-  async *stream(filters: ExportFilters, upToSeq: number, pageSize: number): AsyncGenerator<AuditEntry> {
+  async *stream(
+    manager: EntityManager,
+    filters: ExportFilters,
+    upToSeq: number,
+    pageSize: number,
+  ): AsyncGenerator<AuditEntry> {
     let afterSeq = 0;
     for (;;) {
-      const entries = await this.page(filters, afterSeq, pageSize, upToSeq);
+      const entries = await this.page(manager, filters, afterSeq, pageSize, upToSeq);
       yield* entries;
       const last = entries[entries.length - 1];
       if (last === undefined || entries.length < pageSize) return;

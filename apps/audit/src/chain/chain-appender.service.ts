@@ -2,10 +2,12 @@ import { errorMessage } from '@conveyor/errors';
 import { AUDIT_SETTINGS, type AuditSettings } from '../config/audit-env';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { AuditEntry, NewAuditEntry } from '@conveyor/audit-chain';
+import type { DataSource } from 'typeorm';
 import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import { AuditMetrics } from '../metrics/audit-metrics';
 import { AuditEntriesRepository } from './audit-entries.repository';
+import { AUDIT_WRITER } from './audit.tokens';
 
 import { takeBatch } from './batch-plan';
 
@@ -32,6 +34,7 @@ export class ChainAppender implements OnApplicationShutdown {
   private readonly listeners: AppendListener[] = [];
 
   constructor(
+    @Inject(AUDIT_WRITER) private readonly writer: DataSource,
     private readonly entries: AuditEntriesRepository,
     @Inject(AUDIT_SETTINGS) private readonly settings: AuditSettings,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
@@ -82,7 +85,8 @@ export class ChainAppender implements OnApplicationShutdown {
   private async appendBatch(batch: Pending[]): Promise<void> {
     const stopTimer = this.metrics.appendStarted();
     try {
-      const outcome = await this.entries.append(batch.map((pending) => pending.entry));
+      const candidates = batch.map((pending) => pending.entry);
+      const outcome = await this.writer.transaction((manager) => this.entries.append(manager, candidates));
       stopTimer();
       this.metrics.appended(outcome.appended.length, outcome.head?.seq);
       for (const pending of batch) pending.resolve();

@@ -3,12 +3,18 @@ import { AUDIT_SETTINGS, type AuditSettings } from '../config/audit-env';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { signCheckpoint, type AuditEntry, type SignedCheckpoint } from '@conveyor/audit-chain';
 import type { TransactionalBus } from '@conveyor/messaging';
+import type { DataSource } from 'typeorm';
 import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import { AuditMetrics } from '../metrics/audit-metrics';
 import type { AuditSigningKey } from '../config/signing-key.loader';
 import { AuditEntriesRepository } from './audit-entries.repository';
-import { AUDIT_CHECKPOINT_DIRECTORY, AUDIT_SIGNING_KEY, AUDIT_WRITER_BUS } from './audit.tokens';
+import {
+  AUDIT_CHECKPOINT_DIRECTORY,
+  AUDIT_SIGNING_KEY,
+  AUDIT_WRITER,
+  AUDIT_WRITER_BUS,
+} from './audit.tokens';
 import type { CheckpointDirectory } from './checkpoint-directory';
 import { ChainAppender } from './chain-appender.service';
 import { checkpointDue } from './checkpoint-policy';
@@ -31,6 +37,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
 
   constructor(
     private readonly appender: ChainAppender,
+    @Inject(AUDIT_WRITER) private readonly writer: DataSource,
     private readonly entries: AuditEntriesRepository,
     private readonly checkpoints: CheckpointsRepository,
     @Inject(AUDIT_WRITER_BUS) private readonly bus: TransactionalBus,
@@ -42,7 +49,10 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const [head, latest] = await Promise.all([this.entries.head(), this.checkpoints.latest()]);
+    const [head, latest] = await Promise.all([
+      this.entries.head(this.writer.manager),
+      this.checkpoints.latest(this.writer.manager),
+    ]);
     this.entriesSince = (head?.seq ?? 0) - (latest?.seq ?? 0);
     // The newest checkpoint may have been stored but not published before a crash.
     if (latest !== null) await this.publish(latest);
@@ -58,7 +68,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnApplicationS
 
   /** Signs a checkpoint of the current head now (also used by tests and the API). */
   async signNow(): Promise<SignedCheckpoint | null> {
-    const head = await this.entries.head();
+    const head = await this.entries.head(this.writer.manager);
     if (head === null) return null;
     const counted = this.entriesSince;
     const checkpoint = signCheckpoint(

@@ -2,6 +2,7 @@ import { AUDIT_SETTINGS, type AuditSettings } from '../config/audit-env';
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import {
   createSignedManifest,
   isContiguousExport,
@@ -13,7 +14,7 @@ import {
 } from '@conveyor/audit-chain';
 import type { AuditSigningKey } from '../config/signing-key.loader';
 import { AuditEntriesRepository } from '../chain/audit-entries.repository';
-import { AUDIT_SIGNING_KEY } from '../chain/audit.tokens';
+import { AUDIT_SIGNING_KEY, AUDIT_WRITER } from '../chain/audit.tokens';
 import { CheckpointsRepository } from '../chain/checkpoints.repository';
 
 export interface ExportRequest {
@@ -29,6 +30,7 @@ export interface ExportRequest {
 @Injectable()
 export class AuditExportService {
   constructor(
+    @Inject(AUDIT_WRITER) private readonly writer: DataSource,
     private readonly entries: AuditEntriesRepository,
     private readonly checkpoints: CheckpointsRepository,
     @Inject(AUDIT_SIGNING_KEY) private readonly key: AuditSigningKey,
@@ -41,9 +43,10 @@ export class AuditExportService {
 
   /** Writes the export to `out` (not ended) and stores its manifest; resolves with the manifest. */
   async write(id: string, request: ExportRequest, out: Writable): Promise<ExportManifest> {
-    const head = await this.entries.head();
+    const manager = this.writer.manager;
+    const head = await this.entries.head(manager);
     const upToSeq = head?.seq ?? 0;
-    const entries = this.entries.stream(request.filters, upToSeq, this.settings.pageSize);
+    const entries = this.entries.stream(manager, request.filters, upToSeq, this.settings.pageSize);
     const summary = await writeExport(entries, request.format, out);
     const checkpoint = await this.coveringCheckpoint(
       request.filters,
@@ -55,12 +58,12 @@ export class AuditExportService {
       { summary, filters: request.filters, checkpoint, generatedAt: new Date().toISOString() },
       this.key.privateKeyPem,
     );
-    await this.checkpoints.saveManifest(id, JSON.stringify(manifest, null, 2));
+    await this.checkpoints.saveManifest(manager, id, JSON.stringify(manifest, null, 2));
     return manifest;
   }
 
   manifest(id: string): Promise<string | null> {
-    return this.checkpoints.findManifest(id);
+    return this.checkpoints.findManifest(this.writer.manager, id);
   }
 
   /**
@@ -74,8 +77,10 @@ export class AuditExportService {
     upToSeq: number,
   ): Promise<SignedCheckpoint | null> {
     if (!isContiguousExport(filters))
-      return upToSeq === 0 ? Promise.resolve(null) : this.checkpoints.latestWithin(1, upToSeq);
+      return upToSeq === 0
+        ? Promise.resolve(null)
+        : this.checkpoints.latestWithin(this.writer.manager, 1, upToSeq);
     if (firstSeq === null || lastSeq === null) return Promise.resolve(null);
-    return this.checkpoints.latestWithin(firstSeq, lastSeq);
+    return this.checkpoints.latestWithin(this.writer.manager, firstSeq, lastSeq);
   }
 }

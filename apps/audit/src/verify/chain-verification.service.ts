@@ -3,12 +3,13 @@ import { AUDIT_SETTINGS, type AuditSettings } from '../config/audit-env';
 import { Inject, Injectable } from '@nestjs/common';
 import { verifyChain, verifyCheckpoint } from '@conveyor/audit-chain';
 import type { TransactionalBus } from '@conveyor/messaging';
+import type { DataSource } from 'typeorm';
 import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import { AuditMetrics } from '../metrics/audit-metrics';
 import type { AuditSigningKey } from '../config/signing-key.loader';
 import { AuditEntriesRepository } from '../chain/audit-entries.repository';
-import { AUDIT_SIGNING_KEY, AUDIT_WRITER_BUS } from '../chain/audit.tokens';
+import { AUDIT_SIGNING_KEY, AUDIT_WRITER, AUDIT_WRITER_BUS } from '../chain/audit.tokens';
 import { CheckpointsRepository } from '../chain/checkpoints.repository';
 import { assessChain, recordingHashes, type ChainReport } from './chain-check';
 
@@ -20,6 +21,7 @@ import { assessChain, recordingHashes, type ChainReport } from './chain-check';
 @Injectable()
 export class ChainVerificationService {
   constructor(
+    @Inject(AUDIT_WRITER) private readonly writer: DataSource,
     private readonly entries: AuditEntriesRepository,
     private readonly checkpoints: CheckpointsRepository,
     @Inject(AUDIT_WRITER_BUS) private readonly bus: TransactionalBus,
@@ -30,12 +32,13 @@ export class ChainVerificationService {
   ) {}
 
   async verify(): Promise<ChainReport> {
-    const head = await this.entries.head();
+    const manager = this.writer.manager;
+    const head = await this.entries.head(manager);
     const upToSeq = head?.seq ?? 0;
-    const checkpoints = await this.checkpoints.upTo(upToSeq);
+    const checkpoints = await this.checkpoints.upTo(manager, upToSeq);
     const hashesAt = new Map<number, string>();
     const stored = recordingHashes(
-      this.entries.stream({}, upToSeq, this.settings.pageSize),
+      this.entries.stream(manager, {}, upToSeq, this.settings.pageSize),
       new Set(checkpoints.map((c) => c.seq)),
       hashesAt,
     );
