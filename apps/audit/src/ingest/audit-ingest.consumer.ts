@@ -44,7 +44,7 @@ export class AuditIngestConsumer {
     // The pipeline's API tokens: recorded first, then known to the auditor API. A failure here
     // redelivers the event, which the chain then skips (its id is already there).
     if (isIdentityEvent(ctx.envelope))
-      await applyIdentityEvent(this.identities, this.dataSource.manager, ctx.envelope);
+      await applyIdentityEvent(this.dataSource.manager, this.identities, ctx.envelope);
   }
 
   @OnUnknownEventType()

@@ -7,12 +7,16 @@ export const AUDIT_CHECKPOINTS_KEPT = 1_000;
 
 export type KeepOutcome = 'kept' | 'already-kept' | 'conflicting';
 
-/** The pipeline's copy of the audit log's signed checkpoints (table `pipeline.audit_checkpoints`). */
+/**
+ * The pipeline's copy of the audit log's signed checkpoints (table `pipeline.audit_checkpoints`).
+ * SQL throughout: the table maps no entity; it is written only through `keep`'s ON CONFLICT.
+ */
 @Injectable()
 export class AuditCheckpointsRepository {
   /**
    * Keeps a checkpoint (the first one seen for a seq is never replaced: a different one later is
    * reported as conflicting) and forgets all but the newest AUDIT_CHECKPOINTS_KEPT.
+   * SQL: ON CONFLICT DO NOTHING RETURNING, and a DELETE bounded by an OFFSET subquery.
    */
   async keep(
     manager: EntityManager,

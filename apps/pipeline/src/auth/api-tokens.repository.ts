@@ -1,22 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ApiTokenEntity } from '../persistence/api-token.entity';
 
 /** The only place that touches the api_tokens table. */
 @Injectable()
 export class ApiTokensRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  findActiveByHash(tokenHash: string): Promise<ApiTokenEntity | null> {
-    return this.dataSource
+  findActiveByHash(manager: EntityManager, tokenHash: string): Promise<ApiTokenEntity | null> {
+    return manager
       .getRepository(ApiTokenEntity)
       .createQueryBuilder('t')
       .where('t.token_hash = :tokenHash AND t.revoked_at IS NULL', { tokenHash })
       .getOne();
   }
 
-  list(): Promise<ApiTokenEntity[]> {
-    return this.dataSource.getRepository(ApiTokenEntity).find({ order: { createdAt: 'ASC' } });
+  list(manager: EntityManager): Promise<ApiTokenEntity[]> {
+    return manager.getRepository(ApiTokenEntity).find({ order: { createdAt: 'ASC' } });
   }
 
   /** Every token, revoked ones included, oldest first (what the identity announcement carries). */

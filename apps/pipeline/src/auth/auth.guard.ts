@@ -7,6 +7,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 import { PIPELINE_SETTINGS, type PipelineSettings } from '../config/pipeline-env';
 import { forbidden } from '../http/api-errors';
 import { hashApiToken, parseBearer } from './api-token.codec';
@@ -23,6 +24,7 @@ export class AuthGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
+    private readonly dataSource: DataSource,
     private readonly tokens: ApiTokensRepository,
     @Inject(PIPELINE_SETTINGS) settings: PipelineSettings,
   ) {
@@ -51,7 +53,7 @@ export class AuthGuard implements CanActivate {
     if (this.adminHash && timingSafeEqual(Buffer.from(hash, 'hex'), this.adminHash)) {
       return { tokenId: null, name: BOOTSTRAP_ADMIN, role: 'admin' };
     }
-    const token = await this.tokens.findActiveByHash(hash);
+    const token = await this.tokens.findActiveByHash(this.dataSource.manager, hash);
     if (!token || !isRole(token.role)) throw unauthorized('unknown or revoked API token');
     return { tokenId: token.id, name: token.name, role: token.role };
   }

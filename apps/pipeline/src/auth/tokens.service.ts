@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { TransactionalBus } from '@conveyor/messaging';
 import { notFound } from '../http/api-errors';
 import { emitApiAction } from './api-action';
@@ -22,6 +23,7 @@ export interface TokenView {
 @Injectable()
 export class TokensService {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly bus: TransactionalBus,
     private readonly tokens: ApiTokensRepository,
   ) {}
@@ -50,7 +52,7 @@ export class TokensService {
   }
 
   async list(): Promise<TokenView[]> {
-    return (await this.tokens.list()).map(toView);
+    return (await this.tokens.list(this.dataSource.manager)).map(toView);
   }
 
   async revoke(id: string, action: ApiAction): Promise<TokenView> {

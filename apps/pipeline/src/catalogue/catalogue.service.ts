@@ -108,7 +108,7 @@ export class CatalogueService {
     const entity =
       version === undefined
         ? await this.manifests.latest(this.dataSource.manager, service)
-        : await this.manifests.byVersion(service, version);
+        : await this.manifests.byVersion(this.dataSource.manager, service, version);
     if (!entity)
       throw notFound(
         version === undefined
@@ -119,7 +119,7 @@ export class CatalogueService {
   }
 
   async list(): Promise<Omit<ManifestView, 'manifest'>[]> {
-    return (await this.manifests.latestOfEach()).map((entity) => {
+    return (await this.manifests.latestOfEach(this.dataSource.manager)).map((entity) => {
       const { manifest: _manifest, ...rest } = toView(entity);
       return rest;
     });

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ServiceManifestEntity } from '../persistence/service-manifest.entity';
 
 /** The only place that touches the service_manifests table. */
 @Injectable()
 export class ManifestsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  /** Serializes changes to one service's catalogue entry until the transaction ends. */
+  /** Serializes changes to one service's catalogue entry until the transaction ends (SQL: an advisory lock). */
   async lockService(manager: EntityManager, service: string): Promise<void> {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('pipeline.service:' || $1))`, [service]);
   }
@@ -18,13 +16,13 @@ export class ManifestsRepository {
       .findOne({ where: { service }, order: { version: 'DESC' } });
   }
 
-  byVersion(service: string, version: number): Promise<ServiceManifestEntity | null> {
-    return this.dataSource.getRepository(ServiceManifestEntity).findOne({ where: { service, version } });
+  byVersion(manager: EntityManager, service: string, version: number): Promise<ServiceManifestEntity | null> {
+    return manager.getRepository(ServiceManifestEntity).findOne({ where: { service, version } });
   }
 
   /** The latest version of every service. */
-  async latestOfEach(): Promise<ServiceManifestEntity[]> {
-    return this.dataSource
+  async latestOfEach(manager: EntityManager): Promise<ServiceManifestEntity[]> {
+    return manager
       .getRepository(ServiceManifestEntity)
       .createQueryBuilder('m')
       .distinctOn(['m.service'])

@@ -36,7 +36,7 @@ export class DeploymentControlService {
       ...(query.service ? { service: query.service } : {}),
       ...(query.environment ? { environment: query.environment } : {}),
     };
-    return (await this.deployments.list(filter, query.limit)).map((row) => row.view);
+    return (await this.deployments.list(this.dataSource.manager, filter, query.limit)).map((row) => row.view);
   }
 
   /** 202: the request is on its way to the orchestrator; the deployment's events say what happened. */

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { DeploymentEntity } from '../persistence/deployment.entity';
 
 /** The only place that touches the deployments read model. */
 @Injectable()
 export class DeploymentsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
   find(manager: EntityManager, id: string): Promise<DeploymentEntity | null> {
     return manager.getRepository(DeploymentEntity).findOne({ where: { id } });
   }
@@ -17,8 +15,12 @@ export class DeploymentsRepository {
       .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  list(filter: { service?: string; environment?: string }, limit: number): Promise<DeploymentEntity[]> {
-    return this.dataSource
+  list(
+    manager: EntityManager,
+    filter: { service?: string; environment?: string },
+    limit: number,
+  ): Promise<DeploymentEntity[]> {
+    return manager
       .getRepository(DeploymentEntity)
       .find({ where: filter, order: { updatedAt: 'DESC' }, take: limit });
   }

@@ -64,7 +64,7 @@ export class DoraMetricsService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   async all(days: number): Promise<ServiceDora[]> {
-    const services = await this.manifests.latestOfEach();
+    const services = await this.manifests.latestOfEach(this.dataSource.manager);
     const figures = await Promise.all(services.map((m) => this.figures(m.service, days)));
     return figures.filter((f): f is ServiceDora => f !== null);
   }

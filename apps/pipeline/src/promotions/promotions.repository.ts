@@ -1,18 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { ApprovalEntity } from '../persistence/approval.entity';
 import { PromotionEntity, type PromotionStatus } from '../persistence/promotion.entity';
 
 /** The only place that touches promotions and approvals. */
 @Injectable()
 export class PromotionsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  /** Reads outside a transaction. */
-  manager(): EntityManager {
-    return this.dataSource.manager;
-  }
-
   find(manager: EntityManager, id: string): Promise<PromotionEntity | null> {
     return manager.getRepository(PromotionEntity).findOne({ where: { id } });
   }
@@ -46,8 +39,12 @@ export class PromotionsRepository {
     return manager.getRepository(PromotionEntity).findOne({ where: { deploymentId } });
   }
 
-  list(filter: { service?: string; status?: PromotionStatus }, limit: number): Promise<PromotionEntity[]> {
-    return this.dataSource
+  list(
+    manager: EntityManager,
+    filter: { service?: string; status?: PromotionStatus },
+    limit: number,
+  ): Promise<PromotionEntity[]> {
+    return manager
       .getRepository(PromotionEntity)
       .find({ where: filter, order: { createdAt: 'DESC' }, take: limit });
   }

@@ -150,25 +150,26 @@ export class PromotionsService {
   async get(id: string): Promise<PromotionView> {
     const promotion = await this.promotions.find(this.dataSource.manager, id);
     if (!promotion) throw notFound(`no promotion ${id}`);
-    return this.view(undefined, promotion);
+    return this.view(this.dataSource.manager, promotion);
   }
 
   async list(query: ListPromotionsQuery): Promise<PromotionView[]> {
     const found = await this.promotions.list(
+      this.dataSource.manager,
       {
         ...(query.service ? { service: query.service } : {}),
         ...(query.status ? { status: query.status } : {}),
       },
       query.limit,
     );
-    return Promise.all(found.map((promotion) => this.view(undefined, promotion)));
+    return Promise.all(found.map((promotion) => this.view(this.dataSource.manager, promotion)));
   }
 
   /** The dry-run plan approvers review, the frozen policy, their hash, and the artifact it is bound to. */
   async plan(id: string) {
     const promotion = await this.promotions.find(this.dataSource.manager, id);
     if (!promotion) throw notFound(`no promotion ${id}`);
-    const binding = await this.bindings.current(this.manager(), promotion);
+    const binding = await this.bindings.current(this.dataSource.manager, promotion);
     return {
       promotionId: promotion.id,
       planHash: binding.planHash,
@@ -179,12 +180,11 @@ export class PromotionsService {
     };
   }
 
-  private async view(manager: EntityManager | undefined, promotion: PromotionEntity): Promise<PromotionView> {
-    const m = manager ?? this.manager();
-    const approvals = await this.promotions.approvals(m, promotion.id);
+  private async view(manager: EntityManager, promotion: PromotionEntity): Promise<PromotionView> {
+    const approvals = await this.promotions.approvals(manager, promotion.id);
     let binding: PromotionBinding | null = null;
     try {
-      binding = await this.bindings.current(m, promotion);
+      binding = await this.bindings.current(manager, promotion);
     } catch {
       binding = null;
     }
@@ -198,9 +198,5 @@ export class PromotionsService {
         )
       : null;
     return promotionView(promotion, approvals, evaluation, binding);
-  }
-
-  private manager(): EntityManager {
-    return this.promotions.manager();
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ArtifactEntity } from '../persistence/artifact.entity';
 import { PipelineRunEntity } from '../persistence/pipeline-run.entity';
 import { PipelineStageEntity } from '../persistence/pipeline-stage.entity';
@@ -7,9 +7,10 @@ import { PipelineStageEntity } from '../persistence/pipeline-stage.entity';
 /** The only place that touches runs, stages and artifacts. */
 @Injectable()
 export class RunsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  /** Serializes reports about one build until the transaction ends (Jenkins retries may race). */
+  /**
+   * Serializes reports about one build until the transaction ends (Jenkins retries may race).
+   * SQL: an advisory lock.
+   */
   async lockKey(manager: EntityManager, key: string): Promise<void> {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('pipeline.run:' || $1))`, [key]);
   }
@@ -33,8 +34,8 @@ export class RunsRepository {
       .getOne();
   }
 
-  listRuns(service: string | undefined, limit: number): Promise<PipelineRunEntity[]> {
-    return this.dataSource.getRepository(PipelineRunEntity).find({
+  listRuns(manager: EntityManager, service: string | undefined, limit: number): Promise<PipelineRunEntity[]> {
+    return manager.getRepository(PipelineRunEntity).find({
       where: service === undefined ? {} : { service },
       order: { createdAt: 'DESC' },
       take: limit,
@@ -55,10 +56,8 @@ export class RunsRepository {
     await manager.getRepository(PipelineStageEntity).save(stage);
   }
 
-  artifactsOfRun(runId: string): Promise<ArtifactEntity[]> {
-    return this.dataSource
-      .getRepository(ArtifactEntity)
-      .find({ where: { runId }, order: { publishedAt: 'ASC' } });
+  artifactsOfRun(manager: EntityManager, runId: string): Promise<ArtifactEntity[]> {
+    return manager.getRepository(ArtifactEntity).find({ where: { runId }, order: { publishedAt: 'ASC' } });
   }
 
   artifact(manager: EntityManager, service: string, version: string): Promise<ArtifactEntity | null> {

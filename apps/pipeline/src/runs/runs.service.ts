@@ -212,12 +212,14 @@ export class RunsService {
     return runView(
       run,
       await this.runs.stages(this.dataSource.manager, runId),
-      await this.runs.artifactsOfRun(runId),
+      await this.runs.artifactsOfRun(this.dataSource.manager, runId),
     );
   }
 
   async listRuns(service: string | undefined, limit: number): Promise<RunView[]> {
-    return (await this.runs.listRuns(service, limit)).map((run) => runView(run, [], []));
+    return (await this.runs.listRuns(this.dataSource.manager, service, limit)).map((run) =>
+      runView(run, [], []),
+    );
   }
 
   private async requireRun(manager: EntityManager, runId: string): Promise<PipelineRunEntity> {

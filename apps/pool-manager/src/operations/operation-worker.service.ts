@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EventMap, PoolOperationFailed } from '@conveyor/contracts';
+import { DataSource } from 'typeorm';
 import { TransactionalBus } from '@conveyor/messaging';
 import { runWithCorrelation, type Logger } from '@conveyor/observability';
 import { LeasedJobLoop, SERVICE_LOGGER } from '@conveyor/service-kit';
@@ -30,6 +31,7 @@ export class OperationWorker implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly loop: LeasedJobLoop<PoolOperationEntity>;
 
   constructor(
+    private readonly dataSource: DataSource,
     private readonly operations: PoolOperationRepository,
     private readonly drain: DrainOperationService,
     private readonly enable: EnableOperationService,
@@ -47,10 +49,11 @@ export class OperationWorker implements OnApplicationBootstrap, OnModuleDestroy 
       maxActive: Math.max(1, settings.pools.pools.length),
       leaseMs,
       logger,
-      claim: (limit) => this.operations.claim(this.owner, limit, leaseMs),
+      claim: (limit) => this.operations.claim(this.dataSource.manager, this.owner, limit, leaseMs),
       idOf: (operation) => operation.operationId,
-      renew: (operationId) => this.operations.renew(operationId, this.owner, leaseMs),
-      release: (operationId) => this.operations.release(operationId, this.owner),
+      renew: (operationId) =>
+        this.operations.renew(this.dataSource.manager, operationId, this.owner, leaseMs),
+      release: (operationId) => this.operations.release(this.dataSource.manager, operationId, this.owner),
       run: (operation, stop) => this.execute(operation, stop),
     });
   }
@@ -92,7 +95,7 @@ export class OperationWorker implements OnApplicationBootstrap, OnModuleDestroy 
     const common = {
       recordedPrior: operation.prior,
       onStart: (prior: readonly ServerIntent[]) =>
-        this.operations.markRunning(operationId, prior, this.owner),
+        this.operations.markRunning(this.dataSource.manager, operationId, prior, this.owner),
       signal,
     };
     const ids = {
@@ -120,7 +123,7 @@ export class OperationWorker implements OnApplicationBootstrap, OnModuleDestroy 
         ...(error.instance ? { instance: error.instance } : {}),
       };
       await this.bus.transaction(async (unit) => {
-        await this.operations.finish(operationId, 'failed', failed, this.owner, unit.manager);
+        await this.operations.finish(unit.manager, operationId, 'failed', failed, this.owner);
         unit.emit('pool.operation.failed', failed, { subject: operation.subject });
       });
       this.metrics.recordOperation(request.kind, outcomeOf(error.reason));
@@ -137,7 +140,7 @@ export class OperationWorker implements OnApplicationBootstrap, OnModuleDestroy 
     data: EventMap[T],
   ): Promise<void> {
     await this.bus.transaction(async (unit) => {
-      await this.operations.finish(operation.operationId, 'succeeded', data, this.owner, unit.manager);
+      await this.operations.finish(unit.manager, operation.operationId, 'succeeded', data, this.owner);
       unit.emit(type, data, { subject: operation.subject });
     });
     this.metrics.recordOperation(operation.kind, 'succeeded');

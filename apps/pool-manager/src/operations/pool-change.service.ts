@@ -79,7 +79,7 @@ export class PoolChangeService {
     operationId: string,
   ): Promise<void> {
     // A failure is returned, not thrown, out of the lock's transaction: the intent put back must commit.
-    const failure = await this.stateLock.run(pool.name, async (manager) => {
+    const failure = await this.stateLock.run(this.dataSource.manager, pool.name, async (manager) => {
       await this.intents.save(manager, pool.name, intentsAfter(servers, prior, change), operationId);
       const applied: StateCommand[] = [];
       for (const command of planStateChange(pool, servers, change)) {
@@ -89,13 +89,13 @@ export class PoolChangeService {
         } catch (error) {
           const failed = asOperationFailure(error);
           const note = await this.putBack(
+            manager,
             pool,
             servers,
             prior,
             applied,
             failed.instance,
             operationId,
-            manager,
           );
           return new OperationFailure(failed.reason, `${failed.detail}; ${note}`, failed.instance);
         }
@@ -117,8 +117,8 @@ export class PoolChangeService {
     failedInstance?: string,
   ): Promise<string> {
     const everything = planStateChange(pool, servers, { online: 'ready', maintenance: 'ready' });
-    return this.stateLock.run(pool.name, (manager) =>
-      this.putBack(pool, servers, prior, everything, failedInstance, operationId, manager),
+    return this.stateLock.run(this.dataSource.manager, pool.name, (manager) =>
+      this.putBack(manager, pool, servers, prior, everything, failedInstance, operationId),
     );
   }
 
@@ -131,13 +131,13 @@ export class PoolChangeService {
   }
 
   private async putBack(
+    manager: EntityManager,
     pool: PoolConfig,
     servers: readonly string[],
     prior: ReadonlyMap<string, ServerIntent>,
     touched: readonly StateCommand[],
     failedInstance: string | undefined,
     operationId: string,
-    manager: EntityManager,
   ): Promise<string> {
     await this.intents.save(
       manager,

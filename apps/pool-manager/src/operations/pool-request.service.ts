@@ -75,16 +75,13 @@ export class PoolRequestService {
       this.logger.warn({ operationId: data.operationId, ...refusal }, `pool ${kind} refused`);
       return;
     }
-    const recorded = await this.operations.record(
-      {
-        request,
-        correlationId: envelope.correlationid,
-        causationId: envelope.id,
-        actor: envelope.actor,
-        subject: envelope.subject,
-      },
-      ctx.unit.manager,
-    );
+    const recorded = await this.operations.record(ctx.unit.manager, {
+      request,
+      correlationId: envelope.correlationid,
+      causationId: envelope.id,
+      actor: envelope.actor,
+      subject: envelope.subject,
+    });
     if (!recorded) {
       this.logger.info(
         { operationId: data.operationId, eventId: envelope.id },

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import type { ServerIntent } from '../domain/pool-state.types';
 import { POOL_MANAGER_SCHEMA } from './pool-manager-tables.migration';
 import { PoolOperationEntity, type OperationOutcome, type OperationRequest } from './pool-operation.entity';
@@ -12,13 +12,17 @@ export interface NewOperation {
   readonly subject: string | null;
 }
 
-/** Drain and enable operations; the only code that touches `pool_operation`. */
+/**
+ * Drain and enable operations; the only code that touches `pool_operation`. The lease statements
+ * are SQL: they run on the database's clock (`now()`), the same for every replica.
+ */
 @Injectable()
 export class PoolOperationRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  /** Records a new operation; false when its operationId is already known (a repeated request). */
-  async record(operation: NewOperation, manager: EntityManager): Promise<boolean> {
+  /**
+   * Records a new operation; false when its operationId is already known (a repeated request).
+   * ON CONFLICT DO NOTHING through the query builder (`orIgnore`).
+   */
+  async record(manager: EntityManager, operation: NewOperation): Promise<boolean> {
     const { data, kind } = operation.request;
     const result = await manager
       .createQueryBuilder()
@@ -48,8 +52,13 @@ export class PoolOperationRepository {
    * is never taken instead, so each pool runs one operation at a time across every replica, in
    * arrival order, and its capacity floor is checked against a state no other operation changes.
    */
-  async claim(owner: string, limit: number, leaseMs: number): Promise<PoolOperationEntity[]> {
-    const result: unknown = await this.dataSource.query(
+  async claim(
+    manager: EntityManager,
+    owner: string,
+    limit: number,
+    leaseMs: number,
+  ): Promise<PoolOperationEntity[]> {
+    const result: unknown = await manager.query(
       `UPDATE ${TABLE} SET lease_owner = $1, lease_until = now() + make_interval(secs => $2), attempts = attempts + 1
        WHERE operation_id IN (
          SELECT candidate.operation_id FROM ${TABLE} candidate
@@ -65,14 +74,17 @@ export class PoolOperationRepository {
     );
     const ids = updatedRows<{ operation_id: string }>(result).map((row) => row.operation_id);
     if (ids.length === 0) return [];
-    return this.dataSource.manager
+    return manager
       .getRepository(PoolOperationEntity)
       .find({ where: { operationId: In(ids) }, order: { createdAt: 'ASC' } });
   }
 
-  /** Extends the lease; false when `owner` no longer holds it (expired and taken, or finished). */
-  async renew(operationId: string, owner: string, leaseMs: number): Promise<boolean> {
-    const result: unknown = await this.dataSource.query(
+  /**
+   * Extends the lease; false when `owner` no longer holds it (expired and taken, or finished).
+   * SQL: the lease runs on the database's clock.
+   */
+  async renew(manager: EntityManager, operationId: string, owner: string, leaseMs: number): Promise<boolean> {
+    const result: unknown = await manager.query(
       `UPDATE ${TABLE} SET lease_until = now() + make_interval(secs => $3)
        WHERE operation_id = $1 AND lease_owner = $2 AND status IN ('pending', 'running')`,
       [operationId, owner, leaseMs / 1000],
@@ -80,25 +92,34 @@ export class PoolOperationRepository {
     return affectedCount(result) === 1;
   }
 
-  /** Gives an unfinished operation back (shutdown, or a run that broke) so a replica takes it up at once. */
-  async release(operationId: string, owner: string): Promise<void> {
-    await this.dataSource.query(
+  /**
+   * Gives an unfinished operation back (shutdown, or a run that broke) so a replica takes it up at once.
+   * SQL: one of the lease's statements, conditional on its holder like the others.
+   */
+  async release(manager: EntityManager, operationId: string, owner: string): Promise<void> {
+    await manager.query(
       `UPDATE ${TABLE} SET lease_owner = NULL, lease_until = NULL
        WHERE operation_id = $1 AND lease_owner = $2`,
       [operationId, owner],
     );
   }
 
-  find(operationId: string): Promise<PoolOperationEntity | null> {
-    return this.dataSource.manager.getRepository(PoolOperationEntity).findOneBy({ operationId });
+  find(manager: EntityManager, operationId: string): Promise<PoolOperationEntity | null> {
+    return manager.getRepository(PoolOperationEntity).findOneBy({ operationId });
   }
 
   /**
    * Marks it running and keeps the prior intents a failure would restore (kept across a resume);
    * throws `LeaseLost` when `owner` no longer holds it, before anything is changed.
+   * SQL: checks the lease against the database's clock.
    */
-  async markRunning(operationId: string, prior: readonly ServerIntent[], owner: string): Promise<void> {
-    const result: unknown = await this.dataSource.query(
+  async markRunning(
+    manager: EntityManager,
+    operationId: string,
+    prior: readonly ServerIntent[],
+    owner: string,
+  ): Promise<void> {
+    const result: unknown = await manager.query(
       `UPDATE ${TABLE} SET status = 'running', prior = $3::jsonb, updated_at = now()
        WHERE operation_id = $1 AND lease_owner = $2 AND lease_until > now() AND status IN ('pending', 'running')`,
       [operationId, owner, JSON.stringify(prior)],
@@ -109,13 +130,14 @@ export class PoolOperationRepository {
   /**
    * Records the outcome in the caller's transaction, only while `owner` holds the lease (the row is
    * locked until that transaction ends); throws `LeaseLost` otherwise, so the event is not emitted.
+   * SQL: conditional on the lease, stamped with the database's clock.
    */
   async finish(
+    manager: EntityManager,
     operationId: string,
     status: 'succeeded' | 'failed',
     outcome: OperationOutcome,
     owner: string,
-    manager: EntityManager,
   ): Promise<void> {
     const result: unknown = await manager.query(
       `UPDATE ${TABLE} SET status = $3, outcome = $4::jsonb, updated_at = now(), finished_at = now(),

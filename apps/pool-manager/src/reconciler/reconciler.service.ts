@@ -1,6 +1,6 @@
 import { errorMessage } from '@conveyor/errors';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { PoolDriftCorrected, PoolDriftDetected } from '@conveyor/contracts';
 import { TransactionalBus } from '@conveyor/messaging';
 import type { Logger } from '@conveyor/observability';
@@ -30,6 +30,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
   private readonly unreachable = new Set<string>();
 
   constructor(
+    private readonly dataSource: DataSource,
     private readonly fleet: HaproxyFleet,
     private readonly intents: ServerIntentRepository,
     private readonly stateLock: PoolStateLock,
@@ -54,7 +55,9 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
     for (const pool of this.settings.pools.pools) {
       if (this.stopped) return;
       try {
-        await this.stateLock.run(pool.name, (manager) => this.reconcilePool(pool, manager));
+        await this.stateLock.run(this.dataSource.manager, pool.name, (manager) =>
+          this.reconcilePool(manager, pool),
+        );
       } catch (error) {
         this.logger.warn({ pool: pool.name, err: errorMessage(error) }, 'reconciliation failed');
       }
@@ -68,7 +71,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
     }, delayMs);
   }
 
-  private async reconcilePool(pool: PoolConfig, manager: EntityManager): Promise<void> {
+  private async reconcilePool(manager: EntityManager, pool: PoolConfig): Promise<void> {
     const intents = await this.intents.forPool(manager, pool.name);
     const snapshots: InstanceSnapshot[] = [];
     for (const instance of pool.instances) {

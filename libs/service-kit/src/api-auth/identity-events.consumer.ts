@@ -15,16 +15,16 @@ export class IdentityEventsConsumer {
 
   @OnEvent('identity.token.issued')
   async issued(@Ctx() ctx: EventContext<'identity.token.issued'>): Promise<void> {
-    await applyIdentityEvent(this.tokens, ctx.unit.manager, ctx.envelope);
+    await applyIdentityEvent(ctx.unit.manager, this.tokens, ctx.envelope);
   }
 
   @OnEvent('identity.token.revoked')
   async revoked(@Ctx() ctx: EventContext<'identity.token.revoked'>): Promise<void> {
-    await applyIdentityEvent(this.tokens, ctx.unit.manager, ctx.envelope);
+    await applyIdentityEvent(ctx.unit.manager, this.tokens, ctx.envelope);
   }
 
   @OnEvent('identity.tokens.announced')
   async announced(@Ctx() ctx: EventContext<'identity.tokens.announced'>): Promise<void> {
-    await applyIdentityEvent(this.tokens, ctx.unit.manager, ctx.envelope);
+    await applyIdentityEvent(ctx.unit.manager, this.tokens, ctx.envelope);
   }
 }

@@ -16,8 +16,8 @@ export function isIdentityEvent(
 
 /** Applies one of the pipeline's identity events to the service's read model. Idempotent; order-tolerant. */
 export async function applyIdentityEvent(
-  repository: IdentityTokensRepository,
   manager: EntityManager,
+  repository: IdentityTokensRepository,
   envelope: EventEnvelope<(typeof IDENTITY_EVENT_TYPES)[number]>,
 ): Promise<void> {
   switch (envelope.type) {
