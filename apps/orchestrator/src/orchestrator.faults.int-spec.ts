@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import {
   createTestDatabase,
   createTestVhost,
@@ -18,41 +16,6 @@ import {
   rolloutRequest,
   signingKeys,
 } from './testing/orchestrator-harness';
-
-const rabbitmqctl = async (...args: string[]) =>
-  (await promisify(execFile)('rabbitmqctl', ['-q', ...args], { timeout: 30_000 })).stdout;
-
-/**
- * The broker is unreachable for `ms`: every user's permissions on the vhost are taken away (a
- * reconnect is refused, as when the broker is down) and every connection dropped; then the
- * permissions come back as they were. Returns how many connections were dropped.
- */
-async function brokerOutage(vhost: TestVhost, ms: number): Promise<number> {
-  const listing = await rabbitmqctl('list_permissions', '-p', vhost.name);
-  const permissions = listing
-    .split('\n')
-    .map((line) => line.split('\t'))
-    .filter(
-      (fields): fields is [string, string, string, string] => fields.length === 4 && fields[0] !== 'user',
-    );
-  expect(permissions.length).toBeGreaterThan(0);
-  let closed = 0;
-  try {
-    await Promise.all(permissions.map(([user]) => rabbitmqctl('clear_permissions', '-p', vhost.name, user)));
-    const ends = Date.now() + ms;
-    while (Date.now() < ends) {
-      closed += await vhost.closeConnections();
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  } finally {
-    await Promise.all(
-      permissions.map(([user, configure, write, read]) =>
-        rabbitmqctl('set_permissions', '-p', vhost.name, user, configure, write, read),
-      ),
-    );
-  }
-  return closed;
-}
 
 /**
  * Faults around a rollout, against the real orchestrator over RabbitMQ and PostgreSQL with scripted
@@ -125,7 +88,7 @@ describe('the orchestrator under faults (real RabbitMQ and PostgreSQL, scripted 
       });
       // The outage: for 14 s no connection of the vhost can be (re)opened and every open one is
       // dropped, so no heartbeat, command or reply passes (more than twice the silence limit).
-      const closed = await brokerOutage(vhost, 14_000);
+      const closed = await vhost.outage(14_000);
       expect(closed).toBeGreaterThan(0);
       const end = await waitForEnd(request.deploymentId, 120_000);
 

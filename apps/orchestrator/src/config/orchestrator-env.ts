@@ -61,6 +61,12 @@ export const orchestratorEnvSchema = serviceEnv(ORCHESTRATOR_PORT).extend({
   ORCHESTRATOR_POLL_MS: ms(20, 60_000, 250),
   /** An agent with no heartbeat for this long fails the step it runs. */
   ORCHESTRATOR_AGENT_SILENCE_MS: ms(1_000, 600_000, 15_000),
+  /**
+   * After a broker outage (or this instance's start), how long an agent not yet heard from again is
+   * given to come back before its silence counts: at least the agents' reconnect window
+   * (AGENT_RECONNECT_CAP_MS, 30 s) plus one heartbeat.
+   */
+  ORCHESTRATOR_AGENT_RECONNECT_GRACE_MS: ms(1_000, 600_000, 40_000),
   /** How often an agent's liveness is looked at while it runs a step. */
   ORCHESTRATOR_LIVENESS_CHECK_MS: ms(100, 60_000, 1_000),
   /** How many times an agent command whose reply did not come within its step timeout is sent again. */
@@ -75,6 +81,7 @@ export interface OrchestratorSettings {
   readonly leaseMs: number;
   readonly pollMs: number;
   readonly agentSilenceMs: number;
+  readonly agentReconnectGraceMs: number;
   readonly livenessCheckMs: number;
   readonly commandResends: number;
 }
@@ -86,6 +93,7 @@ export function orchestratorSettings(env: OrchestratorEnv): OrchestratorSettings
     leaseMs: env.ORCHESTRATOR_LEASE_MS,
     pollMs: env.ORCHESTRATOR_POLL_MS,
     agentSilenceMs: env.ORCHESTRATOR_AGENT_SILENCE_MS,
+    agentReconnectGraceMs: env.ORCHESTRATOR_AGENT_RECONNECT_GRACE_MS,
     livenessCheckMs: env.ORCHESTRATOR_LIVENESS_CHECK_MS,
     commandResends: env.ORCHESTRATOR_COMMAND_RESENDS,
   };

@@ -1,7 +1,8 @@
 import type { DecisionInput } from './decide';
 import type { DeploymentState } from './deployment-state.types';
 import { serverVersions } from './server-versions';
-import { Driver, deploymentRequest, serverIds, started } from '../testing/deployment.factory';
+import { startDeployment } from './start-deployment';
+import { Driver, deploymentRequest, serverIds, startContext, started } from '../testing/deployment.factory';
 
 const STEP_TIMEOUT_MS = 60_000;
 
@@ -73,6 +74,62 @@ describe('the silence clock counts only time the orchestrator could hear', () =>
         serverId: 'web-1',
         reason: expect.stringContaining('went silent'),
       }),
+    );
+  });
+});
+
+describe('after a broker outage the agents get their reconnect window before silence counts', () => {
+  /** Silence limit 10 s, reconnect grace 40 s: agents come back over a jittered window of up to 30 s. */
+  function withGrace(): Driver {
+    const result = startDeployment(
+      deploymentRequest(),
+      { ...startContext(), agentReconnectGraceMs: 40_000 },
+      0,
+    );
+    if (!result.ok) throw new Error(result.detail);
+    const driver = new Driver(result.decision);
+    driver.run((a) => (a.type === 'agent.succeeded' ? null : a)); // the canary's deploy runs
+    return driver;
+  }
+
+  it('waits for an agent that comes back 25 s after the reconnect, then goes on', () => {
+    const driver = withGrace();
+    const lastHeard = driver.now;
+    const reconnectedAt = driver.now + 12_000;
+    driver.feed(
+      { type: 'tick', lastHeartbeats: { 'web-1': lastHeard }, listeningSince: driver.now + 12_000 },
+      12_000,
+    );
+    driver.feed(
+      { type: 'tick', lastHeartbeats: { 'web-1': lastHeard }, listeningSince: reconnectedAt },
+      25_000,
+    );
+    expect(driver.state.failure).toBeUndefined();
+    // Back: heard again, and then judged by the ordinary silence limit.
+    const back = driver.now;
+    driver.feed({ type: 'tick', lastHeartbeats: { 'web-1': back }, listeningSince: reconnectedAt }, 9_000);
+    expect(driver.state.failure).toBeUndefined();
+    driver.feed({ type: 'tick', lastHeartbeats: { 'web-1': back }, listeningSince: reconnectedAt }, 1_001);
+    expect(driver.state.failure).toEqual(
+      expect.objectContaining({ serverId: 'web-1', reason: expect.stringContaining('went silent') }),
+    );
+  });
+
+  it('counts an agent silent once the whole reconnect window passed without a word from it', () => {
+    const driver = withGrace();
+    const lastHeard = driver.now;
+    const reconnectedAt = driver.now;
+    driver.feed(
+      { type: 'tick', lastHeartbeats: { 'web-1': lastHeard - 1 }, listeningSince: reconnectedAt },
+      40_000,
+    );
+    expect(driver.state.failure).toBeUndefined();
+    driver.feed(
+      { type: 'tick', lastHeartbeats: { 'web-1': lastHeard - 1 }, listeningSince: reconnectedAt },
+      1,
+    );
+    expect(driver.state.failure).toEqual(
+      expect.objectContaining({ serverId: 'web-1', reason: expect.stringContaining('went silent') }),
     );
   });
 });

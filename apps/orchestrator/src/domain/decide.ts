@@ -212,7 +212,11 @@ function tick(t: Transition, lastHeartbeats: Readonly<Record<string, number>>, l
     }
     if (!AGENT_STEP_KINDS.includes(step.kind)) continue;
     const node = step.servers[0] ?? '';
-    const heard = Math.max(lastHeartbeats[node] ?? Number.NEGATIVE_INFINITY, step.issuedAt, listeningSince);
+    const lastHeard = lastHeartbeats[node] ?? Number.NEGATIVE_INFINITY;
+    // Not heard from since we listen again: its agent may still be on its way back (reconnect back-off).
+    const reconnectGraceMs = Math.max(settings.agentReconnectGraceMs ?? 0, settings.agentSilenceMs);
+    if (lastHeard < listeningSince && t.now - listeningSince <= reconnectGraceMs) continue;
+    const heard = Math.max(lastHeard, step.issuedAt, listeningSince);
     if (t.now - heard > settings.agentSilenceMs) {
       const last = lastHeartbeats[node];
       const since =

@@ -115,6 +115,13 @@ export interface DeploymentSettings {
   readonly stepTimeoutMs: number;
   /** An agent with no heartbeat for this long fails its step. */
   readonly agentSilenceMs: number;
+  /**
+   * After the orchestrator starts listening again (its start, or its broker connection's return),
+   * an agent not heard from since is not judged silent for this long: after a broker outage the
+   * agents come back over their own jittered reconnect window (up to 30 s by default), not at once.
+   * Absent (deployments recorded before it existed): the silence limit.
+   */
+  readonly agentReconnectGraceMs?: number;
   /** While an agent step runs, its agent's liveness is looked at this often. */
   readonly livenessCheckMs: number;
   /**

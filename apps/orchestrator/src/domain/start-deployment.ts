@@ -15,6 +15,8 @@ export interface KnownAgent {
 export interface StartContext {
   readonly agents: readonly KnownAgent[];
   readonly agentSilenceMs: number;
+  /** See `DeploymentSettings.agentReconnectGraceMs`. */
+  readonly agentReconnectGraceMs?: number;
   readonly livenessCheckMs: number;
   /** Re-sends of an unanswered agent command (absent: the default, 2). */
   readonly commandResends?: number;
@@ -109,6 +111,9 @@ export function startDeployment(
     onFailure: strategy.onFailure,
     stepTimeoutMs: strategy.stepTimeoutSeconds * 1000,
     agentSilenceMs: context.agentSilenceMs,
+    ...(context.agentReconnectGraceMs === undefined
+      ? {}
+      : { agentReconnectGraceMs: context.agentReconnectGraceMs }),
     livenessCheckMs: context.livenessCheckMs,
     ...(context.commandResends === undefined ? {} : { commandResends: context.commandResends }),
     verification: spec.verification,

@@ -96,6 +96,7 @@ export class DeploymentEngine implements OnModuleDestroy {
     const context = {
       agents: await this.agents.knownAgents(manager),
       agentSilenceMs: this.settings.agentSilenceMs,
+      agentReconnectGraceMs: this.settings.agentReconnectGraceMs,
       livenessCheckMs: this.settings.livenessCheckMs,
       commandResends: this.settings.commandResends,
     };
