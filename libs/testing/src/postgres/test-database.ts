@@ -18,6 +18,13 @@ export interface TestDatabase {
   loginUrl(service: ConveyorService): string;
   /** The audit schema owner's login: migrations only (and the DBA scenario of the red-team tests). */
   auditOwnerUrl: string;
+  /**
+   * The database is unreachable for `ms`, as during a restart or failover: no new connection is
+   * allowed and every open one is terminated, again every 500 ms; then connections are allowed
+   * again. Other databases of the cluster (other test files) are untouched. Resolves with how
+   * many connections were terminated.
+   */
+  outage(ms: number): Promise<number>;
   drop(): Promise<void>;
 }
 
@@ -44,6 +51,25 @@ export async function createTestDatabase(prefix = 'conveyor_test'): Promise<Test
     logins,
     loginUrl: (service) => serviceLoginUrl(url, service),
     auditOwnerUrl: auditOwnerLoginUrl(url),
+    outage: (ms) =>
+      withAdmin(ADMIN_URL, async (admin) => {
+        let terminated = 0;
+        await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+        try {
+          const ends = Date.now() + ms;
+          while (Date.now() < ends) {
+            const { rowCount } = await admin.query(
+              `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+              [name],
+            );
+            terminated += rowCount ?? 0;
+            await new Promise((resolve) => setTimeout(resolve, 500));
+          }
+        } finally {
+          await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+        }
+        return terminated;
+      }),
     drop: async () => {
       await withAdmin(ADMIN_URL, async (admin) => {
         await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

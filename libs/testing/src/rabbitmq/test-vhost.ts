@@ -39,6 +39,14 @@ export interface TestVhost {
   allowTestServices(service: ServiceProducer, names: readonly string[]): Promise<void>;
   /** Closes every client connection into this vhost (as if the broker dropped them). */
   closeConnections(): Promise<number>;
+  /**
+   * The broker is unreachable from this vhost for `ms`, as when it is down or restarting: every
+   * user's permissions on it are taken away (a reconnect is refused) and every connection is
+   * dropped, again every 500 ms; then the permissions come back as they were. Other vhosts (other
+   * test files running meanwhile) are untouched, which a real broker restart would not allow.
+   * Resolves with how many connections were dropped.
+   */
+  outage(ms: number): Promise<number>;
   /** Messages waiting in a queue of this vhost. */
   queueDepth(queue: string): Promise<number>;
   /** Takes up to `count` messages off a queue (for inspecting dead letters). */
@@ -121,7 +129,7 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
   }
   await Promise.all(allServicePermissions(name).map((party) => provision(party, vhost)));
   const agents = new Set<string>();
-  return {
+  const handle: TestVhost = {
     name,
     adminUrl: `${AMQP_HOST}/${vhost}`,
     urlFor(participant) {
@@ -170,6 +178,34 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
       ]);
       return count;
     },
+    async outage(ms) {
+      const listing = await run('rabbitmqctl', ['-q', 'list_permissions', '-p', name]);
+      const permissions = listing
+        .split('\n')
+        .map((line) => line.split('\t'))
+        .filter(
+          (fields): fields is [string, string, string, string] => fields.length === 4 && fields[0] !== 'user',
+        );
+      if (permissions.length === 0) throw new Error(`no permissions on vhost ${name} to take away`);
+      let closed = 0;
+      try {
+        await Promise.all(
+          permissions.map(([user]) => run('rabbitmqctl', ['-q', 'clear_permissions', '-p', name, user])),
+        );
+        const ends = Date.now() + ms;
+        while (Date.now() < ends) {
+          closed += await handle.closeConnections();
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      } finally {
+        await Promise.all(
+          permissions.map(([user, configure, write, read]) =>
+            run('rabbitmqctl', ['-q', 'set_permissions', '-p', name, user, configure, write, read]),
+          ),
+        );
+      }
+      return closed;
+    },
     async queueDepth(queue) {
       const info = (await management('GET', `/api/queues/${vhost}/${encodeURIComponent(queue)}`)) as {
         messages?: number;
@@ -198,6 +234,7 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
       await management('DELETE', `/api/vhosts/${vhost}`);
     },
   };
+  return handle;
 }
 
 async function management(
