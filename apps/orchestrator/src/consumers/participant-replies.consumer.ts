@@ -200,6 +200,7 @@ export class ParticipantRepliesConsumer {
       stepId: data.stepId,
       nodeId: data.nodeId,
       reason,
+      ...(data.phase === 'interrupted' ? { interrupted: true } : {}),
     });
   }
 

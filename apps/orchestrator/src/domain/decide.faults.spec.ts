@@ -2,6 +2,7 @@ import type { DecisionInput } from './decide';
 import type { DeploymentState } from './deployment-state.types';
 import { serverVersions } from './server-versions';
 import { startDeployment } from './start-deployment';
+import { MAX_ROLLBACK_TRIES } from './step-outcomes';
 import { Driver, deploymentRequest, serverIds, startContext, started } from '../testing/deployment.factory';
 
 const STEP_TIMEOUT_MS = 60_000;
@@ -192,6 +193,59 @@ describe('agent commands are sent again until answered', () => {
     driver.run();
     expect(driver.state.status).toBe('rolled_back');
     expect(versionsOf(driver.state)['web-1']).toBe('1.0.0/previous');
+  });
+});
+
+describe('a rollback cut short by its agent crashing is asked for again', () => {
+  const failCanary = () => {
+    let firstVerification: string | undefined;
+    return (a: DecisionInput): DecisionInput =>
+      a.type === 'verification.passed' && (firstVerification ??= a.verificationId) === a.verificationId
+        ? { type: 'verification.failed', verificationId: a.verificationId, reason: 'GET /health → 500' }
+        : a;
+  };
+  const interrupted = (a: DecisionInput): DecisionInput =>
+    a.type === 'agent.succeeded' && a.kind === 'rollback'
+      ? { ...a, type: 'agent.failed', reason: 'rollback failed on web-1 at interrupted', interrupted: true }
+      : a;
+
+  it('issues a new rollback step when the restarted agent reports the first one interrupted, and ends rolled_back', () => {
+    const driver = new Driver(started(deploymentRequest()));
+    let crashes = 0;
+    const fail = failCanary();
+    driver.run((a) => {
+      const answer = fail(a);
+      return answer.type === 'agent.succeeded' && answer.kind === 'rollback' && crashes++ === 0
+        ? interrupted(answer)
+        : answer;
+    });
+    const rollbacks = driver.commands().filter((c) => c.kind === 'rollback');
+    expect(rollbacks.map((c) => c.nodeId)).toEqual(['web-1', 'web-1']);
+    expect(rollbacks[0]?.payload.stepId).not.toBe(rollbacks[1]?.payload.stepId);
+    expect(driver.state.status).toBe('rolled_back');
+    expect(driver.state.stranded ?? []).toEqual([]);
+    expect(versionsOf(driver.state)['web-1']).toBe('1.0.0/previous');
+  });
+
+  it('strands the server after three interrupted rollbacks, and says so', () => {
+    const driver = new Driver(started(deploymentRequest()));
+    const fail = failCanary();
+    driver.run((a) => interrupted(fail(a)));
+    expect(driver.commands().filter((c) => c.kind === 'rollback')).toHaveLength(MAX_ROLLBACK_TRIES);
+    expect(driver.state.stranded).toEqual(['web-1']);
+  });
+
+  it('does not ask again for a rollback that failed for another reason', () => {
+    const driver = new Driver(started(deploymentRequest()));
+    const fail = failCanary();
+    driver.run((a) => {
+      const answer = fail(a);
+      return answer.type === 'agent.succeeded' && answer.kind === 'rollback'
+        ? { ...answer, type: 'agent.failed', reason: 'hook start failed' }
+        : answer;
+    });
+    expect(driver.commands().filter((c) => c.kind === 'rollback')).toHaveLength(1);
+    expect(driver.state.stranded).toEqual(['web-1']);
   });
 });
 

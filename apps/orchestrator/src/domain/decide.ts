@@ -18,6 +18,8 @@ export type DecisionInput =
       stepId: string;
       nodeId: string;
       reason: string;
+      /** The agent stopped (crashed, was killed) while the step ran; it said so after its restart. */
+      interrupted?: boolean;
     }
   | { type: 'verification.passed'; verificationId: string }
   | { type: 'verification.failed'; verificationId: string; reason: string; serverId?: string }
@@ -84,6 +86,7 @@ function apply(t: Transition, input: DecisionInput): string | undefined {
         ok: false,
         status: 'failed',
         reason: input.reason,
+        ...(input.interrupted === true ? { interrupted: true } : {}),
       });
     case 'verification.passed':
       return answer(t, findByRequest(t, input.verificationId, 'verify'), { ok: true });

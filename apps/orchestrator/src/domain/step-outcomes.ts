@@ -4,7 +4,17 @@ import type { Transition } from './transition';
 
 export type StepOutcome =
   | { ok: true }
-  | { ok: false; status: 'failed' | 'timed_out'; reason: string; serverId?: string };
+  | {
+      ok: false;
+      status: 'failed' | 'timed_out';
+      reason: string;
+      serverId?: string;
+      /** An agent step cut short by the agent's own stop or crash (it reported so after its restart). */
+      interrupted?: boolean;
+    };
+
+/** How many times a rollback cut short by its agent's crash is asked for, in all, before the server is stranded. */
+export const MAX_ROLLBACK_TRIES = 3;
 
 function putBack(t: Transition, servers: readonly string[]): void {
   t.s.outOfService = t.s.outOfService.filter((id) => !servers.includes(id));
@@ -108,6 +118,13 @@ function recoveryOutcome(t: Transition, step: StepRecord, outcome: StepOutcome):
   if (step.batchIndex === null) return;
   const batch = t.batch(step.batchIndex);
   if (!outcome.ok && step.kind === 'rollback') {
+    if (outcome.interrupted === true && rollbackTries(t, step) < MAX_ROLLBACK_TRIES) {
+      // The agent died mid-rollback and came back: a rollback is idempotent (to what already runs,
+      // it succeeds at once), so it is asked for again rather than leaving the server stranded.
+      t.issue('rollback', batch.index, step.servers, 'recovery', step.attempt);
+      t.progress(batch.index, step.servers, 'rolling_back', `again: ${outcome.reason}`);
+      return;
+    }
     strandServer(t, step, outcome.reason);
     return;
   }
@@ -138,6 +155,18 @@ function recoveryOutcome(t: Transition, step: StepRecord, outcome: StepOutcome):
     default:
       return;
   }
+}
+
+/** Rollbacks asked of this step's server for this attempt of its batch, this one included. */
+function rollbackTries(t: Transition, step: StepRecord): number {
+  return t.s.steps.filter(
+    (s) =>
+      s.kind === 'rollback' &&
+      s.purpose === 'recovery' &&
+      s.batchIndex === step.batchIndex &&
+      s.attempt === step.attempt &&
+      s.servers[0] === step.servers[0],
+  ).length;
 }
 
 /**
