@@ -6,6 +6,7 @@ import {
   startArtifactServer,
   startFleet,
   startRelease,
+  type BuildArtifactOptions,
   type BuiltArtifact,
   type RunningFleet,
 } from '@conveyor/fleet';
@@ -15,6 +16,8 @@ import {
   findFreePorts,
   startHaproxy,
   type HaproxyHandle,
+  type TestDatabase,
+  type TestVhost,
 } from '@conveyor/testing';
 import { runServiceMigration, startServiceProcess, type ServiceProcess } from './service-processes';
 
@@ -25,16 +28,39 @@ export interface DemoEnvironmentOptions {
   /** The version every server runs before the demo starts. */
   initialVersion: string;
   log: (line: string) => void;
+  /** Copies of every service, each its own process on its own port. Default 1. */
+  replicas?: number;
+  /**
+   * HAProxy in master-worker mode with a server-state-file, so it can be reloaded gracefully (what
+   * the shipped reload hook does); the pool manager is given the master CLI. Default false.
+   */
+  reloadableHaproxy?: boolean;
+  /** More environment per service (e.g. shorter timeouts for fault tests). */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
 }
 
+export const SERVICE_NAMES = ['audit', 'pipeline', 'orchestrator', 'pool-manager', 'verifier'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
 export interface DemoEnvironment {
-  services: Record<'pipeline' | 'orchestrator' | 'pool-manager' | 'verifier' | 'audit', ServiceProcess>;
+  /** The first replica of each service (the one the demo's clients talk to). */
+  services: Record<ServiceName, ServiceProcess>;
+  /** Every replica of each service. */
+  replicas: Record<ServiceName, ServiceProcess[]>;
   fleets: Record<string, RunningFleet>;
   haproxy: Record<string, HaproxyHandle>;
   artifactUrl(artifact: BuiltArtifact): string;
-  buildArtifact(version: string, broken?: { onServersPrefixed: string }): Promise<BuiltArtifact>;
+  /** Builds the sample app at `version`; `hooks` replace its hooks (e.g. a slow after-install). */
+  buildArtifact(
+    version: string,
+    broken?: { onServersPrefixed: string },
+    hooks?: BuildArtifactOptions['hooks'],
+  ): Promise<BuiltArtifact>;
   adminToken: string;
   auditPublicKeyPem: string;
+  /** The RabbitMQ vhost and PostgreSQL database everything shares (fault tests take them away). */
+  vhost: TestVhost;
+  database: TestDatabase;
   tearDown(): Promise<void>;
 }
 
@@ -73,8 +99,18 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
     const artifactDir = join(workDir, 'artifacts');
     const artifactServer = await startArtifactServer(artifactDir);
     cleanups.push(() => artifactServer.close());
-    const build = (version: string, broken?: { onServersPrefixed: string }) =>
-      buildArtifact({ version, format: 'tar.gz', outDir: artifactDir, broken });
+    const build = (
+      version: string,
+      broken?: { onServersPrefixed: string },
+      hooks?: BuildArtifactOptions['hooks'],
+    ) =>
+      buildArtifact({
+        version,
+        format: 'tar.gz',
+        outDir: artifactDir,
+        broken,
+        ...(hooks === undefined ? {} : { hooks, label: 'hooked' }),
+      });
     const initial = await build(options.initialVersion);
 
     const fleets: Record<string, RunningFleet> = {};
@@ -98,6 +134,8 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
       haproxy[environment.name] = await startHaproxy({
         servers: fleet.servers.map((server) => ({ name: server.id, port: server.port })),
         clientTimeoutMs: 30_000,
+        masterWorker: options.reloadableHaproxy === true,
+        serverStateFile: options.reloadableHaproxy === true,
       });
       cleanups.push(() => haproxy[environment.name].stop());
       log(
@@ -110,6 +148,12 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
       instances: options.environments.map((e) => ({
         id: `lb-${e.name}`,
         socket: haproxy[e.name].socketPath,
+        ...(haproxy[e.name].masterSocketPath === undefined
+          ? {}
+          : { masterSocket: haproxy[e.name].masterSocketPath }),
+        ...(haproxy[e.name].serverStateFile === undefined
+          ? {}
+          : { serverStateFile: haproxy[e.name].serverStateFile }),
       })),
       pools: options.environments.map((e) => ({
         name: `sample-app-${e.name}`,
@@ -143,30 +187,53 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
     // deploy/postgres/conveyor-logins.sql does); the audit schema is migrated first by its owner.
     await mkdir(auditCheckpointDir, { recursive: true });
     await runServiceMigration('audit', database.auditOwnerUrl, join(workDir, 'logs'));
-    const names = ['audit', 'pipeline', 'orchestrator', 'pool-manager', 'verifier'] as const;
-    const ports = await findFreePorts(names.length);
-    const services = {} as DemoEnvironment['services'];
-    for (const [i, name] of names.entries()) {
-      services[name] = await startServiceProcess(
-        name,
-        ports[i],
-        // Each service logs into RabbitMQ as its own least-privileged user (generated permissions)
-        // and into PostgreSQL as its own login.
-        { ...common, AMQP_URL: vhost.urlFor(name), DATABASE_URL: database.loginUrl(name), ...specific[name] },
-        join(workDir, 'logs'),
-      );
-      cleanups.push(() => services[name].stop());
-      log(`${name} on ${services[name].url} (log ${services[name].logFile})`);
+    const copies = options.replicas ?? 1;
+    const ports = await findFreePorts(SERVICE_NAMES.length * copies);
+    const replicas = Object.fromEntries(SERVICE_NAMES.map((name) => [name, []])) as unknown as Record<
+      ServiceName,
+      ServiceProcess[]
+    >;
+    for (const [i, name] of SERVICE_NAMES.entries()) {
+      for (let copy = 0; copy < copies; copy += 1) {
+        const processName = copies === 1 ? name : `${name}-${copy + 1}`;
+        const env = {
+          ...common,
+          // Each service logs into RabbitMQ as its own least-privileged user (generated permissions)
+          // and into PostgreSQL as its own login; replicas share both, as in production.
+          AMQP_URL: vhost.urlFor(name),
+          DATABASE_URL: database.loginUrl(name),
+          ...specific[name],
+          ...(name === 'verifier' ? { VERIFIER_WORK_DIR: join(workDir, processName) } : {}),
+          ...options.serviceEnv?.[name],
+        };
+        const started = await startServiceProcess(
+          processName,
+          ports[i * copies + copy],
+          env,
+          join(workDir, 'logs'),
+          name,
+        );
+        cleanups.push(() => started.stop());
+        replicas[name].push(started);
+        log(`${processName} on ${started.url} (log ${started.logFile})`);
+      }
     }
+    const services = Object.fromEntries(SERVICE_NAMES.map((name) => [name, replicas[name][0]])) as Record<
+      ServiceName,
+      ServiceProcess
+    >;
 
     return {
       services,
+      replicas,
       fleets,
       haproxy,
       artifactUrl: (artifact) => `${artifactServer.url}/${artifact.path.split('/').pop()}`,
       buildArtifact: build,
       adminToken,
       auditPublicKeyPem: auditKeys.publicKeyPem,
+      vhost,
+      database,
       tearDown,
     };
   } catch (error) {

@@ -114,7 +114,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   }
 }
 
-async function currentVersions(env: DemoEnvironment): Promise<Record<string, string>> {
+export async function currentVersions(env: DemoEnvironment): Promise<Record<string, string>> {
   const versions: Record<string, string> = {};
   for (const fleet of Object.values(env.fleets)) {
     for (const server of fleet.servers) {
@@ -128,24 +128,25 @@ async function currentVersions(env: DemoEnvironment): Promise<Record<string, str
 }
 
 /** Exports the whole audit log with its signed manifest and verifies it offline with the public key only. */
-async function verifyAuditExport(
+export async function verifyAuditExport(
   env: DemoEnvironment,
   workDir: string,
   auditorToken: string,
-): Promise<DemoSummary['audit']> {
+): Promise<DemoSummary['audit'] & { exportPath: string }> {
   const headers = { authorization: `Bearer ${auditorToken}` };
   const base = env.services.audit.url;
   const exportPath = join(workDir, 'audit-export.ndjson');
   const manifestPath = join(workDir, 'audit-export.manifest.json');
   const response = await fetch(`${base}/audit/export?format=ndjson`, { headers });
   if (!response.ok || !response.body)
-    return { verified: false, entries: 0, detail: `export answered HTTP ${response.status}` };
+    return { verified: false, entries: 0, detail: `export answered HTTP ${response.status}`, exportPath };
   const exportId = response.headers.get('x-audit-export-id');
   await pipeline(Readable.fromWeb(response.body as never), createWriteStream(exportPath));
   const manifest = await fetch(`${base}/audit/exports/${exportId}/manifest`, { headers });
   await writeFile(manifestPath, await manifest.text());
   const report = await verifyExport({ exportPath, manifestPath, publicKeyPem: env.auditPublicKeyPem });
   return {
+    exportPath,
     verified: report.ok,
     entries: report.ok ? report.count : 0,
     detail: report.ok

@@ -5,77 +5,104 @@ import { waitFor } from '@conveyor/testing';
 
 export const REPOSITORY_ROOT = join(__dirname, '..', '..', '..');
 
-export interface ServiceProcess {
-  name: string;
-  url: string;
-  logFile: string;
-  stop(): Promise<void>;
+/**
+ * A Conveyor service as its own process (`node -r @swc-node/register apps/<service>/src/main.ts`),
+ * its JSON log appended to `<logDir>/<name>.log` across restarts. `kill()` is a crash (SIGKILL);
+ * `start()` again after `kill()` or `stop()` runs it again with the same environment and port.
+ */
+export class ServiceProcess {
+  readonly url: string;
+  readonly logFile: string;
+  private child: ChildProcess | undefined;
+  private exit: Promise<void> = Promise.resolve();
+  private exited: string | undefined;
+
+  constructor(
+    /** The service (`apps/<service>`). */
+    readonly service: string,
+    /** The process's own name in logs: the service, or `<service>-<replica>`. */
+    readonly name: string,
+    readonly port: number,
+    private readonly env: Readonly<Record<string, string>>,
+    logDir: string,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+    this.logFile = join(logDir, `${name}.log`);
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.exited === undefined;
+  }
+
+  /** Starts the process and waits until `/health` answers 200. */
+  async start(): Promise<void> {
+    if (this.running) throw new Error(`${this.name} is already running`);
+    const log = createWriteStream(this.logFile, { flags: 'a' });
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${this.service}/src/main.ts`], {
+      cwd: REPOSITORY_ROOT,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? '/tmp',
+        ...this.env,
+        PORT: String(this.port),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.exited = undefined;
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    this.exit = new Promise<void>((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.exited = `exited with ${signal ?? code}`;
+        log.end();
+        resolve();
+      }),
+    );
+    try {
+      await waitFor(
+        `${this.name} to answer /health`,
+        async () => {
+          if (this.exited) throw new Error(`${this.name} ${this.exited}; see ${this.logFile}`);
+          const response = await fetch(`${this.url}/health`).catch(() => undefined);
+          return response?.ok === true;
+        },
+        { timeoutMs: 90_000, intervalMs: 250 },
+      );
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    }
+  }
+
+  /** SIGKILL: a crash, nothing finishes. */
+  async kill(): Promise<void> {
+    if (!this.running) return;
+    this.child?.kill('SIGKILL');
+    await this.exit;
+  }
+
+  /** SIGTERM (a graceful stop), SIGKILL after 10 s. Idempotent. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.child?.kill('SIGTERM');
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
+    await this.exit;
+    clearTimeout(timer);
+  }
 }
 
-/**
- * Runs a Conveyor service as its own process (`node -r @swc-node/register apps/<name>/src/main.ts`),
- * its JSON log in `<logDir>/<name>.log`, and waits until `/health` answers 200.
- */
+/** Starts a service process (see `ServiceProcess`) and waits until it is healthy. */
 export async function startServiceProcess(
   name: string,
   port: number,
   env: Record<string, string>,
   logDir: string,
+  service = name,
 ): Promise<ServiceProcess> {
-  const logFile = join(logDir, `${name}.log`);
-  const log = createWriteStream(logFile, { flags: 'a' });
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', `apps/${name}/src/main.ts`],
-    {
-      cwd: REPOSITORY_ROOT,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        HOME: process.env['HOME'] ?? '/tmp',
-        ...env,
-        PORT: String(port),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  let exited: string | undefined;
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exited = `exited with ${signal ?? code}`;
-      resolve();
-    }),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor(
-      `${name} to answer /health`,
-      async () => {
-        if (exited) throw new Error(`${name} ${exited}; see ${logFile}`);
-        const response = await fetch(`${url}/health`).catch(() => undefined);
-        return response?.ok === true;
-      },
-      { timeoutMs: 90_000, intervalMs: 250 },
-    );
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-  return {
-    name,
-    url,
-    logFile,
-    async stop() {
-      if (!exited) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exit;
-        clearTimeout(timer);
-      }
-      log.end();
-    },
-  };
+  const started = new ServiceProcess(service, name, port, env, logDir);
+  await started.start();
+  return started;
 }
 
 /**

@@ -1,0 +1,350 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { currentVersions, verifyAuditExport } from '../demo-scenario';
+import { setUpDemoEnvironment, type DemoEnvironment, type ServiceName } from '../demo-environment';
+import { LoadGenerator, type LoadFigures } from '../load-generator';
+import { PipelineClient } from '../pipeline-client';
+import type { ReleaseActors } from '../release-flow';
+import { poolStates, rolloutWithFault, type Fault, type FaultRun } from './fault-rollout';
+
+/**
+ * The fault suite: the five services as real processes, TWO replicas of each, a production fleet of
+ * four servers with their agents behind a real HAProxy (master-worker, server-state-file), customer
+ * traffic (short and long requests) through it the whole time. Each release rolls out with one
+ * fault injected at a moment of the rollout; after each, what a user would check is checked from
+ * the outside: the deployment ended in bounded time, its recorded outcome matches what every server
+ * serves and what HAProxy routes to, the floor held (HAProxy sampled every 100 ms), no agent ran a
+ * step twice, no customer request failed. At the end the audit export verifies offline and holds
+ * every event once.
+ */
+const SERVICE = 'sample-app';
+const SERVERS = 4;
+const FLOOR = SERVERS - 1;
+const OUTAGE_MS = 12_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** SIGKILL one replica, bring it back after `downMs` (the other replica carries on meanwhile). */
+const killReplica =
+  (service: ServiceName, replica: number, downMs = 3_000) =>
+  async (env: DemoEnvironment): Promise<string[]> => {
+    const process = env.replicas[service][replica];
+    await process.kill();
+    await sleep(downMs);
+    await process.start();
+    return [`${process.name} SIGKILLed, back after ${downMs} ms`];
+  };
+
+const FAULTS: Fault[] = [
+  {
+    name: 'an orchestrator replica SIGKILLed while the canary deploys',
+    at: { server: 'web-1', step: 'deploying' },
+    expect: 'succeeded',
+    inject: killReplica('orchestrator', 0),
+  },
+  {
+    name: 'the other orchestrator replica SIGKILLed while a server is verified',
+    at: { server: 'web-2', step: 'verifying' },
+    expect: 'succeeded',
+    inject: killReplica('orchestrator', 1),
+  },
+  {
+    name: 'a pool-manager replica SIGKILLed while a server drains',
+    at: { server: 'web-2', step: 'draining' },
+    expect: 'succeeded',
+    inject: killReplica('pool-manager', 0),
+  },
+  {
+    name: 'a verifier replica SIGKILLed while the canary deploys, and the pipeline and the audit with it',
+    at: { server: 'web-1', step: 'deploying' },
+    expect: 'succeeded',
+    inject: async (env) => [
+      ...(
+        await Promise.all([
+          killReplica('verifier', 0)(env),
+          killReplica('pipeline', 0)(env),
+          killReplica('audit', 0)(env),
+        ])
+      ).flat(),
+    ],
+  },
+  {
+    name: `the broker unreachable for ${OUTAGE_MS / 1000} s while the second batch deploys`,
+    at: { server: 'web-2', step: 'deploying' },
+    expect: 'succeeded',
+    inject: async (env) => [`${await env.vhost.outage(OUTAGE_MS)} broker connections dropped`],
+  },
+  {
+    name: `the database unreachable for ${OUTAGE_MS / 1000} s while the second batch deploys`,
+    at: { server: 'web-2', step: 'deploying' },
+    expect: 'succeeded',
+    inject: async (env) => [`${await env.database.outage(OUTAGE_MS)} database connections terminated`],
+  },
+  {
+    name: 'HAProxy reloaded gracefully while a server is out of the pool for its deploy',
+    at: { server: 'web-3', step: 'deploying' },
+    expect: 'succeeded',
+    inject: async (env) => {
+      await env.haproxy['prod'].reload();
+      // Right after the reload, before any reconciler could act: the server under deployment must
+      // still be out of the customer-facing backend.
+      const states = await poolStates(env);
+      return [
+        `after the reload: ${Object.entries(states)
+          .map(([s, st]) => `${s}=${st}`)
+          .join(' ')}`,
+      ];
+    },
+  },
+  {
+    name: 'the deploying agent SIGKILLed and restarted 3 s later',
+    at: { server: 'web-2', step: 'deploying' },
+    // Well inside its deploy (the after-install hook holds it 3 s).
+    delayMs: 1_500,
+    expect: 'truthful',
+    inject: async (env) => {
+      const agent = env.fleets['prod'].agent('web-2');
+      await agent.kill();
+      await sleep(3_000);
+      await agent.start();
+      return ['agent web-2 SIGKILLed, restarted after 3 s'];
+    },
+  },
+];
+
+describe('faults during production rollouts, two replicas of every service, customers on', () => {
+  let env: DemoEnvironment;
+  let workDir: string;
+  let load: LoadGenerator;
+  let loadFigures: LoadFigures;
+  let actors: ReleaseActors;
+  let auditorToken: string;
+  const runs: FaultRun[] = [];
+  let failures = 0;
+  /** Counts a failed test, so that the logs of a failed run are kept. */
+  const counted =
+    (test: () => Promise<void>): (() => Promise<void>) =>
+    async () => {
+      try {
+        await test();
+      } catch (error) {
+        failures += 1;
+        throw error;
+      }
+    };
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'conveyor-faults-'));
+    env = await setUpDemoEnvironment({
+      workDir,
+      environments: [{ name: 'prod', idPrefix: 'web', servers: SERVERS }],
+      initialVersion: '0.9.0',
+      replicas: 2,
+      reloadableHaproxy: true,
+      log: () => undefined,
+      serviceEnv: { orchestrator: { ORCHESTRATOR_AGENT_SILENCE_MS: '8000' } },
+    });
+    // The clients talk to the second pipeline replica: the first is among those killed.
+    const admin = new PipelineClient(env.replicas.pipeline[1].url, env.adminToken);
+    actors = {
+      ci: admin.as(await admin.createToken('jenkins', 'ci')),
+      deployer: admin.as(await admin.createToken('release-manager', 'deployer')),
+      approvers: [
+        admin.as(await admin.createToken('alice', 'approver')),
+        admin.as(await admin.createToken('bob', 'approver')),
+      ],
+    };
+    auditorToken = await admin.createToken('audrey', 'auditor');
+    await actors.deployer.applyManifest(SERVICE, manifest(env));
+    load = new LoadGenerator({ url: env.haproxy['prod'].onlineUrl, concurrency: 4, slowShare: 0.25 });
+    load.start();
+  }, 300_000);
+
+  afterAll(async () => {
+    await load?.stop();
+    for (const agent of env?.fleets['prod']?.agents ?? [])
+      await writeFile(join(workDir, 'logs', `agent-${agent.server.id}.log`), agent.output());
+    await env?.tearDown();
+    // The services' and agents' logs stay for a failed run.
+    if (workDir && failures === 0 && process.env['FAULTS_KEEP_LOGS'] === undefined)
+      await rm(workDir, { recursive: true, force: true });
+    else console.log(`fault suite: logs kept in ${workDir}/logs`);
+  }, 120_000);
+
+  /** Everything a user would check after a run, in one object, so a failure shows all of it. */
+  const seen = (run: FaultRun) => ({
+    fault: run.fault,
+    injected: run.injectedAfterMs !== null,
+    status: run.status,
+    reason: run.reason,
+    versions: run.versions,
+    pool: run.pool,
+    floorBelow: run.floor.below,
+    stepsRunTwice: run.stepsRunTwice,
+    servesNewVersion: Object.values(run.versions).includes(run.version),
+    observations: run.observations,
+  });
+  /**
+   * A terminal outcome that tells the truth: `succeeded` with the new version everywhere,
+   * `rolled_back` with no server on it, `failed` listing what each server serves.
+   */
+  const truthfulOutcome = (run: FaultRun) => {
+    switch (run.status) {
+      case 'succeeded':
+        return { versions: everyServer(run.version) };
+      case 'rolled_back':
+        return { servesNewVersion: false };
+      case 'failed':
+        return { versions: run.reported ?? 'the recorded outcome lists no server versions' };
+      default:
+        return { status: 'succeeded, rolled_back or failed' };
+    }
+  };
+  const everyServer = (value: string) =>
+    Object.fromEntries(env.fleets['prod'].servers.map((server) => [server.id, value]));
+
+  // FAULTS_ONLY=<text> runs only the faults whose name contains it (when working on one).
+  const only = process.env['FAULTS_ONLY'];
+  for (const [index, fault] of FAULTS.entries()) {
+    (only === undefined || fault.name.includes(only) ? it : it.skip)(
+      `ends true: ${fault.name}`,
+      counted(async () => {
+        const version = `1.${index + 1}.0`;
+        // Each deploy holds its server ~3 s in after-install, so every moment can be caught.
+        const artifact = await env.buildArtifact(version, undefined, {
+          'after-install': {
+            timeoutSeconds: 30,
+            linux: 'sleep 3 && sh "$CONVEYOR_RELEASE_DIR/hooks/after-install.sh"',
+          },
+        });
+        const run = await rolloutWithFault(
+          env,
+          actors,
+          { service: SERVICE, artifact, buildNumber: 200 + index, floor: FLOOR },
+          fault,
+          240_000,
+        );
+        runs.push(run);
+        expect(seen(run)).toEqual({
+          ...seen(run),
+          injected: true,
+          ...(fault.expect === 'succeeded'
+            ? { status: 'succeeded', versions: everyServer(version) }
+            : truthfulOutcome(run)),
+          pool: everyServer('UP'),
+          floorBelow: [],
+          stepsRunTwice: [],
+        });
+        if (fault.name.startsWith('HAProxy reloaded')) {
+          expect(run.observations.join(' ')).toMatch(/web-3=(MAINT|DRAIN)/);
+        }
+      }),
+      300_000,
+    );
+  }
+
+  it(
+    'rolls a release whose canary fails back while its agent is killed mid-rollback: no server on it',
+    counted(async () => {
+      const version = '1.99.0';
+      const before = await currentVersions(env);
+      // Broken on the canary only, and its own validate hook does not look: the real verifier
+      // fails the batch and the orchestrator rolls the canary back through its agent.
+      const artifact = await env.buildArtifact(
+        version,
+        { onServersPrefixed: 'web-1' },
+        { validate: { timeoutSeconds: 10, linux: 'exit 0' } },
+      );
+      const run = await rolloutWithFault(
+        env,
+        actors,
+        { service: SERVICE, artifact, buildNumber: 299, floor: FLOOR },
+        {
+          name: 'the canary agent SIGKILLed while it rolls back, restarted 3 s later',
+          at: { server: 'web-1', step: 'rolling_back' },
+          expect: 'truthful',
+          inject: async (e) => {
+            const agent = e.fleets['prod'].agent('web-1');
+            await agent.kill();
+            await sleep(3_000);
+            await agent.start();
+            return ['agent web-1 SIGKILLed mid-rollback, restarted after 3 s'];
+          },
+        },
+        240_000,
+      );
+      runs.push(run);
+      expect(seen(run)).toEqual({
+        ...seen(run),
+        injected: true,
+        status: 'rolled_back',
+        versions: before,
+        pool: everyServer('UP'),
+        floorBelow: [],
+        stepsRunTwice: [],
+      });
+    }),
+    300_000,
+  );
+
+  it(
+    'failed no customer request, and the audit export verifies with every event once',
+    counted(async () => {
+      loadFigures = await load.stop();
+      expect(loadFigures.sent).toBeGreaterThan(100);
+      expect(loadFigures.slow).toBeGreaterThan(0);
+      expect(loadFigures.failures).toEqual([]);
+      expect(loadFigures.failed).toBe(0);
+
+      const versions = await currentVersions(env);
+      expect(versions).toEqual(runs.at(-1)?.versions);
+
+      // The audit chain is appended asynchronously: give it the events still in flight.
+      await sleep(3_000);
+      const audit = await verifyAuditExport(env, workDir, auditorToken);
+      expect(audit).toMatchObject({ verified: true });
+      const ids = (await readFile(audit.exportPath, 'utf8'))
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => (JSON.parse(line) as { eventId: string }).eventId);
+      const repeated = ids.filter((id, i) => ids.indexOf(id) !== i);
+      expect(repeated).toEqual([]);
+    }),
+    120_000,
+  );
+});
+
+/** Production only: four servers, one at a time after a canary, the floor one below the fleet. */
+function manifest(env: DemoEnvironment): string {
+  return stringify({
+    service: SERVICE,
+    description: 'The sample service, rolled out under faults.',
+    environments: {
+      prod: {
+        pool: `${SERVICE}-prod`,
+        servers: env.fleets['prod'].servers.map((s) => ({ id: s.id, address: `127.0.0.1:${s.port}` })),
+        strategy: {
+          batchSize: 1,
+          canary: 1,
+          minHealthy: FLOOR,
+          drainTimeoutSeconds: 15,
+          onFailure: 'rollback',
+          stepTimeoutSeconds: 60,
+        },
+        verification: {
+          health: {
+            path: '/health',
+            expectStatus: 200,
+            versionField: 'version',
+            intervalMs: 200,
+            timeoutSeconds: 20,
+          },
+          timeoutSeconds: 60,
+        },
+        approvals: { required: 2, separationOfDuties: true, expiresAfterHours: 24 },
+      },
+    },
+  });
+}
