@@ -162,7 +162,10 @@ function reportedVersions(
   const listed = /servers: (.*)$/.exec(end.outcome?.reason ?? '')?.[1];
   if (listed === undefined) return null;
   return Object.fromEntries(
-    [...listed.matchAll(/([A-Za-z0-9._-]+) ([^ ,]+) \(/g)].map((match) => [match[1], match[2]]),
+    [...listed.matchAll(/([A-Za-z0-9._-]+) (unknown version|previous version|[^ ,]+) \(/g)].map((match) => [
+      match[1],
+      match[2],
+    ]),
   );
 }
 

@@ -144,7 +144,7 @@ describe('faults during production rollouts, two replicas of every service, cust
       replicas: 2,
       reloadableHaproxy: true,
       log: () => undefined,
-      serviceEnv: { orchestrator: { ORCHESTRATOR_AGENT_SILENCE_MS: '8000' } },
+      serviceEnv: { orchestrator: { ORCHESTRATOR_AGENT_SILENCE_MS: '10000' } },
     });
     // The clients talk to the second pipeline replica: the first is among those killed.
     const admin = new PipelineClient(env.replicas.pipeline[1].url, env.adminToken);
@@ -285,6 +285,51 @@ describe('faults during production rollouts, two replicas of every service, cust
         floorBelow: [],
         stepsRunTwice: [],
       });
+    }),
+    300_000,
+  );
+
+  it(
+    'ends failed, naming the server, when the deploying agent dies for good: the other servers stay in, the floor holds',
+    counted(async () => {
+      const version = '1.100.0';
+      const artifact = await env.buildArtifact(version, undefined, {
+        'after-install': {
+          timeoutSeconds: 30,
+          linux: 'sleep 3 && sh "$CONVEYOR_RELEASE_DIR/hooks/after-install.sh"',
+        },
+      });
+      const run = await rolloutWithFault(
+        env,
+        actors,
+        { service: SERVICE, artifact, buildNumber: 300, floor: FLOOR },
+        {
+          name: 'the deploying agent SIGKILLed and never restarted',
+          at: { server: 'web-3', step: 'deploying' },
+          delayMs: 1_500,
+          expect: 'truthful',
+          inject: async (e) => {
+            await e.fleets['prod'].agent('web-3').kill();
+            return ['agent web-3 SIGKILLed for good'];
+          },
+        },
+        240_000,
+      );
+      runs.push(run);
+      const others = (versions: Record<string, string> | null) =>
+        Object.fromEntries(Object.entries(versions ?? {}).filter(([id]) => id !== 'web-3'));
+      expect({ ...seen(run), reportedOthers: others(run.reported), web3: run.reported?.['web-3'] }).toEqual({
+        ...seen(run),
+        injected: true,
+        status: 'failed',
+        reportedOthers: others(run.versions),
+        // Nobody can say what a server whose agent is gone serves: the outcome says so.
+        web3: 'unknown version',
+        pool: { 'web-1': 'UP', 'web-2': 'UP', 'web-3': 'MAINT', 'web-4': 'UP' },
+        floorBelow: [],
+        stepsRunTwice: [],
+      });
+      expect(run.reason).toContain('web-3');
     }),
     300_000,
   );
