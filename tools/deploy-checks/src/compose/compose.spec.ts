@@ -56,7 +56,7 @@ const compose = composeFile.parse(
   Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([key]) => !key.startsWith('x-'))),
 );
 const conveyorServices = Object.entries(compose.services).filter(
-  ([, service]) => service.build !== undefined,
+  ([, service]) => service.build?.args?.['SERVICE'] !== undefined,
 );
 const serviceOf = (name: string): ComposeService => {
   const service = compose.services[name];
@@ -183,5 +183,30 @@ describe('deploy/compose/docker-compose.yml', () => {
     }
     const port = /stats socket ipv4@0\.0\.0\.0:(\d+) level admin/.exec(haproxy)?.[1];
     expect(pools.instances.map((instance) => instance.socket)).toEqual([`tcp://haproxy:${port}`]);
+  });
+
+  it('runs HAProxy so that a reload keeps drained servers out: master-worker, state file, the hook', () => {
+    const service = serviceOf('haproxy');
+    const dockerfile = readRepoFile(service.build?.dockerfile ?? 'no build');
+    const haproxy = readRepoFile('deploy', 'haproxy', 'haproxy.cfg');
+    // The hook is in the image, with what it needs.
+    expect(dockerfile).toMatch(
+      /COPY --chmod=0755 deploy\/haproxy\/haproxy-reload\.sh \/usr\/local\/bin\/haproxy-reload/,
+    );
+    expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends socat/);
+    // Master-worker with a master CLI the pools file names, and the state file the config loads.
+    const masterPort = /"-W", "-db", "-S", "ipv4@0\.0\.0\.0:(\d+)"/.exec(dockerfile)?.[1];
+    const [pools] = readYamlDocuments(COMPOSE_DIR, 'pools.yaml') as {
+      instances: { masterSocket?: string }[];
+    }[];
+    expect(pools.instances.map((instance) => instance.masterSocket)).toEqual([`tcp://haproxy:${masterPort}`]);
+    const stateFile = /^\s*server-state-file (\S+)$/m.exec(haproxy)?.[1];
+    expect(haproxy).toMatch(/^\s*load-server-state-from-file global$/m);
+    expect(dockerfile).toContain(`HAPROXY_SERVER_STATE_FILE=${stateFile}`);
+    expect(dockerfile).toContain(`HAPROXY_MASTER_SOCKET=127.0.0.1:${masterPort}`);
+    const statsPort = /stats socket ipv4@0\.0\.0\.0:(\d+) level admin/.exec(haproxy)?.[1];
+    expect(dockerfile).toContain(`HAPROXY_STATS_SOCKET=127.0.0.1:${statsPort}`);
+    // The state survives the container: kept in a named volume where the config writes it.
+    expect(service.volumes).toContain(`haproxy-state:${stateFile?.replace(/\/[^/]+$/, '')}`);
   });
 });
