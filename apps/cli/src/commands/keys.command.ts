@@ -1,4 +1,5 @@
 import { errorMessage } from '@conveyor/errors';
+import { writeSigningKeyPair, type WrittenKeyPair } from '@conveyor/signing-keys';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context';
 import { CliError, ExitCode } from '../exit-codes';
@@ -14,8 +15,7 @@ export function registerKeysCommands(program: Command, ctx: CliContext): void {
     .requiredOption('--out <dir>', 'directory to write the keys into')
     .option('--name <name>', 'file name prefix', 'orchestrator')
     .action(async (options: { out: string; name: string }, command: Command) => {
-      const { writeSigningKeyPair } = await import('@conveyor/signing-keys');
-      let written: Awaited<ReturnType<typeof writeSigningKeyPair>>;
+      let written: WrittenKeyPair;
       try {
         written = await writeSigningKeyPair(options.out, options.name);
       } catch (error) {
