@@ -34,7 +34,7 @@ describe('loadAgentConfig', () => {
       serverPort: 8080,
       heartbeatMs: 5000,
       keepReleases: 3,
-      reconnect: { baseMs: 500, capMs: 30_000, stableMs: 60_000 },
+      reconnect: { baseMs: 500, capMs: 15_000, stableMs: 60_000 },
     });
     expect([...config.trustedKeys.keys()]).toEqual([key.keyId]);
     expect(config.facts).toMatchObject({ os: 'linux', address: expect.stringMatching(/:8080$/) });

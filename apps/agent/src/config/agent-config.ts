@@ -72,7 +72,7 @@ const envSchema = z.object({
   KEEP_RELEASES: integer('KEEP_RELEASES', 2, 20).default(3),
   /** Reconnect back-off: first window, largest window, and how long a connection must last to reset it. */
   AGENT_RECONNECT_BASE_MS: integer('AGENT_RECONNECT_BASE_MS', 10, 60_000).default(500),
-  AGENT_RECONNECT_CAP_MS: integer('AGENT_RECONNECT_CAP_MS', 100, 600_000).default(30_000),
+  AGENT_RECONNECT_CAP_MS: integer('AGENT_RECONNECT_CAP_MS', 100, 600_000).default(15_000),
   AGENT_RECONNECT_STABLE_MS: integer('AGENT_RECONNECT_STABLE_MS', 1000, 3_600_000).default(60_000),
   AGENT_FACTS: z.string().optional(),
   /** The broker password, in a file only the agent's user can read (AMQP_URL then names only the user). */

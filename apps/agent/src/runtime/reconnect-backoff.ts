@@ -8,7 +8,7 @@ export interface ReconnectPolicy {
   stableMs: number;
 }
 
-export const DEFAULT_RECONNECT_POLICY: ReconnectPolicy = { baseMs: 500, capMs: 30_000, stableMs: 60_000 };
+export const DEFAULT_RECONNECT_POLICY: ReconnectPolicy = { baseMs: 500, capMs: 15_000, stableMs: 60_000 };
 
 /**
  * "Full jitter" exponential back-off: a wait drawn uniformly from [0, min(cap, base × 2^attempt)).

@@ -64,9 +64,9 @@ export const orchestratorEnvSchema = serviceEnv(ORCHESTRATOR_PORT).extend({
   /**
    * After a broker outage (or this instance's start), how long an agent not yet heard from again is
    * given to come back before its silence counts: at least the agents' reconnect window
-   * (AGENT_RECONNECT_CAP_MS, 30 s) plus one heartbeat.
+   * (AGENT_RECONNECT_CAP_MS, 15 s) plus one heartbeat, with room for a busy broker.
    */
-  ORCHESTRATOR_AGENT_RECONNECT_GRACE_MS: ms(1_000, 600_000, 40_000),
+  ORCHESTRATOR_AGENT_RECONNECT_GRACE_MS: ms(1_000, 600_000, 30_000),
   /** How often an agent's liveness is looked at while it runs a step. */
   ORCHESTRATOR_LIVENESS_CHECK_MS: ms(100, 60_000, 1_000),
   /** How many times an agent command whose reply did not come within its step timeout is sent again. */
