@@ -3,31 +3,26 @@ import { randomUUID } from 'node:crypto';
 import { deadLetterQueueName } from '@conveyor/messaging';
 import type { RunningService } from '@conveyor/service-kit';
 import {
-  createTestDatabase,
-  createTestVhost,
-  startBackendServers,
-  startHaproxy,
   waitFor,
   waitForServersUp,
   type BackendFleet,
   type HaproxyHandle,
-  type TestDatabase,
   type TestVhost,
 } from '@conveyor/testing';
-import { EventRecorder } from './testing/event-recorder';
+import type { EventRecorder } from './testing/event-recorder';
 import { adminStates, statuses } from './testing/haproxy-states';
 import { LoadLoop } from './testing/load-loop';
-import { fetchPools, poolsConfigFor, serverIn, startPoolManager } from './testing/pool-manager-harness';
+import { fetchPools, PoolTestBed, serverIn } from './testing/pool-manager-harness';
 
 describe('pool manager: drain and enable against a real HAProxy', () => {
   let vhost: TestVhost;
-  let database: TestDatabase;
   let fleet: BackendFleet;
   let haproxy: HaproxyHandle;
   let service: RunningService;
   let orchestrator: EventRecorder;
 
   const servers = ['s1', 's2', 's3'];
+  const bed = new PoolTestBed({ servers: servers.length });
   const online = () => adminStates(haproxy.client, 'be_online');
   const maintenance = () => adminStates(haproxy.client, 'be_maintenance');
 
@@ -67,29 +62,11 @@ describe('pool manager: drain and enable against a real HAProxy', () => {
   }
 
   beforeAll(async () => {
-    [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    fleet = await startBackendServers(servers.length);
-    haproxy = await startHaproxy({
-      servers: fleet.servers.map((server) => ({ name: server.id, port: server.port })),
-      // Tolerant checks: on a busy 2-core machine a 200 ms check can time out and mark a server DOWN.
-      healthCheck: { interMs: 400, rise: 2, fall: 3 },
-    });
-    await waitForServersUp(haproxy.client, 'be_online', servers);
-    orchestrator = await EventRecorder.start(vhost);
-    service = await startPoolManager(
-      vhost.urlFor('pool-manager'),
-      database.url,
-      poolsConfigFor([{ id: 'lb-a', haproxy }]),
-    );
+    ({ vhost, fleet, orchestrator, poolManager: service } = await bed.start());
+    [haproxy] = bed.haproxy;
   }, 120_000);
 
-  afterAll(async () => {
-    await service?.close();
-    await orchestrator?.close();
-    await haproxy?.stop();
-    await fleet?.close();
-    await Promise.all([vhost?.delete(), database?.drop()]);
-  });
+  afterAll(() => bed.close());
 
   afterEach(async () => {
     // Every test starts with all servers online: release what is held, enable what is out.

@@ -1,31 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { RunningService } from '@conveyor/service-kit';
-import {
-  createTestDatabase,
-  createTestVhost,
-  startBackendServers,
-  startHaproxy,
-  waitFor,
-  waitForServersUp,
-  type BackendFleet,
-  type HaproxyHandle,
-  type TestDatabase,
-  type TestVhost,
-} from '@conveyor/testing';
-import { EventRecorder } from './testing/event-recorder';
+import { waitFor, type BackendFleet, type HaproxyHandle } from '@conveyor/testing';
+import type { EventRecorder } from './testing/event-recorder';
 import { adminStates } from './testing/haproxy-states';
-import { fetchPools, poolsConfigFor, serverIn, startPoolManager } from './testing/pool-manager-harness';
+import { fetchPools, PoolTestBed, serverIn } from './testing/pool-manager-harness';
 
 /** An active/standby pair: two HAProxy processes carrying the same pool. */
 describe('pool manager: one pool on two HAProxy instances', () => {
-  let vhost: TestVhost;
-  let database: TestDatabase;
   let fleet: BackendFleet;
   let lbA: HaproxyHandle;
   let lbB: HaproxyHandle;
   let service: RunningService;
   let orchestrator: EventRecorder;
   const servers = ['s1', 's2', 's3'];
+  const bed = new PoolTestBed({ servers: servers.length, instances: 2 });
 
   const drain = (server: string, drainTimeoutMs = 10_000) =>
     orchestrator.publish('pool.drain.requested', {
@@ -45,36 +33,11 @@ describe('pool manager: one pool on two HAProxy instances', () => {
     });
 
   beforeAll(async () => {
-    [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    fleet = await startBackendServers(servers.length);
-    const options = {
-      servers: fleet.servers.map((server) => ({ name: server.id, port: server.port })),
-      healthCheck: { interMs: 400, rise: 2, fall: 3 },
-    };
-    [lbA, lbB] = [await startHaproxy(options), await startHaproxy(options)];
-    await Promise.all([
-      waitForServersUp(lbA.client, 'be_online', servers),
-      waitForServersUp(lbB.client, 'be_online', servers),
-    ]);
-    orchestrator = await EventRecorder.start(vhost);
-    service = await startPoolManager(
-      vhost.urlFor('pool-manager'),
-      database.url,
-      poolsConfigFor([
-        { id: 'lb-a', haproxy: lbA },
-        { id: 'lb-b', haproxy: lbB },
-      ]),
-    );
+    ({ fleet, orchestrator, poolManager: service } = await bed.start());
+    [lbA, lbB] = bed.haproxy;
   }, 120_000);
 
-  afterAll(async () => {
-    await service?.close();
-    await orchestrator?.close();
-    await lbA?.stop();
-    await lbB?.stop();
-    await fleet?.close();
-    await Promise.all([vhost?.delete(), database?.drop()]);
-  });
+  afterAll(() => bed.close());
 
   it('drains and enables on both instances, which end in the same state', async () => {
     await orchestrator.expectOutcome((await drain('s1')).data.operationId, 'pool.server.drained');

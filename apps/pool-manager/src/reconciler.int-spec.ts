@@ -1,60 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { RunningService } from '@conveyor/service-kit';
-import {
-  createTestDatabase,
-  createTestVhost,
-  startBackendServers,
-  startHaproxy,
-  waitFor,
-  waitForServersUp,
-  type BackendFleet,
-  type HaproxyHandle,
-  type TestDatabase,
-  type TestVhost,
-} from '@conveyor/testing';
-import { EventRecorder } from './testing/event-recorder';
+import { waitFor, type BackendFleet, type HaproxyHandle } from '@conveyor/testing';
+import type { EventRecorder } from './testing/event-recorder';
 import { adminStates } from './testing/haproxy-states';
-import { poolsConfigFor, startPoolManager } from './testing/pool-manager-harness';
+import { PoolTestBed } from './testing/pool-manager-harness';
 
 describe('pool manager: intended state survives HAProxy restarts and its own', () => {
-  let vhost: TestVhost;
-  let database: TestDatabase;
   let fleet: BackendFleet;
   let haproxy: HaproxyHandle;
   let orchestrator: EventRecorder;
   const running: RunningService[] = [];
   const servers = ['s1', 's2', 's3'];
+  const bed = new PoolTestBed({ servers: servers.length, poolManager: false });
 
   const start = async () => {
     // The default reconcile interval (1 s): the one the 2-second bound is promised for.
-    const service = await startPoolManager(
-      vhost.urlFor('pool-manager'),
-      database.url,
-      poolsConfigFor([{ id: 'lb-a', haproxy }]),
-      { reconcileIntervalMs: 1000 },
-    );
+    const service = await bed.startPoolManager({ reconcileIntervalMs: 1000 });
     running.push(service);
     return service;
   };
 
   beforeAll(async () => {
-    [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    fleet = await startBackendServers(servers.length);
-    haproxy = await startHaproxy({
-      servers: fleet.servers.map((server) => ({ name: server.id, port: server.port })),
-      healthCheck: { interMs: 400, rise: 2, fall: 3 },
-    });
-    await waitForServersUp(haproxy.client, 'be_online', servers);
-    orchestrator = await EventRecorder.start(vhost);
+    ({ fleet, orchestrator } = await bed.start());
+    [haproxy] = bed.haproxy;
   }, 120_000);
 
-  afterAll(async () => {
-    for (const service of running.splice(0)) await service.close();
-    await orchestrator?.close();
-    await haproxy?.stop();
-    await fleet?.close();
-    await Promise.all([vhost?.delete(), database?.drop()]);
-  });
+  afterAll(() => bed.close());
 
   it('takes a maintenance server out again within 2 s of an HAProxy restart and reports the drift', async () => {
     await start();

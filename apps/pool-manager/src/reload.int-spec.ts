@@ -4,27 +4,18 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseServersState, sessionsAcrossWorkers } from '@conveyor/haproxy';
-import type { RunningService } from '@conveyor/service-kit';
 import {
-  createTestDatabase,
-  createTestVhost,
   HAPROXY_BINARY,
   httpGet,
-  startBackendServers,
-  startHaproxy,
   waitFor,
-  waitForServersUp,
   type BackendFleet,
   type HaproxyHandle,
   type HttpGetResult,
-  type TestDatabase,
-  type TestVhost,
 } from '@conveyor/testing';
-import type { PoolsConfig } from './config/pools-config.schema';
-import { EventRecorder } from './testing/event-recorder';
+import type { EventRecorder } from './testing/event-recorder';
 import { adminStates, statuses } from './testing/haproxy-states';
 import { LoadLoop } from './testing/load-loop';
-import { startPoolManager } from './testing/pool-manager-harness';
+import { PoolTestBed } from './testing/pool-manager-harness';
 
 const RELOAD_HOOK = join(__dirname, '../../../deploy/haproxy/haproxy-reload.sh');
 
@@ -34,14 +25,12 @@ const RELOAD_HOOK = join(__dirname, '../../../deploy/haproxy/haproxy-reload.sh')
  * current, and a drain counts the sessions old workers still hold.
  */
 describe('pool manager across graceful HAProxy reloads', () => {
-  let vhost: TestVhost;
-  let database: TestDatabase;
   let fleet: BackendFleet;
   let haproxy: HaproxyHandle;
-  let service: RunningService;
   let orchestrator: EventRecorder;
 
   const servers = ['s1', 's2', 's3'];
+  const bed = new PoolTestBed({ servers: servers.length, masterWorker: true, serverStateFile: true });
   const online = () => adminStates(haproxy.client, 'be_online');
   const maintenance = () => adminStates(haproxy.client, 'be_maintenance');
   const totalHeld = () => fleet.servers.reduce((sum, server) => sum + server.counters.held, 0);
@@ -117,45 +106,11 @@ describe('pool manager across graceful HAProxy reloads', () => {
   }
 
   beforeAll(async () => {
-    [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    fleet = await startBackendServers(servers.length);
-    haproxy = await startHaproxy({
-      servers: fleet.servers.map((server) => ({ name: server.id, port: server.port })),
-      healthCheck: { interMs: 400, rise: 2, fall: 3 },
-      masterWorker: true,
-      serverStateFile: true,
-    });
-    await waitForServersUp(haproxy.client, 'be_online', servers);
-    orchestrator = await EventRecorder.start(vhost);
-    const pools: PoolsConfig = {
-      instances: [
-        {
-          id: 'lb-a',
-          socket: haproxy.socketPath,
-          masterSocket: haproxy.masterSocketPath,
-          serverStateFile: haproxy.serverStateFile,
-        },
-      ],
-      pools: [
-        {
-          name: 'web',
-          instances: ['lb-a'],
-          onlineBackend: 'be_online',
-          maintenanceBackend: 'be_maintenance',
-        },
-      ],
-    };
-    service = await startPoolManager(vhost.urlFor('pool-manager'), database.url, pools);
+    ({ fleet, orchestrator } = await bed.start());
+    [haproxy] = bed.haproxy;
   }, 120_000);
 
-  afterAll(async () => {
-    for (const server of fleet?.servers ?? []) server.releaseHeld();
-    await service?.close();
-    await orchestrator?.close();
-    await haproxy?.stop();
-    await fleet?.close();
-    await Promise.all([vhost?.delete(), database?.drop()]);
-  });
+  afterAll(() => bed.close());
 
   it('keeps a drained server out across reloads and waits for the old worker’s long requests', async () => {
     const load = new LoadLoop(haproxy.onlineUrl, 4);

@@ -1,29 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { RunningService } from '@conveyor/service-kit';
-import {
-  createTestDatabase,
-  createTestVhost,
-  startBackendServers,
-  startHaproxy,
-  waitFor,
-  waitForServersUp,
-  type BackendFleet,
-  type HaproxyHandle,
-  type TestDatabase,
-  type TestVhost,
-} from '@conveyor/testing';
+import { waitFor, type BackendFleet, type HaproxyHandle, type TestDatabase } from '@conveyor/testing';
 import { OperationWorker } from './operations/operation-worker.service';
-import { EventRecorder } from './testing/event-recorder';
+import type { EventRecorder } from './testing/event-recorder';
 import { adminStates, statuses } from './testing/haproxy-states';
-import { poolsConfigFor, startPoolManager } from './testing/pool-manager-harness';
+import { PoolTestBed } from './testing/pool-manager-harness';
 
 /**
  * Two live copies of the pool manager on one database, one vhost and one HAProxy: they start
  * together on a fresh database (migrate once), then drain servers of one pool concurrently.
  */
 describe('pool manager: two replicas', () => {
-  let vhost: TestVhost;
   let database: TestDatabase;
   let fleet: BackendFleet;
   let haproxy: HaproxyHandle;
@@ -31,32 +19,17 @@ describe('pool manager: two replicas', () => {
   let orchestrator: EventRecorder;
   const servers = ['s1', 's2', 's3', 's4', 's5', 's6'];
   const minHealthy = 3;
+  const bed = new PoolTestBed({ servers: servers.length, healthCheck: { interMs: 300 }, poolManager: false });
 
   beforeAll(async () => {
-    [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    fleet = await startBackendServers(servers.length);
-    haproxy = await startHaproxy({
-      servers: fleet.servers.map((server, index) => ({ name: servers[index], port: server.port })),
-      healthCheck: { interMs: 300, rise: 2, fall: 3 },
-    });
-    await waitForServersUp(haproxy.client, haproxy.onlineBackend, servers);
-    orchestrator = await EventRecorder.start(vhost);
+    ({ database, fleet, orchestrator } = await bed.start());
+    [haproxy] = bed.haproxy;
   }, 120_000);
 
-  afterAll(async () => {
-    await Promise.all(replicas.map((replica) => replica.close()));
-    await orchestrator?.close();
-    await haproxy?.stop();
-    await fleet?.close();
-    await Promise.all([vhost?.delete(), database?.drop()]);
-  });
+  afterAll(() => bed.close());
 
   it('start together on a fresh database and migrate once, without error', async () => {
-    const config = poolsConfigFor([{ id: 'lb-a', haproxy }]);
-    replicas = await Promise.all([
-      startPoolManager(vhost.urlFor('pool-manager'), database.url, config),
-      startPoolManager(vhost.urlFor('pool-manager'), database.url, config),
-    ]);
+    replicas = await Promise.all([bed.startPoolManager(), bed.startPoolManager()]);
     const db = new Client({ connectionString: database.url });
     await db.connect();
     try {

@@ -6,31 +6,18 @@ import {
   type RunningService,
   type TestApiToken,
 } from '@conveyor/service-kit';
-import {
-  createTestDatabase,
-  createTestVhost,
-  startBackendServers,
-  startHaproxy,
-  waitFor,
-  waitForServersUp,
-  type BackendFleet,
-  type HaproxyHandle,
-  type TestDatabase,
-  type TestVhost,
-} from '@conveyor/testing';
+import { waitFor, type TestVhost } from '@conveyor/testing';
 import type { PoolView } from '../http/pools-view.service';
-import { poolsConfigFor, startPoolManager } from '../testing/pool-manager-harness';
+import { PoolTestBed } from '../testing/pool-manager-harness';
 
 /**
  * Red team: the pool view (which servers, where, in which state) is for people with a token the
  * pipeline issued and has not revoked, learnt from the bus; without one the pool manager says nothing.
  */
 describe('red team: reading the HAProxy pools without a valid token', () => {
+  const bed = new PoolTestBed({ servers: 2 });
   let vhost: TestVhost;
-  let database: TestDatabase;
   let db: DataSource;
-  let fleet: BackendFleet;
-  let haproxy: HaproxyHandle;
   let service: RunningService;
   const frank = newTestApiToken('frank@example.com', 'ci');
   const get = (path: string, token: string | null) =>
@@ -45,31 +32,13 @@ describe('red team: reading the HAProxy pools without a valid token', () => {
     )[0];
 
   beforeAll(async () => {
-    [vhost, database] = await Promise.all([createTestVhost(), createTestDatabase()]);
-    fleet = await startBackendServers(2);
-    haproxy = await startHaproxy({
-      servers: fleet.servers.map((server) => ({ name: server.id, port: server.port })),
-      healthCheck: { interMs: 400, rise: 2, fall: 3 },
-    });
-    await waitForServersUp(
-      haproxy.client,
-      'be_online',
-      fleet.servers.map((server) => server.id),
-    );
-    service = await startPoolManager(
-      vhost.urlFor('pool-manager'),
-      database.url,
-      poolsConfigFor([{ id: 'lb-a', haproxy }]),
-    );
-    db = await new DataSource({ type: 'postgres', url: database.url }).initialize();
+    ({ vhost, poolManager: service } = await bed.start());
+    db = await new DataSource({ type: 'postgres', url: bed.database.url }).initialize();
   }, 120_000);
 
   afterAll(async () => {
-    await service?.close();
     await db?.destroy();
-    await haproxy?.stop();
-    await fleet?.close();
-    await Promise.all([vhost?.delete(), database?.drop()]);
+    await bed.close();
   });
 
   it('answers 401 to GET /pools with no token, a malformed header or an unknown token, and shows no pool', async () => {
