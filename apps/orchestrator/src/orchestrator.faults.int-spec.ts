@@ -72,38 +72,32 @@ describe('the orchestrator under faults (real RabbitMQ and PostgreSQL, scripted 
   const agentSteps = (id: string) => participants.recorded.agentSteps.filter((s) => s.stepId.startsWith(id));
   const executedTwice = () => [...participants.recorded.executions.entries()].filter(([, n]) => n > 1);
 
-  // Passed alone and in this file's own run; in one whole-suite run under two loaded workers the
-  // deployment never ended after the outage (a consumer that did not come back — under
-  // investigation, see apps/orchestrator/README.md). Kept out of CI until that is understood;
-  // run it with `npm test -- apps/orchestrator/src/orchestrator.faults`.
-  (process.env['CI'] === 'true' ? it.skip : it)(
-    'rolls out despite ~14 s of broker connections dropped mid-deploy: silence while the orchestrator could not hear does not count',
-    async () => {
-      const request = rolloutRequest('2.0.0', { stepTimeoutSeconds: 10 });
-      // Each deploy takes 8 s (longer than the silence limit): one is in flight through most of the outage.
-      script.stepDelaysMs = { deploy: 8_000 };
-      await participants.send('deployment.requested', request);
-      await waitFor('the canary deploy to start', () => agentSteps(request.deploymentId).length > 0, {
-        timeoutMs: 15_000,
-      });
-      // The outage: for 14 s no connection of the vhost can be (re)opened and every open one is
-      // dropped, so no heartbeat, command or reply passes (more than twice the silence limit).
-      const closed = await vhost.outage(14_000);
-      expect(closed).toBeGreaterThan(0);
-      const end = await waitForEnd(request.deploymentId, 120_000);
+  // Once, in a whole-suite run under two loaded workers, the deployment never ended after the
+  // outage (see apps/orchestrator/README.md, "Known issue"); back in CI since the reconnect grace.
+  it('rolls out despite ~14 s of broker connections dropped mid-deploy: silence while the orchestrator could not hear does not count', async () => {
+    const request = rolloutRequest('2.0.0', { stepTimeoutSeconds: 10 });
+    // Each deploy takes 8 s (longer than the silence limit): one is in flight through most of the outage.
+    script.stepDelaysMs = { deploy: 8_000 };
+    await participants.send('deployment.requested', request);
+    await waitFor('the canary deploy to start', () => agentSteps(request.deploymentId).length > 0, {
+      timeoutMs: 15_000,
+    });
+    // The outage: for 14 s no connection of the vhost can be (re)opened and every open one is
+    // dropped, so no heartbeat, command or reply passes (more than twice the silence limit).
+    const closed = await vhost.outage(14_000);
+    expect(closed).toBeGreaterThan(0);
+    const end = await waitForEnd(request.deploymentId, 120_000);
 
-      expect({ type: end.type, reason: end.data['reason'] }).toEqual({
-        type: 'deployment.succeeded',
-        reason: undefined,
-      });
-      expect([...participants.versions.values()]).toEqual(Array(6).fill('2.0.0'));
-      expect(agentSteps(request.deploymentId).map((s) => s.kind)).toEqual(Array(6).fill('deploy'));
-      expect(executedTwice()).toEqual([]);
-      expect(participants.recorded.floorViolations).toEqual([]);
-      expect(participants.recorded.commandRejections).toEqual([]);
-    },
-    180_000,
-  );
+    expect({ type: end.type, reason: end.data['reason'] }).toEqual({
+      type: 'deployment.succeeded',
+      reason: undefined,
+    });
+    expect([...participants.versions.values()]).toEqual(Array(6).fill('2.0.0'));
+    expect(agentSteps(request.deploymentId).map((s) => s.kind)).toEqual(Array(6).fill('deploy'));
+    expect(executedTwice()).toEqual([]);
+    expect(participants.recorded.floorViolations).toEqual([]);
+    expect(participants.recorded.commandRejections).toEqual([]);
+  }, 180_000);
 
   it('re-sends a rollback whose reply was lost, with the same step id, and the rollback completes', async () => {
     const before = new Map(participants.versions);
