@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import { connectAmqp, waitForConnection } from '@conveyor/messaging';
-import { createTestVhost } from '@conveyor/testing';
+import { createTestVhost, type TestVhost } from '@conveyor/testing';
 import { DEFAULT_RECONNECT_POLICY } from '../../../apps/agent/src/runtime/reconnect-backoff';
 import { applyReconnectBackoff } from '../../../apps/agent/src/runtime/reconnect-schedule';
 
@@ -38,6 +38,19 @@ interface Figures {
   /** Connection attempts refused while the broker was away (each is a TCP + AMQP handshake it had to answer). */
   refusedAttempts: number;
   reconnected: number;
+}
+
+/** With hundreds of connections just closed the management API may answer 500 for a moment. */
+async function deleteVhost(vhost: TestVhost): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await vhost.delete();
+      return;
+    } catch (error) {
+      if (attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+  }
 }
 
 async function measure(jittered: boolean): Promise<Figures> {
@@ -92,16 +105,7 @@ async function measure(jittered: boolean): Promise<Figures> {
     };
   } finally {
     await Promise.all(connections.map((connection) => connection.close().catch(() => undefined)));
-    // With a thousand connections just closed the management API may answer 500 for a moment.
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await vhost.delete();
-        break;
-      } catch (error) {
-        if (attempt >= 10) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 2_000));
-      }
-    }
+    await deleteVhost(vhost);
   }
 }
 
