@@ -84,8 +84,8 @@ async function measure(jittered: boolean): Promise<Figures> {
     }
     await Promise.all(connections.map((connection) => waitForConnection(connection, 120_000)));
     outage = true;
-    await vhost.outage(outageMs);
-    const back = Date.now();
+    let back = 0;
+    await vhost.outage(outageMs, () => (back = Date.now()));
     const deadline = back + 120_000;
     while (reconnectedAt.size < agents && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -44,9 +44,10 @@ export interface TestVhost {
    * user's permissions on it are taken away (a reconnect is refused) and every connection is
    * dropped, again every 500 ms; then the permissions come back as they were. Other vhosts (other
    * test files running meanwhile) are untouched, which a real broker restart would not allow.
-   * Resolves with how many connections were dropped.
+   * Resolves with how many connections were dropped; `onRestored` is called the moment the
+   * permissions are back (when reconnects can succeed again).
    */
-  outage(ms: number): Promise<number>;
+  outage(ms: number, onRestored?: () => void): Promise<number>;
   /** Messages waiting in a queue of this vhost. */
   queueDepth(queue: string): Promise<number>;
   /** Takes up to `count` messages off a queue (for inspecting dead letters). */
@@ -178,7 +179,7 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
       ]);
       return count;
     },
-    async outage(ms) {
+    async outage(ms, onRestored) {
       const listing = await run('rabbitmqctl', ['-q', 'list_permissions', '-p', name]);
       const permissions = listing
         .split('\n')
@@ -203,6 +204,7 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
             run('rabbitmqctl', ['-q', 'set_permissions', '-p', name, user, configure, write, read]),
           ),
         );
+        onRestored?.();
       }
       return closed;
     },
