@@ -7,6 +7,7 @@ import { API_ACCESS_REFUSALS, SERVICE_LOGGER } from '@conveyor/service-kit';
 import { AuditAccessRecorder } from './access/audit-access-recorder.service';
 import { AuditExportController } from './api/audit-export.controller';
 import { AuditQueryController } from './api/audit-query.controller';
+import { AuditQueryService } from './api/audit-query.service';
 import { AuditEntriesRepository } from './chain/audit-entries.repository';
 import {
   AUDIT_CHECKPOINT_DIRECTORY,
@@ -70,6 +71,7 @@ export class AuditModule {
         CheckpointService,
         AuditExportService,
         ChainVerificationService,
+        AuditQueryService,
       ],
     };
   }
