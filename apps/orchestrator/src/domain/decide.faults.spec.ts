@@ -135,6 +135,32 @@ describe('after a broker outage the agents get their reconnect window before sil
   });
 });
 
+describe('when no agent at all is heard, the orchestrator is the one not hearing', () => {
+  it('does not fail a step for silence while every other agent is silent too (its database or consumers are behind)', () => {
+    const driver = new Driver(started(deploymentRequest()));
+    driver.run((a) => (a.type === 'agent.succeeded' ? null : a)); // the canary's deploy runs
+    const lastHeard = driver.now;
+    driver.feed({ type: 'tick', lastHeartbeats: { 'web-1': lastHeard }, othersHeardAt: lastHeard }, 15_000);
+    expect(driver.state.failure).toBeUndefined();
+    // The backlog is processed: the others are heard again, web-1 still is not — that is its own silence.
+    driver.feed({ type: 'tick', lastHeartbeats: { 'web-1': lastHeard }, othersHeardAt: driver.now }, 1_000);
+    expect(driver.state.failure).toEqual(
+      expect.objectContaining({ serverId: 'web-1', reason: expect.stringContaining('went silent') }),
+    );
+  });
+
+  it('still fails the step of an agent that died alone while the rest of the fleet is heard', () => {
+    const driver = new Driver(started(deploymentRequest()));
+    driver.run((a) => (a.type === 'agent.succeeded' ? null : a));
+    const lastHeard = driver.now;
+    driver.feed(
+      { type: 'tick', lastHeartbeats: { 'web-1': lastHeard }, othersHeardAt: lastHeard + 10_500 },
+      10_001,
+    );
+    expect(driver.state.failure).toEqual(expect.objectContaining({ serverId: 'web-1' }));
+  });
+});
+
 describe('agent commands are sent again until answered', () => {
   it('re-sends a deploy whose reply did not come, with the same step id, and goes on when the answer comes', () => {
     const driver = new Driver(started(deploymentRequest()));

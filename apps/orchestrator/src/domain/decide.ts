@@ -36,7 +36,18 @@ export type DecisionInput =
    * while its broker connection was down, are not mistaken for silence: after a reconnect every
    * agent gets a fresh grace period.
    */
-  | { type: 'tick'; lastHeartbeats: Readonly<Record<string, number>>; listeningSince?: number };
+  | {
+      type: 'tick';
+      lastHeartbeats: Readonly<Record<string, number>>;
+      listeningSince?: number;
+      /**
+       * The most recent heartbeat recorded from any other agent of the fleet (absent: there is
+       * none). When no agent at all has been heard for the silence limit, the orchestrator is the
+       * one not hearing (its database or its consumers are behind), not every agent dead at once:
+       * silence is not judged then; step deadlines still are.
+       */
+      othersHeardAt?: number;
+    };
 
 /**
  * The orchestrator's state machine: given a deployment's state, one input and the time, the next
@@ -104,7 +115,7 @@ function apply(t: Transition, input: DecisionInput): string | undefined {
     case 'agent.state.reported':
       return stateReported(t, input.requestId, input.nodeId, input.currentVersion);
     case 'tick':
-      tick(t, input.lastHeartbeats, input.listeningSince ?? Number.NEGATIVE_INFINITY);
+      tick(t, input.lastHeartbeats, input.listeningSince ?? Number.NEGATIVE_INFINITY, input.othersHeardAt);
       return undefined;
     default:
       applyControl(t, input);
@@ -192,8 +203,14 @@ export const DEFAULT_COMMAND_RESENDS = 2;
  * an agent command, which is first sent again (same step id) up to `commandResends` times: a reply
  * or a command lost with a broker restart is not taken for a failure.
  */
-function tick(t: Transition, lastHeartbeats: Readonly<Record<string, number>>, listeningSince: number): void {
+function tick(
+  t: Transition,
+  lastHeartbeats: Readonly<Record<string, number>>,
+  listeningSince: number,
+  othersHeardAt: number | undefined,
+): void {
   const { settings } = t.s;
+  const fleetSilent = othersHeardAt !== undefined && t.now - othersHeardAt > settings.agentSilenceMs;
   for (const step of t.inFlight()) {
     if (step.status !== 'issued') continue;
     if (t.now >= step.deadlineAt) {
@@ -213,7 +230,7 @@ function tick(t: Transition, lastHeartbeats: Readonly<Record<string, number>>, l
       });
       continue;
     }
-    if (!AGENT_STEP_KINDS.includes(step.kind)) continue;
+    if (!AGENT_STEP_KINDS.includes(step.kind) || fleetSilent) continue;
     const node = step.servers[0] ?? '';
     const lastHeard = lastHeartbeats[node] ?? Number.NEGATIVE_INFINITY;
     // Not heard from since we listen again: its agent may still be on its way back (reconnect back-off).

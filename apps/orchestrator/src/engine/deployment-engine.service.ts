@@ -142,10 +142,16 @@ export class DeploymentEngine implements OnModuleDestroy {
       .filter((s) => s.status === 'issued' && AGENT_STEP_KINDS.includes(s.kind))
       .map((s) => s.servers[0] ?? '');
     const lastHeartbeats = await this.agents.lastHeartbeats(unit.manager, watched);
+    const othersHeardAt = await this.agents.freshestHeartbeatExcept(unit.manager, watched);
     await this.transition(
       unit,
       before,
-      { type: 'tick', lastHeartbeats, listeningSince: this.heardSince(now) },
+      {
+        type: 'tick',
+        lastHeartbeats,
+        listeningSince: this.heardSince(now),
+        ...(othersHeardAt === null ? {} : { othersHeardAt }),
+      },
       now,
     );
     return true;

@@ -46,6 +46,18 @@ export class AgentRepository {
     return Object.fromEntries(rows.map((row) => [row.node_id, Number(row.at)]));
   }
 
+  /**
+   * The most recent heartbeat recorded from any agent but `nodeIds`, in ms since the epoch; null
+   * when there is no other agent. SQL for the aggregate on the database's clock.
+   */
+  async freshestHeartbeatExcept(manager: EntityManager, nodeIds: readonly string[]): Promise<number | null> {
+    const [row]: { at: string | null }[] = await manager.query(
+      `SELECT (extract(epoch from max(last_heartbeat_at)) * 1000)::bigint::text AS at FROM "${S}".agents WHERE NOT (node_id = ANY($1))`,
+      [[...nodeIds]],
+    );
+    return row?.at === null || row?.at === undefined ? null : Number(row.at);
+  }
+
   async recordCommand(manager: EntityManager, command: Omit<AgentCommandEntity, 'issuedAt'>): Promise<void> {
     await manager.insert(AgentCommandEntity, command);
   }
