@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { HAPROXY_BINARY, type HaproxyHandle } from '@conveyor/testing';
 import { currentVersions, verifyAuditExport } from '../demo-scenario';
 import { setUpDemoEnvironment, type DemoEnvironment, type ServiceName } from '../demo-environment';
 import { LoadGenerator, type LoadFigures } from '../load-generator';
@@ -23,6 +25,34 @@ const SERVICE = 'sample-app';
 const SERVERS = 4;
 const FLOOR = SERVERS - 1;
 const OUTAGE_MS = 12_000;
+
+const RELOAD_HOOK = join(__dirname, '..', '..', '..', '..', 'deploy', 'haproxy', 'haproxy-reload.sh');
+
+/** Runs the shipped reload hook against an HAProxy of the environment, as systemd or the container does. */
+function reloadThroughHook(haproxy: HaproxyHandle): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      RELOAD_HOOK,
+      [],
+      {
+        env: {
+          PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+          HAPROXY_BIN: HAPROXY_BINARY,
+          HAPROXY_CONFIG: haproxy.configPath,
+          HAPROXY_STATS_SOCKET: haproxy.socketPath,
+          HAPROXY_MASTER_SOCKET: haproxy.masterSocketPath ?? '',
+          HAPROXY_SERVER_STATE_FILE: haproxy.serverStateFile ?? '',
+        },
+        timeout: 30_000,
+      },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+          output: `${stdout}${stderr}`,
+        }),
+    );
+  });
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -87,7 +117,9 @@ const FAULTS: Fault[] = [
     at: { server: 'web-3', step: 'deploying' },
     expect: 'succeeded',
     inject: async (env) => {
-      await env.haproxy['prod'].reload();
+      // The way production reloads: the shipped hook (deploy/haproxy/haproxy-reload.sh).
+      const reload = await reloadThroughHook(env.haproxy['prod']);
+      if (reload.code !== 0) return [`reload hook failed (${reload.code}): ${reload.output}`];
       // Right after the reload, before any reconciler could act: the server under deployment must
       // still be out of the customer-facing backend.
       const states = await poolStates(env);
@@ -264,6 +296,8 @@ describe('faults during production rollouts, two replicas of every service, cust
         {
           name: 'the canary agent SIGKILLed while it rolls back, restarted 3 s later',
           at: { server: 'web-1', step: 'rolling_back' },
+          // Inside the rollback, after its agent journalled it (a kill before that is a step never begun).
+          delayMs: 300,
           expect: 'truthful',
           inject: async (e) => {
             const agent = e.fleets['prod'].agent('web-1');
