@@ -7,7 +7,8 @@
 # takes it out again. This hook closes that gap:
 #   1. check the new config (nothing changes if it is invalid);
 #   2. dump `show servers state` from the running worker into the server-state-file, atomically
-#      (temporary file + rename); HAProxy loads it at start (`server-state-file` in global,
+#      (temporary file + rename) and under the file's lock (<file>.lock, held until the new worker
+#      runs, so no other writer lands an older dump before it reads the file); HAProxy loads it at start (`server-state-file` in global,
 #      `load-server-state-from-file global` in defaults); a failed dump stops the reload;
 #   3. reload through the master CLI (`reload`, or SIGUSR2 to the master): old workers stop
 #      accepting and finish the sessions they hold; the new worker starts with the saved states;
@@ -108,10 +109,28 @@ if ! "$HAPROXY_BIN" -c -q -f "$CONFIG"; then
   exit 1
 fi
 
-# 2. Save the runtime states atomically; refuse to reload without them.
+# 2. Save the runtime states atomically; refuse to reload without them. The state file's lock
+#    (`<file>.lock`, a directory: mkdir is atomic) is held from the dump until the new worker has
+#    started, so no other writer (the pool manager rewrites the file after each change) can land an
+#    older dump in between. A lock older than a minute was left by a writer that died.
+LOCK_DIR="$STATE_FILE.lock"
+waited=0
+until mkdir "$LOCK_DIR" 2>/dev/null; do
+  if [ -n "$(find "$LOCK_DIR" -maxdepth 0 -mmin +1 2>/dev/null)" ]; then
+    say "breaking a stale lock $LOCK_DIR"
+    rm -rf "$LOCK_DIR"
+    continue
+  fi
+  waited=$((waited + 1))
+  if [ "$waited" -ge $((WAIT_SECONDS * 10)) ]; then
+    say "$LOCK_DIR held for more than ${WAIT_SECONDS}s by another writer; not reloading"
+    exit 1
+  fi
+  sleep 0.1
+done
 state_dir=$(dirname "$STATE_FILE")
 temporary=$(mktemp "$state_dir/.server-state.XXXXXX")
-trap 'rm -f "$temporary"' EXIT
+trap 'rm -f "$temporary"; rmdir "$LOCK_DIR" 2>/dev/null' EXIT
 if ! runtime "$STATS_SOCKET" 'show servers state' >"$temporary"; then
   say "could not read the server states from $STATS_SOCKET; not reloading (states would be lost)"
   exit 1
@@ -123,7 +142,7 @@ fi
 chmod 644 "$temporary"
 saved_states=$(cat "$temporary")
 mv -f "$temporary" "$STATE_FILE"
-trap - EXIT
+trap 'rmdir "$LOCK_DIR" 2>/dev/null' EXIT
 say "saved $(awk 'NR > 2 && NF > 0' "$STATE_FILE" | wc -l) server states to $STATE_FILE"
 
 # 3. Graceful reload through the master.

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseServersState, sessionsAcrossWorkers } from '@conveyor/haproxy';
@@ -224,5 +224,27 @@ describe('pool manager across graceful HAProxy reloads', () => {
     expect((await statuses(haproxy.client, 'be_online'))['s3']).toBe('MAINT');
 
     await orchestrator.expectOutcome((await enable('s3')).data.operationId, 'pool.server.enabled');
+  });
+
+  it("holds the state file's lock from its dump until the new worker runs, and waits for another writer's", async () => {
+    const lock = `${haproxy.serverStateFile ?? ''}.lock`;
+    await mkdir(lock); // another writer (the pool manager) is between its dump and its rename
+    const reloadsBefore = (await haproxy.master?.showProc())?.master.reloads;
+    let finished = false;
+    const reloading = reloadThroughHook().then((result) => {
+      finished = true;
+      return result;
+    });
+    await sleep(1_500);
+    // Nothing dumped, nothing reloaded while the other writer holds the lock.
+    expect(finished).toBe(false);
+    expect((await haproxy.master?.showProc())?.master.reloads).toBe(reloadsBefore);
+    await rmdir(lock);
+    const reload = await reloading;
+    expect(reload).toMatchObject({ code: 0 });
+    expect(reload.output).toMatch(/reloaded/);
+    expect((await haproxy.master?.showProc())?.master.reloads).toBe((reloadsBefore ?? 0) + 1);
+    // Released at the end: the pool manager's next rewrite is not held up.
+    await expect(stat(lock)).rejects.toThrow();
   });
 });

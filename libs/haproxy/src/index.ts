@@ -13,3 +13,4 @@ export * from './parsing/show-proc-parser';
 export * from './master/master-commands';
 export * from './master/haproxy-master-client';
 export * from './state/server-state-file';
+export * from './state/state-file-lock';

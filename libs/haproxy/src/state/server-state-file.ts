@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { HaproxyParseError } from '../errors/haproxy-errors';
+import { withStateFileLock, type StateFileLockOptions } from './state-file-lock';
 
 /** What can dump the servers' state: the stats socket client, or a master CLI call on a worker. */
 export interface ServerStateSource {
@@ -31,9 +32,19 @@ export function assertServerStateDump(text: string): void {
  * directory, flushed to disk, then renamed over `path`. HAProxy reads that file
  * (`server-state-file` + `load-server-state-from-file global`) when a new process starts, so
  * a reload keeps every server's admin state (maint, drain) instead of resetting it to ready.
- * Returns the dump written.
+ * Returns the dump written. Holds the file's lock (`<path>.lock`, see `withStateFileLock`) from the
+ * dump to the rename, and waits while the reload hook holds it.
  */
-export async function saveServerState(source: ServerStateSource, path: string): Promise<string> {
+export async function saveServerState(
+  source: ServerStateSource,
+  path: string,
+  lock: StateFileLockOptions = {},
+): Promise<string> {
+  // Dump and rename under the file's lock: a dump never replaces a newer one a reload relies on.
+  return withStateFileLock(path, () => dumpInto(source, path), lock);
+}
+
+async function dumpInto(source: ServerStateSource, path: string): Promise<string> {
   const dump = await source.command('show servers state');
   assertServerStateDump(dump);
   const temporary = join(
