@@ -1,7 +1,7 @@
 import { errorMessage } from '@conveyor/errors';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { TransactionalBus } from '@conveyor/messaging';
+import { isDatabaseConnectionError, TransactionalBus } from '@conveyor/messaging';
 import type { Logger } from '@conveyor/observability';
 import { SERVICE_LOGGER } from '@conveyor/service-kit';
 import { ORCHESTRATOR_SETTINGS, type OrchestratorSettings } from '../config/orchestrator-env';
@@ -68,10 +68,11 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.poll()
-        .then(() => undefined)
-        .catch((error: unknown) =>
-          this.logger.error({ err: describe(error) }, 'deadline scheduler round failed; will retry'),
-        )
+        .then(() => this.engine.databaseAnswered())
+        .catch((error: unknown) => {
+          if (isDatabaseConnectionError(error)) this.engine.databaseLost();
+          this.logger.error({ err: describe(error) }, 'deadline scheduler round failed; will retry');
+        })
         .finally(() => this.schedule(this.settings.pollMs));
     }, delayMs);
   }

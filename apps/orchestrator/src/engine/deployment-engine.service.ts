@@ -31,6 +31,8 @@ export class DeploymentEngine implements OnModuleDestroy {
    */
   private listeningSince = Date.now();
   private connected: boolean;
+  /** The database did not answer the last scheduler round: heartbeats are not being recorded either. */
+  private databaseDown = false;
   private readonly onConnect = () => {
     this.connected = true;
     this.listeningSince = Date.now();
@@ -61,9 +63,24 @@ export class DeploymentEngine implements OnModuleDestroy {
     this.connection.removeListener('disconnect', this.onDisconnect);
   }
 
-  /** Since when agent silence counts: `now` while the broker connection is down. */
+  /** Since when agent silence counts: `now` while the broker connection or the database is down. */
   private heardSince(now: number): number {
-    return this.connected && this.connection.isConnected() ? this.listeningSince : now;
+    return this.connected && this.connection.isConnected() && !this.databaseDown ? this.listeningSince : now;
+  }
+
+  /** A scheduler round could not reach the database: no heartbeat is recorded meanwhile. */
+  databaseLost(): void {
+    if (!this.databaseDown)
+      this.logger.warn({}, 'database unreachable: agent silence is not counted until it answers');
+    this.databaseDown = true;
+  }
+
+  /** A scheduler round reached the database again: silence counts from now (heartbeats catch up). */
+  databaseAnswered(): void {
+    if (!this.databaseDown) return;
+    this.databaseDown = false;
+    this.listeningSince = Date.now();
+    this.logger.info({}, 'database answers again: agent silence is counted from now');
   }
 
   /**

@@ -37,6 +37,8 @@ export function poolsConfigFor(
     instances: instances.map(({ id, haproxy }) => ({
       id,
       socket: haproxy.socketPath,
+      // Room for a loaded 2-core test machine (production keeps its own, shorter, setting).
+      timeoutMs: 5_000,
       ...(haproxy.masterSocketPath === undefined ? {} : { masterSocket: haproxy.masterSocketPath }),
       ...(haproxy.serverStateFile === undefined ? {} : { serverStateFile: haproxy.serverStateFile }),
     })),

@@ -6,7 +6,7 @@ import {
   type CommandContext,
 } from '../commands/response-classifier';
 import { SHOW_STAT_COMMAND, shutdownSessionsCommand } from '../commands/runtime-commands';
-import { HaproxyCommandError, HaproxyTimeoutError } from '../errors/haproxy-errors';
+import { HaproxyCommandError, HaproxyTimeoutError, HaproxyUnreachableError } from '../errors/haproxy-errors';
 import { parseShowProc, liveWorkers, type ProcessList } from '../parsing/show-proc-parser';
 import { parseShowStat, type StatRow } from '../parsing/show-stat-parser';
 import { sendRuntimeCommand } from '../transport/runtime-transport';
@@ -100,9 +100,18 @@ export class HaproxyMasterClient {
    * raises HaproxyCommandError.
    */
   async reload(options: { timeoutMs?: number; pollMs?: number } = {}): Promise<ProcessList> {
-    const before = await this.showProc();
     const timeoutMs = options.timeoutMs ?? 10_000;
     const deadline = Date.now() + timeoutMs;
+    // Right after an earlier reload the master may still be re-executing: its socket refuses for a moment.
+    let before: ProcessList | undefined;
+    while (before === undefined) {
+      try {
+        before = await this.showProc();
+      } catch (error) {
+        if (!(error instanceof HaproxyUnreachableError) || Date.now() >= deadline) throw error;
+        await sleep(options.pollMs ?? 50);
+      }
+    }
     // The master re-executes itself: it closes this connection without an answer.
     await this.send('reload').catch(() => '');
     for (;;) {
