@@ -20,6 +20,8 @@ export interface Fault {
   at: Moment;
   /** Waits this long after the moment before injecting (e.g. to be well inside a step). */
   delayMs?: number;
+  /** How long each deploy holds its server in after-install (default 3 s, so every moment can be caught). */
+  deploySeconds?: number;
   /**
    * What the run must end in: `succeeded`, or any terminal outcome that tells the truth (the
    * versions it reports for each server are what the servers serve) — a deploy cut short on its
