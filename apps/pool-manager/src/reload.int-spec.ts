@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseServersState, sessionsAcrossWorkers } from '@conveyor/haproxy';
 import {
-  HAPROXY_BINARY,
+  reloadThroughHook as runReloadHook,
   httpGet,
   waitFor,
   type BackendFleet,
@@ -16,8 +14,6 @@ import type { EventRecorder } from './testing/event-recorder';
 import { adminStates, statuses } from './testing/haproxy-states';
 import { LoadLoop } from './testing/load-loop';
 import { PoolTestBed } from './testing/pool-manager-harness';
-
-const RELOAD_HOOK = join(__dirname, '../../../deploy/haproxy/haproxy-reload.sh');
 
 /**
  * Graceful HAProxy reloads (master-worker, `reload` on the master CLI) in the middle of drains:
@@ -67,32 +63,7 @@ describe('pool manager across graceful HAProxy reloads', () => {
     return pending;
   }
 
-  /** The shipped reload hook (deploy/haproxy/haproxy-reload.sh), as systemd or the container runs it. */
-  function reloadThroughHook(env: Record<string, string> = {}): Promise<{ code: number; output: string }> {
-    return new Promise((resolve) => {
-      execFile(
-        RELOAD_HOOK,
-        [],
-        {
-          env: {
-            PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-            HAPROXY_BIN: HAPROXY_BINARY,
-            HAPROXY_CONFIG: haproxy.configPath,
-            HAPROXY_STATS_SOCKET: haproxy.socketPath,
-            HAPROXY_MASTER_SOCKET: haproxy.masterSocketPath ?? '',
-            HAPROXY_SERVER_STATE_FILE: haproxy.serverStateFile ?? '',
-            ...env,
-          },
-          timeout: 20_000,
-        },
-        (error, stdout, stderr) =>
-          resolve({
-            code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-            output: `${stdout}${stderr}`,
-          }),
-      );
-    });
-  }
+  const reloadThroughHook = (env: Record<string, string> = {}) => runReloadHook(haproxy, env);
 
   /** Admin state per server and backend role, read from the server-state-file. */
   async function stateFile(): Promise<Record<string, string>> {

@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { HAPROXY_BINARY, type HaproxyHandle } from '@conveyor/testing';
+import { reloadThroughHook } from '@conveyor/testing';
 import { currentVersions, verifyAuditExport } from '../demo-scenario';
 import { setUpDemoEnvironment, type DemoEnvironment, type ServiceName } from '../demo-environment';
 import { LoadGenerator, type LoadFigures } from '../load-generator';
@@ -25,34 +24,6 @@ const SERVICE = 'sample-app';
 const SERVERS = 4;
 const FLOOR = SERVERS - 1;
 const OUTAGE_MS = 12_000;
-
-const RELOAD_HOOK = join(__dirname, '..', '..', '..', '..', 'deploy', 'haproxy', 'haproxy-reload.sh');
-
-/** Runs the shipped reload hook against an HAProxy of the environment, as systemd or the container does. */
-function reloadThroughHook(haproxy: HaproxyHandle): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      RELOAD_HOOK,
-      [],
-      {
-        env: {
-          PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-          HAPROXY_BIN: HAPROXY_BINARY,
-          HAPROXY_CONFIG: haproxy.configPath,
-          HAPROXY_STATS_SOCKET: haproxy.socketPath,
-          HAPROXY_MASTER_SOCKET: haproxy.masterSocketPath ?? '',
-          HAPROXY_SERVER_STATE_FILE: haproxy.serverStateFile ?? '',
-        },
-        timeout: 30_000,
-      },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          output: `${stdout}${stderr}`,
-        }),
-    );
-  });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
