@@ -64,6 +64,14 @@ export interface PeekedMessage {
   userId: string | undefined;
 }
 
+/** One user's permissions on a vhost, as the management API lists them. */
+interface VhostPermission {
+  user: string;
+  configure: string;
+  write: string;
+  read: string;
+}
+
 const MANAGEMENT = process.env['TEST_RABBITMQ_MANAGEMENT_URL'] ?? 'http://127.0.0.1:15672';
 const AMQP_HOST = process.env['TEST_RABBITMQ_AMQP'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 const AUTH = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
@@ -180,19 +188,16 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
       return count;
     },
     async outage(ms, onRestored) {
-      const listing = await run('rabbitmqctl', ['-q', 'list_permissions', '-p', name]);
-      const permissions = listing
-        .split('\n')
-        .map((line) => line.split('\t'))
-        .filter(
-          (fields): fields is [string, string, string, string] => fields.length === 4 && fields[0] !== 'user',
-        );
+      // Through the management API, every user at once: one rabbitmqctl per user takes seconds on a
+      // loaded machine, and meanwhile some participants could reach the broker and others not (a
+      // partition, not an outage: an agent that cannot publish while the orchestrator still hears
+      // is rightly taken for silent).
+      const permissions = (await management('GET', `/api/vhosts/${vhost}/permissions`)) as VhostPermission[];
       if (permissions.length === 0) throw new Error(`no permissions on vhost ${name} to take away`);
+      const path = (user: string) => `/api/permissions/${vhost}/${encodeURIComponent(user)}`;
       let closed = 0;
       try {
-        await Promise.all(
-          permissions.map(([user]) => run('rabbitmqctl', ['-q', 'clear_permissions', '-p', name, user])),
-        );
+        await Promise.all(permissions.map(({ user }) => management('DELETE', path(user))));
         const ends = Date.now() + ms;
         while (Date.now() < ends) {
           closed += await handle.closeConnections();
@@ -200,8 +205,8 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
         }
       } finally {
         await Promise.all(
-          permissions.map(([user, configure, write, read]) =>
-            run('rabbitmqctl', ['-q', 'set_permissions', '-p', name, user, configure, write, read]),
+          permissions.map(({ user, configure, write, read }) =>
+            management('PUT', path(user), { configure, write, read }),
           ),
         );
         onRestored?.();
