@@ -6,9 +6,11 @@ import type { ReleaseActors } from '../release-flow';
 import { FloorWatch, type FloorFigures } from './floor-watch';
 
 /**
- * A server reaching a step of the rollout, as the pipeline's read model shows it: the fault is
- * injected the first time the server is seen at that step or a later one of its way through the
- * batch (the read model is polled every 100 ms and may skip a short step).
+ * A server reaching a step of the rollout. `deploying` and `rolling_back` are taken from the agent
+ * itself: the moment its log says it started running that step of this deployment (the read model
+ * trails the agent by the whole event path, seconds on a loaded machine). Other steps are taken
+ * from the pipeline's read model: the first time the server is seen at that step or a later one of
+ * its way through the batch (it is polled every 100 ms and may skip a short step).
  */
 export interface Moment {
   server: string;
@@ -66,6 +68,31 @@ const WAYS: readonly (readonly string[])[] = [
   ['rolling_back', 'held', 'failed'],
 ];
 
+/** The moments taken from the agent's own log, and the kind of step its log names. */
+const AGENT_STEPS: Partial<Record<Moment['step'], 'deploy' | 'rollback'>> = {
+  deploying: 'deploy',
+  rolling_back: 'rollback',
+};
+
+/** Whether `server`'s agent has logged that it runs a `kind` step of this deployment. */
+function agentStarted(
+  env: DemoEnvironment,
+  server: string,
+  kind: 'deploy' | 'rollback',
+  deploymentId: string,
+): boolean {
+  return env.fleets['prod']
+    .agent(server)
+    .output()
+    .split('\n')
+    .some(
+      (line) =>
+        line.includes('"msg":"running step"') &&
+        line.includes(`"kind":"${kind}"`) &&
+        line.includes(`"stepId":"${deploymentId}.`),
+    );
+}
+
 function reached(step: string | undefined, moment: Moment): boolean {
   if (step === undefined) return false;
   if (step === moment.step) return true;
@@ -117,9 +144,14 @@ export async function rolloutWithFault(
     end = await waitFor(
       `deployment ${deploymentId} (${fault.name}) to end`,
       async () => {
+        const agentStep = AGENT_STEPS[fault.at.step];
+        const agentDue =
+          agentStep !== undefined && agentStarted(env, fault.at.server, agentStep, deploymentId);
         const view = await read(actors.deployer, deploymentId);
         if (view === undefined) return undefined;
-        if (injectedAfterMs === null && reached(view.servers[fault.at.server]?.step, fault.at)) {
+        const due =
+          agentStep === undefined ? reached(view.servers[fault.at.server]?.step, fault.at) : agentDue;
+        if (injectedAfterMs === null && due) {
           injectedAfterMs = Date.now() - started + (fault.delayMs ?? 0);
           injection = new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 0))
             .then(() => fault.inject(env))
