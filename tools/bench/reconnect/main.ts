@@ -85,7 +85,7 @@ async function measure(jittered: boolean): Promise<Figures> {
     await Promise.all(connections.map((connection) => waitForConnection(connection, 120_000)));
     outage = true;
     let back = 0;
-    await vhost.outage(outageMs, () => (back = Date.now()));
+    await vhost.outage(outageMs, { onRestored: () => (back = Date.now()) });
     const deadline = back + 120_000;
     while (reconnectedAt.size < agents && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -41,13 +41,14 @@ export interface TestVhost {
   closeConnections(): Promise<number>;
   /**
    * The broker is unreachable from this vhost for `ms`, as when it is down or restarting: every
-   * user's permissions on it are taken away (a reconnect is refused) and every connection is
+   * user's permissions on it are taken away at once (a reconnect is refused) and every connection is
    * dropped, again every 500 ms; then the permissions come back as they were. Other vhosts (other
    * test files running meanwhile) are untouched, which a real broker restart would not allow.
-   * Resolves with how many connections were dropped; `onRestored` is called the moment the
-   * permissions are back (when reconnects can succeed again).
+   * `loseTransientQueues`: as a real restart does, every non-durable queue (an agent's) is gone,
+   * with its messages, when the broker is back. Resolves with how many connections were dropped;
+   * `onRestored` is called the moment the permissions are back (when reconnects can succeed again).
    */
-  outage(ms: number, onRestored?: () => void): Promise<number>;
+  outage(ms: number, options?: OutageOptions): Promise<number>;
   /** Messages waiting in a queue of this vhost. */
   queueDepth(queue: string): Promise<number>;
   /** Takes up to `count` messages off a queue (for inspecting dead letters). */
@@ -62,6 +63,11 @@ export interface PeekedMessage {
   messageId: string | undefined;
   /** The AMQP user_id property, if any. */
   userId: string | undefined;
+}
+
+export interface OutageOptions {
+  onRestored?: () => void;
+  loseTransientQueues?: boolean;
 }
 
 /** One user's permissions on a vhost, as the management API lists them. */
@@ -138,6 +144,17 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
   }
   await Promise.all(allServicePermissions(name).map((party) => provision(party, vhost)));
   const agents = new Set<string>();
+  const deleteTransientQueues = async () => {
+    const queues = (await management('GET', `/api/queues/${vhost}?columns=name,durable`)) as {
+      name: string;
+      durable: boolean;
+    }[];
+    await Promise.all(
+      queues
+        .filter((queue) => !queue.durable)
+        .map((queue) => management('DELETE', `/api/queues/${vhost}/${encodeURIComponent(queue.name)}`)),
+    );
+  };
   const handle: TestVhost = {
     name,
     adminUrl: `${AMQP_HOST}/${vhost}`,
@@ -187,7 +204,7 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
       ]);
       return count;
     },
-    async outage(ms, onRestored) {
+    async outage(ms, options = {}) {
       // Through the management API, every user at once: one rabbitmqctl per user takes seconds on a
       // loaded machine, and meanwhile some participants could reach the broker and others not (a
       // partition, not an outage: an agent that cannot publish while the orchestrator still hears
@@ -204,12 +221,14 @@ export async function createTestVhost(prefix = 'conveyor-test'): Promise<TestVho
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
       } finally {
-        await Promise.all(
-          permissions.map(({ user, configure, write, read }) =>
-            management('PUT', path(user), { configure, write, read }),
-          ),
-        );
-        onRestored?.();
+        const restore = ({ user, configure, write, read }: VhostPermission) =>
+          management('PUT', path(user), { configure, write, read });
+        const administrator = permissions.filter(({ user }) => user === 'guest');
+        await Promise.all(administrator.map(restore));
+        // Before anyone else is let in again, so that no client re-declares its queue first.
+        if (options.loseTransientQueues === true) await deleteTransientQueues();
+        await Promise.all(permissions.filter(({ user }) => user !== 'guest').map(restore));
+        options.onRestored?.();
       }
       return closed;
     },
