@@ -138,6 +138,15 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
         intake.handle(envelope, delivery),
       ),
     onInvalid: (invalid) => intake.handleInvalid(invalid),
+    // After a broker outage, once the queue is back, say again what runs here: the orchestrator may
+    // have missed replies, and sends again what this agent has not answered (its queue, not durable,
+    // may have gone with a restarting broker).
+    onConsuming: (setups) => {
+      if (setups === 1) return;
+      void register(true).catch((error: unknown) =>
+        logger.warn({ err: errorMessage(error) }, 'could not re-register'),
+      );
+    },
   });
   await consumer.start();
 
@@ -153,12 +162,6 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       ...(await state()),
     });
   await register(false);
-  // After a broker outage, say again what runs here: the orchestrator may have missed replies.
-  connection.on('connect', () => {
-    void register(true).catch((error: unknown) =>
-      logger.warn({ err: errorMessage(error) }, 'could not re-register'),
-    );
-  });
   let sequence = 0;
   const heartbeat = setInterval(() => {
     void state()

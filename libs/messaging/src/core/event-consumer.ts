@@ -133,6 +133,12 @@ export interface EventConsumerOptions {
   /** Dead-letter queue to use, e.g. one shared by many agents. Default `conveyor.<service>.dead-letter`. */
   deadLetterQueue?: string;
   /**
+   * Called each time the consumer is set up — queue declared, bound and consumed — on start and
+   * after every reconnect (`setups` counts them, 1 on start). E.g. an agent announces itself again
+   * only once its queue is back, so that what is re-sent to it is not routed to nowhere.
+   */
+  onConsuming?: (setups: number) => void;
+  /**
    * Told about each message that fails its schema, before it is dead-lettered: e.g. an agent
    * reports an unsigned command. A listener that throws does not stop the dead-lettering.
    */
@@ -193,6 +199,8 @@ export class EventConsumer {
   private readonly deadLetterQueue: string;
   private readonly maxAttempts: number;
   private readonly inFlight = new Set<Promise<void>>();
+  /** How many times the consumer has been set up (start, then each reconnect). */
+  private setups = 0;
   private readonly batcher?: MicroBatcher;
   /** attemptCounting `local`: deliveries seen per message id, forgotten once settled. */
   private readonly localAttempts = new Map<string, number>();
@@ -308,6 +316,8 @@ export class EventConsumer {
       const work = this.onMessage(channel, message).finally(() => this.inFlight.delete(work));
       this.inFlight.add(work);
     });
+    this.setups += 1;
+    this.options.onConsuming?.(this.setups);
   }
 
   /** 1 for the first delivery; from the broker's `x-delivery-count`, or counted here (`local`). */
