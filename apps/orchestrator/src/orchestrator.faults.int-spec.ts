@@ -50,6 +50,7 @@ describe('the orchestrator under faults (real RabbitMQ and PostgreSQL, scripted 
     script.failVerification = undefined;
     script.dropAgentReply = undefined;
     script.stepDelaysMs = undefined;
+    script.loseCommand = undefined;
     for (const id of SERVERS) participants.online.add(id);
   });
 
@@ -98,6 +99,27 @@ describe('the orchestrator under faults (real RabbitMQ and PostgreSQL, scripted 
     expect(participants.recorded.floorViolations).toEqual([]);
     expect(participants.recorded.commandRejections).toEqual([]);
   }, 180_000);
+
+  it("sends a command lost with its agent's queue again as soon as the agent announces itself, long before its deadline", async () => {
+    // A broker restart takes the agents' (non-durable) queues; a deploy published before web-1's agent
+    // is back is routed nowhere. The agent, once its queue is back, announces itself again.
+    script.loseCommand = ({ kind, nodeId, copy }) => kind === 'deploy' && nodeId === 'web-1' && copy === 1;
+    const request = rolloutRequest('2.5.0', { stepTimeoutSeconds: 120 });
+    await participants.send('deployment.requested', request);
+    const lost = await waitFor('the canary deploy to be lost', () =>
+      participants.recorded.lostCommands.find((c) => c.stepId.startsWith(request.deploymentId)),
+    );
+    await participants.reregister('web-1');
+    const end = await waitForEnd(request.deploymentId);
+
+    expect(end.type).toBe('deployment.succeeded');
+    const arrivals = participants.recorded.commandArrivals.get(lost.stepId) ?? [];
+    expect(arrivals).toHaveLength(2);
+    // Sent again on the agent's return, not after the 120 s deadline.
+    expect((arrivals[1] ?? Infinity) - lost.at).toBeLessThan(60_000);
+    expect(agentSteps(request.deploymentId).map((s) => s.stepId)).toContain(lost.stepId);
+    expect(executedTwice()).toEqual([]);
+  }, 120_000);
 
   it('re-sends a rollback whose reply was lost, with the same step id, and the rollback completes', async () => {
     const before = new Map(participants.versions);

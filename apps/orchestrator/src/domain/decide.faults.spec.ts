@@ -406,3 +406,61 @@ describe('truthful outcomes: rolled_back only when no server serves the new vers
     expect(driver.events().some((e) => e.type === 'deployment.rolled_back')).toBe(false);
   });
 });
+
+describe('an agent that comes back is sent again what it has not answered', () => {
+  it('re-sends the in-flight deploy at once, same step id and deadline, without using up the re-sends', () => {
+    const driver = new Driver(started(deploymentRequest()));
+    driver.run((a) => (a.type === 'agent.succeeded' ? null : a)); // the canary's deploy is in flight
+    const step = driver.state.steps.find((s) => s.kind === 'deploy' && s.status === 'issued');
+    expect(step?.servers).toEqual(['web-1']);
+    const before = { deadlineAt: step?.deadlineAt, sends: step?.sends };
+
+    const decision = driver.feed({ type: 'agent.returned', nodeId: 'web-1' });
+
+    expect(decision.ignored).toBeUndefined();
+    expect(decision.commands).toEqual([
+      expect.objectContaining({
+        kind: 'deploy',
+        nodeId: 'web-1',
+        payload: expect.objectContaining({ stepId: step?.stepId }),
+      }),
+    ]);
+    const after = driver.state.steps.find((s) => s.stepId === step?.stepId);
+    expect({ deadlineAt: after?.deadlineAt, sends: after?.sends, status: after?.status }).toEqual({
+      ...before,
+      status: 'issued',
+    });
+  });
+
+  it('sends nothing when the agent that came back owes no answer', () => {
+    const driver = new Driver(started(deploymentRequest()));
+    driver.run((a) => (a.type === 'agent.succeeded' ? null : a));
+    const decision = driver.feed({ type: 'agent.returned', nodeId: 'web-2' });
+    expect(decision.commands).toEqual([]);
+    expect(decision.events).toEqual([]);
+    expect(decision.ignored).toBe('no request of this deployment waits on web-2');
+  });
+
+  it('asks a returning agent again what it serves when its state report was awaited', () => {
+    const driver = new Driver(started(deploymentRequest({ strategy: { onFailure: 'rollback-all' } })));
+    // web-2's verification fails and then its rollback: what it serves is unknown, so its agent is asked.
+    driver.run((a) => {
+      const failed = failForwardVerificationOf(driver, 'web-2')(a);
+      if (failed !== a) return failed;
+      return a.type === 'agent.succeeded' && a.kind === 'rollback' && a.nodeId === 'web-2'
+        ? { ...a, type: 'agent.failed', reason: 'hook start failed' }
+        : a;
+    });
+    const inspect = driver.state.steps.find((s) => s.kind === 'inspect' && s.status === 'issued');
+    expect(inspect?.servers).toEqual(['web-2']);
+
+    const decision = driver.feed({ type: 'agent.returned', nodeId: 'web-2' });
+
+    expect(decision.events).toEqual([
+      expect.objectContaining({
+        type: 'agent.state.requested',
+        data: expect.objectContaining({ nodeId: 'web-2', requestId: inspect?.requestId }),
+      }),
+    ]);
+  });
+});

@@ -25,6 +25,11 @@ export type DecisionInput =
   | { type: 'verification.failed'; verificationId: string; reason: string; serverId?: string }
   | { type: 'bake.completed'; bakeId: string; outcome: 'healthy' | 'degraded' | 'cancelled'; detail: string }
   | { type: 'health.degraded'; servers: readonly string[]; detail: string }
+  /**
+   * An agent (re)registered: after a broker restart (its queue, not durable, went with the broker)
+   * or its own restart, what it was sent and has not answered may never have reached it.
+   */
+  | { type: 'agent.returned'; nodeId: string }
   /** An agent's answer to `agent.state.requested`: the release it serves now. */
   | { type: 'agent.state.reported'; requestId: string; nodeId: string; currentVersion: string | null }
   | ControlInput
@@ -112,6 +117,8 @@ function apply(t: Transition, input: DecisionInput): string | undefined {
       return bakeCompleted(t, input.bakeId, input.outcome, input.detail);
     case 'health.degraded':
       return degraded(t, input.servers, input.detail);
+    case 'agent.returned':
+      return agentReturned(t, input.nodeId);
     case 'agent.state.reported':
       return stateReported(t, input.requestId, input.nodeId, input.currentVersion);
     case 'tick':
@@ -192,6 +199,23 @@ function stateReported(
   if (step.status !== 'issued') return `step ${step.stepId} is already ${step.status}`;
   t.s.reported = { ...t.s.reported, [nodeId]: { currentVersion, at: t.now } };
   applyStepOutcome(t, step, { ok: true });
+  return undefined;
+}
+
+/**
+ * An agent came back: every request it has not answered (a command, or a state request) is sent to
+ * it again at once, same step id and deadline — it runs a step once and answers a copy with the
+ * recorded result — instead of waiting out the deadline for a command its vanished queue lost.
+ */
+function agentReturned(t: Transition, nodeId: string): string | undefined {
+  const waiting = t
+    .inFlight()
+    .filter(
+      (step) =>
+        (AGENT_STEP_KINDS.includes(step.kind) || step.kind === 'inspect') && step.servers[0] === nodeId,
+    );
+  if (waiting.length === 0) return `no request of this deployment waits on ${nodeId}`;
+  for (const step of waiting) t.sendAgain(step);
   return undefined;
 }
 

@@ -133,6 +133,15 @@ export class Transition {
     this.send(step);
   }
 
+  /**
+   * Sends a request once more as it is — same step id, same deadline — because what was sent may be
+   * lost (its agent came back after a broker restart took its queue). Not a re-send for a missed
+   * deadline: it neither counts against `commandResends` nor moves the deadline on.
+   */
+  sendAgain(step: StepRecord): void {
+    this.send(step);
+  }
+
   private healthTimeoutMs(): number {
     return Math.min(3_600_000, Math.max(100, this.s.settings.verification.health.timeoutSeconds * 1000));
   }

@@ -163,6 +163,18 @@ export class DeploymentRepository {
     return rows[0]?.deployment_id;
   }
 
+  /**
+   * Deployments waiting for an answer from `nodeId`'s agent (a command or a state request still
+   * issued). SQL: the step's server is the first element of an array column.
+   */
+  async awaitingAgent(manager: EntityManager, nodeId: string): Promise<string[]> {
+    const rows: { deployment_id: string }[] = await manager.query(
+      `SELECT DISTINCT deployment_id FROM "${S}".steps WHERE status = 'issued' AND servers[1] = $1 AND kind = ANY($2)`,
+      [nodeId, ['deploy', 'rollback', 'migrate', 'inspect']],
+    );
+    return rows.map((row) => row.deployment_id);
+  }
+
   /** Keeps this instance's leases alive; returns how many it holds. */
   async renewLeases(manager: EntityManager, owner: string, leaseMs: number): Promise<number> {
     const result: unknown = await manager.query(

@@ -27,6 +27,11 @@ export interface ParticipantScript {
    * 2 for its first re-send, …): the step ran, its answer never reaches the orchestrator.
    */
   dropAgentReply?: (step: { kind: string; nodeId: string; stepId: string; copy: number }) => boolean;
+  /**
+   * A command never reaches its agent when this returns true (lost with the agent's queue in a
+   * broker restart): not run, not journalled, not answered. `copy` counts every copy of the step id.
+   */
+  loseCommand?: (step: { kind: string; nodeId: string; stepId: string; copy: number }) => boolean;
 }
 
 export interface Recorded {
@@ -35,6 +40,10 @@ export interface Recorded {
   /** How many times each agent step id / pool operation / verification was executed. */
   executions: Map<string, number>;
   agentSteps: { kind: string; nodeId: string; stepId: string }[];
+  /** Commands lost on their way (see `loseCommand`), with when each copy arrived (ms since epoch). */
+  lostCommands: { kind: string; nodeId: string; stepId: string; at: number }[];
+  /** When each copy of an agent command arrived (ms since epoch), by step id. */
+  commandArrivals: Map<string, number[]>;
   drains: EventMap['pool.drain.requested'][];
   enables: EventMap['pool.enable.requested'][];
   verifications: EventMap['verification.requested'][];
@@ -73,6 +82,8 @@ export class ScriptedParticipants {
   readonly recorded: Recorded = {
     deploymentEvents: [],
     executions: new Map(),
+    lostCommands: [],
+    commandArrivals: new Map(),
     agentSteps: [],
     drains: [],
     enables: [],
@@ -134,6 +145,18 @@ export class ScriptedParticipants {
   /** Publishes an event as its producer would (the pipeline on an operator's behalf, an agent, …). */
   async send<T extends EventType>(type: T, data: EventInput[T]): Promise<void> {
     await this.bus().publish(type, data, { actor: 'user:operator' });
+  }
+
+  /** `nodeId`'s agent announces itself again, as a real one does once its queue is back after a broker outage. */
+  async reregister(nodeId: string): Promise<void> {
+    await this.send('agent.registered', {
+      nodeId,
+      facts: { service: 'billing' },
+      agentVersion: 'scripted',
+      currentVersion: this.versions.get(nodeId) ?? null,
+      startedAt: new Date().toISOString(),
+      reconnected: true,
+    });
   }
 
   events(type?: string): { type: string; data: Record<string, unknown> }[] {
@@ -259,6 +282,14 @@ export class ScriptedParticipants {
       return;
     }
     const { commandId, payload } = checked.command;
+    const arrivals = this.recorded.commandArrivals.get(payload.stepId) ?? [];
+    arrivals.push(Date.now());
+    this.recorded.commandArrivals.set(payload.stepId, arrivals);
+    const copy = { kind, nodeId: target, stepId: payload.stepId, copy: arrivals.length };
+    if (!this.journal.has(payload.stepId) && this.script.loseCommand?.(copy)) {
+      this.recorded.lostCommands.push({ kind, nodeId: target, stepId: payload.stepId, at: Date.now() });
+      return;
+    }
     const known = this.journal.get(payload.stepId);
     if (known) {
       // Idempotent per step id, like the real agent: a re-send is answered with the recorded result.
