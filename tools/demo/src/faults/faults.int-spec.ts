@@ -78,6 +78,17 @@ const FAULTS: Fault[] = [
     inject: async (env) => [`${await env.vhost.outage(OUTAGE_MS)} broker connections dropped`],
   },
   {
+    name: "the broker restarted during web-3's turn: the agents' queues are lost with it",
+    at: { server: 'web-3', step: 'draining' },
+    expect: 'succeeded',
+    // Commands published before an agent (jittered back-off) has declared its queue again reach no one,
+    // and a command in a queue is lost with it: each is sent again when its agent announces itself.
+    // (The moment comes from the read model: on a loaded machine it may land in web-3's deploy.)
+    inject: async (env) => [
+      `${await env.vhost.outage(8_000, { loseTransientQueues: true })} broker connections dropped, agent queues lost`,
+    ],
+  },
+  {
     name: `the database unreachable for ${OUTAGE_MS / 1000} s while the second batch deploys`,
     at: { server: 'web-2', step: 'deploying' },
     expect: 'succeeded',
