@@ -5,6 +5,7 @@ import { AuditCheckpointsRepository } from './audit-checkpoints/audit-checkpoint
 import { ActionAuditService } from './auth/action-audit.service';
 import { ApiTokensRepository } from './auth/api-tokens.repository';
 import { AuthGuard } from './auth/auth.guard';
+import { DeniedCallsRecorder } from './auth/denied-calls.recorder';
 import { IdentityAnnouncer } from './auth/identity-announcer.service';
 import { TokensController } from './auth/tokens.controller';
 import { TokensService } from './auth/tokens.service';
@@ -41,6 +42,7 @@ const repositories = [
 ];
 const services = [
   ActionAuditService,
+  DeniedCallsRecorder,
   TokensService,
   CatalogueService,
   RunsService,

@@ -112,7 +112,6 @@ const TABLES = [
   'promotions',
   'approvals',
   'deployments',
-  'outbox',
 ];
 
 /** A body near a valid one (a field replaced, removed or added) or any JSON object or array. */
@@ -250,7 +249,7 @@ describe('requests without a token, with a wrong role or with a malformed body',
     await Promise.all([vhost?.delete(), database?.drop()]);
   });
 
-  it('answers 401, 403 or 400 with a reason to a few thousand of them, never 5xx, and writes nothing', async () => {
+  it('answers 401, 403 or 400 with a reason to a few thousand of them, never 5xx, and changes nothing', async () => {
     const before = await counts();
     const eventsBefore = fake.received.length;
     const caseArbitrary = fc
@@ -303,8 +302,50 @@ describe('requests without a token, with a wrong role or with a malformed body',
     expect(await counts()).toEqual(before);
     // The bus flows (a valid change arrives), and nothing from the refused requests went before it.
     await pipeline.as(tokens.admin).post('/tokens', { name: 'marker', role: 'auditor' }).expect(201);
-    await waitFor('the marker event', () => fake.received.length > eventsBefore);
-    expect(fake.received.slice(eventsBefore).map((e) => e.type)).toEqual(['api.action.performed']);
+    await waitFor('the marker event', () =>
+      fake.received.slice(eventsBefore).some((e) => e.type === 'api.action.performed'),
+    );
+    const emitted = fake.received.slice(eventsBefore).map((e) => e.type);
+    expect(emitted.filter((type) => type !== 'api.access.denied')).toEqual(['api.action.performed']);
+    // Every 401/403 is recorded, identical ones counted together: far fewer records than refusals.
+    const refusals = (statuses.get(401) ?? 0) + (statuses.get(403) ?? 0);
+    const denied = emitted.filter((type) => type === 'api.access.denied').length;
+    expect(denied).toBeGreaterThan(0);
+    expect(denied).toBeLessThan(refusals / 10);
+  });
+
+  it('records each refused call for the audit log: who, from where, what, why; repeats counted, not repeated', async () => {
+    const path = `/runs/${randomUUID()}`;
+    for (let i = 0; i < 5; i += 1) expect((await pipeline.as('cvy_never-issued').get(path)).status).toBe(401);
+    const forbiddenCall = await pipeline
+      .as(tokens.deployer)
+      .post('/tokens')
+      .send({ name: 'x', role: 'admin' });
+    expect(forbiddenCall.status).toBe(403);
+
+    const ofPath = (p: string) => fake.of('api.access.denied').filter((e) => e.data.path === p);
+    const unknown = await waitFor('the 401 record', () => ofPath(path)[0]);
+    expect(unknown.actor).toBe('anonymous');
+    expect(unknown.data).toMatchObject({
+      method: 'GET',
+      status: 401,
+      reason: 'unknown or revoked API token',
+      caller: null,
+      role: null,
+      count: 1,
+    });
+    expect(unknown.data.remoteAddress).toMatch(/127\.0\.0\.1/);
+    const refusedRole = await waitFor('the 403 record', () =>
+      fake
+        .of('api.access.denied')
+        .find((e) => e.data.path === '/tokens' && e.data.caller === 'deployer-holder'),
+    );
+    expect(refusedRole.actor).toBe('deployer-holder');
+    expect(refusedRole.data).toMatchObject({ method: 'POST', status: 403, role: 'deployer' });
+    expect(refusedRole.data.reason).toContain('role deployer may not POST /tokens');
+    // The four repeats of the 401 wait to be written as one record when their minute is over.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(ofPath(path)).toHaveLength(1);
   });
 
   it('says why a token is refused', async () => {

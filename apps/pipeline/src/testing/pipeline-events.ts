@@ -10,6 +10,7 @@ export const PIPELINE_EVENTS = [
   'promotion.approved',
   'promotion.approvals.voided',
   'api.action.performed',
+  'api.access.denied',
   'service.manifest.applied',
   'pipeline.run.created',
   'pipeline.stage.reported',

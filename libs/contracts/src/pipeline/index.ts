@@ -6,3 +6,4 @@ export * from './promotion-requested.event';
 export * from './promotion-approved.event';
 export * from './promotion-approvals-voided.event';
 export * from './api-action-performed.event';
+export * from './api-access-denied.event';
