@@ -7,6 +7,7 @@ import { verifyExport } from '@conveyor/audit-chain';
 import { setUpDemoEnvironment, type DemoEnvironment } from './demo-environment';
 import { LoadGenerator, type LoadFigures } from './load-generator';
 import { PipelineClient } from './pipeline-client';
+import { makeRefusedCalls, refusedCallsMissing } from './refused-calls';
 import { releaseThroughEnvironments, type DeploymentResult } from './release-flow';
 import { sampleManifest } from './sample-manifest';
 
@@ -61,8 +62,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   });
   try {
     const admin = new PipelineClient(env.services.pipeline.url, env.adminToken);
+    const ciToken = await admin.createToken('jenkins', 'ci');
     const actors = {
-      ci: admin.as(await admin.createToken('jenkins', 'ci')),
+      ci: admin.as(ciToken),
       deployer: admin.as(await admin.createToken('release-manager', 'deployer')),
       approvers: [
         admin.as(await admin.createToken('alice', 'approver')),
@@ -78,6 +80,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     log(
       `manifest of ${SERVICE} applied: ${environments.map((e) => e.name).join(' → ')}; prod needs 2 approvals`,
     );
+
+    const refused = await makeRefusedCalls(env.services.pipeline.url, ciToken);
+    log(`refused by the API, to be found in the audit log: ${refused.map((call) => call.what).join('; ')}`);
 
     load.start();
     log(
@@ -106,7 +111,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const figures = await load.stop();
     const serverVersions = await currentVersions(env);
     const audit = await verifyAuditExport(env, options.workDir, auditorToken);
-    const checks = judge(figures, deployments, serverVersions, audit, options.productionServers);
+    const unrecorded = await refusedCallsMissing(audit.exportPath, refused);
+    const checks = [
+      ...judge(figures, deployments, serverVersions, audit, options.productionServers),
+      {
+        name: 'refused API calls are in the audit log',
+        ok: unrecorded.length === 0,
+        detail: unrecorded.length === 0 ? `${refused.length} found` : `missing: ${unrecorded.join('; ')}`,
+      },
+    ];
     return { load: figures, deployments, serverVersions, audit, checks, ok: checks.every((c) => c.ok) };
   } finally {
     await load.stop();
