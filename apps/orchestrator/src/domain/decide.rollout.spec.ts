@@ -71,6 +71,54 @@ describe('a rollout that goes well', () => {
     );
   });
 
+  it("checks each server through the pool's maintenance frontend when the manifest gives one, with the header that picks the server", () => {
+    const verification = {
+      timeoutSeconds: 30,
+      bakeSeconds: 60,
+      health: { versionField: 'version', timeoutSeconds: 20 },
+      maintenance: { address: 'lb.internal:8081', serverHeader: 'X-Conveyor-Server' },
+    };
+    const driver = new Driver(started(deploymentRequest({ verification }))).run();
+    const checks = driver
+      .events()
+      .flatMap((e) => (e.type === 'verification.requested' ? [e.data.servers] : []));
+    expect(checks[1]).toEqual([
+      {
+        id: 'web-2',
+        address: 'lb.internal:8081',
+        via: 'maintenance-backend',
+        headers: { 'X-Conveyor-Server': 'web-2' },
+      },
+      {
+        id: 'web-3',
+        address: 'lb.internal:8081',
+        via: 'maintenance-backend',
+        headers: { 'X-Conveyor-Server': 'web-3' },
+      },
+    ]);
+    // The bake watches servers back online: where customers reach them, not the maintenance backend.
+    const bake = driver.events().find((e) => e.type === 'verification.bake.requested');
+    expect(bake?.type === 'verification.bake.requested' && bake.data.servers[0]).toEqual({
+      id: 'web-1',
+      address: '127.0.0.1:9100',
+      via: 'direct',
+    });
+  });
+
+  it('checks directly when the manifest says via: direct, maintenance frontend or not', () => {
+    const verification = {
+      timeoutSeconds: 30,
+      health: { versionField: 'version', timeoutSeconds: 20 },
+      maintenance: { address: 'lb.internal:8081', serverHeader: 'X-Conveyor-Server' },
+      via: 'direct' as const,
+    };
+    const driver = new Driver(started(deploymentRequest({ verification }))).run();
+    const first = driver.events().find((e) => e.type === 'verification.requested');
+    expect(first?.type === 'verification.requested' && first.data.servers).toEqual([
+      { id: 'web-1', address: '127.0.0.1:9100', via: 'direct' },
+    ]);
+  });
+
   it('runs the migration once on its runner before any server is drained', () => {
     const driver = new Driver(started(deploymentRequest({ migration: true }))).run();
     const asked = driver.decisions.flatMap((d) => [

@@ -231,7 +231,8 @@ export class Transition {
             service: s.service,
             environment: s.environment,
             expectedVersion: s.version,
-            servers: this.verificationTargets(step.servers),
+            // Back online: watched where customers reach them, never through the maintenance backend.
+            servers: this.verificationTargets(step.servers, 'direct'),
             health: s.settings.verification.health,
             durationSeconds: Math.max(1, s.settings.verification.bakeSeconds),
           },
@@ -240,8 +241,27 @@ export class Transition {
     }
   }
 
-  private verificationTargets(servers: readonly string[]) {
+  /**
+   * Where the verifier reaches each server: through the pool's maintenance frontend, with the header
+   * its backend routes on, when the manifest gives one (and does not say `via: direct`); else the
+   * server's own address.
+   */
+  private verificationTargets(servers: readonly string[], via = this.checksVia()) {
+    const maintenance = this.s.settings.verification.maintenance;
+    if (via === 'maintenance-backend' && maintenance !== undefined) {
+      return servers.map((id) => ({
+        id,
+        address: maintenance.address,
+        via,
+        headers: { [maintenance.serverHeader]: id },
+      }));
+    }
     return servers.map((id) => ({ id, address: this.s.targets[id]?.address ?? '', via: 'direct' as const }));
+  }
+
+  private checksVia(): 'direct' | 'maintenance-backend' {
+    const { verification } = this.s.settings;
+    return verification.via ?? (verification.maintenance ? 'maintenance-backend' : 'direct');
   }
 
   /** Forward: the new version. Recovery: the version the servers ran before (unchecked when unknown). */

@@ -23,20 +23,48 @@ export const smokeSuiteSchema = z.object({
   resultFile: z.string().optional(),
 });
 
-export const verificationSpecSchema = z.object({
-  health: healthCheckSchema.default({
-    path: '/health',
-    expectStatus: 200,
-    intervalMs: 500,
-    timeoutSeconds: 60,
-    requestTimeoutMs: 5_000,
-  }),
-  smoke: z.array(smokeSuiteSchema).default([]),
-  /** Inconclusive results fail the gate unless the manifest lowers this explicitly. */
-  allowInconclusive: z.boolean().default(false),
-  concurrency: z.number().int().min(1).max(64).default(4),
-  timeoutSeconds: z.number().int().min(1).max(7200).default(600),
-  /** After the last batch, watch the online servers this long (0 = no bake window). */
-  bakeSeconds: z.number().int().min(0).max(86_400).default(0),
+/**
+ * How testers reach a server while customers cannot: the pool's maintenance frontend in HAProxy,
+ * whose backend sends each request to the server named in `serverHeader`
+ * (`use-server <id> if { req.hdr(<header>) -m str <id> }`, with `force-persist` for that header and
+ * `no option redispatch`, so a request for a server that is down fails instead of reaching another).
+ */
+export const maintenanceAccessSchema = z.object({
+  address: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port'),
+  serverHeader: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name')
+    .default('X-Conveyor-Server'),
 });
+export type MaintenanceAccess = z.infer<typeof maintenanceAccessSchema>;
+
+export const verificationSpecSchema = z
+  .object({
+    health: healthCheckSchema.default({
+      path: '/health',
+      expectStatus: 200,
+      intervalMs: 500,
+      timeoutSeconds: 60,
+      requestTimeoutMs: 5_000,
+    }),
+    smoke: z.array(smokeSuiteSchema).default([]),
+    /** Inconclusive results fail the gate unless the manifest lowers this explicitly. */
+    allowInconclusive: z.boolean().default(false),
+    concurrency: z.number().int().min(1).max(64).default(4),
+    timeoutSeconds: z.number().int().min(1).max(7200).default(600),
+    /** After the last batch, watch the online servers this long (0 = no bake window). */
+    bakeSeconds: z.number().int().min(0).max(86_400).default(0),
+    /** The pool's maintenance frontend; when set, checks and smoke suites go through it (see `via`). */
+    maintenance: maintenanceAccessSchema.optional(),
+    /**
+     * Where checks and smoke suites reach a server under deployment: through the maintenance backend
+     * (the default when `maintenance` is set), or the server's own address (`direct`). The bake
+     * window watches servers back online, always directly.
+     */
+    via: z.enum(['direct', 'maintenance-backend']).optional(),
+  })
+  .refine((spec) => spec.via !== 'maintenance-backend' || spec.maintenance !== undefined, {
+    message: "via: maintenance-backend needs maintenance.address (the pool's maintenance frontend)",
+    path: ['via'],
+  });
 export type VerificationSpec = z.infer<typeof verificationSpecSchema>;
