@@ -33,6 +33,11 @@ export interface HaproxyConfigSpec {
   readonly serverStateFile?: string;
   /** Master-worker mode: listeners handed over to the new worker on reload (`expose-fd listeners`). */
   readonly masterWorker?: boolean;
+  /**
+   * The maintenance backend sends a request carrying this header to the server it names, up or not
+   * (`use-server` + `force-persist`, no redispatch): how checks reach one server of a batch.
+   */
+  readonly maintenanceServerHeader?: string;
   readonly timeouts: { readonly connectMs: number; readonly clientMs: number; readonly serverMs: number };
 }
 
@@ -55,6 +60,11 @@ export function validateHaproxyConfigSpec(spec: HaproxyConfigSpec): string[] {
   }
   if (new Set(names).size !== names.length) problems.push(`proxy names must differ: ${names.join(', ')}`);
   if (spec.servers.length === 0) problems.push('at least one server is needed');
+  if (
+    spec.maintenanceServerHeader !== undefined &&
+    !/^[A-Za-z0-9-]{1,64}$/.test(spec.maintenanceServerHeader)
+  )
+    problems.push(`maintenanceServerHeader "${spec.maintenanceServerHeader}" must be an HTTP header name`);
   const seen = new Set<string>();
   for (const server of spec.servers) {
     if (!NAME.test(server.name)) problems.push(`server name "${server.name}" must match ${NAME.source}`);
@@ -119,9 +129,21 @@ export function renderHaproxyConfig(spec: HaproxyConfigSpec): string {
     `  bind 127.0.0.1:${port}`,
     `  default_backend ${backend}`,
   ];
+  const header = spec.maintenanceServerHeader?.toLowerCase();
+  const routeByHeader = (name: string): string[] =>
+    name === spec.maintenanceBackend && header !== undefined
+      ? [
+          '  no option redispatch',
+          `  force-persist if { req.hdr(${header}) -m found }`,
+          ...spec.servers.map(
+            (server) => `  use-server ${server.name} if { req.hdr(${header}) -m str ${server.name} }`,
+          ),
+        ]
+      : [];
   const backend = (name: string): string[] => [
     `backend ${name}`,
     '  balance roundrobin',
+    ...routeByHeader(name),
     `  option httpchk GET ${hc.path}`,
     '  http-check expect status 200',
     ...spec.servers.map(

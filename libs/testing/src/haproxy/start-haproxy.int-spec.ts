@@ -36,6 +36,34 @@ describe('startHaproxy', () => {
   const servers = (): { name: string; port: number }[] =>
     fleet.servers.map((server) => ({ name: server.id, port: server.port }));
 
+  it('sends a request naming a server in the maintenance header to that server, even in maint, and never to another', async () => {
+    const own = await startBackendServers(2, { idPrefix: 'm' });
+    const haproxy = await startHaproxy({
+      servers: own.servers.map((server) => ({ name: server.id, port: server.port })),
+      maintenanceServerHeader: 'X-Conveyor-Server',
+    });
+    try {
+      const ask = async (id: string) => {
+        const response = await fetch(`${haproxy.maintenanceUrl}/`, { headers: { 'X-Conveyor-Server': id } });
+        await response.text();
+        return `${response.status} ${response.headers.get('x-backend-id') ?? '-'}`;
+      };
+      for (let i = 0; i < 3; i += 1) {
+        expect(await ask('m1')).toBe('200 m1');
+        expect(await ask('m2')).toBe('200 m2');
+      }
+      await haproxy.client.command(`set server ${haproxy.maintenanceBackend}/m1 state maint`);
+      expect(await ask('m1')).toBe('200 m1');
+      // m1 cannot answer: the check fails rather than being answered by m2.
+      await own.byId('m1').close();
+      expect(await ask('m1')).toBe('503 -');
+      expect(await ask('m2')).toBe('200 m2');
+    } finally {
+      await haproxy.stop();
+      await own.close().catch(() => undefined);
+    }
+  });
+
   it('serves on free ports and stop() kills the process and removes its directory', async () => {
     const haproxy = await startHaproxy({ servers: servers() });
     const pid = haproxy.pid();

@@ -36,6 +36,8 @@ export interface StartHaproxyOptions {
    * workers finish their sessions, and `master` reaches every worker. Default false.
    */
   readonly masterWorker?: boolean;
+  /** The maintenance backend routes a request carrying this header to the server it names. */
+  readonly maintenanceServerHeader?: string;
   readonly timeouts?: Partial<HaproxyConfigSpec['timeouts']>;
   /** Time allowed to become ready. Default 10000 ms. */
   readonly startTimeoutMs?: number;
@@ -104,6 +106,7 @@ export async function startHaproxy(options: StartHaproxyOptions): Promise<Haprox
       userSocketPath: options.userSocket ? join(directory, 'user.sock') : undefined,
       serverStateFile: options.serverStateFile ? join(directory, 'server-state') : undefined,
       masterWorker: options.masterWorker,
+      maintenanceServerHeader: options.maintenanceServerHeader,
       timeouts: { connectMs: 1000, clientMs: 30_000, serverMs: 30_000, ...options.timeouts },
     };
     const configPath = join(directory, 'haproxy.cfg');
