@@ -136,6 +136,8 @@ export async function setUpDemoEnvironment(options: DemoEnvironmentOptions): Pro
         clientTimeoutMs: 30_000,
         masterWorker: options.reloadableHaproxy === true,
         serverStateFile: options.reloadableHaproxy === true,
+        // How checks reach one server of a batch through the maintenance frontend.
+        maintenanceServerHeader: 'X-Conveyor-Server',
       });
       cleanups.push(() => haproxy[environment.name].stop());
       log(

@@ -75,7 +75,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const auditorToken = await admin.createToken('audrey', 'auditor');
     await actors.deployer.applyManifest(
       SERVICE,
-      sampleManifest(SERVICE, env.fleets, options.productionServers),
+      sampleManifest(
+        SERVICE,
+        env.fleets,
+        options.productionServers,
+        Object.fromEntries(
+          Object.entries(env.haproxy).map(([name, haproxy]) => [
+            name,
+            `127.0.0.1:${haproxy.maintenancePort}`,
+          ]),
+        ),
+      ),
     );
     log(
       `manifest of ${SERVICE} applied: ${environments.map((e) => e.name).join(' → ')}; prod needs 2 approvals`,
@@ -112,8 +122,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const serverVersions = await currentVersions(env);
     const audit = await verifyAuditExport(env, options.workDir, auditorToken);
     const unrecorded = await refusedCallsMissing(audit.exportPath, refused);
+    const checkedThroughMaintenance = await requestsThroughMaintenance(env, 'prod');
     const checks = [
       ...judge(figures, deployments, serverVersions, audit, options.productionServers),
+      {
+        // Only the verifier sends requests to the maintenance frontend (HAProxy's own health checks are not sessions).
+        name: "every production server was checked through HAProxy's maintenance backend",
+        ok: Object.values(checkedThroughMaintenance).every((sessions) => sessions > 0),
+        detail: Object.entries(checkedThroughMaintenance)
+          .map(([server, sessions]) => `${server}=${sessions}`)
+          .join(' '),
+      },
       {
         name: 'refused API calls are in the audit log',
         ok: unrecorded.length === 0,
@@ -125,6 +144,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     await load.stop();
     await env.tearDown();
   }
+}
+
+/** Requests each server of `environment` was sent through the maintenance backend so far (`stot`). */
+async function requestsThroughMaintenance(
+  env: DemoEnvironment,
+  environment: string,
+): Promise<Record<string, number>> {
+  const haproxy = env.haproxy[environment];
+  const rows = await haproxy.client.showStat();
+  return Object.fromEntries(
+    rows
+      .filter((row) => row.type === 'server' && row.proxy === haproxy.maintenanceBackend)
+      .map((row) => [row.name, row.totalSessions]),
+  );
 }
 
 export async function currentVersions(env: DemoEnvironment): Promise<Record<string, string>> {

@@ -1,11 +1,16 @@
 import { stringify } from 'yaml';
 import type { RunningFleet } from '@conveyor/fleet';
 
-/** The sample service's manifest: one HAProxy pool and the listed servers per environment. */
+/**
+ * The sample service's manifest: one HAProxy pool and the listed servers per environment; checks go
+ * through each pool's maintenance frontend (`maintenance`: environment → host:port), as testers'
+ * would, where it is given.
+ */
 export function sampleManifest(
   service: string,
   fleets: Record<string, RunningFleet>,
   productionServers: number,
+  maintenance: Record<string, string> = {},
 ): string {
   const environments: Record<string, unknown> = {};
   for (const [name, fleet] of Object.entries(fleets)) {
@@ -32,6 +37,7 @@ export function sampleManifest(
           timeoutSeconds: 20,
         },
         timeoutSeconds: 120,
+        ...(maintenance[name] === undefined ? {} : { maintenance: { address: maintenance[name] } }),
       },
       approvals: production
         ? { required: 2, separationOfDuties: true, expiresAfterHours: 24 }
