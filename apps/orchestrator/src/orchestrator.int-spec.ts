@@ -224,7 +224,7 @@ describe('the orchestrator through real RabbitMQ and PostgreSQL, with scripted p
     }
   });
 
-  it('pauses after the current step, excludes a host of a batch not started, resumes and completes', async () => {
+  it('pauses at the next batch boundary with every server online, excludes a host of a batch not started, resumes and completes', async () => {
     const request = rolloutRequest('5.0.0');
     await participants.send('deployment.requested', request);
     await waitFor('the start', () =>
@@ -247,6 +247,8 @@ describe('the orchestrator through real RabbitMQ and PostgreSQL, with scripted p
     );
     expect((await view(request.deploymentId)).status).toBe('paused');
     expect(participants.recorded.agentSteps.length + participants.recorded.drains.length).toBe(asked);
+    // Paused between batches: nothing is held out of the pool while nobody moves the rollout on.
+    expect(participants.online.size).toBe(6);
 
     await participants.send('deployment.resume.requested', { deploymentId: request.deploymentId });
     expect((await waitForEnd(request.deploymentId)).type).toBe('deployment.succeeded');

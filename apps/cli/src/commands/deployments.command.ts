@@ -44,7 +44,7 @@ export function registerDeploymentsCommands(program: Command, ctx: CliContext): 
           `${body.requested} sent for deployment ${body.deploymentId} (now ${body.status}); follow it: conveyor deploy status ${id} --watch`,
         ]);
       });
-  control('pause', 'ask the orchestrator to pause after the current step');
+  control('pause', 'ask the orchestrator to pause once the batch under way is back online');
   control('resume', 'resume a paused rollout');
   control('retry', 'retry the failed step of a held rollout');
 

@@ -7,7 +7,7 @@ function refusals(driver: Driver): string[] {
 }
 
 describe('pause and resume', () => {
-  it('pauses after the step in flight, issues nothing while paused, and goes on when resumed', () => {
+  it('pauses at the next batch boundary, with every server back online, issues nothing while paused, and goes on when resumed', () => {
     const driver = new Driver(started(deploymentRequest()));
     driver.feed({ type: 'pause' });
     expect(driver.state.status).toBe('running');
@@ -15,14 +15,18 @@ describe('pause and resume', () => {
     expect(driver.state.status).toBe('paused');
     expect(driver.state.wakeAt).toBeNull();
     expect(driver.eventTypes().filter((t) => t === 'deployment.paused')).toHaveLength(1);
-    expect(driver.commands()).toEqual([]);
-    expect(driver.state.outOfService).toEqual(['web-1']);
+    // The canary's batch, under way when the pause came, finished: deployed, verified, back online.
+    expect(driver.commands().map((c) => `${c.kind}:${c.nodeId}`)).toEqual(['deploy:web-1']);
+    expect(driver.eventTypes()).toContain('pool.enable.requested');
+    expect(driver.state.outOfService).toEqual([]);
 
     driver.feed({ type: 'tick', lastHeartbeats: {} }, 60_000);
     expect(driver.last.commands).toEqual([]);
+    expect(driver.last.events.filter((e) => e.type === 'pool.drain.requested')).toEqual([]);
     driver.feed({ type: 'resume' });
-    expect(driver.last.events.map((e) => e.type)).toContain('deployment.resumed');
-    expect(driver.last.commands.map((c) => c.kind)).toEqual(['deploy']);
+    expect(driver.last.events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['deployment.resumed', 'pool.drain.requested']),
+    );
     expect(driver.run().state.status).toBe('succeeded');
   });
 

@@ -48,7 +48,8 @@ function startBatch(t: Transition, batch: BatchState): void {
 
 /**
  * Moves the deployment on as far as it can without an answer: issues the step its current phase
- * needs, or applies a pause or abort that waited for the step in flight to end. Called after
+ * needs, or applies an abort that waited for the step in flight to end, or a pause that waited for
+ * the batch under way to end. Called after
  * every input; returns when a step is in flight or a person must act.
  */
 export function drive(t: Transition): void {
@@ -72,7 +73,9 @@ function driveOnce(t: Transition): boolean {
     startAbort(t);
     return true;
   }
-  if (s.pauseRequested && (s.status === 'running' || s.status === 'migrating')) {
+  // A pause waits for the batch under way to end (its servers back online, or rolled back): a paused
+  // rollout never holds servers out of the pool while nobody is moving it on.
+  if (s.pauseRequested && (s.status === 'migrating' || (s.status === 'running' && !batchUnderway(t)))) {
     s.status = 'paused';
     s.pauseRequested = false;
     t.emit({ type: 'deployment.paused', data: { deploymentId: s.deploymentId } });
@@ -108,6 +111,11 @@ function driveOnce(t: Transition): boolean {
     default:
       return false;
   }
+}
+
+/** A batch has started and not ended: some of its servers may be out of the pool. */
+function batchUnderway(t: Transition): boolean {
+  return t.s.batches.some((b) => b.phase !== 'pending' && b.phase !== 'done');
 }
 
 function driveForward(t: Transition): boolean {

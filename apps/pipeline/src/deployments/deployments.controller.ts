@@ -94,7 +94,8 @@ export class DeploymentsController {
   @HttpCode(202)
   @Requires('controlDeployments')
   @ApiOperation({
-    summary: 'Ask the orchestrator to pause after the current step (deployment.pause.requested)',
+    summary:
+      'Ask the orchestrator to pause at the next batch boundary, the batch under way back online (deployment.pause.requested)',
   })
   @ApiParam({ name: 'id', format: 'uuid', example: id })
   @ApiZodBody(z.strictObject({}), {})
