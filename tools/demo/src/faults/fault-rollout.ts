@@ -30,8 +30,11 @@ export interface Fault {
    * server may fail the deployment, by its failure policy, but must never misreport it.
    */
   expect: 'succeeded' | 'truthful';
-  /** Injects the fault; runs beside the rollout. Returns observations to report (e.g. states seen). */
-  inject(env: DemoEnvironment): Promise<string[]>;
+  /**
+   * Injects the fault (or an operator's control); runs beside the rollout. Returns observations to
+   * report (e.g. states seen).
+   */
+  inject(env: DemoEnvironment, deploymentId: string): Promise<string[]>;
 }
 
 export interface FaultRun {
@@ -154,7 +157,7 @@ export async function rolloutWithFault(
         if (injectedAfterMs === null && due) {
           injectedAfterMs = Date.now() - started + (fault.delayMs ?? 0);
           injection = new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 0))
-            .then(() => fault.inject(env))
+            .then(() => fault.inject(env, deploymentId))
             .catch((error: unknown) => [`injection failed: ${String(error)}`]);
         }
         return TERMINAL.has(view.status) ? view : undefined;

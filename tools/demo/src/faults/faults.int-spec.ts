@@ -2,12 +2,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { reloadThroughHook } from '@conveyor/testing';
+import { reloadThroughHook, waitFor } from '@conveyor/testing';
 import { currentVersions, verifyAuditExport } from '../demo-scenario';
 import { setUpDemoEnvironment, type DemoEnvironment, type ServiceName } from '../demo-environment';
 import { LoadGenerator, type LoadFigures } from '../load-generator';
 import { PipelineClient } from '../pipeline-client';
 import type { ReleaseActors } from '../release-flow';
+import { conveyorCli, describeRun } from './conveyor-cli';
 import { poolStates, rolloutWithFault, type Fault, type FaultRun } from './fault-rollout';
 
 /**
@@ -141,6 +142,8 @@ describe('faults during production rollouts, two replicas of every service, cust
   let loadFigures: LoadFigures;
   let actors: ReleaseActors;
   let auditorToken: string;
+  /** An operator's token (role deployer), for the `conveyor` command. */
+  let operatorToken: string;
   const runs: FaultRun[] = [];
   let failures = 0;
   /** Counts a failed test, so that the logs of a failed run are kept. */
@@ -177,6 +180,7 @@ describe('faults during production rollouts, two replicas of every service, cust
       ],
     };
     auditorToken = await admin.createToken('audrey', 'auditor');
+    operatorToken = await admin.createToken('olivia', 'deployer');
     await actors.deployer.applyManifest(SERVICE, manifest(env));
     load = new LoadGenerator({ url: env.haproxy['prod'].onlineUrl, concurrency: 4, slowShare: 0.25 });
     load.start();
@@ -352,6 +356,136 @@ describe('faults during production rollouts, two replicas of every service, cust
         stepsRunTwice: [],
       });
       expect(run.reason).toContain('web-3');
+    }),
+    300_000,
+  );
+
+  // Operators' controls from the `conveyor` command, against the live rollout.
+  const cli = (args: string[]) => conveyorCli(args, env.replicas.pipeline[1].url, operatorToken);
+  const states = (pool: Record<string, string>) =>
+    Object.entries(pool)
+      .map(([server, state]) => `${server}=${state}`)
+      .join(' ');
+  const allUp = () => states(everyServer('UP'));
+  const controlTest = (name: string) => (only === undefined || name.includes(only) ? it : it.skip);
+
+  const pauseName =
+    'pauses from the CLI at a batch boundary with every server in the pool, leaves a host out, resumes: the rest roll out';
+  controlTest(pauseName)(
+    pauseName,
+    counted(async () => {
+      const version = '1.210.0';
+      const before = await currentVersions(env);
+      const artifact = await env.buildArtifact(version, undefined, {
+        'after-install': {
+          timeoutSeconds: 30,
+          linux: 'sleep 2 && sh "$CONVEYOR_RELEASE_DIR/hooks/after-install.sh"',
+        },
+      });
+      const run = await rolloutWithFault(
+        env,
+        actors,
+        { service: SERVICE, artifact, buildNumber: 310, floor: FLOOR },
+        {
+          name: 'the operator pauses while the canary deploys, excludes web-4, resumes',
+          at: { server: 'web-1', step: 'deploying' },
+          expect: 'succeeded',
+          inject: async (e, deploymentId) => {
+            const seenHere: string[] = [];
+            const pause = ['deployments', 'pause', deploymentId];
+            seenHere.push(describeRun(pause, await cli(pause)));
+            const paused = await waitFor(
+              'the rollout to pause',
+              async () => {
+                const view = await actors.deployer.deployment(deploymentId).catch(() => undefined);
+                return view?.status === 'paused' ? view : undefined;
+              },
+              { timeoutMs: 120_000, intervalMs: 200 },
+            );
+            seenHere.push(
+              `paused at: ${Object.entries(paused.servers)
+                .map(([server, view]) => `${server}=${view.step}`)
+                .join(' ')}`,
+            );
+            seenHere.push(`pool when paused: ${states(await poolStates(e))}`);
+            await sleep(3_000);
+            seenHere.push(`pool 3 s later: ${states(await poolStates(e))}`);
+            const exclude = [
+              'deployments',
+              'exclude-host',
+              deploymentId,
+              'web-4',
+              '--reason',
+              'disk replaced tonight',
+            ];
+            seenHere.push(describeRun(exclude, await cli(exclude)));
+            const resume = ['deployments', 'resume', deploymentId];
+            seenHere.push(describeRun(resume, await cli(resume)));
+            return seenHere;
+          },
+        },
+        240_000,
+      );
+      runs.push(run);
+      expect(seen(run)).toEqual({
+        ...seen(run),
+        injected: true,
+        status: 'succeeded',
+        versions: { 'web-1': version, 'web-2': version, 'web-3': version, 'web-4': before['web-4'] },
+        pool: everyServer('UP'),
+        floorBelow: [],
+        stepsRunTwice: [],
+      });
+      const commands = run.observations.filter((line) => line.startsWith('conveyor '));
+      expect(commands.map((line) => / → exit 0:/.test(line))).toEqual([true, true, true]);
+      // Paused after the canary's batch, which is back in the pool: nothing held out while nobody moves it on.
+      expect(run.observations).toContain(`pool when paused: ${allUp()}`);
+      expect(run.observations).toContain(`pool 3 s later: ${allUp()}`);
+    }),
+    300_000,
+  );
+
+  const abortName =
+    'aborts from the CLI mid-batch: the batch in flight is rolled back, never left out of the pool';
+  controlTest(abortName)(
+    abortName,
+    counted(async () => {
+      const version = '1.220.0';
+      const before = await currentVersions(env);
+      const artifact = await env.buildArtifact(version, undefined, {
+        'after-install': {
+          timeoutSeconds: 30,
+          linux: 'sleep 3 && sh "$CONVEYOR_RELEASE_DIR/hooks/after-install.sh"',
+        },
+      });
+      const run = await rolloutWithFault(
+        env,
+        actors,
+        { service: SERVICE, artifact, buildNumber: 320, floor: FLOOR },
+        {
+          name: 'the operator aborts while web-2 deploys',
+          at: { server: 'web-2', step: 'deploying' },
+          delayMs: 500,
+          expect: 'truthful',
+          inject: async (_e, deploymentId) => {
+            const abort = ['deployments', 'abort', deploymentId, '--reason', 'wrong build promoted'];
+            return [describeRun(abort, await cli(abort))];
+          },
+        },
+        240_000,
+      );
+      runs.push(run);
+      expect(seen(run)).toEqual({
+        ...seen(run),
+        injected: true,
+        status: 'aborted',
+        // The canary's batch was done and stays; web-2, mid-deploy, is rolled back; the rest untouched.
+        versions: { ...before, 'web-1': version },
+        pool: everyServer('UP'),
+        floorBelow: [],
+        stepsRunTwice: [],
+      });
+      expect(run.observations.join(' ')).toMatch(/ → exit 0:/);
     }),
     300_000,
   );
