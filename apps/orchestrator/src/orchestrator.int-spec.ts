@@ -71,6 +71,28 @@ describe('the orchestrator through real RabbitMQ and PostgreSQL, with scripted p
     return (await response.json()) as DeploymentView;
   }
 
+  it('lists the agents it hears for discovery, selected by facts, and refuses a selector that is not key=value', async () => {
+    const get = (query: string) =>
+      fetch(`http://127.0.0.1:${orchestrator.port}/agents${query}`, {
+        headers: { authorization: `Bearer ${reader.secret}` },
+      });
+    const agents = await waitFor('every scripted agent heard', async () => {
+      const listed = (await (await get('?facts=service=billing')).json()) as {
+        nodeId: string;
+        status: string;
+      }[];
+      return listed.length === 6 ? listed : undefined;
+    });
+    expect(agents.map((a) => `${a.nodeId}:${a.status}`)).toEqual(
+      ['web-1', 'web-2', 'web-3', 'web-4', 'web-5', 'web-6'].map((id) => `${id}:online`),
+    );
+    expect(await (await get('?facts=service=shop')).json()).toEqual([]);
+    const bad = await get('?facts=service');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('each fact must be key=value');
+    expect((await fetch(`http://127.0.0.1:${orchestrator.port}/agents`)).status).toBe(401);
+  });
+
   it('rolls 6 servers from v1 to v2 in batches of 2 with a canary of 1, keeping the floor', async () => {
     const request = rolloutRequest('2.0.0');
     await participants.send('deployment.requested', request);

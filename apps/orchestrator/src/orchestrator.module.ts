@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ORCHESTRATOR_SETTINGS, orchestratorSettings, type OrchestratorEnv } from './config/orchestrator-env';
 import { AgentHeartbeatsConsumer } from './consumers/agent-heartbeats.consumer';
+import { AgentsController } from './http/agents.controller';
 import { DeploymentRequestsConsumer } from './consumers/deployment-requests.consumer';
 import { ParticipantRepliesConsumer } from './consumers/participant-replies.consumer';
 import { CommandSigner } from './engine/command-signer.service';
@@ -23,6 +24,7 @@ export class OrchestratorModule {
         ParticipantRepliesConsumer,
         AgentHeartbeatsConsumer,
         DeploymentsController,
+        AgentsController,
       ],
       providers: [
         { provide: ORCHESTRATOR_SETTINGS, useValue: orchestratorSettings(env) },

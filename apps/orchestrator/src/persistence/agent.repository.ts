@@ -2,12 +2,22 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { KnownAgent } from '../domain/start-deployment';
 import { AgentCommandEntity } from './agent-command.entity';
+import { AgentEntity } from './agent.entity';
 import { ORCHESTRATOR_SCHEMA as S } from './orchestrator-tables.migration';
 
 export interface HeartbeatRecord {
   nodeId: string;
   facts: Record<string, string>;
   currentVersion: string | null;
+  intervalMs: number | null;
+}
+
+/** An agent as the orchestrator last heard it. */
+export interface AgentRow {
+  nodeId: string;
+  facts: Record<string, string>;
+  currentVersion: string | null;
+  lastHeartbeatAt: Date;
   intervalMs: number | null;
 }
 
@@ -24,6 +34,18 @@ export class AgentRepository {
          interval_ms = COALESCE(EXCLUDED.interval_ms, "${S}".agents.interval_ms), updated_at = now()`,
       [heartbeat.nodeId, JSON.stringify(heartbeat.facts), heartbeat.currentVersion, heartbeat.intervalMs],
     );
+  }
+
+  /** Every agent heard from, as it was last heard. */
+  async listAll(manager: EntityManager): Promise<AgentRow[]> {
+    const rows = await manager.find(AgentEntity, { order: { nodeId: 'ASC' } });
+    return rows.map(({ nodeId, facts, currentVersion, lastHeartbeatAt, intervalMs }) => ({
+      nodeId,
+      facts,
+      currentVersion,
+      lastHeartbeatAt,
+      intervalMs,
+    }));
   }
 
   async knownAgents(manager: EntityManager): Promise<KnownAgent[]> {
