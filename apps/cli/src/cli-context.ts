@@ -41,6 +41,7 @@ export interface GlobalOptions {
   auditUrl?: string;
   auditToken?: string;
   poolsUrl?: string;
+  orchestratorUrl?: string;
   config?: string;
   json?: boolean;
 }
@@ -51,12 +52,13 @@ export interface GlobalOptions {
  * the audit service instead (an auditor's token next to a deployer's). First setting present wins.
  */
 const ENDPOINTS: Record<
-  'pipeline' | 'audit' | 'pools',
+  'pipeline' | 'audit' | 'pools' | 'orchestrator',
   { service: ServiceName; url: SettingKey; tokens: readonly SettingKey[] }
 > = {
   pipeline: { service: 'pipeline', url: 'url', tokens: ['token'] },
   audit: { service: 'audit service', url: 'auditUrl', tokens: ['auditToken', 'token'] },
   pools: { service: 'pool manager', url: 'poolsUrl', tokens: ['token'] },
+  orchestrator: { service: 'orchestrator', url: 'orchestratorUrl', tokens: ['token'] },
 };
 
 /** Per-invocation state shared by the commands: io, configuration, clients, the exit code. */
@@ -90,6 +92,7 @@ export class CliContext {
       auditUrl: options.auditUrl,
       auditToken: options.auditToken,
       poolsUrl: options.poolsUrl,
+      orchestratorUrl: options.orchestratorUrl,
     };
     const result = resolveConfig({ flags, env: this.io.env, file: { ...file, contents } });
     if (!result.ok) throw new CliError('the configuration is invalid', ExitCode.usage, result.problems);

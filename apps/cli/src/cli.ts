@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CliContext, type CliIo } from './cli-context';
+import { registerAgentsCommands } from './commands/agents.command';
 import { registerAuditCommands } from './commands/audit.command';
 import { registerDeadLettersCommands } from './commands/dead-letters.command';
 import { registerDeployCommands } from './commands/deploy.command';
@@ -13,7 +14,7 @@ import { CliError, ExitCode } from './exit-codes';
 
 const EPILOG = `
 Configuration: flags > environment (CONVEYOR_URL, CONVEYOR_TOKEN, CONVEYOR_AUDIT_URL, CONVEYOR_AUDIT_TOKEN,
-CONVEYOR_POOLS_URL, CONVEYOR_BROKER_URL,
+CONVEYOR_POOLS_URL, CONVEYOR_ORCHESTRATOR_URL, CONVEYOR_BROKER_URL,
 CONVEYOR_BROKER_VHOST, CONVEYOR_CONFIG) > config file (~/.config/conveyor/config.json, or --config).
 Exit codes: 0 ok, 1 failed or refused, 2 usage or configuration error, 3 not found, 4 authentication,
 5 unreachable, 130 interrupted.`;
@@ -35,6 +36,7 @@ export function buildProgram(ctx: CliContext): Command {
       'API token for the audit service, when not --token (e.g. an auditor token)',
     )
     .option('--pools-url <url>', 'pool manager URL')
+    .option('--orchestrator-url <url>', 'orchestrator URL (agents)')
     .option('--config <file>', 'config file (default ~/.config/conveyor/config.json)')
     .option('--json', 'machine-readable JSON on stdout')
     .addHelpText('after', EPILOG)
@@ -50,6 +52,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDeployCommands(program, ctx);
   registerDeploymentsCommands(program, ctx);
   registerPoolsCommands(program, ctx);
+  registerAgentsCommands(program, ctx);
   registerAuditCommands(program, ctx);
   registerKeysCommands(program, ctx);
   registerDeadLettersCommands(program, ctx);

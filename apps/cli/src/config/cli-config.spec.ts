@@ -78,7 +78,7 @@ describe('resolving where the CLI talks to and with which token', () => {
   it('says which key of the config file is unknown or of the wrong type, and when it is not JSON', () => {
     const unknown = resolve({ file: file({ url: 'http://p:3000', tokne: 'x' }) });
     expect(unknown.ok === false && unknown.problems[0]).toMatch(
-      /unknown key "tokne" \(known: url, token, auditUrl, auditToken, poolsUrl\)/,
+      /unknown key "tokne" \(known: url, token, auditUrl, auditToken, poolsUrl, orchestratorUrl\)/,
     );
     const wrongType = resolve({ file: file({ token: 42 }) });
     expect(wrongType.ok === false && wrongType.problems[0]).toMatch(/"token" must be a string/);

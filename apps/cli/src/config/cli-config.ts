@@ -17,6 +17,12 @@ export const SETTINGS = {
     isUrl: false,
   },
   poolsUrl: { flag: '--pools-url', env: 'CONVEYOR_POOLS_URL', what: 'pool manager URL', isUrl: true },
+  orchestratorUrl: {
+    flag: '--orchestrator-url',
+    env: 'CONVEYOR_ORCHESTRATOR_URL',
+    what: 'orchestrator URL',
+    isUrl: true,
+  },
 } as const;
 export type SettingKey = keyof typeof SETTINGS;
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];

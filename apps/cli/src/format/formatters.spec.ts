@@ -1,3 +1,4 @@
+import { describeAgents, factsQuery } from './agents-format';
 import { describePools } from './pools-format';
 import { describePlan, describePromotion } from './promotion-format';
 import { formatDuration } from './text';
@@ -138,5 +139,37 @@ describe('what people read', () => {
       '  voided: bob (plan_changed)',
       `  review: conveyor plan ${promotionId}`,
     ]);
+  });
+});
+
+describe('conveyor agents', () => {
+  it('shows each agent with its version, a silent one marked with how long, and its facts sorted', () => {
+    const lines = describeAgents([
+      {
+        nodeId: 'web-1',
+        facts: { role: 'web', os: 'windows' },
+        currentVersion: '2.0.0',
+        lastHeartbeatAt: '2026-12-03T10:00:00.000Z',
+        status: 'online',
+        silentForMs: null,
+      },
+      {
+        nodeId: 'web-2',
+        facts: { os: 'windows' },
+        currentVersion: null,
+        lastHeartbeatAt: '2026-12-03T09:58:00.000Z',
+        status: 'silent',
+        silentForMs: 125_000,
+      },
+    ]);
+    expect(lines[0]).toMatch(/^NODE\s+VERSION\s+STATUS\s+LAST HEARTBEAT\s+FACTS$/);
+    expect(lines[1]).toMatch(/^web-1\s+2\.0\.0\s+online\s+2026-12-03T10:00:00\.000Z\s+os=windows role=web$/);
+    expect(lines[2]).toMatch(/^web-2\s+-\s+SILENT 2m05s\s+/);
+    expect(describeAgents([])).toEqual(['no agent matches']);
+  });
+
+  it('joins repeated and comma-separated --facts into one query', () => {
+    expect(factsQuery(['os=windows', 'role=web, tier=front'])).toBe('os=windows,role=web,tier=front');
+    expect(factsQuery([])).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { CliError, ExitCode } from '../exit-codes';
 
 /** Which service a client talks to: named in every error so the user knows where to look. */
-export type ServiceName = 'pipeline' | 'audit service' | 'pool manager';
+export type ServiceName = 'pipeline' | 'audit service' | 'pool manager' | 'orchestrator';
 
 /**
  * The reason an API gave, from its error body: `message` (a sentence, or NestJS's list) and
