@@ -13,9 +13,15 @@ export interface CliRun {
 
 /**
  * Runs the `conveyor` command as an operator at a terminal would: its own process, only the URL and
- * token from the environment (no config file), stdin closed. Resolves when it exits.
+ * token (and `otherSettings`, e.g. CONVEYOR_ORCHESTRATOR_URL) from the environment, no config file,
+ * stdin closed. Resolves when it exits.
  */
-export function conveyorCli(args: readonly string[], url: string, token: string): Promise<CliRun> {
+export function conveyorCli(
+  args: readonly string[],
+  url: string,
+  token: string,
+  otherSettings: Record<string, string> = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const run: CliRun = { code: null, stdout: '', stderr: '' };
     const child = spawn(process.execPath, [CONVEYOR_BIN, ...args], {
@@ -25,6 +31,7 @@ export function conveyorCli(args: readonly string[], url: string, token: string)
         HOME: join(tmpdir(), 'conveyor-cli-fault-suite-home'),
         CONVEYOR_URL: url,
         CONVEYOR_TOKEN: token,
+        ...otherSettings,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
