@@ -103,12 +103,13 @@ describe('the orchestrator through real RabbitMQ and PostgreSQL, with scripted p
       ofDeployment(request.deploymentId)
         .map((e) => e.type)
         .filter((t) => t !== 'deployment.server.progressed');
-    // The recorder handles deliveries concurrently, so events emitted together (the last
-    // batch.completed and succeeded, emitted back to back) may be recorded in either order.
+    // The recorder handles deliveries concurrently, so events emitted together in one transition
+    // (started and the first batch.started; the last batch.completed and succeeded) may be recorded in
+    // either order (seen in CI both ways): they are compared as a set. The order the batches ran in is
+    // the drains' order below, which the participants receive one at a time.
     const milestones = await waitFor('every milestone', () =>
       milestonesOf().length >= 10 ? milestonesOf() : undefined,
     );
-    expect(milestones[0]).toBe('deployment.started');
     expect([...milestones].sort()).toEqual(
       [
         'deployment.started',
