@@ -28,6 +28,21 @@ const OUTAGE_MS = 12_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `web-1=UP web-2=MAINT …`: HAProxy's view of the pool as one line of a report. */
+const describePool = (pool: Record<string, string>) =>
+  Object.entries(pool)
+    .map(([server, state]) => `${server}=${state}`)
+    .join(' ');
+
+/** A release whose deploy holds each server `seconds` in after-install, so every moment of it can be caught. */
+const holdingRelease = (env: DemoEnvironment, version: string, seconds = 3) =>
+  env.buildArtifact(version, undefined, {
+    'after-install': {
+      timeoutSeconds: 30,
+      linux: `sleep ${seconds} && sh "$CONVEYOR_RELEASE_DIR/hooks/after-install.sh"`,
+    },
+  });
+
 /** SIGKILL one replica, bring it back after `downMs` (the other replica carries on meanwhile). */
 const killReplica =
   (service: ServiceName, replica: number, downMs = 3_000) =>
@@ -110,12 +125,9 @@ const FAULTS: Fault[] = [
         return [`reload hook failed (${reload.code}) after ${hookMs} ms: ${reload.output}`];
       // Right after the reload, before any reconciler could act: the server under deployment must
       // still be out of the customer-facing backend.
-      const states = await poolStates(env);
       return [
         `reload hook took ${hookMs} ms: ${reload.output.trim().replace(/\n/g, ' | ')}`,
-        `after the reload: ${Object.entries(states)
-          .map(([s, st]) => `${s}=${st}`)
-          .join(' ')}`,
+        `after the reload: ${describePool(await poolStates(env))}`,
       ];
     },
   },
@@ -236,13 +248,7 @@ describe('faults during production rollouts, two replicas of every service, cust
       `ends true: ${fault.name}`,
       counted(async () => {
         const version = `1.${index + 1}.0`;
-        // Each deploy holds its server a few seconds in after-install, so every moment can be caught.
-        const artifact = await env.buildArtifact(version, undefined, {
-          'after-install': {
-            timeoutSeconds: 30,
-            linux: `sleep ${fault.deploySeconds ?? 3} && sh "$CONVEYOR_RELEASE_DIR/hooks/after-install.sh"`,
-          },
-        });
+        const artifact = await holdingRelease(env, version, fault.deploySeconds);
         const run = await rolloutWithFault(
           env,
           actors,
@@ -318,11 +324,7 @@ describe('faults during production rollouts, two replicas of every service, cust
   // Operators' controls from the `conveyor` command, against the live rollout.
   const cli = (args: string[], otherSettings: Record<string, string> = {}) =>
     conveyorCli(args, env.replicas.pipeline[1].url, operatorToken, otherSettings);
-  const states = (pool: Record<string, string>) =>
-    Object.entries(pool)
-      .map(([server, state]) => `${server}=${state}`)
-      .join(' ');
-  const allUp = () => states(everyServer('UP'));
+  const allUp = () => describePool(everyServer('UP'));
   const controlTest = (name: string) => (only === undefined || name.includes(only) ? it : it.skip);
 
   const pauseName =
@@ -332,12 +334,7 @@ describe('faults during production rollouts, two replicas of every service, cust
     counted(async () => {
       const version = '1.210.0';
       const before = await currentVersions(env);
-      const artifact = await env.buildArtifact(version, undefined, {
-        'after-install': {
-          timeoutSeconds: 30,
-          linux: 'sleep 2 && sh "$CONVEYOR_RELEASE_DIR/hooks/after-install.sh"',
-        },
-      });
+      const artifact = await holdingRelease(env, version, 2);
       const run = await rolloutWithFault(
         env,
         actors,
@@ -363,9 +360,9 @@ describe('faults during production rollouts, two replicas of every service, cust
                 .map(([server, view]) => `${server}=${view.step}`)
                 .join(' ')}`,
             );
-            seenHere.push(`pool when paused: ${states(await poolStates(e))}`);
+            seenHere.push(`pool when paused: ${describePool(await poolStates(e))}`);
             await sleep(3_000);
-            seenHere.push(`pool 3 s later: ${states(await poolStates(e))}`);
+            seenHere.push(`pool 3 s later: ${describePool(await poolStates(e))}`);
             const exclude = [
               'deployments',
               'exclude-host',
@@ -408,12 +405,7 @@ describe('faults during production rollouts, two replicas of every service, cust
     counted(async () => {
       const version = '1.220.0';
       const before = await currentVersions(env);
-      const artifact = await env.buildArtifact(version, undefined, {
-        'after-install': {
-          timeoutSeconds: 30,
-          linux: 'sleep 3 && sh "$CONVEYOR_RELEASE_DIR/hooks/after-install.sh"',
-        },
-      });
+      const artifact = await holdingRelease(env, version, 3);
       const run = await rolloutWithFault(
         env,
         actors,
@@ -451,12 +443,7 @@ describe('faults during production rollouts, two replicas of every service, cust
     'ends failed, naming the server, when the deploying agent dies for good: the other servers stay in, the floor holds',
     counted(async () => {
       const version = '1.100.0';
-      const artifact = await env.buildArtifact(version, undefined, {
-        'after-install': {
-          timeoutSeconds: 30,
-          linux: 'sleep 3 && sh "$CONVEYOR_RELEASE_DIR/hooks/after-install.sh"',
-        },
-      });
+      const artifact = await holdingRelease(env, version, 3);
       const run = await rolloutWithFault(
         env,
         actors,
