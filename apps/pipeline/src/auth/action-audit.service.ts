@@ -1,5 +1,6 @@
 import { HttpException, Injectable } from '@nestjs/common';
 import { TransactionalBus } from '@conveyor/messaging';
+import { messageOf } from '../http/api-errors';
 import { emitApiAction } from './api-action';
 import type { ApiAction } from './caller.decorator';
 
@@ -9,8 +10,7 @@ export class ActionAuditService {
   constructor(private readonly bus: TransactionalBus) {}
 
   async refused(action: ApiAction, error: HttpException, subject?: string): Promise<HttpException> {
-    const body = error.getResponse();
-    const message = typeof body === 'object' && 'message' in body ? String(body.message) : error.message;
+    const message = messageOf(error);
     await this.bus.transaction(async (unit) =>
       emitApiAction(unit, action, error.getStatus(), `refused: ${message}`, subject),
     );

@@ -10,7 +10,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { PIPELINE_SETTINGS, type PipelineSettings } from '../config/pipeline-env';
-import { forbidden } from '../http/api-errors';
+import { forbidden, messageOf } from '../http/api-errors';
 import { hashApiToken, parseBearer } from './api-token.codec';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { DeniedCallsRecorder } from './denied-calls.recorder';
@@ -79,13 +79,6 @@ export class AuthGuard implements CanActivate {
     if (!token || !isRole(token.role)) throw unauthorized('unknown or revoked API token');
     return { tokenId: token.id, name: token.name, role: token.role };
   }
-}
-
-function messageOf(error: HttpException): string {
-  const body = error.getResponse();
-  return typeof body === 'object' && body !== null && 'message' in body
-    ? String(body.message)
-    : error.message;
 }
 
 function unauthorized(message: string): UnauthorizedException {
