@@ -87,4 +87,14 @@ describe('runtime transport', () => {
     await expect(client.command('show info')).resolves.toBe('part one, part two\n\n');
     expect(received).toEqual(['show info\n']);
   });
+
+  it('counts a connection closed without a byte as HAProxy unreachable, not as an empty answer', async () => {
+    const path = join(directory, 'leaving.sock');
+    await listen(path, (socket) => socket.once('data', () => socket.end()));
+    const client = new HaproxyRuntimeClient({ address: path, timeoutMs: 1000 });
+    await expect(client.showStat()).rejects.toThrow(HaproxyUnreachableError);
+    await expect(client.command('show info')).rejects.toThrow(
+      `HAProxy runtime socket unix:${path} is unreachable: closed the connection without answering "show info"`,
+    );
+  });
 });

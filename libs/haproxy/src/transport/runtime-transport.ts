@@ -7,6 +7,11 @@ import { HaproxyTimeoutError, HaproxyUnreachableError } from '../errors/haproxy-
  * before closing (non-interactive mode: HAProxy answers, then closes).
  * The timeout covers connecting, sending and reading the whole answer. `halfClose` ends the
  * sending side after the command (the master CLI answers only then).
+ *
+ * The stats socket answers every command with at least a newline, so a connection closed with
+ * no byte at all is HAProxy going away mid-command (killed, or an old process leaving after a
+ * reload): that rejects as unreachable, never as an empty answer to parse. The master CLI may
+ * close silently (on `reload`), so with `halfClose` an empty answer is passed on.
  */
 export function sendRuntimeCommand(
   address: RuntimeAddress,
@@ -45,7 +50,21 @@ export function sendRuntimeCommand(
       else socket.write(`${command}\n`);
     });
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('end', () => finish(() => resolve(Buffer.concat(chunks).toString('utf8'))));
+    const answered = (): void =>
+      finish(() => {
+        if (chunks.length === 0 && !options.halfClose) {
+          reject(
+            new HaproxyUnreachableError(
+              described,
+              undefined,
+              `closed the connection without answering "${command}"`,
+            ),
+          );
+        } else {
+          resolve(Buffer.concat(chunks).toString('utf8'));
+        }
+      });
+    socket.on('end', answered);
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (connected && error.code === 'EPIPE') {
         return; // HAProxy closed early; the 'end'/'close' event carries what it said.
@@ -62,6 +81,6 @@ export function sendRuntimeCommand(
         ),
       );
     });
-    socket.on('close', () => finish(() => resolve(Buffer.concat(chunks).toString('utf8'))));
+    socket.on('close', answered);
   });
 }
